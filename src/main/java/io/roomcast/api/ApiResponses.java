@@ -1,0 +1,29 @@
+package io.roomcast.api;
+
+import io.roomcast.handshake.ErrorBody;
+import io.roomcast.protocol.ErrorCode;
+import io.roomcast.protocol.FrameEncoder;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+/** JSON responses of the API, written by the same encoder as the WebSocket frames. */
+@ApplicationScoped
+public class ApiResponses {
+
+    @Inject
+    FrameEncoder encoder;
+
+    public Response json(int status, Record body) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(encoder.encode(body)).build();
+    }
+
+    public Response error(int status, ErrorCode code, String message) {
+        return error(status, code.wire(), message);
+    }
+
+    public Response error(int status, String code, String message) {
+        return json(status, new ErrorBody(code, message));
+    }
+}

@@ -1,0 +1,107 @@
+package io.roomcast.api;
+
+import io.roomcast.config.RoomcastSettings;
+import io.roomcast.handshake.DevTokenIssuer;
+import io.roomcast.protocol.ClientFrameDecoder;
+import io.roomcast.protocol.ErrorCode;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonException;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.json.bind.annotation.JsonbPropertyOrder;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.StringReader;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * {@code POST /api/dev/tokens} with {@code {"user":"alice","rooms":[7]}}: a signed token, in dev mode
+ * only. With dev mode off the path does not exist (404).
+ */
+@Path("/dev/tokens")
+@RequestScoped
+public class DevTokenResource {
+
+    private static final Pattern USER = Pattern.compile("[\\p{L}\\p{N}._@-]{1,64}");
+
+    @JsonbPropertyOrder({"token", "user", "expiresAt"})
+    public record TokenBody(String token, String user, long expiresAt) {
+    }
+
+    /** A request that passed validation. */
+    private record TokenRequest(String user, List<Integer> rooms) {
+    }
+
+    @Inject
+    RoomcastSettings settings;
+    @Inject
+    DevTokenIssuer issuer;
+    @Inject
+    ApiResponses responses;
+
+    @POST
+    @Consumes(MediaType.WILDCARD)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response issue(String body) {
+        if (!settings.devMode()) {
+            return responses.error(404, "not_found", "dev tokens exist only with roomcast.dev-mode=true");
+        }
+        Optional<TokenRequest> request = parse(body);
+        if (request.isEmpty()) {
+            return responses.error(400, ErrorCode.INVALID_PARAMETER,
+                    "body must be {\"user\":\"<1-64 letters, digits, . _ @ ->\",\"rooms\":[<room ids>] (optional)}");
+        }
+        Instant now = Instant.now();
+        Optional<String> token = issuer.issue(request.get().user(), request.get().rooms(), now);
+        if (token.isEmpty()) {
+            return responses.error(404, "not_found", "dev tokens need an HS256 secret (configured or generated)");
+        }
+        return responses.json(200, new TokenBody(token.get(), request.get().user(),
+                now.plus(DevTokenIssuer.LIFETIME).toEpochMilli()));
+    }
+
+    private static Optional<TokenRequest> parse(String body) {
+        if (body == null || body.isBlank()) {
+            return Optional.empty();
+        }
+        try (JsonReader reader = Json.createReader(new StringReader(body))) {
+            if (!(reader.readValue() instanceof JsonObject object)
+                    || !(object.get("user") instanceof JsonString user)
+                    || !USER.matcher(user.getString()).matches()) {
+                return Optional.empty();
+            }
+            JsonValue roomsValue = object.get("rooms");
+            if (roomsValue == null || roomsValue == JsonValue.NULL) {
+                return Optional.of(new TokenRequest(user.getString(), null));
+            }
+            if (!(roomsValue instanceof JsonArray array)) {
+                return Optional.empty();
+            }
+            List<Integer> rooms = new ArrayList<>();
+            for (JsonValue item : array) {
+                int room = item instanceof JsonNumber n ? ClientFrameDecoder.parseId(n.toString()) : -1;
+                if (room < 0) {
+                    return Optional.empty();
+                }
+                rooms.add(room);
+            }
+            return Optional.of(new TokenRequest(user.getString(), rooms));
+        } catch (JsonException | IllegalStateException e) {
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package io.roomcast.api;
+
+import io.roomcast.handshake.BearerToken;
+import io.roomcast.handshake.InvalidTokenException;
+import io.roomcast.handshake.TokenVerifier;
+import io.roomcast.handshake.VerifiedToken;
+import io.roomcast.protocol.ClientFrameDecoder;
+import io.roomcast.protocol.ErrorCode;
+import io.roomcast.room.RoomService;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonException;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.StringReader;
+
+/**
+ * {@code POST /api/rooms/{roomId}/messages}: lets a back end publish into a room as the token's
+ * user. Not subject to the per-connection rate limit (PROTOCOL 5).
+ */
+@Path("/rooms/{roomId}/messages")
+@RequestScoped
+public class PublishResource {
+
+    public record Accepted(String status) {
+    }
+
+    @Inject
+    TokenVerifier verifier;
+    @Inject
+    RoomService rooms;
+    @Inject
+    ApiResponses responses;
+
+    @POST
+    @Consumes(MediaType.WILDCARD)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response publish(@PathParam("roomId") String roomId,
+                            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, String body) {
+        int room = ClientFrameDecoder.parseId(roomId);
+        if (room < 0) {
+            return responses.error(400, ErrorCode.INVALID_PARAMETER, "room id must be an integer from 1 to 2147483647");
+        }
+        String token = BearerToken.from(authorization);
+        if (token == null) {
+            return responses.error(401, ErrorCode.MISSING_CREDENTIALS, "an Authorization: Bearer token is required");
+        }
+        VerifiedToken verified;
+        try {
+            verified = verifier.verify(token);
+        } catch (InvalidTokenException e) {
+            return responses.error(401, ErrorCode.INVALID_CREDENTIALS, "invalid credentials");
+        }
+        if (verified.rooms() != null && !verified.rooms().contains(room)) {
+            return responses.error(403, ErrorCode.FORBIDDEN_ROOM, "the token does not allow room " + room);
+        }
+        String text = text(body);
+        if (text == null) {
+            return responses.error(400, ErrorCode.INVALID_MESSAGE, "body must be {\"text\":\"<non-empty string>\"}");
+        }
+        rooms.publish(room, verified.user(), text, null);
+        return responses.json(202, new Accepted("accepted"));
+    }
+
+    private static String text(String body) {
+        if (body == null || body.isBlank()) {
+            return null;
+        }
+        try (JsonReader reader = Json.createReader(new StringReader(body))) {
+            JsonValue value = reader.readValue();
+            if (value instanceof JsonObject object && object.get("text") instanceof JsonString s
+                    && !s.getString().isEmpty()) {
+                return s.getString();
+            }
+            return null;
+        } catch (JsonException | IllegalStateException e) {
+            return null;
+        }
+    }
+}

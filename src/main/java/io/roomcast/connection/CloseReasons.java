@@ -1,0 +1,22 @@
+package io.roomcast.connection;
+
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.CloseReason.CloseCodes;
+
+/** The close reasons the server sends (PROTOCOL section 5). */
+public final class CloseReasons {
+
+    public static final CloseReason NORMAL = reason(CloseCodes.NORMAL_CLOSURE, "bye");
+    public static final CloseReason HEARTBEAT_TIMEOUT = reason(CloseCodes.GOING_AWAY, "heartbeat timeout");
+    public static final CloseReason SHUTTING_DOWN = reason(CloseCodes.GOING_AWAY, "server shutting down");
+    public static final CloseReason RATE_ABUSE = reason(CloseCodes.VIOLATED_POLICY, "rate limit exceeded for 10 s");
+    public static final CloseReason SLOW_CONSUMER = reason(CloseCodes.TRY_AGAIN_LATER, "slow consumer");
+    public static final CloseReason SERVER_ERROR = reason(CloseCodes.UNEXPECTED_CONDITION, "server error");
+
+    private CloseReasons() {
+    }
+
+    private static CloseReason reason(CloseCodes code, String phrase) {
+        return new CloseReason(code, phrase);
+    }
+}

@@ -1,0 +1,88 @@
+package io.roomcast.connection;
+
+import jakarta.websocket.CloseReason;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * One live WebSocket connection: who it is, what it speaks, which rooms it is in, when it was last
+ * heard from, and its outbound queue. Kept in the session's user properties and in the registry.
+ */
+public final class Connection {
+
+    /** The key under which the connection sits in the session's user properties. */
+    public static final String USER_PROPERTY = "roomcast.connection";
+
+    private final String id;
+    private final Identity identity;
+    private final ConnectionKind kind;
+    private final OutboundQueue outbound;
+    private final Consumer<CloseReason> closer;
+    private final TokenBucket rate;
+    private final Set<Integer> rooms = ConcurrentHashMap.newKeySet();
+    private volatile long lastSeenNanos;
+
+    public Connection(String id, Identity identity, ConnectionKind kind, OutboundQueue outbound,
+                      Consumer<CloseReason> closer, TokenBucket rate, long nowNanos) {
+        this.id = id;
+        this.identity = identity;
+        this.kind = kind;
+        this.outbound = outbound;
+        this.closer = closer;
+        this.rate = rate;
+        this.lastSeenNanos = nowNanos;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public Identity identity() {
+        return identity;
+    }
+
+    public String user() {
+        return identity.user();
+    }
+
+    public ConnectionKind kind() {
+        return kind;
+    }
+
+    /** Queues a frame; false when the peer is too slow and is being dropped. */
+    public boolean send(OutboundFrame frame) {
+        return outbound.offer(frame);
+    }
+
+    public void sendText(String text) {
+        send(new OutboundFrame.Text(text));
+    }
+
+    /** Asks the WebSocket implementation to close; the registry forgets the connection in its close callback. */
+    public void close(CloseReason reason) {
+        closer.accept(reason);
+    }
+
+    /** The rooms this connection is in; changed only by the room registry. */
+    public Set<Integer> rooms() {
+        return rooms;
+    }
+
+    public TokenBucket rate() {
+        return rate;
+    }
+
+    public void seen(long nowNanos) {
+        lastSeenNanos = nowNanos;
+    }
+
+    public long lastSeenNanos() {
+        return lastSeenNanos;
+    }
+
+    @Override
+    public String toString() {
+        return id + "(" + identity.user() + "@" + identity.address() + ", " + kind + ")";
+    }
+}

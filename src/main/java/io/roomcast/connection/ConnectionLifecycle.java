@@ -1,0 +1,177 @@
+package io.roomcast.connection;
+
+import io.roomcast.config.RoomcastSettings;
+import io.roomcast.observability.RoomcastMetrics;
+import io.roomcast.room.RoomService;
+import io.roomcast.status.StatusPublisher;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.Session;
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * Opens and ends connections. Every way a session ends (the peer closes, an I/O error, a heartbeat
+ * timeout, a slow consumer, rate abuse, shutdown) passes through {@link #end}, which removes the
+ * connection from the registry and its rooms exactly once.
+ */
+@ApplicationScoped
+public class ConnectionLifecycle {
+
+    private static final Logger LOG = System.getLogger(ConnectionLifecycle.class.getName());
+    /** Consecutive seconds with refused frames after which a connection is closed (PROTOCOL 5). */
+    private static final int RATE_ABUSE_SECONDS = 10;
+
+    @Inject
+    RoomcastSettings settings;
+    @Inject
+    ConnectionRegistry registry;
+    @Inject
+    RoomService rooms;
+    @Inject
+    StatusPublisher status;
+    @Inject
+    Ids ids;
+    @Inject
+    RoomcastMetrics metrics;
+    @Resource
+    ManagedExecutorService executor;
+
+    /**
+     * Registers a freshly opened session. The identity comes from the handshake guard as the
+     * session's user principal; the connection is kept in the session's user properties.
+     */
+    public Connection open(Session session, ConnectionKind kind) {
+        if (!(session.getUserPrincipal() instanceof Identity identity)) {
+            // Only reachable when the handshake filter was bypassed: never accept such a session.
+            throw new IllegalStateException("session opened without a handshake identity");
+        }
+        session.setMaxTextMessageBufferSize(settings.maxTextBytes());
+        session.setMaxBinaryMessageBufferSize(settings.maxBinaryBytes());
+        long now = System.nanoTime();
+        Connection[] self = new Connection[1];
+        OutboundQueue queue = new OutboundQueue(new SessionFrameSink(session.getAsyncRemote()),
+                settings.sendQueue(), executor,
+                () -> slowConsumer(self[0]),
+                failure -> end(self[0], "send failed: " + failure));
+        Connection connection = new Connection(ids.connectionId(), identity, kind, queue,
+                reason -> closeSession(session, reason),
+                new TokenBucket(settings.ratePerSecond(), settings.rateBurst(), now), now);
+        self[0] = connection;
+        session.getUserProperties().put(Connection.USER_PROPERTY, connection);
+        registry.add(connection);
+        status.changed();
+        return connection;
+    }
+
+    /** The connection of an open session; null if the session never completed {@link #open}. */
+    public Connection of(Session session) {
+        return (Connection) session.getUserProperties().get(Connection.USER_PROPERTY);
+    }
+
+    /** Records a sign of life (any frame, pongs included) and returns the session's connection. */
+    public Connection seen(Session session) {
+        Connection connection = of(session);
+        if (connection != null) {
+            connection.seen(System.nanoTime());
+        }
+        return connection;
+    }
+
+    /**
+     * Counts a data frame against the connection's rate. False when the frame must be dropped; after
+     * ten consecutive seconds with drops the connection is closed with 1008.
+     */
+    public boolean admit(Connection connection) {
+        metrics.messageIn();
+        TokenBucket bucket = connection.rate();
+        if (bucket.tryTake(System.nanoTime())) {
+            return true;
+        }
+        if (bucket.consecutiveRefusedSeconds() >= RATE_ABUSE_SECONDS) {
+            drop(connection, CloseReasons.RATE_ABUSE);
+        }
+        return false;
+    }
+
+    /** The peer or the container closed the session. */
+    public void closed(Session session, CloseReason reason) {
+        Connection connection = of(session);
+        if (connection != null) {
+            end(connection, "closed " + reason.getCloseCode().getCode() + " " + reason.getReasonPhrase());
+        }
+    }
+
+    /**
+     * The container reported an error on the session: an I/O failure (the peer vanished), a protocol
+     * violation, or a bug of ours. In every case the session is finished: forget it and close it with
+     * 1011 in case the container left it open.
+     */
+    public void failed(Session session, Throwable error) {
+        Connection connection = of(session);
+        if (connection != null && end(connection, "error " + error.getClass().getSimpleName() + ": " + error.getMessage())) {
+            connection.close(CloseReasons.SERVER_ERROR);
+        }
+    }
+
+    /** Ends a connection on the server's initiative: forget it now, then close its socket. */
+    public void drop(Connection connection, CloseReason reason) {
+        if (end(connection, "dropped " + reason.getCloseCode().getCode() + " " + reason.getReasonPhrase())) {
+            connection.close(reason);
+        }
+    }
+
+    /** The one place a connection leaves the registry and its rooms; true for the call that did it. */
+    boolean end(Connection connection, String why) {
+        if (!registry.remove(connection)) {
+            return false;
+        }
+        rooms.leaveAll(connection);
+        status.changed();
+        LOG.log(Level.INFO, "connection {0} ended: {1}", connection, why);
+        return true;
+    }
+
+    private void slowConsumer(Connection connection) {
+        metrics.slowConsumerClosed();
+        LOG.log(Level.WARNING, "slow consumer {0} dropped: outbound queue full ({1} frames)",
+                connection, settings.sendQueue());
+        drop(connection, CloseReasons.SLOW_CONSUMER);
+    }
+
+    private void closeSession(Session session, CloseReason reason) {
+        // Closing writes a close frame, which can wait on a peer that does not read: never on the caller's thread.
+        Runnable close = () -> {
+            try {
+                session.close(reason);
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.DEBUG, "closing {0} failed: {1}", session.getId(), e.toString());
+            }
+        };
+        try {
+            executor.execute(close);
+        } catch (RejectedExecutionException e) {
+            close.run(); // the executor is already stopping: we are shutting down
+        }
+    }
+
+    @PreDestroy
+    void shutdown() {
+        List<Connection> open = List.copyOf(registry.all());
+        for (Connection connection : open) {
+            if (registry.remove(connection)) {
+                connection.close(CloseReasons.SHUTTING_DOWN);
+            }
+        }
+        if (!open.isEmpty()) {
+            LOG.log(Level.INFO, "shutting down: closed {0} connections with 1001", open.size());
+        }
+    }
+}

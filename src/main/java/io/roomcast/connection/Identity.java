@@ -1,0 +1,33 @@
+package io.roomcast.connection;
+
+import java.security.Principal;
+import java.util.Set;
+
+/**
+ * Who is behind a connection, as decided during the handshake. It travels from the handshake filter
+ * to the endpoint as the upgrade request's user principal, which every WebSocket implementation
+ * hands to the session, so no per-connection state passes through the shared endpoint
+ * configuration.
+ *
+ * @param user the user name ({@code guest-<n>} for anonymous users)
+ * @param authenticated whether the name comes from a verified token
+ * @param address the resolved client address
+ * @param clientId the numeric client id of {@code /ws/secure/{clientId}}, otherwise null
+ * @param allowedRooms the rooms the token allows, or null when every room is allowed
+ */
+public record Identity(String user, boolean authenticated, String address, Integer clientId,
+                       Set<Integer> allowedRooms) implements Principal {
+
+    public Identity {
+        allowedRooms = allowedRooms == null ? null : Set.copyOf(allowedRooms);
+    }
+
+    @Override
+    public String getName() {
+        return user;
+    }
+
+    public boolean mayEnter(int room) {
+        return allowedRooms == null || allowedRooms.contains(room);
+    }
+}

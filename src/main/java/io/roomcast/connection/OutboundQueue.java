@@ -1,0 +1,102 @@
+package io.roomcast.connection;
+
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * A bounded per-connection queue drained by asynchronous sends, one frame in flight at a time, so
+ * frames keep their order and a slow peer never blocks the thread that broadcasts to it.
+ *
+ * <p>No lock is held while sending: whichever thread wins the {@code sending} flag starts the next
+ * send, and the completion of that send starts the one after. A completion that arrives inline (the
+ * socket took the bytes at once) would recurse; past a small depth the rest of the drain is handed to
+ * the executor instead.
+ */
+public final class OutboundQueue {
+
+    private static final int MAX_INLINE_DEPTH = 16;
+
+    private final FrameSink sink;
+    private final int capacity;
+    private final Executor executor;
+    private final Runnable onOverflow;
+    private final Consumer<Throwable> onFailure;
+    private final Queue<OutboundFrame> frames = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger size = new AtomicInteger();
+    private final AtomicBoolean sending = new AtomicBoolean();
+    private final AtomicBoolean overflowed = new AtomicBoolean();
+    private final ThreadLocal<int[]> depth = ThreadLocal.withInitial(() -> new int[1]);
+
+    public OutboundQueue(FrameSink sink, int capacity, Executor executor, Runnable onOverflow, Consumer<Throwable> onFailure) {
+        this.sink = sink;
+        this.capacity = capacity;
+        this.executor = executor;
+        this.onOverflow = onOverflow;
+        this.onFailure = onFailure;
+    }
+
+    /**
+     * Queues a frame. Returns false, and reports the overflow once, when the queue is full: the peer
+     * is not reading fast enough and will be dropped.
+     */
+    public boolean offer(OutboundFrame frame) {
+        if (overflowed.get()) {
+            return false;
+        }
+        if (size.incrementAndGet() > capacity) {
+            size.decrementAndGet();
+            if (overflowed.compareAndSet(false, true)) {
+                onOverflow.run();
+            }
+            return false;
+        }
+        frames.add(frame);
+        drain();
+        return true;
+    }
+
+    public int size() {
+        return size.get();
+    }
+
+    private void drain() {
+        while (sending.compareAndSet(false, true)) {
+            OutboundFrame next = frames.poll();
+            if (next == null) {
+                sending.set(false);
+                if (frames.isEmpty()) {
+                    return;
+                }
+                continue;
+            }
+            size.decrementAndGet();
+            sink.send(next, this::sent);
+            return;
+        }
+    }
+
+    private void sent(Throwable failure) {
+        if (failure != null) {
+            frames.clear();
+            size.set(0);
+            onFailure.accept(failure);
+            return;
+        }
+        sending.set(false);
+        int[] d = depth.get();
+        if (d[0] >= MAX_INLINE_DEPTH) {
+            executor.execute(this::drain);
+            return;
+        }
+        d[0]++;
+        try {
+            drain();
+        } finally {
+            d[0]--;
+        }
+    }
+}

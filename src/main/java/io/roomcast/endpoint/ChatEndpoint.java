@@ -1,0 +1,48 @@
+package io.roomcast.endpoint;
+
+import io.roomcast.connection.Connection;
+import io.roomcast.connection.ConnectionKind;
+import io.roomcast.handshake.RoomcastConfigurator;
+import io.roomcast.protocol.ClientFrameDecoder;
+import io.roomcast.room.RoomService;
+import jakarta.inject.Inject;
+import jakarta.websocket.OnMessage;
+import jakarta.websocket.OnOpen;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.PathParam;
+import jakarta.websocket.server.ServerEndpoint;
+import java.nio.ByteBuffer;
+
+/**
+ * {@code /ws/chat/{roomId}}: plain-text room chat (PROTOCOL 3.1). Connecting joins the room; text is
+ * broadcast as {@code Room {roomId}: {text}}, binary frames are relayed unchanged. Frames over the
+ * rate are dropped silently, since an error frame would corrupt the text stream.
+ */
+@ServerEndpoint(value = "/ws/chat/{roomId}", configurator = RoomcastConfigurator.class)
+public class ChatEndpoint extends LifecycleEndpoint {
+
+    @Inject
+    RoomService rooms;
+
+    @OnOpen
+    public void open(Session session, @PathParam("roomId") String roomId) {
+        Connection connection = lifecycle.open(session, ConnectionKind.CHAT);
+        rooms.join(connection, ClientFrameDecoder.parseId(roomId));
+    }
+
+    @OnMessage
+    public void text(Session session, String text, @PathParam("roomId") String roomId) {
+        Connection connection = lifecycle.seen(session);
+        if (connection != null && lifecycle.admit(connection)) {
+            rooms.publish(ClientFrameDecoder.parseId(roomId), connection.user(), text, null);
+        }
+    }
+
+    @OnMessage
+    public void binary(Session session, ByteBuffer bytes, @PathParam("roomId") String roomId) {
+        Connection connection = lifecycle.seen(session);
+        if (connection != null && lifecycle.admit(connection)) {
+            rooms.relayBinary(ClientFrameDecoder.parseId(roomId), bytes);
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package io.roomcast.endpoint;
+
+import io.roomcast.config.RoomcastSettings;
+import io.roomcast.connection.Connection;
+import io.roomcast.connection.ConnectionLifecycle;
+import io.roomcast.protocol.ClientFrame;
+import io.roomcast.protocol.ClientFrameDecoder;
+import io.roomcast.protocol.Decoded;
+import io.roomcast.protocol.ErrorCode;
+import io.roomcast.protocol.FrameEncoder;
+import io.roomcast.protocol.ServerFrames;
+import io.roomcast.room.DirectService;
+import io.roomcast.room.RoomService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/**
+ * The JSON protocol of {@code /ws/realtime}, {@code /ws/auth} and {@code /ws/secure/{clientId}}
+ * (PROTOCOL 3.2). Every problem with a frame becomes an error frame; none closes the connection.
+ */
+@ApplicationScoped
+public class JsonProtocol {
+
+    private final ClientFrameDecoder decoder = new ClientFrameDecoder();
+
+    @Inject
+    RoomcastSettings settings;
+    @Inject
+    ConnectionLifecycle lifecycle;
+    @Inject
+    RoomService rooms;
+    @Inject
+    DirectService direct;
+    @Inject
+    FrameEncoder encoder;
+
+    public void welcome(Connection connection) {
+        reply(connection, new ServerFrames.Welcome(connection.id(), connection.user(),
+                connection.identity().clientId(), connection.identity().address(),
+                settings.heartbeatInterval().toSeconds(), System.currentTimeMillis()));
+    }
+
+    public void onText(Connection connection, String text) {
+        Decoded decoded = decoder.decode(text);
+        if (!lifecycle.admit(connection)) {
+            String ref = decoded instanceof Decoded.Valid valid ? valid.frame().ref()
+                    : ((Decoded.Invalid) decoded).ref();
+            error(connection, ErrorCode.RATE_LIMITED, "too many frames: this one was dropped", ref);
+            return;
+        }
+        if (decoded instanceof Decoded.Invalid invalid) {
+            error(connection, invalid.code(), invalid.message(), invalid.ref());
+            return;
+        }
+        ClientFrame frame = ((Decoded.Valid) decoded).frame();
+        if (frame instanceof ClientFrame.Join join) {
+            join(connection, join);
+        } else if (frame instanceof ClientFrame.Leave leave) {
+            if (rooms.leave(connection, leave.room())) {
+                reply(connection, new ServerFrames.Left(leave.room()));
+            } else {
+                error(connection, ErrorCode.NOT_MEMBER, "not a member of room " + leave.room(), leave.ref());
+            }
+        } else if (frame instanceof ClientFrame.Send send) {
+            if (rooms.isMember(connection, send.room())) {
+                rooms.publish(send.room(), connection.user(), send.text(), send.ref());
+            } else {
+                error(connection, ErrorCode.NOT_MEMBER, "join room " + send.room() + " before sending to it", send.ref());
+            }
+        } else if (frame instanceof ClientFrame.Direct message) {
+            if (!direct.send(connection.user(), message.to(), message.text())) {
+                error(connection, ErrorCode.NOT_FOUND, "client " + message.to() + " is not connected", message.ref());
+            }
+        } else {
+            reply(connection, new ServerFrames.Pong(System.currentTimeMillis()));
+        }
+    }
+
+    /** Binary frames have no meaning in the JSON protocol. */
+    public void onBinary(Connection connection) {
+        if (lifecycle.admit(connection)) {
+            error(connection, ErrorCode.INVALID_MESSAGE, "binary frames are not supported on this endpoint", null);
+        } else {
+            error(connection, ErrorCode.RATE_LIMITED, "too many frames: this one was dropped", null);
+        }
+    }
+
+    /** {@code /ws/status} only answers pings; anything else is an {@code invalid_message}. */
+    public void onStatusText(Connection connection, String text) {
+        Decoded decoded = decoder.decode(text);
+        if (!lifecycle.admit(connection)) {
+            error(connection, ErrorCode.RATE_LIMITED, "too many frames: this one was dropped", null);
+        } else if (decoded instanceof Decoded.Valid valid && valid.frame() instanceof ClientFrame.Ping) {
+            reply(connection, new ServerFrames.Pong(System.currentTimeMillis()));
+        } else if (decoded instanceof Decoded.Invalid invalid) {
+            error(connection, invalid.code(), invalid.message(), invalid.ref());
+        } else {
+            error(connection, ErrorCode.INVALID_MESSAGE, "the status stream only answers 'ping'",
+                    ((Decoded.Valid) decoded).frame().ref());
+        }
+    }
+
+    private void join(Connection connection, ClientFrame.Join join) {
+        if (!connection.identity().mayEnter(join.room())) {
+            error(connection, ErrorCode.FORBIDDEN_ROOM, "the token does not allow room " + join.room(), join.ref());
+            return;
+        }
+        int members = rooms.join(connection, join.room());
+        reply(connection, new ServerFrames.Joined(join.room(), members));
+    }
+
+    private void reply(Connection connection, Record frame) {
+        connection.sendText(encoder.encode(frame));
+    }
+
+    private void error(Connection connection, ErrorCode code, String message, String ref) {
+        reply(connection, new ServerFrames.Error(code, message, ref));
+    }
+}

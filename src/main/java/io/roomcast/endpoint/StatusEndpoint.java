@@ -1,0 +1,43 @@
+package io.roomcast.endpoint;
+
+import io.roomcast.connection.Connection;
+import io.roomcast.connection.ConnectionKind;
+import io.roomcast.handshake.RoomcastConfigurator;
+import io.roomcast.status.StatusPublisher;
+import jakarta.inject.Inject;
+import jakarta.websocket.OnMessage;
+import jakarta.websocket.OnOpen;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.ServerEndpoint;
+import java.nio.ByteBuffer;
+
+/** {@code /ws/status}: live connection figures (PROTOCOL 3.3); no welcome frame. */
+@ServerEndpoint(value = "/ws/status", configurator = RoomcastConfigurator.class)
+public class StatusEndpoint extends LifecycleEndpoint {
+
+    @Inject
+    StatusPublisher status;
+    @Inject
+    JsonProtocol protocol;
+
+    @OnOpen
+    public void open(Session session) {
+        status.sendTo(lifecycle.open(session, ConnectionKind.STATUS));
+    }
+
+    @OnMessage
+    public void text(Session session, String text) {
+        Connection connection = lifecycle.seen(session);
+        if (connection != null) {
+            protocol.onStatusText(connection, text);
+        }
+    }
+
+    @OnMessage
+    public void binary(Session session, ByteBuffer bytes) {
+        Connection connection = lifecycle.seen(session);
+        if (connection != null) {
+            protocol.onBinary(connection);
+        }
+    }
+}

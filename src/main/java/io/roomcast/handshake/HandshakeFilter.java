@@ -1,0 +1,94 @@
+package io.roomcast.handshake;
+
+import io.roomcast.connection.Identity;
+import io.roomcast.observability.RoomcastMetrics;
+import io.roomcast.protocol.FrameEncoder;
+import jakarta.inject.Inject;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.annotation.WebFilter;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.security.Principal;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Judges every WebSocket upgrade before the WebSocket implementation sees it. A servlet filter is the
+ * one place where a refusal can be answered with an exact HTTP status on every server (Tyrus on
+ * Payara, Undertow on WildFly); an accepted request continues with the decided {@link Identity} as
+ * its user principal, which the WebSocket implementation hands to the session.
+ */
+@WebFilter(filterName = "roomcast-handshake", urlPatterns = "/ws/*", asyncSupported = true)
+public class HandshakeFilter extends HttpFilter {
+
+    private static final Logger LOG = System.getLogger(HandshakeFilter.class.getName());
+
+    @Inject
+    HandshakeGuard guard;
+    @Inject
+    FrameEncoder encoder;
+    @Inject
+    RoomcastMetrics metrics;
+
+    @Override
+    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        if (!"websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
+            chain.doFilter(request, response);
+            return;
+        }
+        String path = request.getRequestURI().substring(request.getContextPath().length());
+        HandshakeDecision decision = guard.decide(new HandshakeRequest(path, request::getParameter,
+                name -> headerValues(request, name), request.getRemoteAddr(), request.isSecure()));
+        if (decision instanceof HandshakeDecision.Refused refused) {
+            refuse(request, response, path, refused);
+        } else if (decision instanceof HandshakeDecision.Accepted accepted) {
+            chain.doFilter(new IdentifiedRequest(request, accepted.identity()), response);
+        } else {
+            chain.doFilter(request, response);
+        }
+    }
+
+    private void refuse(HttpServletRequest request, HttpServletResponse response, String path,
+                        HandshakeDecision.Refused refused) throws IOException {
+        metrics.handshakeFailed(refused.code());
+        // Never the query string: it may carry a token.
+        LOG.log(Level.INFO, "handshake refused {0} {1} for {2} from {3}", refused.status(),
+                refused.code().wire(), path, request.getRemoteAddr());
+        byte[] body = encoder.encode(new ErrorBody(refused.code().wire(), refused.message()))
+                .getBytes(StandardCharsets.UTF_8);
+        response.setStatus(refused.status());
+        response.setContentType("application/json");
+        response.setCharacterEncoding("UTF-8");
+        response.setHeader("Connection", "close");
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
+        response.flushBuffer();
+    }
+
+    private static List<String> headerValues(HttpServletRequest request, String name) {
+        return Collections.list(request.getHeaders(name));
+    }
+
+    /** The upgrade request, carrying the accepted identity as its user principal. */
+    private static final class IdentifiedRequest extends HttpServletRequestWrapper {
+        private final Identity identity;
+
+        IdentifiedRequest(HttpServletRequest request, Identity identity) {
+            super(request);
+            this.identity = identity;
+        }
+
+        @Override
+        public Principal getUserPrincipal() {
+            return identity;
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package io.roomcast.handshake;
+
+import io.roomcast.config.RoomcastSettings;
+import io.roomcast.connection.ConnectionRegistry;
+import io.roomcast.connection.Identity;
+import io.roomcast.connection.Ids;
+import io.roomcast.protocol.ClientFrameDecoder;
+import io.roomcast.protocol.ErrorCode;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/**
+ * Decides every WebSocket handshake (PROTOCOL 2), in this order: path and query parameters (400),
+ * origin (403), credentials (401), the token's rooms (403), connection limits (429). The origin is
+ * judged before the credentials so that a foreign page learns nothing about a token it replays.
+ */
+@ApplicationScoped
+public class HandshakeGuard {
+
+    private static final int MIN_TOKEN_PARAMETER = 8;
+
+    @Inject
+    RoomcastSettings settings;
+    @Inject
+    TokenVerifier verifier;
+    @Inject
+    ConnectionRegistry registry;
+    @Inject
+    Ids ids;
+
+    private OriginPolicy origins;
+    private ClientAddressResolver addresses;
+
+    @PostConstruct
+    void init() {
+        origins = new OriginPolicy(settings.allowedOrigins());
+        addresses = new ClientAddressResolver(settings.trustedProxies());
+    }
+
+    public HandshakeDecision decide(HandshakeRequest request) {
+        Route.Match match = Route.match(request.path());
+        if (match == null) {
+            return new HandshakeDecision.NotOurs();
+        }
+        Route route = match.route();
+        Integer pathId = null;
+        if (match.parameter() != null) {
+            int id = ClientFrameDecoder.parseId(match.parameter());
+            if (id < 0) {
+                return refuse(400, ErrorCode.INVALID_PARAMETER, (route == Route.CHAT ? "room" : "client")
+                        + " id must be an integer from 1 to 2147483647");
+            }
+            pathId = id;
+        }
+        String tokenParameter = route == Route.SECURE ? request.parameter().apply("token") : null;
+        if (tokenParameter != null && tokenParameter.length() < MIN_TOKEN_PARAMETER) {
+            return refuse(400, ErrorCode.INVALID_PARAMETER, "token must be at least 8 characters");
+        }
+        if (!origins.allows(request.header("Origin"), request.header("Host"), request.secure())) {
+            return refuse(403, ErrorCode.FORBIDDEN_ORIGIN, "origin not allowed");
+        }
+
+        VerifiedToken token = null;
+        String credential = credential(request, tokenParameter);
+        if (credential == null) {
+            if (route.credentialsRequired() || !settings.anonymousAllowed()) {
+                return refuse(401, ErrorCode.MISSING_CREDENTIALS, "credentials required");
+            }
+        } else {
+            try {
+                token = verifier.verify(credential);
+            } catch (InvalidTokenException e) {
+                return refuse(401, ErrorCode.INVALID_CREDENTIALS, "invalid credentials");
+            }
+        }
+        if (route == Route.CHAT && token != null && token.rooms() != null && !token.rooms().contains(pathId)) {
+            return refuse(403, ErrorCode.FORBIDDEN_ROOM, "the token does not allow room " + pathId);
+        }
+
+        String address = addresses.resolve(request.peerAddress(), request.headerValues("X-Forwarded-For"),
+                request.headerValues("Forwarded"));
+        if (registry.connectionsFromAddress(address) >= settings.connectionsPerAddress()) {
+            return refuse(429, ErrorCode.TOO_MANY_CONNECTIONS, "too many connections from this address");
+        }
+        if (token != null && registry.connectionsOfUser(token.user()) >= settings.connectionsPerUser()) {
+            return refuse(429, ErrorCode.TOO_MANY_CONNECTIONS, "too many connections for this user");
+        }
+        Identity identity = token != null
+                ? new Identity(token.user(), true, address, route == Route.SECURE ? pathId : null, token.rooms())
+                : new Identity(ids.guestName(), false, address, null, null);
+        return new HandshakeDecision.Accepted(identity);
+    }
+
+    /**
+     * The credential to judge: the first source present wins, so an invalid header is refused even
+     * when a valid {@code access_token} is also given.
+     */
+    private static String credential(HandshakeRequest request, String tokenParameter) {
+        String bearer = BearerToken.from(request.header("Authorization"));
+        if (bearer != null) {
+            return bearer;
+        }
+        String accessToken = request.parameter().apply("access_token");
+        if (accessToken != null) {
+            return accessToken;
+        }
+        return tokenParameter;
+    }
+
+    private static HandshakeDecision refuse(int status, ErrorCode code, String message) {
+        return new HandshakeDecision.Refused(status, code, message);
+    }
+}

@@ -1,0 +1,9 @@
+package io.roomcast.handshake;
+
+/** A token failed verification. The message says why, and never contains the token. */
+public final class InvalidTokenException extends Exception {
+
+    public InvalidTokenException(String reason) {
+        super(reason, null, false, false);
+    }
+}

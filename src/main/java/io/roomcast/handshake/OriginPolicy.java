@@ -1,0 +1,67 @@
+package io.roomcast.handshake;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The origin check of PROTOCOL 2: no {@code Origin} (not a browser) passes; the page's own host and
+ * port pass; anything else must be listed in {@code roomcast.origins}, where {@code *} allows all.
+ */
+public final class OriginPolicy {
+
+    private final boolean allowAll;
+    private final Set<String> allowed;
+
+    public OriginPolicy(List<String> origins) {
+        this.allowAll = origins.contains("*");
+        this.allowed = origins.stream().map(OriginPolicy::normalise).collect(Collectors.toUnmodifiableSet());
+    }
+
+    /**
+     * @param origin the {@code Origin} header, or null
+     * @param host the {@code Host} header, or null
+     * @param secure whether the request came over TLS (decides the default port of {@code Host})
+     */
+    public boolean allows(String origin, String host, boolean secure) {
+        if (origin == null) {
+            return true;
+        }
+        if (allowAll || allowed.contains(normalise(origin))) {
+            return true;
+        }
+        return host != null && sameHostAndPort(origin, host, secure);
+    }
+
+    private static boolean sameHostAndPort(String origin, String host, boolean secure) {
+        try {
+            URI o = new URI(origin.trim());
+            if (o.getScheme() == null || o.getHost() == null) {
+                return false;
+            }
+            int originPort = o.getPort() >= 0 ? o.getPort() : defaultPort(o.getScheme());
+            URI h = new URI((secure ? "https" : "http") + "://" + host.trim());
+            if (h.getHost() == null) {
+                return false;
+            }
+            int hostPort = h.getPort() >= 0 ? h.getPort() : (secure ? 443 : 80);
+            return o.getHost().equalsIgnoreCase(h.getHost()) && originPort == hostPort;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private static int defaultPort(String scheme) {
+        return switch (scheme.toLowerCase(Locale.ROOT)) {
+            case "https", "wss" -> 443;
+            default -> 80;
+        };
+    }
+
+    private static String normalise(String origin) {
+        String o = origin.trim().toLowerCase(Locale.ROOT);
+        return o.endsWith("/") ? o.substring(0, o.length() - 1) : o;
+    }
+}

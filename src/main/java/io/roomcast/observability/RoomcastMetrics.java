@@ -1,0 +1,67 @@
+package io.roomcast.observability;
+
+import io.roomcast.protocol.ErrorCode;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The counters Roomcast keeps about itself, in plain Java so they work on any server; the
+ * MicroProfile Metrics binding publishes them at {@code /metrics} where that API is present.
+ */
+@ApplicationScoped
+public class RoomcastMetrics {
+
+    private final LongAdder messagesIn = new LongAdder();
+    private final LongAdder messagesOut = new LongAdder();
+    private final LongAdder heartbeatTimeouts = new LongAdder();
+    private final LongAdder slowConsumerCloses = new LongAdder();
+    private final Map<ErrorCode, LongAdder> handshakeFailures = new EnumMap<>(ErrorCode.class);
+
+    public RoomcastMetrics() {
+        for (ErrorCode code : ErrorCode.values()) {
+            handshakeFailures.put(code, new LongAdder());
+        }
+    }
+
+    public void messageIn() {
+        messagesIn.increment();
+    }
+
+    public void messagesOut(int count) {
+        messagesOut.add(count);
+    }
+
+    public void heartbeatTimeout() {
+        heartbeatTimeouts.increment();
+    }
+
+    public void slowConsumerClosed() {
+        slowConsumerCloses.increment();
+    }
+
+    public void handshakeFailed(ErrorCode code) {
+        handshakeFailures.get(code).increment();
+    }
+
+    public long messagesIn() {
+        return messagesIn.sum();
+    }
+
+    public long messagesOut() {
+        return messagesOut.sum();
+    }
+
+    public long heartbeatTimeouts() {
+        return heartbeatTimeouts.sum();
+    }
+
+    public long slowConsumerCloses() {
+        return slowConsumerCloses.sum();
+    }
+
+    public long handshakeFailures(ErrorCode code) {
+        return handshakeFailures.get(code).sum();
+    }
+}

@@ -1,0 +1,25 @@
+package io.roomcast.protocol;
+
+/** The error codes of error frames and refused handshakes (PROTOCOL 2 and 3.2). */
+public enum ErrorCode {
+    INVALID_JSON,
+    INVALID_MESSAGE,
+    NOT_MEMBER,
+    FORBIDDEN_ROOM,
+    NOT_FOUND,
+    RATE_LIMITED,
+    INVALID_PARAMETER,
+    MISSING_CREDENTIALS,
+    INVALID_CREDENTIALS,
+    FORBIDDEN_ORIGIN,
+    TOO_MANY_CONNECTIONS;
+
+    /** The codes a refused handshake can carry (PROTOCOL 2). */
+    public static final java.util.Set<ErrorCode> HANDSHAKE = java.util.EnumSet.of(INVALID_PARAMETER,
+            MISSING_CREDENTIALS, INVALID_CREDENTIALS, FORBIDDEN_ORIGIN, FORBIDDEN_ROOM, TOO_MANY_CONNECTIONS);
+
+    /** The code as written on the wire: {@code invalid_json}, {@code not_member}, ... */
+    public String wire() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

@@ -1,0 +1,89 @@
+package io.roomcast.protocol;
+
+import jakarta.json.bind.annotation.JsonbPropertyOrder;
+
+/**
+ * The frames the server sends on the JSON endpoints (PROTOCOL 3.2 and 3.3), one record each. Every
+ * component is written, null included, in the order given.
+ */
+public final class ServerFrames {
+
+    private ServerFrames() {
+    }
+
+    @JsonbPropertyOrder({"type", "connectionId", "user", "clientId", "address", "heartbeatInterval", "timestamp"})
+    public record Welcome(String type, String connectionId, String user, Integer clientId, String address,
+                          long heartbeatInterval, long timestamp) {
+        public Welcome(String connectionId, String user, Integer clientId, String address,
+                       long heartbeatInterval, long timestamp) {
+            this("welcome", connectionId, user, clientId, address, heartbeatInterval, timestamp);
+        }
+    }
+
+    @JsonbPropertyOrder({"type", "room", "members"})
+    public record Joined(String type, int room, int members) {
+        public Joined(int room, int members) {
+            this("joined", room, members);
+        }
+    }
+
+    @JsonbPropertyOrder({"type", "room"})
+    public record Left(String type, int room) {
+        public Left(int room) {
+            this("left", room);
+        }
+    }
+
+    @JsonbPropertyOrder({"type", "room", "event", "user", "members"})
+    public record Presence(String type, int room, String event, String user, int members) {
+        public static Presence join(int room, String user, int members) {
+            return new Presence("presence", room, "join", user, members);
+        }
+
+        public static Presence leave(int room, String user, int members) {
+            return new Presence("presence", room, "leave", user, members);
+        }
+    }
+
+    @JsonbPropertyOrder({"type", "room", "id", "from", "text", "ref", "timestamp"})
+    public record Message(String type, int room, String id, String from, String text, String ref, long timestamp) {
+        public Message(int room, String id, String from, String text, String ref, long timestamp) {
+            this("message", room, id, from, text, ref, timestamp);
+        }
+    }
+
+    @JsonbPropertyOrder({"type", "from", "text", "timestamp"})
+    public record Direct(String type, String from, String text, long timestamp) {
+        public Direct(String from, String text, long timestamp) {
+            this("direct", from, text, timestamp);
+        }
+    }
+
+    @JsonbPropertyOrder({"type", "timestamp"})
+    public record Pong(String type, long timestamp) {
+        public Pong(long timestamp) {
+            this("pong", timestamp);
+        }
+    }
+
+    @JsonbPropertyOrder({"type", "timestamp"})
+    public record Heartbeat(String type, long timestamp) {
+        public Heartbeat(long timestamp) {
+            this("heartbeat", timestamp);
+        }
+    }
+
+    @JsonbPropertyOrder({"type", "code", "message", "ref"})
+    public record Error(String type, String code, String message, String ref) {
+        public Error(ErrorCode code, String message, String ref) {
+            this("error", code.wire(), message, ref);
+        }
+    }
+
+    @JsonbPropertyOrder({"type", "connections", "rooms", "timestamp"})
+    public record Status(String type, long connections, long rooms, long timestamp) {
+        public Status(long connections, long rooms, long timestamp) {
+            this("status", connections, rooms, timestamp);
+        }
+    }
+}

@@ -1,0 +1,363 @@
+#!/usr/bin/env node
+// End-to-end test of the Roomcast demo page in headless Debian Chromium (playwright-core).
+//
+//   node demo.e2e.mjs <baseUrl> [--no-restart] [--screenshots <dir>] [--artifacts <dir>]
+//
+// Two pages (alice and bob) connect with the keyboard, join one room, see each
+// other's presence and exchange messages both ways; protocol errors are shown in
+// words. Then the server is restarted and both pages must reconnect by themselves,
+// say that messages may have been missed, rejoin the room and chat again.
+//
+// Restart protocol (stdio): the script prints a line `RESTART_SERVER` and waits
+// for a line `RESTARTED` on stdin; whoever runs it (DemoPageIT, or run-with-mock.mjs)
+// restarts the server at the same address in between. --no-restart skips that phase.
+//
+// Output: one `ok N - ...` line per check, then `PASS`/`FAIL` and `e2e: N passed, N failed`.
+// Exit code 0 only when everything passed.
+import { chromium } from 'playwright-core';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+
+// ---------------------------------------------------------------- arguments
+const argv = process.argv.slice(2);
+const option = (name) => { const i = argv.indexOf(name); return i >= 0 ? argv[i + 1] : undefined; };
+const baseUrl = (argv.find((a) => /^https?:\/\//.test(a)) || process.env.ROOMCAST_BASE_URL || '').replace(/\/?$/, '/');
+if (baseUrl === '/') {
+  console.error('usage: node demo.e2e.mjs <baseUrl> [--no-restart] [--screenshots <dir>] [--artifacts <dir>]');
+  process.exit(2);
+}
+const doRestart = !argv.includes('--no-restart');
+const screenshotDir = option('--screenshots');
+const artifactDir = option('--artifacts') || fs.mkdtempSync(path.join(os.tmpdir(), 'roomcast-e2e-'));
+const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+
+const STEP_TIMEOUT = 20_000;
+const RECONNECT_TIMEOUT = 60_000;          // backoff is capped at 10 s, so this is generous
+const RESTART_TIMEOUT = 300_000;           // Payara Micro may take a while to boot on 2 cores
+const room = 1000 + Math.floor(Math.random() * 9000);
+
+// ---------------------------------------------------------------- reporting
+let passed = 0;
+let failed = 0;
+const t0 = Date.now();
+const elapsed = () => `${((Date.now() - t0) / 1000).toFixed(1)}s`;
+const say = (line) => console.log(`[e2e ${elapsed()}] ${line}`);
+
+async function check(name, fn) {
+  try {
+    await fn();
+    passed += 1;
+    say(`ok ${passed} - ${name}`);
+  } catch (err) {
+    failed += 1;
+    say(`not ok - ${name}`);
+    throw Object.assign(err, { step: name });
+  }
+}
+
+function assert(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+// ---------------------------------------------------------------- the pages, seen as a user sees them
+async function openUser(browser, name, viewport) {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  page.on('console', (msg) => { if (msg.type() === 'error') problems.push(`console: ${msg.text()}`); });
+  await page.goto(baseUrl, { waitUntil: 'domcontentloaded' });
+  return { name, page, context, problems };
+}
+
+/** Keyboard only: type in the labelled field, press Enter. */
+async function connect(user) {
+  const { page } = user;
+  await page.getByLabel('Name', { exact: true }).fill(user.name);
+  await page.getByLabel('Name', { exact: true }).press('Enter');
+  await waitLive(user, STEP_TIMEOUT);
+}
+
+async function joinRoom(user, id) {
+  const { page } = user;
+  await page.getByLabel('Room number', { exact: true }).fill(String(id));
+  await page.getByLabel('Room number', { exact: true }).press('Enter');
+  await page.locator(`#rooms li[data-room="${id}"][data-joined="true"]`).waitFor({ timeout: STEP_TIMEOUT });
+}
+
+async function sendText(user, text) {
+  const box = user.page.getByLabel('Message', { exact: true });
+  await box.fill(text);
+  await box.press('Enter');
+}
+
+const waitLive = (user, timeout) =>
+  user.page.locator('#conn[data-state="live"]').waitFor({ timeout });
+
+const messageEntry = (user, from, text) =>
+  user.page.locator(`#log li.message[data-from="${from}"]`, { hasText: text });
+
+async function seesMessage(user, from, text) {
+  await messageEntry(user, from, text).first().waitFor({ timeout: STEP_TIMEOUT });
+}
+
+async function membersText(user, id) {
+  return user.page.locator(`#rooms li[data-room="${id}"] .room-members`).innerText();
+}
+
+async function waitMembers(user, id, count) {
+  await user.page.waitForFunction(
+    ({ id, count }) => document.querySelector(`#rooms li[data-room="${id}"] .room-members`)?.textContent === `${count} members`,
+    { id, count }, { timeout: STEP_TIMEOUT });
+}
+
+async function alertText(user) {
+  return (await user.page.locator('#alert').innerText()).trim();
+}
+
+/** The server restart is done by our parent: ask, then wait for its answer on stdin. */
+function requestRestart() {
+  return new Promise((resolve, reject) => {
+    const rl = readline.createInterface({ input: process.stdin });
+    const timer = setTimeout(() => { rl.close(); reject(new Error('no RESTARTED line on stdin in time')); }, RESTART_TIMEOUT);
+    rl.on('line', (line) => {
+      if (line.trim() === 'RESTARTED') { clearTimeout(timer); resolve(); rl.close(); }
+    });
+    rl.on('close', () => { clearTimeout(timer); reject(new Error('stdin closed before RESTARTED')); });
+    console.log('RESTART_SERVER');
+  });
+}
+
+// ---------------------------------------------------------------- the scenario
+async function scenario(browser, users) {
+  const [alice, bob] = users;
+
+  await check('both pages load with labelled controls and show "Offline"', async () => {
+    for (const u of users) {
+      assert(await u.page.title() === 'Roomcast demo chat', `unexpected title on ${u.name}'s page`);
+      assert(await u.page.locator('#conn-label').innerText() === 'Offline', 'indicator should start Offline');
+    }
+  });
+
+  await check('status panel is fed by /ws/status', async () => {
+    await alice.page.locator('#server-status[data-state="live"]').waitFor({ timeout: STEP_TIMEOUT });
+    const connections = Number(await alice.page.locator('#status-connections').innerText());
+    assert(connections >= 1, `connections should be a number >= 1, got ${connections}`);
+  });
+
+  await check('alice connects with the keyboard (Enter) and the indicator says Live', async () => {
+    await connect(alice);
+    assert(await alice.page.locator('#conn-label').innerText() === 'Live', 'label should read Live');
+    const focused = await alice.page.evaluate(() => document.activeElement?.id);
+    assert(focused === 'room', `focus should move to the room field, was on #${focused}`);
+    const identity = await alice.page.locator('#identity').innerText();
+    assert(identity.includes('alice'), `identity should name alice: "${identity}"`);
+  });
+
+  await check(`alice joins room ${room}; focus moves to the message box`, async () => {
+    await joinRoom(alice, room);
+    assert(await membersText(alice, room) === '1 member', 'alice should be alone at first');
+    const focused = await alice.page.evaluate(() => document.activeElement?.id);
+    assert(focused === 'message', `focus should be on the message box, was on #${focused}`);
+  });
+
+  await check('bob connects and joins the same room; both see 2 members', async () => {
+    await connect(bob);
+    await joinRoom(bob, room);
+    await waitMembers(bob, room, 2);
+    await waitMembers(alice, room, 2);
+  });
+
+  await check('alice sees bob\'s presence (joined) in the log and in the room list', async () => {
+    await alice.page.locator('#log li.presence-join', { hasText: `bob joined room ${room}` }).waitFor({ timeout: STEP_TIMEOUT });
+    const seen = await alice.page.locator(`#rooms li[data-room="${room}"] .room-seen`).innerText();
+    assert(seen.includes('bob'), `room list should mention bob: "${seen}"`);
+  });
+
+  const logBox = await alice.page.locator('#log').boundingBox();
+
+  await check('alice -> bob: a message typed and sent with Enter arrives', async () => {
+    await sendText(alice, 'Hello Bob, it is Alice');
+    await seesMessage(bob, 'alice', 'Hello Bob, it is Alice');
+    // The sender's copy is confirmed by the server's echo.
+    await alice.page.locator('#log li.message.mine[data-delivery="delivered"]', { hasText: 'Hello Bob' }).waitFor({ timeout: STEP_TIMEOUT });
+    assert(await alice.page.getByLabel('Message', { exact: true }).inputValue() === '', 'message box should be cleared');
+  });
+
+  await check('bob -> alice: the reply arrives', async () => {
+    await sendText(bob, 'Hi Alice! Bob here.');
+    await seesMessage(alice, 'bob', 'Hi Alice! Bob here.');
+  });
+
+  await check('markup in messages is shown as text, not run', async () => {
+    await sendText(bob, '<b>bold?</b> <img src=x onerror=alert(1)>');
+    await seesMessage(alice, 'bob', '<b>bold?</b>');
+    assert(await alice.page.locator('#log img').count() === 0, 'an <img> element was created from message text');
+  });
+
+  await check('more chat: the log scrolls inside a fixed box, nothing jumps', async () => {
+    for (let i = 1; i <= 12; i += 1) {
+      await sendText(i % 2 ? alice : bob, `message number ${i}`);
+    }
+    await seesMessage(alice, 'bob', 'message number 12');
+    const after = await alice.page.locator('#log').boundingBox();
+    assert(after.y === logBox.y && after.height === logBox.height,
+      `log box moved or grew: ${JSON.stringify(logBox)} -> ${JSON.stringify(after)}`);
+    const scrolled = await alice.page.evaluate(() => {
+      const log = document.getElementById('log');
+      return log.scrollHeight > log.clientHeight && log.scrollHeight - log.scrollTop - log.clientHeight < 40;
+    });
+    assert(scrolled, 'the log should scroll and follow the newest message');
+  });
+
+  await check('phone width: no horizontal scrolling on bob\'s 390 px page', async () => {
+    const widths = await bob.page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+    assert(widths[0] <= widths[1], `page is ${widths[0]} px wide in a ${widths[1]} px window`);
+  });
+
+  await check('status panel counts the live sessions', async () => {
+    // 2 chat + 2 status sessions at least (other tests may add more).
+    await alice.page.waitForFunction(() => Number(document.getElementById('status-connections').textContent) >= 4, null, { timeout: STEP_TIMEOUT });
+    const rooms = Number(await alice.page.locator('#status-rooms').innerText());
+    assert(rooms >= 1, `rooms should be >= 1, got ${rooms}`);
+  });
+
+  await check('protocol errors are shown in words (not_member, invalid_message, invalid_json)', async () => {
+    const cases = [
+      [{ type: 'message', room: room + 1, text: 'not in that room', ref: 'e1' }, 'not_member', 'not in that room'],
+      [{ type: 'PING' }, 'invalid_message', 'malformed'],
+    ];
+    for (const [frame, code, words] of cases) {
+      await alice.page.evaluate((f) => window.roomcast.send(f), frame);
+      await alice.page.locator(`#log li.error[data-code="${code}"]`).first().waitFor({ timeout: STEP_TIMEOUT });
+      const text = await alertText(alice);
+      assert(text.toLowerCase().includes(words.toLowerCase()), `alert for ${code} should say "${words}": "${text}"`);
+    }
+    await alice.page.evaluate(() => window.roomcast.sendRaw('this is not JSON'));
+    await alice.page.locator('#log li.error[data-code="invalid_json"]').first().waitFor({ timeout: STEP_TIMEOUT });
+    assert((await alertText(alice)).includes('not JSON'), 'invalid_json should be explained');
+    assert(await alice.page.locator('#conn-label').innerText() === 'Live', 'errors must not drop the connection');
+  });
+
+  await check('a failed send keeps the text and explains (client-side check)', async () => {
+    await bob.page.getByLabel('Message', { exact: true }).fill('   ');
+    await bob.page.getByLabel('Message', { exact: true }).press('Enter');
+    assert(await bob.page.locator('#log li.message.mine', { hasText: /^\s*$/ }).count() === 0, 'blank message was sent');
+  });
+
+  if (screenshotDir) {
+    await check(`screenshots written to ${screenshotDir}`, async () => {
+      fs.mkdirSync(screenshotDir, { recursive: true });
+      await sendText(alice, 'Screenshots coming up: say cheese!');
+      await seesMessage(bob, 'alice', 'say cheese');
+      await alice.page.locator('#message').blur();
+      await bob.page.locator('#message').blur();
+      await alice.page.screenshot({ path: path.join(screenshotDir, 'desktop.png') });
+      await bob.page.screenshot({ path: path.join(screenshotDir, 'phone.png') });
+    });
+  }
+
+  if (!doRestart) return;
+
+  // ------------------------------------------------------------ server restart
+  await check('server restart requested and done (RESTART_SERVER / RESTARTED)', async () => {
+    await requestRestart();
+  });
+
+  await check('both pages noticed the outage and said so in plain words', async () => {
+    for (const u of users) {
+      const notice = u.page.locator('#log li.notice.disconnected').first();
+      await notice.waitFor({ timeout: RECONNECT_TIMEOUT });
+      say(`  ${u.name}: "${(await notice.innerText()).trim()}"`);
+    }
+  });
+
+  await check('both pages reconnect by themselves and are Live again', async () => {
+    await Promise.all(users.map((u) => waitLive(u, RECONNECT_TIMEOUT)));
+  });
+
+  await check('a visible notice says messages may have been missed', async () => {
+    for (const u of users) {
+      const notice = u.page.locator('#log li.notice.reconnected', { hasText: 'may have been missed' });
+      await notice.first().waitFor({ timeout: STEP_TIMEOUT });
+    }
+  });
+
+  await check(`both pages rejoined room ${room} (2 members each)`, async () => {
+    for (const u of users) {
+      await u.page.locator(`#rooms li[data-room="${room}"][data-joined="true"]`).waitFor({ timeout: STEP_TIMEOUT });
+    }
+    await waitMembers(alice, room, 2);
+    await waitMembers(bob, room, 2);
+  });
+
+  await check('messages flow again both ways after the restart', async () => {
+    await sendText(alice, 'Still there, Bob? (after restart)');
+    await seesMessage(bob, 'alice', 'Still there, Bob? (after restart)');
+    await sendText(bob, 'Yes! Back again.');
+    await seesMessage(alice, 'bob', 'Yes! Back again.');
+  });
+
+  await check('status panel came back too', async () => {
+    await alice.page.locator('#server-status[data-state="live"]').waitFor({ timeout: RECONNECT_TIMEOUT });
+  });
+
+  await check('presence after the restart: bob leaves, alice sees it', async () => {
+    await bob.page.getByRole('button', { name: `Leave room ${room}` }).press('Enter');
+    await alice.page.locator('#log li.presence-leave', { hasText: `bob left room ${room}` }).waitFor({ timeout: STEP_TIMEOUT });
+    await waitMembers(alice, room, 1);
+    await bob.page.locator(`#rooms li[data-room="${room}"]`).waitFor({ state: 'detached', timeout: STEP_TIMEOUT });
+  });
+}
+
+// ---------------------------------------------------------------- main
+async function main() {
+  say(`base URL ${baseUrl}, room ${room}, chromium ${executablePath}, restart ${doRestart ? 'on' : 'off'}`);
+  if (!fs.existsSync(executablePath)) {
+    console.log(`FAIL: ${executablePath} not found (run src/test/e2e/setup.sh)`);
+    console.log('e2e: 0 passed, 1 failed');
+    return 1;
+  }
+  // Playwright starts Chromium headless with a fresh temporary --user-data-dir of its own.
+  const browser = await chromium.launch({
+    executablePath,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+  let users = [];
+  try {
+    users = [
+      await openUser(browser, 'alice', { width: 1280, height: 800 }),
+      await openUser(browser, 'bob', { width: 390, height: 844 }),
+    ];
+    await scenario(browser, users);
+  } catch (err) {
+    say(`FAILED at "${err.step || 'setup'}": ${err.message.split('\n')[0]}`);
+    fs.mkdirSync(artifactDir, { recursive: true });
+    for (const u of users) {
+      const file = path.join(artifactDir, `failure-${u.name}.png`);
+      await u.page.screenshot({ path: file }).catch(() => {});
+      const log = await u.page.locator('#log').innerText().catch(() => '(no log)');
+      say(`${u.name}'s page log:\n${log.split('\n').map((l) => `    ${l}`).join('\n')}`);
+      say(`${u.name}'s screenshot: ${file}`);
+    }
+    if (!err.step) failed += 1;
+  } finally {
+    for (const u of users) {
+      for (const p of u.problems) say(`${u.name}: ${p}`);
+    }
+    await browser.close();
+  }
+  console.log(failed === 0 ? `PASS: demo page end-to-end (${passed} checks)` : 'FAIL: demo page end-to-end');
+  console.log(`e2e: ${passed} passed, ${failed} failed`);
+  return failed === 0 ? 0 : 1;
+}
+
+main().then((code) => process.exit(code), (err) => {
+  console.log(`FAIL: ${err.stack || err}`);
+  console.log(`e2e: ${passed} passed, ${failed + 1} failed`);
+  process.exit(1);
+});
