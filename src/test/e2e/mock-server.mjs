@@ -33,6 +33,7 @@ function sendFrame(socket, opcode, payload) {
 }
 const sendJson = (s, obj) => sendFrame(s.socket, 1, JSON.stringify(obj));
 function closeSession(s, code, reason) {
+  s.closing = true;
   const body = Buffer.alloc(2 + Buffer.byteLength(reason));
   body.writeUInt16BE(code, 0); body.write(reason, 2);
   sendFrame(s.socket, 8, body);
@@ -53,7 +54,7 @@ function parseFrames(s, chunk) {
     s.buf = b.subarray(off + 4 + len);
     s.lastSeen = Date.now();
     if (opcode === 1) onText(s, data.toString('utf8'));
-    else if (opcode === 8) { sendFrame(s.socket, 8, data.subarray(0, 2)); s.socket.end(); }
+    else if (opcode === 8) { if (!s.closing) sendFrame(s.socket, 8, data.subarray(0, 2)); s.socket.end(); }
     else if (opcode === 9) sendFrame(s.socket, 10, data);
   }
 }

@@ -18,7 +18,7 @@ if [ ! -x "$chromium" ]; then
   apt-get update -q
   apt-get install -y -q --no-install-recommends chromium fonts-dejavu-core
 fi
-"$chromium" --version || true
+"$chromium" --version 2>/dev/null || true
 
 cd "$here"
 # playwright-core never downloads a browser; this guard is for any other package that might try.

@@ -13,6 +13,7 @@ import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import java.io.IOException;
 import java.lang.System.Logger;
+import java.nio.ByteBuffer;
 import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
@@ -76,11 +77,36 @@ public class ConnectionLifecycle {
         return (Connection) session.getUserProperties().get(Connection.USER_PROPERTY);
     }
 
-    /** Records a sign of life (any frame, pongs included) and returns the session's connection. */
+    /** Records a sign of life (a pong) and returns the session's connection. */
     public Connection seen(Session session) {
         Connection connection = of(session);
         if (connection != null) {
             connection.seen(System.nanoTime());
+        }
+        return connection;
+    }
+
+    /**
+     * Receives a text frame: a sign of life, and checked against {@code roomcast.limits.max-text}.
+     * Returns the connection, or null when the frame was too big and the connection is being closed
+     * with 1009. The check is ours because the WebSocket API only takes the limit as a compile-time
+     * annotation value, and buffer-size setters do not limit whole frames everywhere.
+     */
+    public Connection receivedText(Session session, String text) {
+        Connection connection = seen(session);
+        if (connection != null && FrameSize.utf8LengthExceeds(text, settings.maxTextBytes())) {
+            drop(connection, CloseReasons.TOO_BIG);
+            return null;
+        }
+        return connection;
+    }
+
+    /** As {@link #receivedText}, against {@code roomcast.limits.max-binary}. */
+    public Connection receivedBinary(Session session, ByteBuffer bytes) {
+        Connection connection = seen(session);
+        if (connection != null && bytes.remaining() > settings.maxBinaryBytes()) {
+            drop(connection, CloseReasons.TOO_BIG);
+            return null;
         }
         return connection;
     }

@@ -32,7 +32,7 @@ public class ChatEndpoint extends LifecycleEndpoint {
 
     @OnMessage
     public void text(Session session, String text, @PathParam("roomId") String roomId) {
-        Connection connection = lifecycle.seen(session);
+        Connection connection = lifecycle.receivedText(session, text);
         if (connection != null && lifecycle.admit(connection)) {
             rooms.publish(ClientFrameDecoder.parseId(roomId), connection.user(), text, null);
         }
@@ -40,7 +40,7 @@ public class ChatEndpoint extends LifecycleEndpoint {
 
     @OnMessage
     public void binary(Session session, ByteBuffer bytes, @PathParam("roomId") String roomId) {
-        Connection connection = lifecycle.seen(session);
+        Connection connection = lifecycle.receivedBinary(session, bytes);
         if (connection != null && lifecycle.admit(connection)) {
             rooms.relayBinary(ClientFrameDecoder.parseId(roomId), bytes);
         }

@@ -23,7 +23,7 @@ public abstract class JsonEndpoint extends LifecycleEndpoint {
 
     @OnMessage
     public void text(Session session, String text) {
-        Connection connection = lifecycle.seen(session);
+        Connection connection = lifecycle.receivedText(session, text);
         if (connection != null) {
             protocol.onText(connection, text);
         }
@@ -31,7 +31,7 @@ public abstract class JsonEndpoint extends LifecycleEndpoint {
 
     @OnMessage
     public void binary(Session session, ByteBuffer bytes) {
-        Connection connection = lifecycle.seen(session);
+        Connection connection = lifecycle.receivedBinary(session, bytes);
         if (connection != null) {
             protocol.onBinary(connection);
         }

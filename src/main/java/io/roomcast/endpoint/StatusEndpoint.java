@@ -27,7 +27,7 @@ public class StatusEndpoint extends LifecycleEndpoint {
 
     @OnMessage
     public void text(Session session, String text) {
-        Connection connection = lifecycle.seen(session);
+        Connection connection = lifecycle.receivedText(session, text);
         if (connection != null) {
             protocol.onStatusText(connection, text);
         }
@@ -35,7 +35,7 @@ public class StatusEndpoint extends LifecycleEndpoint {
 
     @OnMessage
     public void binary(Session session, ByteBuffer bytes) {
-        Connection connection = lifecycle.seen(session);
+        Connection connection = lifecycle.receivedBinary(session, bytes);
         if (connection != null) {
             protocol.onBinary(connection);
         }

@@ -38,9 +38,12 @@ public class TokenVerifier {
 
     @PostConstruct
     void init() {
-        processor = processor(keys.verificationKeys(), settings);
+        if (!keys.verificationKeys().isEmpty()) {
+            processor = processor(keys.verificationKeys(), settings);
+        }
     }
 
+    // A mutable set: nimbus asks it whether it contains null, which Set.of() answers with an exception.
     static ConfigurableJWTProcessor<SecurityContext> processor(List<JWK> keys, RoomcastSettings settings) {
         Set<JWSAlgorithm> algorithms = keys.stream()
                 .map(k -> JWSAlgorithm.parse(k.getAlgorithm().getName())).collect(Collectors.toSet());
@@ -49,14 +52,14 @@ public class TokenVerifier {
         JWTClaimsSet.Builder exact = new JWTClaimsSet.Builder();
         settings.jwtIssuer().ifPresent(exact::issuer);
         DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(
-                settings.jwtAudience().map(Set::of).orElse(null), exact.build(), Set.of("sub", "exp"), null);
+                settings.jwtAudience().map(a -> new HashSet<>(List.of(a))).orElse(null), exact.build(), Set.of("sub", "exp"), null);
         claims.setMaxClockSkew((int) settings.jwtClockSkew().toSeconds());
         processor.setJWTClaimsSetVerifier(claims);
         return processor;
     }
 
     public VerifiedToken verify(String token) throws InvalidTokenException {
-        if (keys.verificationKeys().isEmpty()) {
+        if (processor == null) {
             throw new InvalidTokenException("no verification key configured");
         }
         JWTClaimsSet claims;

@@ -1,48 +1,44 @@
 package io.roomcast.protocol;
 
-import jakarta.json.Json;
 import jakarta.json.JsonException;
-import jakarta.json.JsonNumber;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
-import java.io.StringReader;
 import java.util.regex.Pattern;
 
 /**
- * Turns a text frame into a {@link ClientFrame}, strictly. JSON-P rather than JSON-B binding, because
- * binding would quietly accept {@code "7"}, {@code 7.0} or wrap {@code 4294967297}, and the protocol
- * wants each of those refused as {@code invalid_message}.
+ * Turns a text frame into a {@link ClientFrame}, strictly. The JSON-P streaming parser rather than
+ * JSON-B binding, because binding would quietly accept {@code "7"}, {@code 7.0}, {@code 7e0} or wrap
+ * {@code 4294967297}, and the protocol wants each of those refused as {@code invalid_message}: ids are
+ * judged on the number exactly as the client wrote it.
  */
 public final class ClientFrameDecoder {
 
     private static final Pattern PLAIN_INTEGER = Pattern.compile("-?[0-9]+");
 
     public Decoded decode(String text) {
-        JsonValue value;
-        try (JsonReader reader = Json.createReader(new StringReader(text))) {
-            value = reader.readValue();
-        } catch (JsonException | IllegalStateException e) {
+        JsonObjectFields fields;
+        try {
+            fields = JsonObjectFields.parse(text);
+        } catch (JsonException | IllegalStateException | java.util.NoSuchElementException e) {
             return new Decoded.Invalid(ErrorCode.INVALID_JSON, "only JSON is supported", null);
         }
-        if (!(value instanceof JsonObject object)) {
+        if (fields == null) {
             return invalid("a frame must be a JSON object", null);
         }
-        JsonValue refValue = object.get("ref");
+        JsonValue refValue = fields.value("ref");
         String ref = refValue instanceof JsonString s ? s.getString() : null;
         if (refValue != null && refValue != JsonValue.NULL && ref == null) {
             return invalid("'ref' must be a string", null);
         }
-        if (!(object.get("type") instanceof JsonString type)) {
+        if (!(fields.value("type") instanceof JsonString type)) {
             return invalid("'type' must be a string", ref);
         }
         try {
             return new Decoded.Valid(switch (type.getString()) {
-                case "join" -> new ClientFrame.Join(id(object, "room"), ref);
-                case "leave" -> new ClientFrame.Leave(id(object, "room"), ref);
-                case "message" -> new ClientFrame.Send(id(object, "room"), text(object), ref);
-                case "direct" -> new ClientFrame.Direct(id(object, "to"), text(object), ref);
+                case "join" -> new ClientFrame.Join(id(fields, "room"), ref);
+                case "leave" -> new ClientFrame.Leave(id(fields, "room"), ref);
+                case "message" -> new ClientFrame.Send(id(fields, "room"), text(fields), ref);
+                case "direct" -> new ClientFrame.Direct(id(fields, "to"), text(fields), ref);
                 case "ping" -> new ClientFrame.Ping(ref);
                 default -> throw new FieldException("unknown type '" + type.getString() + "'");
             });
@@ -60,19 +56,20 @@ public final class ClientFrameDecoder {
         return value >= 1 && value <= Integer.MAX_VALUE ? (int) value : -1;
     }
 
-    private static int id(JsonObject object, String field) {
-        if (!(object.get(field) instanceof JsonNumber number)) {
+    private static int id(JsonObjectFields fields, String field) {
+        String raw = fields.rawNumber(field);
+        if (raw == null) {
             throw new FieldException("'" + field + "' must be an integer from 1 to 2147483647");
         }
-        int id = parseId(number.toString());
+        int id = parseId(raw);
         if (id < 0) {
             throw new FieldException("'" + field + "' must be an integer from 1 to 2147483647");
         }
         return id;
     }
 
-    private static String text(JsonObject object) {
-        if (!(object.get("text") instanceof JsonString s) || s.getString().isEmpty()) {
+    private static String text(JsonObjectFields fields) {
+        if (!(fields.value("text") instanceof JsonString s) || s.getString().isEmpty()) {
             throw new FieldException("'text' must be a non-empty string");
         }
         return s.getString();

@@ -1,0 +1,72 @@
+package io.roomcast.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class RoomcastSettingsTest {
+
+    private static RoomcastSettings parse(Map<String, String> values) {
+        return RoomcastSettings.from(key -> Optional.ofNullable(values.get(key)));
+    }
+
+    @Test
+    void defaultsFollowTheProtocol() {
+        RoomcastSettings s = parse(Map.of());
+        assertThat(s.devMode()).isFalse();
+        assertThat(s.anonymousAllowed()).isTrue();
+        assertThat(s.heartbeatInterval()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(s.heartbeatTimeout()).isEqualTo(Duration.ofSeconds(75));
+        assertThat(s.maxTextBytes()).isEqualTo(65536);
+        assertThat(s.maxBinaryBytes()).isEqualTo(1048576);
+        assertThat(s.ratePerSecond()).isEqualTo(20);
+        assertThat(s.rateBurst()).isEqualTo(40);
+        assertThat(s.connectionsPerAddress()).isEqualTo(1000);
+        assertThat(s.connectionsPerUser()).isEqualTo(100);
+        assertThat(s.sendQueue()).isEqualTo(1024);
+        assertThat(s.jwtClockSkew()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(s.allowedOrigins()).isEmpty();
+        assertThat(s.jwtSecret()).isEmpty();
+    }
+
+    @Test
+    void valuesAreParsedAndListsSplitOnCommas() {
+        RoomcastSettings s = parse(Map.of(
+                "roomcast.dev-mode", "TRUE",
+                "roomcast.heartbeat.interval", "5",
+                "roomcast.heartbeat.timeout", "12",
+                "roomcast.limits.rate", "2.5",
+                "roomcast.origins", " https://a.example , https://b.example ,,",
+                "roomcast.proxy.trusted", "10.0.0.0/8,127.0.0.1",
+                "roomcast.jwt.secret", "  s3cret  "));
+        assertThat(s.devMode()).isTrue();
+        assertThat(s.heartbeatInterval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(s.ratePerSecond()).isEqualTo(2.5);
+        assertThat(s.allowedOrigins()).containsExactly("https://a.example", "https://b.example");
+        assertThat(s.trustedProxies()).isEqualTo(List.of("10.0.0.0/8", "127.0.0.1"));
+        assertThat(s.jwtSecret()).contains("s3cret");
+    }
+
+    @Test
+    void malformedValuesNameTheKey() {
+        assertThatThrownBy(() -> parse(Map.of("roomcast.limits.max-text", "lots")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("roomcast.limits.max-text");
+        assertThatThrownBy(() -> parse(Map.of("roomcast.limits.burst", "0")))
+                .hasMessageContaining("roomcast.limits.burst");
+        assertThatThrownBy(() -> parse(Map.of("roomcast.auth.anonymous", "yes")))
+                .hasMessageContaining("roomcast.auth.anonymous");
+        assertThatThrownBy(() -> parse(Map.of("roomcast.limits.rate", "NaN")))
+                .hasMessageContaining("roomcast.limits.rate");
+    }
+
+    @Test
+    void theTimeoutMustBeLongerThanTheInterval() {
+        assertThatThrownBy(() -> parse(Map.of("roomcast.heartbeat.interval", "30", "roomcast.heartbeat.timeout", "30")))
+                .hasMessageContaining("roomcast.heartbeat.timeout");
+    }
+}

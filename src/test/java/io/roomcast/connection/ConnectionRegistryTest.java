@@ -1,0 +1,63 @@
+package io.roomcast.connection;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import org.junit.jupiter.api.Test;
+
+class ConnectionRegistryTest {
+
+    private final ConnectionRegistry registry = new ConnectionRegistry();
+
+    @Test
+    void addingAndRemovingKeepsCountsPerAddressAndPerUser() {
+        Connection a = TestConnections.connection("a", "alice");
+        Connection b = TestConnections.connection("b", "alice");
+        Connection guest = TestConnections.connection("g", TestConnections.guest("guest-1", "10.0.0.1"),
+                ConnectionKind.CHAT, new ArrayList<>());
+        registry.add(a);
+        registry.add(b);
+        registry.add(guest);
+
+        assertThat(registry.size()).isEqualTo(3);
+        assertThat(registry.connectionsFromAddress("10.0.0.1")).isEqualTo(3);
+        assertThat(registry.connectionsOfUser("alice")).isEqualTo(2);
+        assertThat(registry.connectionsOfUser("guest-1")).isZero(); // guests are counted by address only
+
+        assertThat(registry.remove(a)).isTrue();
+        assertThat(registry.connectionsOfUser("alice")).isEqualTo(1);
+        assertThat(registry.connectionsFromAddress("10.0.0.1")).isEqualTo(2);
+    }
+
+    @Test
+    void removalIsIdempotentSoEveryEndingPathMayCallIt() {
+        Connection a = TestConnections.connection("a", "alice");
+        registry.add(a);
+        assertThat(registry.remove(a)).isTrue();
+        assertThat(registry.remove(a)).isFalse();
+        assertThat(registry.size()).isZero();
+        assertThat(registry.connectionsFromAddress("10.0.0.1")).isZero();
+        assertThat(registry.connectionsOfUser("alice")).isZero();
+    }
+
+    @Test
+    void clientIdsIndexSecureConnectionsForDirectMessages() {
+        Connection first = TestConnections.connection("s1", TestConnections.secure("bob", 42), ConnectionKind.JSON, new ArrayList<>());
+        Connection second = TestConnections.connection("s2", TestConnections.secure("bob", 42), ConnectionKind.JSON, new ArrayList<>());
+        registry.add(first);
+        registry.add(second);
+        assertThat(registry.byClientId(42)).containsExactlyInAnyOrder(first, second);
+        assertThat(registry.byClientId(43)).isEmpty();
+        registry.remove(first);
+        registry.remove(second);
+        assertThat(registry.byClientId(42)).isEmpty();
+    }
+
+    @Test
+    void anIdCannotBeRegisteredTwice() {
+        registry.add(TestConnections.connection("a", "alice"));
+        assertThatThrownBy(() -> registry.add(TestConnections.connection("a", "bob")))
+                .isInstanceOf(IllegalStateException.class);
+    }
+}

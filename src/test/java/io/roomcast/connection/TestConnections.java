@@ -1,0 +1,38 @@
+package io.roomcast.connection;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/** Connections for unit tests of the registries: real objects whose frames land in a list. */
+public final class TestConnections {
+
+    private TestConnections() {
+    }
+
+    /** A connection whose outbound frames are recorded in {@code sent}, sent at once. */
+    public static Connection connection(String id, String user, ConnectionKind kind, List<OutboundFrame> sent) {
+        return connection(id, new Identity(user, true, "10.0.0.1", null, null), kind, sent);
+    }
+
+    public static Connection connection(String id, Identity identity, ConnectionKind kind, List<OutboundFrame> sent) {
+        FrameSink sink = (frame, done) -> {
+            sent.add(frame);
+            done.accept(null);
+        };
+        OutboundQueue queue = new OutboundQueue(sink, 1024, Runnable::run, () -> { }, e -> { });
+        return new Connection(id, identity, kind, queue, reason -> { }, new TokenBucket(20, 40, 0), 0);
+    }
+
+    public static Connection connection(String id, String user) {
+        return connection(id, user, ConnectionKind.JSON, new ArrayList<>());
+    }
+
+    public static Identity guest(String name, String address) {
+        return new Identity(name, false, address, null, null);
+    }
+
+    public static Identity secure(String user, int clientId) {
+        return new Identity(user, true, "10.0.0.2", clientId, Set.of());
+    }
+}

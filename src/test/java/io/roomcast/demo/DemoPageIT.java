@@ -1,0 +1,147 @@
+package io.roomcast.demo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.roomcast.testsupport.PayaraMicroProcess;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The demo page (webapp/index.html) in a real browser against a real server: headless Debian
+ * Chromium driven by playwright-core (src/test/e2e/demo.e2e.mjs), Roomcast on Payara Micro.
+ *
+ * <p>The Node script does the browsing; this class provides the server, with dev tokens on and a
+ * 2 s heartbeat, and restarts it when the script prints {@code RESTART_SERVER}, answering
+ * {@code RESTARTED} on the script's stdin once the server is back at the same address.
+ *
+ * <p>Needs: {@code node} (or -Dnode.executable), and src/test/e2e/setup.sh, run here once, which
+ * installs Debian's chromium when /usr/bin/chromium is missing (as root, through apt-get) and runs
+ * {@code npm ci}. System properties: {@code payara.microJar}, {@code roomcast.war} (set by failsafe);
+ * optional {@code roomcast.e2e.screenshots=docs/screenshots} to refresh the committed screenshots.
+ */
+class DemoPageIT {
+
+    private static final Path BASEDIR = Path.of(System.getProperty("basedir", System.getProperty("user.dir")));
+    private static final Path E2E = BASEDIR.resolve("src/test/e2e");
+    private static final Path TARGET = BASEDIR.resolve("target");
+    private static final Duration SETUP_TIMEOUT = Duration.ofMinutes(15);
+    private static final Duration SCRIPT_TIMEOUT = Duration.ofMinutes(12);
+
+    private static PayaraMicroProcess server;
+
+    @BeforeAll
+    static void installBrowserAndStartServer() throws Exception {
+        runSetupScript();
+        server = PayaraMicroProcess.builder("demo-page-it")
+                .systemProperty("roomcast.dev-mode", "true")
+                .env("ROOMCAST_HEARTBEAT_INTERVAL", "2")
+                .start();
+        log("server up at " + server.baseUri() + " (log: " + server.logFile() + ")");
+    }
+
+    @AfterAll
+    static void stopServer() {
+        if (server != null) {
+            server.stop();
+        }
+    }
+
+    @Test
+    @Timeout(value = 20, unit = TimeUnit.MINUTES)
+    void twoPagesChatAndSeePresenceAndReconnectAfterRestart() throws Exception {
+        List<String> command = new ArrayList<>(List.of(
+                System.getProperty("node.executable", "node"),
+                E2E.resolve("demo.e2e.mjs").toString(),
+                server.baseUri().toString(),
+                "--artifacts", TARGET.resolve("e2e").toString()));
+        String screenshots = System.getProperty("roomcast.e2e.screenshots");
+        if (screenshots != null && !screenshots.isBlank()) {
+            command.addAll(List.of("--screenshots", BASEDIR.resolve(screenshots).toString()));
+        }
+
+        int exit = runScript(command);
+
+        assertEquals(0, exit, "demo.e2e.mjs failed; its output is above and in target/demo-page-e2e.log, "
+                + "failure screenshots in target/e2e/, server log in " + server.logFile());
+    }
+
+    /**
+     * Runs the Node script, copies its output to the test log and target/demo-page-e2e.log, and
+     * serves its restart requests. A watchdog ends the script if it overruns.
+     */
+    private static int runScript(List<String> command) throws IOException, InterruptedException {
+        log("running " + String.join(" ", command));
+        Process node = new ProcessBuilder(command).directory(E2E.toFile()).redirectErrorStream(true).start();
+        ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor();
+        watchdog.schedule(() -> {
+            log("demo.e2e.mjs overran " + SCRIPT_TIMEOUT.toMinutes() + " min: stopping it");
+            node.destroyForcibly();
+        }, SCRIPT_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
+             PrintWriter toNode = new PrintWriter(node.getOutputStream(), true, StandardCharsets.UTF_8);
+             Writer copy = Files.newBufferedWriter(TARGET.resolve("demo-page-e2e.log"), StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = out.readLine()) != null) {
+                log("node | " + line);
+                copy.write(line + System.lineSeparator());
+                copy.flush();
+                if (line.trim().equals("RESTART_SERVER")) {
+                    restartServer();
+                    toNode.println("RESTARTED");
+                }
+            }
+            return node.waitFor();
+        } finally {
+            watchdog.shutdownNow();
+            node.destroyForcibly();
+        }
+    }
+
+    private static void restartServer() {
+        long t0 = System.nanoTime();
+        log("restarting the server on port " + server.port());
+        server.restart();
+        log("server back after " + Duration.ofNanos(System.nanoTime() - t0).toSeconds() + " s");
+    }
+
+    /** setup.sh: Debian chromium if missing (apt-get, as root), then npm ci. Idempotent. */
+    private static void runSetupScript() throws IOException, InterruptedException {
+        Path logFile = TARGET.resolve("e2e-setup.log");
+        Files.createDirectories(TARGET);
+        Process setup = new ProcessBuilder("bash", E2E.resolve("setup.sh").toString())
+                .directory(E2E.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(logFile.toFile())
+                .start();
+        if (!setup.waitFor(SETUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+            setup.destroyForcibly();
+            throw new IllegalStateException("setup.sh did not finish in " + SETUP_TIMEOUT.toMinutes() + " min; see " + logFile);
+        }
+        String output = Files.readString(logFile, StandardCharsets.UTF_8);
+        log("setup.sh output:\n" + output);
+        if (setup.exitValue() != 0) {
+            throw new IllegalStateException("setup.sh failed with exit code " + setup.exitValue() + "; see " + logFile);
+        }
+    }
+
+    private static void log(String line) {
+        System.out.println("[DemoPageIT] " + line);
+        System.out.flush();
+    }
+}

@@ -1,0 +1,128 @@
+package io.roomcast.endpoint;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.roomcast.testsupport.Deployments;
+import io.roomcast.testsupport.RawWebSocket;
+import io.roomcast.testsupport.Rooms;
+import io.roomcast.testsupport.Server;
+import io.roomcast.testsupport.WsClient;
+import jakarta.json.JsonObject;
+import jakarta.websocket.CloseReason;
+import java.net.URL;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Map;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** {@code /ws/chat/{roomId}} against a real Payara Micro (PROTOCOL 3.1 and 5). */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class ChatEndpointIT {
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return Deployments.roomcast(Map.of("roomcast.limits.max-text", "1024", "roomcast.limits.max-binary", "2048"));
+    }
+
+    @ArquillianResource
+    URL url;
+    Server server;
+
+    @BeforeEach
+    void setUp() {
+        server = Server.at(url);
+    }
+
+    @Test
+    void textIsBroadcastToEveryMemberIncludingTheSenderAndToNoOtherRoom() throws Exception {
+        try (WsClient alice = WsClient.connect(server.ws("ws/chat/101"));
+             WsClient bob = WsClient.connect(server.ws("ws/chat/101"));
+             WsClient other = WsClient.connect(server.ws("ws/chat/102"))) {
+            awaitMembers(101, 2);
+            alice.send("hello");
+            assertThat(alice.nextText()).isEqualTo("Room 101: hello");
+            assertThat(bob.nextText()).isEqualTo("Room 101: hello");
+            bob.send("hi alice");
+            assertThat(alice.nextText()).isEqualTo("Room 101: hi alice");
+            assertThat(bob.nextText()).isEqualTo("Room 101: hi alice");
+            assertThat(other.nextTextOrNull(Duration.ofMillis(500))).isNull();
+        }
+    }
+
+    @Test
+    void binaryFramesAreRelayedUnchangedToEveryChatMember() throws Exception {
+        try (WsClient alice = WsClient.connect(server.ws("ws/chat/103"));
+             WsClient bob = WsClient.connect(server.ws("ws/chat/103"))) {
+            awaitMembers(103, 2);
+            byte[] payload = {0, 1, 2, (byte) 0xFF, 42};
+            alice.sendBinary(payload);
+            assertThat(bytes(alice.nextBinary())).containsExactly(payload);
+            assertThat(bytes(bob.nextBinary())).containsExactly(payload);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "-1", "abc", "2147483648", "7.0", "99999999999999999999"})
+    void invalidRoomIdsAreRefusedWith400BeforeTheUpgrade(String roomId) throws Exception {
+        RawWebSocket.Handshake answer = RawWebSocket.handshake(server.ws("ws/chat/" + roomId), Map.of());
+        assertThat(answer.status()).isEqualTo(400);
+        JsonObject body = WsClient.parse(answer.body());
+        assertThat(body.getString("error")).isEqualTo("invalid_parameter");
+        assertThat(body.getString("message")).isNotBlank();
+    }
+
+    @Test
+    void theLargestValidRoomIdIsAccepted() throws Exception {
+        try (WsClient client = WsClient.connect(server.ws("ws/chat/2147483647"))) {
+            client.send("edge");
+            assertThat(client.nextText()).isEqualTo("Room 2147483647: edge");
+        }
+    }
+
+    @Test
+    void anOversizedTextFrameClosesWith1009AndLeavesNoSessionBehind() throws Exception {
+        try (WsClient client = WsClient.connect(server.ws("ws/chat/104"))) {
+            awaitMembers(104, 1);
+            client.send("x".repeat(1025));
+            CloseReason reason = client.awaitClose(WsClient.WAIT);
+            assertThat(reason.getCloseCode().getCode()).isEqualTo(1009);
+        }
+        awaitMembers(104, 0);
+    }
+
+    @Test
+    void anOversizedBinaryFrameClosesWith1009() throws Exception {
+        try (WsClient client = WsClient.connect(server.ws("ws/chat/105"))) {
+            client.sendBinary(new byte[2049]);
+            assertThat(client.awaitClose(WsClient.WAIT).getCloseCode().getCode()).isEqualTo(1009);
+        }
+    }
+
+    @Test
+    void closingLeavesTheRoom() throws Exception {
+        WsClient client = WsClient.connect(server.ws("ws/chat/106"));
+        awaitMembers(106, 1);
+        client.close();
+        awaitMembers(106, 0);
+    }
+
+    private void awaitMembers(int room, int members) {
+        Rooms.awaitMembers(server, room, members);
+    }
+
+    private static byte[] bytes(ByteBuffer buffer) {
+        byte[] out = new byte[buffer.remaining()];
+        buffer.get(out);
+        return out;
+    }
+}

@@ -1,0 +1,148 @@
+package io.roomcast.handshake;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.roomcast.config.RoomcastSettings;
+import io.roomcast.connection.ConnectionKind;
+import io.roomcast.connection.ConnectionRegistry;
+import io.roomcast.connection.Identity;
+import io.roomcast.connection.Ids;
+import io.roomcast.connection.TestConnections;
+import io.roomcast.protocol.ErrorCode;
+import io.roomcast.testsupport.TestTokens;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class HandshakeGuardTest {
+
+    private final ConnectionRegistry registry = new ConnectionRegistry();
+
+    private HandshakeGuard guard(Map<String, String> extra) {
+        Map<String, String> values = new HashMap<>(Map.of("roomcast.jwt.secret", TestTokens.SECRET,
+                "roomcast.origins", "https://app.example", "roomcast.proxy.trusted", "127.0.0.1",
+                "roomcast.limits.connections-per-address", "2", "roomcast.limits.connections-per-user", "1"));
+        values.putAll(extra);
+        RoomcastSettings settings = RoomcastSettings.from(k -> Optional.ofNullable(values.get(k)));
+        HandshakeGuard guard = new HandshakeGuard();
+        guard.settings = settings;
+        guard.verifier = TokenVerifierTest.verifier(values);
+        guard.registry = registry;
+        guard.ids = new Ids();
+        guard.init();
+        return guard;
+    }
+
+    private final HandshakeGuard guard = guard(Map.of());
+
+    private static HandshakeRequest request(String path, Map<String, String> params, Map<String, String> headers) {
+        return new HandshakeRequest(path, params::get,
+                name -> headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
+                        .map(Map.Entry::getValue).toList(),
+                "203.0.113.5", false);
+    }
+
+    private static HandshakeRequest request(String path) {
+        return request(path, Map.of(), Map.of());
+    }
+
+    private static void refused(HandshakeDecision decision, int status, ErrorCode code) {
+        assertThat(decision).isInstanceOf(HandshakeDecision.Refused.class);
+        HandshakeDecision.Refused refused = (HandshakeDecision.Refused) decision;
+        assertThat(refused.status()).isEqualTo(status);
+        assertThat(refused.code()).isEqualTo(code);
+    }
+
+    private static Identity accepted(HandshakeDecision decision) {
+        assertThat(decision).isInstanceOf(HandshakeDecision.Accepted.class);
+        return ((HandshakeDecision.Accepted) decision).identity();
+    }
+
+    @Test
+    void otherPathsAreNotJudged() {
+        assertThat(guard.decide(request("/ws/unknown"))).isInstanceOf(HandshakeDecision.NotOurs.class);
+    }
+
+    @Test
+    void anonymousChatGetsAGuestName() {
+        Identity identity = accepted(guard.decide(request("/ws/chat/7")));
+        assertThat(identity.user()).startsWith("guest-");
+        assertThat(identity.authenticated()).isFalse();
+        assertThat(identity.address()).isEqualTo("203.0.113.5");
+    }
+
+    @Test
+    void anonymousAccessCanBeSwitchedOff() {
+        refused(guard(Map.of("roomcast.auth.anonymous", "false")).decide(request("/ws/chat/7")), 401, ErrorCode.MISSING_CREDENTIALS);
+    }
+
+    @Test
+    void badPathParametersAndShortTokensAre400() {
+        refused(guard.decide(request("/ws/chat/0")), 400, ErrorCode.INVALID_PARAMETER);
+        refused(guard.decide(request("/ws/secure/abc")), 400, ErrorCode.INVALID_PARAMETER);
+        refused(guard.decide(request("/ws/secure/5", Map.of("token", "short"), Map.of())), 400, ErrorCode.INVALID_PARAMETER);
+    }
+
+    @Test
+    void credentialsComeFromTheHeaderThenAccessTokenThenToken() {
+        String alice = TestTokens.valid("alice");
+        String bob = TestTokens.valid("bob");
+        assertThat(accepted(guard.decide(request("/ws/auth", Map.of("access_token", bob),
+                Map.of("Authorization", "Bearer " + alice)))).user()).isEqualTo("alice");
+        assertThat(accepted(guard.decide(request("/ws/auth", Map.of("access_token", bob), Map.of()))).user()).isEqualTo("bob");
+        Identity secure = accepted(guard.decide(request("/ws/secure/42", Map.of("token", alice), Map.of())));
+        assertThat(secure.user()).isEqualTo("alice");
+        assertThat(secure.clientId()).isEqualTo(42);
+    }
+
+    @Test
+    void anInvalidHeaderIsRefusedEvenWithAValidAccessToken() {
+        refused(guard.decide(request("/ws/auth", Map.of("access_token", TestTokens.valid("bob")),
+                Map.of("Authorization", "Bearer nonsense"))), 401, ErrorCode.INVALID_CREDENTIALS);
+        refused(guard.decide(request("/ws/auth", Map.of(), Map.of("Authorization", "Basic YWxpY2U6cHc="))),
+                401, ErrorCode.INVALID_CREDENTIALS);
+    }
+
+    @Test
+    void theTokenQueryParameterCountsOnlyOnSecure() {
+        refused(guard.decide(request("/ws/auth", Map.of("token", TestTokens.valid("alice")), Map.of())), 401,
+                ErrorCode.MISSING_CREDENTIALS);
+    }
+
+    @Test
+    void invalidCredentialsAreRefusedEvenWhereCredentialsAreOptional() {
+        refused(guard.decide(request("/ws/realtime", Map.of("access_token", "not-a-token"), Map.of())), 401,
+                ErrorCode.INVALID_CREDENTIALS);
+    }
+
+    @Test
+    void originsOtherThanTheHostOrTheListAre403() {
+        refused(guard.decide(request("/ws/chat/7", Map.of(), Map.of("Origin", "http://evil.example", "Host", "rc:8080"))),
+                403, ErrorCode.FORBIDDEN_ORIGIN);
+        accepted(guard.decide(request("/ws/chat/7", Map.of(), Map.of("Origin", "http://rc:8080", "Host", "rc:8080"))));
+        accepted(guard.decide(request("/ws/chat/7", Map.of(), Map.of("Origin", "https://app.example", "Host", "rc:8080"))));
+    }
+
+    @Test
+    void theRoomsClaimGuardsChatRooms() {
+        String token = TestTokens.forRooms("alice", List.of(7));
+        accepted(guard.decide(request("/ws/chat/7", Map.of("access_token", token), Map.of())));
+        refused(guard.decide(request("/ws/chat/8", Map.of("access_token", token), Map.of())), 403, ErrorCode.FORBIDDEN_ROOM);
+    }
+
+    @Test
+    void connectionLimitsPerAddressAndPerUserAre429() {
+        registry.add(TestConnections.connection("a", TestConnections.guest("guest-a", "203.0.113.5"), ConnectionKind.CHAT, new ArrayList<>()));
+        accepted(guard.decide(request("/ws/chat/7")));
+        registry.add(TestConnections.connection("b", TestConnections.guest("guest-b", "203.0.113.5"), ConnectionKind.CHAT, new ArrayList<>()));
+        refused(guard.decide(request("/ws/chat/7")), 429, ErrorCode.TOO_MANY_CONNECTIONS);
+
+        registry.add(TestConnections.connection("c", "carol"));
+        HandshakeRequest carol = new HandshakeRequest("/ws/auth", Map.of("access_token", TestTokens.valid("carol"))::get,
+                name -> List.of(), "198.51.100.1", false);
+        refused(guard.decide(carol), 429, ErrorCode.TOO_MANY_CONNECTIONS);
+    }
+}

@@ -1,0 +1,181 @@
+package io.roomcast.handshake;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.util.Base64URL;
+import com.nimbusds.jwt.JWTClaimsSet;
+import io.roomcast.config.RoomcastSettings;
+import io.roomcast.testsupport.TestTokens;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class TokenVerifierTest {
+
+    static final KeyPair RSA = generate("RSA", null);
+    static final KeyPair EC = generate("EC", new ECGenParameterSpec("secp256r1"));
+
+    static KeyPair generate(String algorithm, ECGenParameterSpec spec) {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance(algorithm);
+            if (spec != null) {
+                generator.initialize(spec);
+            } else {
+                generator.initialize(2048);
+            }
+            return generator.generateKeyPair();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String pem(KeyPair pair) {
+        return "-----BEGIN PUBLIC KEY-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(pair.getPublic().getEncoded())
+                + "\n-----END PUBLIC KEY-----\n";
+    }
+
+    static TokenVerifier verifier(Map<String, String> values) {
+        RoomcastSettings settings = RoomcastSettings.from(k -> Optional.ofNullable(values.get(k)));
+        JwtKeys keys = new JwtKeys();
+        keys.settings = settings;
+        keys.load();
+        TokenVerifier verifier = new TokenVerifier();
+        verifier.settings = settings;
+        verifier.keys = keys;
+        verifier.init();
+        return verifier;
+    }
+
+    private final TokenVerifier hs = verifier(Map.of("roomcast.jwt.secret", TestTokens.SECRET));
+    private final TokenVerifier rsa = verifier(Map.of("roomcast.jwt.public-key", pem(RSA)));
+
+    @Test
+    void aValidHs256TokenGivesItsUserAndRooms() throws Exception {
+        assertThat(hs.verify(TestTokens.valid("alice"))).isEqualTo(new VerifiedToken("alice", null));
+        assertThat(hs.verify(TestTokens.forRooms("bob", List.of(7, 9))).rooms()).containsExactlyInAnyOrder(7, 9);
+    }
+
+    @Test
+    void rs256AndEs256TokensVerifyWithThePublicKey() throws Exception {
+        JWTClaimsSet claims = TestTokens.claims("carol", Duration.ofMinutes(5)).build();
+        String token = TestTokens.sign(new JWSHeader(JWSAlgorithm.RS256), claims, new RSASSASigner(RSA.getPrivate()));
+        assertThat(rsa.verify(token).user()).isEqualTo("carol");
+
+        TokenVerifier ec = verifier(Map.of("roomcast.jwt.public-key", pem(EC)));
+        String ecToken = TestTokens.sign(new JWSHeader(JWSAlgorithm.ES256), claims,
+                new ECDSASigner((java.security.interfaces.ECPrivateKey) EC.getPrivate()));
+        assertThat(ec.verify(ecToken).user()).isEqualTo("carol");
+    }
+
+    @Test
+    void algNoneIsRefused() {
+        String header = Base64URL.encode("{\"alg\":\"none\",\"typ\":\"JWT\"}").toString();
+        String payload = Base64URL.encode("{\"sub\":\"mallory\",\"exp\":" + (System.currentTimeMillis() / 1000 + 600) + "}").toString();
+        assertThatThrownBy(() -> hs.verify(header + "." + payload + ".")).isInstanceOf(InvalidTokenException.class);
+        assertThatThrownBy(() -> rsa.verify(header + "." + payload + ".")).isInstanceOf(InvalidTokenException.class);
+    }
+
+    @Test
+    void anHs256TokenSignedWithThePublicKeyIsRefused() {
+        JWTClaimsSet claims = TestTokens.claims("mallory", Duration.ofMinutes(5)).build();
+        String confused = TestTokens.sign(new JWSHeader(JWSAlgorithm.HS256), claims, pem(RSA).getBytes(StandardCharsets.UTF_8));
+        String confusedDer = TestTokens.sign(new JWSHeader(JWSAlgorithm.HS256), claims, RSA.getPublic().getEncoded());
+        assertThatThrownBy(() -> rsa.verify(confused)).isInstanceOf(InvalidTokenException.class);
+        assertThatThrownBy(() -> rsa.verify(confusedDer)).isInstanceOf(InvalidTokenException.class);
+    }
+
+    @Test
+    void aBadSignatureIsRefused() {
+        String other = TestTokens.sign(new JWSHeader(JWSAlgorithm.HS256), TestTokens.claims("eve", Duration.ofMinutes(5)).build(),
+                "another-secret-that-is-long-enough-000000".getBytes(StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> hs.verify(other)).isInstanceOf(InvalidTokenException.class);
+    }
+
+    @Test
+    void expiredAndNotYetValidTokensAreRefusedBeyondTheClockSkew() throws Exception {
+        Date now = new Date();
+        String expired = TestTokens.with("dave", c -> c.expirationTime(new Date(now.getTime() - 60_000)));
+        String recentlyExpired = TestTokens.with("dave", c -> c.expirationTime(new Date(now.getTime() - 10_000)));
+        String future = TestTokens.with("dave", c -> c.notBeforeTime(new Date(now.getTime() + 60_000)));
+        assertThatThrownBy(() -> hs.verify(expired)).isInstanceOf(InvalidTokenException.class);
+        assertThatThrownBy(() -> hs.verify(future)).isInstanceOf(InvalidTokenException.class);
+        assertThat(hs.verify(recentlyExpired).user()).isEqualTo("dave"); // within the 30 s skew
+    }
+
+    @Test
+    void subAndExpAreRequired() {
+        String noExp = TestTokens.hs256(new JWTClaimsSet.Builder().subject("x").build());
+        String noSub = TestTokens.hs256(new JWTClaimsSet.Builder().expirationTime(new Date(System.currentTimeMillis() + 60_000)).build());
+        assertThatThrownBy(() -> hs.verify(noExp)).isInstanceOf(InvalidTokenException.class);
+        assertThatThrownBy(() -> hs.verify(noSub)).isInstanceOf(InvalidTokenException.class);
+    }
+
+    @Test
+    void issuerAndAudienceAreCheckedWhenConfigured() throws Exception {
+        Map<String, String> values = new HashMap<>(Map.of("roomcast.jwt.secret", TestTokens.SECRET,
+                "roomcast.jwt.issuer", "https://issuer.example", "roomcast.jwt.audience", "roomcast"));
+        TokenVerifier strict = verifier(values);
+        String right = TestTokens.with("erin", c -> c.issuer("https://issuer.example").audience("roomcast"));
+        String wrongIssuer = TestTokens.with("erin", c -> c.issuer("https://other.example").audience("roomcast"));
+        String wrongAudience = TestTokens.with("erin", c -> c.issuer("https://issuer.example").audience("other"));
+        assertThat(strict.verify(right).user()).isEqualTo("erin");
+        assertThatThrownBy(() -> strict.verify(wrongIssuer)).isInstanceOf(InvalidTokenException.class);
+        assertThatThrownBy(() -> strict.verify(wrongAudience)).isInstanceOf(InvalidTokenException.class);
+        assertThatThrownBy(() -> strict.verify(TestTokens.valid("erin"))).isInstanceOf(InvalidTokenException.class);
+    }
+
+    @Test
+    void malformedTokensAndUnknownKeyIdsAreRefused() {
+        for (String bad : List.of("", "abc", "a.b.c", "eyJhbGciOiJIUzI1NiJ9..", TestTokens.valid("x") + "x")) {
+            assertThatThrownBy(() -> hs.verify(bad)).isInstanceOf(InvalidTokenException.class);
+        }
+        String unknownKid = TestTokens.sign(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID("someone-else").type(JOSEObjectType.JWT).build(),
+                TestTokens.claims("frank", Duration.ofMinutes(5)).build(), TestTokens.SECRET.getBytes(StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> hs.verify(unknownKid)).isInstanceOf(InvalidTokenException.class);
+    }
+
+    @Test
+    void aRoomsClaimThatIsNotAListOfRoomIdsIsRefused() {
+        assertThatThrownBy(() -> hs.verify(TestTokens.with("g", c -> c.claim("rooms", "7"))))
+                .isInstanceOf(InvalidTokenException.class);
+        assertThatThrownBy(() -> hs.verify(TestTokens.with("g", c -> c.claim("rooms", List.of(0)))))
+                .isInstanceOf(InvalidTokenException.class);
+    }
+
+    @Test
+    void withoutAnyKeyEveryTokenIsRefused() {
+        TokenVerifier none = verifier(Map.of());
+        assertThatThrownBy(() -> none.verify(TestTokens.valid("alice"))).isInstanceOf(InvalidTokenException.class);
+    }
+
+    @Test
+    void aShortSecretIsAConfigurationError() {
+        assertThatThrownBy(() -> verifier(Map.of("roomcast.jwt.secret", "short")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("32 bytes");
+    }
+
+    @Test
+    void invalidTokenMessagesNeverContainTheToken() {
+        String token = TestTokens.with("h", c -> c.expirationTime(new Date(0)));
+        assertThatThrownBy(() -> hs.verify(token)).satisfies(e -> assertThat(e.getMessage()).doesNotContain(token)
+                .doesNotContain(token.split("\\.")[1]));
+        assertThat(Set.of()).isEmpty();
+    }
+}

@@ -1,0 +1,109 @@
+package io.roomcast.heartbeat;
+
+import static io.roomcast.testsupport.WsClient.type;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.roomcast.testsupport.Deployments;
+import io.roomcast.testsupport.RawWebSocket;
+import io.roomcast.testsupport.Rooms;
+import io.roomcast.testsupport.Server;
+import io.roomcast.testsupport.WsClient;
+import jakarta.json.JsonObject;
+import java.net.URL;
+import java.time.Duration;
+import java.util.Map;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Heartbeats, pings and dead peers (PROTOCOL 4), with a 1 s interval and a 4 s timeout. */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class LivenessIT {
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return Deployments.roomcast();
+    }
+
+    @ArquillianResource
+    URL url;
+    Server server;
+
+    @BeforeEach
+    void setUp() {
+        server = Server.at(url);
+    }
+
+    @Test
+    void pingsArriveAndAClientThatStopsAnsweringIsClosedWith1001AndRemoved() throws Exception {
+        RawWebSocket.Handshake answer = RawWebSocket.handshake(server.ws("ws/chat/201"), Map.of());
+        assertThat(answer.status()).isEqualTo(101);
+        try (RawWebSocket silent = answer.socket()) {
+            RawWebSocket.Frame first = silent.readFrame(Duration.ofSeconds(5));
+            assertThat(first).isNotNull();
+            assertThat(first.opcode()).isEqualTo(RawWebSocket.PING);
+            Rooms.awaitMembers(server, 201, 1);
+
+            RawWebSocket.Frame close = silent.awaitClose(Duration.ofSeconds(15));
+            assertThat(close.closeCode()).isEqualTo(1001);
+            assertThat(new String(close.payload(), 2, close.payload().length - 2)).isEqualTo("heartbeat timeout");
+        }
+        Rooms.awaitMembers(server, 201, 0);
+    }
+
+    @Test
+    void aClientThatAnswersPingsStaysConnectedPastTheTimeout() throws Exception {
+        try (WsClient client = WsClient.connect(server.ws("ws/chat/202"))) {
+            Thread.sleep(6_000); // longer than the 4 s timeout: only pongs keep it alive
+            assertThat(client.isOpen()).isTrue();
+            client.send("still here");
+            assertThat(client.nextText()).isEqualTo("Room 202: still here");
+        }
+    }
+
+    @Test
+    void aPeerThatVanishesWithoutACloseFrameIsRemovedAndTheRoomIsTold() throws Exception {
+        try (WsClient watcher = WsClient.connect(server.ws("ws/realtime"))) {
+            watcher.awaitJson(type("welcome"));
+            watcher.send("{\"type\":\"join\",\"room\":203}");
+            watcher.awaitJson(type("joined"));
+            RawWebSocket.Handshake answer = RawWebSocket.handshake(server.ws("ws/chat/203"), Map.of());
+            assertThat(answer.status()).isEqualTo(101);
+            JsonObject joined = watcher.awaitJson(type("presence"));
+            assertThat(joined.getString("event")).isEqualTo("join");
+            Rooms.awaitMembers(server, 203, 2);
+
+            answer.socket().abort();
+
+            JsonObject left = watcher.awaitJson(type("presence"));
+            assertThat(left.getString("event")).isEqualTo("leave");
+            assertThat(left.getString("user")).isEqualTo(joined.getString("user"));
+            assertThat(left.getInt("members")).isEqualTo(1);
+            Rooms.awaitMembers(server, 203, 1);
+        }
+    }
+
+    @Test
+    void jsonSessionsReceiveHeartbeatsFromTheTimer() throws Exception {
+        try (WsClient client = WsClient.connect(server.ws("ws/realtime"))) {
+            JsonObject welcome = client.awaitJson(type("welcome"));
+            assertThat(welcome.getInt("heartbeatInterval")).isEqualTo(1);
+            JsonObject heartbeat = client.awaitJson(type("heartbeat"));
+            assertThat(heartbeat.getJsonNumber("timestamp").longValueExact())
+                    .isCloseTo(System.currentTimeMillis(), org.assertj.core.data.Offset.offset(60_000L));
+        }
+    }
+
+    @Test
+    void chatSessionsReceiveNoJsonHeartbeats() throws Exception {
+        try (WsClient client = WsClient.connect(server.ws("ws/chat/204"))) {
+            assertThat(client.nextTextOrNull(Duration.ofSeconds(3))).isNull();
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package io.roomcast.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ClientFrameDecoderTest {
+
+    private final ClientFrameDecoder decoder = new ClientFrameDecoder();
+
+    private ClientFrame valid(String json) {
+        Decoded decoded = decoder.decode(json);
+        assertThat(decoded).isInstanceOf(Decoded.Valid.class);
+        return ((Decoded.Valid) decoded).frame();
+    }
+
+    private Decoded.Invalid invalid(String json) {
+        Decoded decoded = decoder.decode(json);
+        assertThat(decoded).isInstanceOf(Decoded.Invalid.class);
+        return (Decoded.Invalid) decoded;
+    }
+
+    @Test
+    void everyClientFrameDecodes() {
+        assertThat(valid("{\"type\":\"join\",\"room\":7}")).isEqualTo(new ClientFrame.Join(7, null));
+        assertThat(valid("{\"type\":\"leave\",\"room\":7,\"ref\":\"r1\"}")).isEqualTo(new ClientFrame.Leave(7, "r1"));
+        assertThat(valid("{\"type\":\"message\",\"room\":2147483647,\"text\":\"hi\",\"ref\":null}"))
+                .isEqualTo(new ClientFrame.Send(2147483647, "hi", null));
+        assertThat(valid("{\"type\":\"direct\",\"to\":42,\"text\":\"psst\"}")).isEqualTo(new ClientFrame.Direct(42, "psst", null));
+        assertThat(valid("{\"type\":\"ping\",\"extra\":[1,2]}")).isEqualTo(new ClientFrame.Ping(null));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"hello", "{", "{\"type\":", "", "{} {}"})
+    void nonJsonIsInvalidJson(String text) {
+        Decoded.Invalid error = invalid(text);
+        assertThat(error.code()).isEqualTo(ErrorCode.INVALID_JSON);
+        assertThat(error.message()).isEqualTo("only JSON is supported");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "[1,2]", "42", "\"join\"", "null",
+        "{\"room\":7}", "{\"type\":7}", "{\"type\":\"PING\"}", "{\"type\":\"shout\"}",
+        "{\"type\":\"join\"}", "{\"type\":\"join\",\"room\":7.0}", "{\"type\":\"join\",\"room\":\"7\"}",
+        "{\"type\":\"join\",\"room\":4294967297}", "{\"type\":\"join\",\"room\":0}", "{\"type\":\"join\",\"room\":-3}",
+        "{\"type\":\"join\",\"room\":7e0}", "{\"type\":\"join\",\"room\":2147483648}",
+        "{\"type\":\"message\",\"room\":7}", "{\"type\":\"message\",\"room\":7,\"text\":\"\"}",
+        "{\"type\":\"message\",\"room\":7,\"text\":5}", "{\"type\":\"direct\",\"to\":\"42\",\"text\":\"x\"}",
+        "{\"type\":\"ping\",\"ref\":5}"})
+    void wellFormedJsonThatBreaksTheProtocolIsInvalidMessage(String text) {
+        assertThat(invalid(text).code()).isEqualTo(ErrorCode.INVALID_MESSAGE);
+    }
+
+    @Test
+    void aStringRefIsEchoedEvenWhenTheFrameIsInvalid() {
+        assertThat(invalid("{\"type\":\"join\",\"room\":\"x\",\"ref\":\"abc\"}").ref()).isEqualTo("abc");
+        assertThat(invalid("{\"type\":\"nope\",\"ref\":\"r9\"}").ref()).isEqualTo("r9");
+        assertThat(invalid("{\"type\":\"ping\",\"ref\":5}").ref()).isNull();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "-1", "abc", "2147483648", "7.0", "1e3", "", "+7", "99999999999999999999"})
+    void pathIdsOutsideTheRangeAreRejected(String raw) {
+        assertThat(ClientFrameDecoder.parseId(raw)).isEqualTo(-1);
+    }
+
+    @Test
+    void pathIdsInTheRangeAreAccepted() {
+        assertThat(ClientFrameDecoder.parseId("1")).isEqualTo(1);
+        assertThat(ClientFrameDecoder.parseId("2147483647")).isEqualTo(Integer.MAX_VALUE);
+        assertThat(ClientFrameDecoder.parseId("007")).isEqualTo(7);
+    }
+}

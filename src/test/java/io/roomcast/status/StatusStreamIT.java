@@ -1,0 +1,67 @@
+package io.roomcast.status;
+
+import static io.roomcast.testsupport.WsClient.type;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.roomcast.testsupport.Deployments;
+import io.roomcast.testsupport.Server;
+import io.roomcast.testsupport.WsClient;
+import jakarta.json.JsonObject;
+import java.net.URL;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** {@code /ws/status} and {@code GET /api/status} (PROTOCOL 3.3 and 6). */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class StatusStreamIT {
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return Deployments.roomcast();
+    }
+
+    @ArquillianResource
+    URL url;
+
+    @Test
+    void statusFramesArriveOnOpenAndAfterEveryChange() throws Exception {
+        Server server = Server.at(url);
+        try (WsClient status = WsClient.connect(server.ws("ws/status"))) {
+            JsonObject first = status.awaitJson(type("status"));
+            int before = first.getInt("connections");
+            assertThat(before).isGreaterThanOrEqualTo(1); // the status session counts itself
+            assertThat(first.containsKey("rooms")).isTrue();
+            assertThat(first.containsKey("timestamp")).isTrue();
+
+            try (WsClient chat = WsClient.connect(server.ws("ws/chat/401"))) {
+                JsonObject grown = status.awaitJson(f -> "status".equals(f.getString("type"))
+                        && f.getInt("connections") == before + 1);
+                assertThat(grown.getInt("rooms")).isGreaterThanOrEqualTo(1);
+            }
+            status.awaitJson(f -> "status".equals(f.getString("type")) && f.getInt("connections") == before);
+        }
+    }
+
+    @Test
+    void apiStatusListsConnectionsRoomsAndTheInstance() throws Exception {
+        Server server = Server.at(url);
+        try (WsClient a = WsClient.connect(server.ws("ws/chat/402"));
+             WsClient b = WsClient.connect(server.ws("ws/chat/402"))) {
+            io.roomcast.testsupport.Rooms.awaitMembers(server, 402, 2);
+            JsonObject status = server.status();
+            assertThat(status.getInt("connections")).isGreaterThanOrEqualTo(2);
+            assertThat(status.getString("instance")).isNotBlank();
+            assertThat(status.getJsonArray("rooms").getValuesAs(JsonObject.class))
+                    .anySatisfy(r -> {
+                        assertThat(r.getInt("room")).isEqualTo(402);
+                        assertThat(r.getInt("members")).isEqualTo(2);
+                    });
+        }
+    }
+}

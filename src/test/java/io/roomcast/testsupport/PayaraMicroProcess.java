@@ -1,0 +1,319 @@
+package io.roomcast.testsupport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Roomcast on a real Payara Micro, as a child process, for tests that need what Arquillian does not
+ * give: a server they can stop and start again at the same address (reconnect tests), or one that an
+ * outside client (a browser, a load tool) talks to.
+ *
+ * <pre>{@code
+ * try (PayaraMicroProcess server = PayaraMicroProcess.builder("demo")
+ *         .systemProperty("roomcast.dev-mode", "true")
+ *         .env("ROOMCAST_HEARTBEAT_INTERVAL", "2")
+ *         .start()) {
+ *     URI base = server.baseUri();   // http://127.0.0.1:<free port>/
+ *     server.restart();              // same port
+ * }
+ * }</pre>
+ *
+ * It runs {@code java -jar <payara-micro.jar> --deploy <roomcast.war> --contextroot / --port <port> --nocluster},
+ * with the jar and war from the system properties {@code payara.microJar} and {@code roomcast.war}
+ * (the failsafe configuration sets both). The server's output goes to {@code <build dir>/<name>.log},
+ * appended across restarts; the child's {@code java.io.tmpdir} is {@code <build dir>/<name>-tmp}, so
+ * nothing lands in the machine's /tmp. The build dir is the folder holding the war ({@code target/}).
+ */
+public final class PayaraMicroProcess implements AutoCloseable {
+
+    /** Payara Micro on two cores usually boots in 20-40 s; leave room for a busy CI machine. */
+    public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(
+            Long.getLong("roomcast.startupTimeoutSeconds", 180));
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration POLL_INTERVAL = Duration.ofMillis(500);
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final String name;
+    private final Path microJar;
+    private final Path war;
+    private final int port;
+    private final Map<String, String> systemProperties;
+    private final Map<String, String> env;
+    private final List<String> jvmOptions;
+    private final Duration startupTimeout;
+    private final Path buildDir;
+    private final Path logFile;
+    private Process process;
+
+    private PayaraMicroProcess(Builder b) {
+        this.name = b.name;
+        this.microJar = b.microJar != null ? b.microJar : requiredPath("payara.microJar");
+        this.war = b.war != null ? b.war : requiredPath("roomcast.war");
+        this.port = b.port > 0 ? b.port : freePort();
+        this.systemProperties = Map.copyOf(b.systemProperties);
+        this.env = Map.copyOf(b.env);
+        this.jvmOptions = List.copyOf(b.jvmOptions);
+        this.startupTimeout = b.startupTimeout;
+        this.buildDir = war.toAbsolutePath().getParent();
+        this.logFile = buildDir.resolve(name + ".log");
+        // A test JVM that dies (or is killed by failsafe's timeout) must not leave a server behind.
+        Runtime.getRuntime().addShutdownHook(new Thread(this::kill, "stop-" + name));
+    }
+
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    /** {@code http://127.0.0.1:<port>/}: the application at context root /. */
+    public URI baseUri() {
+        return URI.create("http://127.0.0.1:" + port + "/");
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public Path logFile() {
+        return logFile;
+    }
+
+    public boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
+    /** Launches the server and returns once {@code GET /api/status} answers 200. */
+    public synchronized PayaraMicroProcess start() {
+        if (isRunning()) {
+            throw new IllegalStateException(name + " is already running");
+        }
+        try {
+            Path tmp = Files.createDirectories(buildDir.resolve(name + "-tmp"));
+            Files.writeString(logFile, "==== " + Instant.now() + " starting " + String.join(" ", command(tmp)) + "\n",
+                    StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.APPEND);
+            ProcessBuilder pb = new ProcessBuilder(command(tmp))
+                    .directory(buildDir.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                    .redirectInput(ProcessBuilder.Redirect.PIPE);
+            pb.environment().putAll(env);
+            process = pb.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not launch Payara Micro for " + name, e);
+        }
+        awaitReady();
+        return this;
+    }
+
+    /**
+     * Stops the server the way an operator would (SIGTERM: shutdown hooks run, sessions get 1001
+     * "server shutting down"), and waits for it; kills it if it does not stop in time.
+     */
+    public synchronized void stop() {
+        if (process == null) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+        process = null;
+    }
+
+    /** Stop, then start again on the same port. */
+    public synchronized PayaraMicroProcess restart() {
+        stop();
+        return start();
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private void kill() {
+        Process p = process;
+        if (p != null && p.isAlive()) {
+            p.destroyForcibly();
+        }
+    }
+
+    private List<String> command(Path tmp) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmOptions);
+        cmd.add("-Djava.io.tmpdir=" + tmp.toAbsolutePath());
+        systemProperties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+        cmd.addAll(List.of("-jar", microJar.toAbsolutePath().toString(),
+                "--deploy", war.toAbsolutePath().toString(),
+                "--contextroot", "/",
+                "--port", Integer.toString(port),
+                "--nocluster"));
+        return cmd;
+    }
+
+    /** Ready means the application answers, not just the port: /api/status is served by the WAR. */
+    private void awaitReady() {
+        URI status = baseUri().resolve("api/status");
+        Instant deadline = Instant.now().plus(startupTimeout);
+        String last = "no answer yet";
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(name + " exited with code " + process.exitValue()
+                        + " while starting; see " + logFile + "\n" + tail());
+            }
+            try {
+                HttpResponse<Void> response = HTTP.send(
+                        HttpRequest.newBuilder(status).timeout(Duration.ofSeconds(5)).GET().build(),
+                        HttpResponse.BodyHandlers.discarding());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+                last = "HTTP " + response.statusCode();
+            } catch (ConnectException e) {
+                last = "connection refused";
+            } catch (IOException e) {
+                last = e.toString();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for " + name, e);
+            }
+            sleep(POLL_INTERVAL);
+        }
+        stop();
+        throw new IllegalStateException(name + " did not answer GET " + status + " with 200 within "
+                + startupTimeout.toSeconds() + " s (last: " + last + "); see " + logFile + "\n" + tail());
+    }
+
+    /** The end of the server log, for failure messages. */
+    private String tail() {
+        try {
+            List<String> lines = Files.readAllLines(logFile, StandardCharsets.UTF_8);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException | UncheckedIOException e) {
+            return "(log unreadable: " + e + ")";
+        }
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static Path requiredPath(String property) {
+        String value = System.getProperty(property);
+        if (value == null || value.isBlank()) {
+            throw new IllegalStateException("system property " + property
+                    + " is not set (the failsafe configuration in pom.xml sets it)");
+        }
+        Path path = Path.of(value);
+        if (!Files.isRegularFile(path)) {
+            throw new IllegalStateException(property + "=" + value + " does not exist; run mvn package first");
+        }
+        return path;
+    }
+
+    /** A port free right now on the loopback interface; the server binds it moments later. */
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free port", e);
+        }
+    }
+
+    /** Settings for one server; everything but the name is optional. */
+    public static final class Builder {
+        private final String name;
+        private Path microJar;
+        private Path war;
+        private int port;
+        private final Map<String, String> systemProperties = new LinkedHashMap<>();
+        private final Map<String, String> env = new LinkedHashMap<>();
+        private final List<String> jvmOptions = new ArrayList<>(List.of("-Xmx512m"));
+        private Duration startupTimeout = DEFAULT_STARTUP_TIMEOUT;
+
+        private Builder(String name) {
+            if (!name.matches("[A-Za-z0-9._-]+")) {
+                throw new IllegalArgumentException("name is used in file names: letters, digits, . _ - only");
+            }
+            this.name = name;
+        }
+
+        public Builder microJar(Path jar) {
+            this.microJar = jar;
+            return this;
+        }
+
+        public Builder war(Path war) {
+            this.war = war;
+            return this;
+        }
+
+        /** A fixed port; by default a free one is chosen. */
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        /** A {@code -Dkey=value} for the server JVM, e.g. {@code roomcast.dev-mode=true}. */
+        public Builder systemProperty(String key, String value) {
+            systemProperties.put(key, value);
+            return this;
+        }
+
+        /** An environment variable for the server, e.g. {@code ROOMCAST_HEARTBEAT_INTERVAL=2}. */
+        public Builder env(String key, String value) {
+            env.put(key, value);
+            return this;
+        }
+
+        /** Replaces the default JVM options ({@code -Xmx512m}). */
+        public Builder jvmOptions(String... options) {
+            jvmOptions.clear();
+            jvmOptions.addAll(List.of(options));
+            return this;
+        }
+
+        public Builder startupTimeout(Duration timeout) {
+            this.startupTimeout = timeout;
+            return this;
+        }
+
+        /** Builds and starts; see {@link PayaraMicroProcess#start()}. */
+        public PayaraMicroProcess start() {
+            return new PayaraMicroProcess(this).start();
+        }
+
+        /** Builds without starting. */
+        public PayaraMicroProcess build() {
+            return new PayaraMicroProcess(this);
+        }
+    }
+}

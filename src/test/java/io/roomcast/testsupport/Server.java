@@ -1,0 +1,57 @@
+package io.roomcast.testsupport;
+
+import jakarta.json.JsonObject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+
+/** The deployed application as tests address it: WebSocket URIs and the HTTP API. */
+public record Server(URI base) {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    public static Server at(URL deployment) {
+        String url = deployment.toExternalForm();
+        return new Server(URI.create(url.endsWith("/") ? url : url + "/"));
+    }
+
+    /** {@code ws://host:port/<context>/<path>}; path without a leading slash. */
+    public URI ws(String path) {
+        return URI.create("ws://" + base.getHost() + ":" + base.getPort() + base.getRawPath() + path);
+    }
+
+    /** The same URI reached through another host name or address (another peer address for the server). */
+    public URI ws(String host, String path) {
+        return URI.create("ws://" + host + ":" + base.getPort() + base.getRawPath() + path);
+    }
+
+    public URI http(String path) {
+        return base.resolve(path);
+    }
+
+    public HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(http(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    public HttpResponse<String> post(String path, String body, Map<String, String> headers)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(http(path))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json");
+        headers.forEach(request::header);
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** {@code GET /api/status} as JSON. */
+    public JsonObject status() throws IOException, InterruptedException {
+        return WsClient.parse(get("api/status").body());
+    }
+
+    public int connections() throws IOException, InterruptedException {
+        return status().getInt("connections");
+    }
+}

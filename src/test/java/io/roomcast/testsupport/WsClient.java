@@ -1,0 +1,188 @@
+package io.roomcast.testsupport;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.websocket.ClientEndpointConfig;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.ContainerProvider;
+import jakarta.websocket.Endpoint;
+import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.MessageHandler;
+import jakarta.websocket.Session;
+import jakarta.websocket.WebSocketContainer;
+import java.io.IOException;
+import java.io.StringReader;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * A real WebSocket client (the Tyrus standalone client) that records every frame it receives and how
+ * the connection closed. It answers pings, as every well-behaved client does.
+ */
+public final class WsClient implements AutoCloseable {
+
+    public static final Duration WAIT = Duration.ofSeconds(10);
+
+    private static final class Holder {
+        static final WebSocketContainer CONTAINER = ContainerProvider.getWebSocketContainer();
+    }
+
+    private final BlockingQueue<String> texts = new LinkedBlockingQueue<>();
+    private final BlockingQueue<ByteBuffer> binaries = new LinkedBlockingQueue<>();
+    private final CompletableFuture<CloseReason> closed = new CompletableFuture<>();
+    private final Session session;
+
+    private WsClient(URI uri, Map<String, String> headers) throws Exception {
+        ClientEndpointConfig config = ClientEndpointConfig.Builder.create()
+                .configurator(new ClientEndpointConfig.Configurator() {
+                    @Override
+                    public void beforeRequest(Map<String, List<String>> requestHeaders) {
+                        headers.forEach((k, v) -> requestHeaders.put(k, List.of(v)));
+                    }
+                }).build();
+        session = Holder.CONTAINER.connectToServer(new Endpoint() {
+            @Override
+            public void onOpen(Session s, EndpointConfig c) {
+                s.addMessageHandler(String.class, texts::add);
+                s.addMessageHandler(ByteBuffer.class, (MessageHandler.Whole<ByteBuffer>) binaries::add);
+            }
+
+            @Override
+            public void onClose(Session s, CloseReason reason) {
+                closed.complete(reason);
+            }
+
+            @Override
+            public void onError(Session s, Throwable error) {
+                closed.complete(new CloseReason(CloseReason.CloseCodes.CLOSED_ABNORMALLY, String.valueOf(error)));
+            }
+        }, config, uri);
+    }
+
+    public static WsClient connect(URI uri) throws Exception {
+        return new WsClient(uri, Map.of());
+    }
+
+    public static WsClient connect(URI uri, Map<String, String> headers) throws Exception {
+        return new WsClient(uri, headers);
+    }
+
+    public Session session() {
+        return session;
+    }
+
+    public void send(String text) throws IOException {
+        session.getBasicRemote().sendText(text);
+    }
+
+    public void sendBinary(byte[] bytes) throws IOException {
+        session.getBasicRemote().sendBinary(ByteBuffer.wrap(bytes));
+    }
+
+    /** The next text frame, or an assertion failure after the wait. */
+    public String nextText() {
+        return poll(texts, WAIT, "a text frame");
+    }
+
+    /** The next text frame within the wait, or null. */
+    public String nextTextOrNull(Duration wait) {
+        try {
+            return texts.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    public ByteBuffer nextBinary() {
+        return poll(binaries, WAIT, "a binary frame");
+    }
+
+    /** The next JSON frame that is not a heartbeat. */
+    public JsonObject nextJson() {
+        while (true) {
+            JsonObject frame = parse(nextText());
+            if (!"heartbeat".equals(frame.getString("type", ""))) {
+                return frame;
+            }
+        }
+    }
+
+    /** Skips frames until one matches, failing after the wait; the skipped frames are returned too. */
+    public JsonObject awaitJson(Predicate<JsonObject> wanted) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        List<String> skipped = new ArrayList<>();
+        while (System.nanoTime() < deadline) {
+            String text = nextTextOrNull(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            if (text == null) {
+                break;
+            }
+            JsonObject frame = parse(text);
+            if (wanted.test(frame)) {
+                return frame;
+            }
+            skipped.add(text);
+        }
+        throw new AssertionError("no matching frame within " + WAIT + "; received " + skipped);
+    }
+
+    public static Predicate<JsonObject> type(String type) {
+        return frame -> type.equals(frame.getString("type", ""));
+    }
+
+    /** Every text frame already received, without waiting. */
+    public List<String> drainTexts() {
+        List<String> out = new ArrayList<>();
+        texts.drainTo(out);
+        return out;
+    }
+
+    public CloseReason awaitClose(Duration wait) {
+        try {
+            return closed.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("connection not closed within " + wait, e);
+        }
+    }
+
+    public boolean isOpen() {
+        return session.isOpen();
+    }
+
+    public static JsonObject parse(String text) {
+        return Json.createReader(new StringReader(text)).readObject();
+    }
+
+    private static <T> T poll(BlockingQueue<T> queue, Duration wait, String what) {
+        try {
+            T item = queue.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+            if (item == null) {
+                throw new AssertionError("no " + what + " within " + wait);
+            }
+            return item;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (session.isOpen()) {
+                session.close();
+            }
+        } catch (IOException e) {
+            // already gone
+        }
+    }
+}
