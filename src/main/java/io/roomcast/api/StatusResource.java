@@ -1,8 +1,9 @@
 package io.roomcast.api;
 
-import io.roomcast.connection.ConnectionRegistry;
 import io.roomcast.connection.Ids;
-import io.roomcast.room.RoomRegistry;
+import io.roomcast.protocol.ServerFrames.InstanceFigure;
+import io.roomcast.status.ClusterFigures;
+import io.roomcast.status.StatusPublisher;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.bind.annotation.JsonbPropertyOrder;
@@ -13,7 +14,10 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 
-/** {@code GET /api/status}: live connections and rooms of this instance. */
+/**
+ * {@code GET /api/status}: live connections and rooms of every instance of the cluster, the name of
+ * the instance that answered, and a row per instance.
+ */
 @Path("/status")
 @RequestScoped
 public class StatusResource {
@@ -22,14 +26,12 @@ public class StatusResource {
     public record RoomFigure(int room, int members) {
     }
 
-    @JsonbPropertyOrder({"connections", "rooms", "instance"})
-    public record StatusBody(int connections, List<RoomFigure> rooms, String instance) {
+    @JsonbPropertyOrder({"connections", "rooms", "instance", "instances"})
+    public record StatusBody(int connections, List<RoomFigure> rooms, String instance, List<InstanceFigure> instances) {
     }
 
     @Inject
-    ConnectionRegistry registry;
-    @Inject
-    RoomRegistry rooms;
+    StatusPublisher status;
     @Inject
     Ids ids;
     @Inject
@@ -38,8 +40,9 @@ public class StatusResource {
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public Response status() {
-        List<RoomFigure> figures = rooms.sizes().entrySet().stream()
+        ClusterFigures figures = status.figures();
+        List<RoomFigure> rooms = figures.rooms().entrySet().stream()
                 .map(e -> new RoomFigure(e.getKey(), e.getValue())).toList();
-        return responses.json(200, new StatusBody(registry.size(), figures, ids.instance()));
+        return responses.json(200, new StatusBody(figures.connections(), rooms, ids.instance(), figures.instances()));
     }
 }

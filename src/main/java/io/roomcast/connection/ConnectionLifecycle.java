@@ -2,6 +2,7 @@ package io.roomcast.connection;
 
 import io.roomcast.config.RoomcastSettings;
 import io.roomcast.observability.RoomcastMetrics;
+import io.roomcast.room.DirectService;
 import io.roomcast.room.RoomService;
 import io.roomcast.status.StatusPublisher;
 import jakarta.annotation.PreDestroy;
@@ -37,6 +38,8 @@ public class ConnectionLifecycle {
     @Inject
     RoomService rooms;
     @Inject
+    DirectService direct;
+    @Inject
     StatusPublisher status;
     @Inject
     Ids ids;
@@ -68,6 +71,7 @@ public class ConnectionLifecycle {
         self[0] = connection;
         session.getUserProperties().put(Connection.USER_PROPERTY, connection);
         registry.add(connection);
+        direct.opened(connection);
         status.changed();
         return connection;
     }
@@ -160,6 +164,7 @@ public class ConnectionLifecycle {
             return false;
         }
         rooms.leaveAll(connection);
+        direct.ended(connection);
         status.changed();
         LOG.log(Level.INFO, "connection {0} ended: {1}", connection, why);
         return true;

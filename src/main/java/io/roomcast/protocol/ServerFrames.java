@@ -1,6 +1,7 @@
 package io.roomcast.protocol;
 
 import jakarta.json.bind.annotation.JsonbPropertyOrder;
+import java.util.List;
 
 /**
  * The frames the server sends on the JSON endpoints (PROTOCOL 3.2 and 3.3), one record each. Every
@@ -80,10 +81,16 @@ public final class ServerFrames {
         }
     }
 
-    @JsonbPropertyOrder({"type", "connections", "rooms", "timestamp"})
-    public record Status(String type, long connections, long rooms, long timestamp) {
-        public Status(long connections, long rooms, long timestamp) {
-            this("status", connections, rooms, timestamp);
+    /** One instance's row in the cluster-wide figures. */
+    @JsonbPropertyOrder({"instance", "connections"})
+    public record InstanceFigure(String instance, long connections) {
+    }
+
+    /** The figures are cluster-wide; {@code instances} has a row per instance, this one included. */
+    @JsonbPropertyOrder({"type", "connections", "rooms", "timestamp", "instances"})
+    public record Status(String type, long connections, long rooms, long timestamp, List<InstanceFigure> instances) {
+        public Status(long connections, long rooms, long timestamp, List<InstanceFigure> instances) {
+            this("status", connections, rooms, timestamp, List.copyOf(instances));
         }
     }
 }

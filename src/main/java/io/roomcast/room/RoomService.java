@@ -1,5 +1,8 @@
 package io.roomcast.room;
 
+import io.roomcast.cluster.BusEvent;
+import io.roomcast.cluster.ClusterBus;
+import io.roomcast.cluster.RemoteMembers;
 import io.roomcast.connection.Connection;
 import io.roomcast.connection.ConnectionKind;
 import io.roomcast.connection.Ids;
@@ -16,6 +19,10 @@ import java.util.List;
  * Rooms as every endpoint sees them: joining and leaving with presence, and broadcasting. A broadcast
  * is rendered once per representation (the chat text line and the JSON message) and the same frame
  * object is queued for every member, so the cost per member is a queue insertion.
+ *
+ * <p>In a cluster, every change and broadcast is first delivered to this instance's members, with no
+ * round trip, and then published on the bus in the same order; the other instances deliver what they
+ * receive to theirs ({@code deliver*} methods). Member counts are cluster-wide.
  */
 @ApplicationScoped
 public class RoomService {
@@ -28,21 +35,36 @@ public class RoomService {
     Ids ids;
     @Inject
     RoomcastMetrics metrics;
+    @Inject
+    ClusterBus bus;
+    @Inject
+    RemoteMembers remote;
 
-    /** Joins a room; presence goes to the other JSON members only when membership changed. */
+    /**
+     * Joins a room; presence goes to the other JSON members only when membership changed. Returns the
+     * cluster-wide member count.
+     */
     public int join(Connection connection, int room) {
         RoomRegistry.Change change = rooms.join(room, connection);
+        int members = change.members() + remote.members(room);
         if (change.changed()) {
-            presence(room, ServerFrames.Presence.join(room, connection.user(), change.members()), connection);
+            presence(room, ServerFrames.Presence.join(room, connection.user(), members), connection);
+            if (bus.clustered()) {
+                bus.publish(new BusEvent.Presence(room, connection.id(), connection.user(), true, members));
+            }
         }
-        return change.members();
+        return members;
     }
 
     /** Leaves a room; false when the connection was not a member. */
     public boolean leave(Connection connection, int room) {
         RoomRegistry.Change change = rooms.leave(room, connection);
         if (change.changed()) {
-            presence(room, ServerFrames.Presence.leave(room, connection.user(), change.members()), connection);
+            int members = change.members() + remote.members(room);
+            presence(room, ServerFrames.Presence.leave(room, connection.user(), members), connection);
+            if (bus.clustered()) {
+                bus.publish(new BusEvent.Presence(room, connection.id(), connection.user(), false, members));
+            }
         }
         return change.changed();
     }
@@ -58,17 +80,63 @@ public class RoomService {
         return rooms.isMember(room, connection);
     }
 
+    /** Members of the room on every instance. */
+    public int members(int room) {
+        return rooms.memberCount(room) + remote.members(room);
+    }
+
     /** Delivers a text message to every member of the room, the sender included. */
     public void publish(int room, String from, String text, String ref) {
         ServerFrames.Message message = new ServerFrames.Message(room, ids.messageId(), from, text, ref,
                 System.currentTimeMillis());
-        OutboundFrame json = null;
-        OutboundFrame chat = null;
+        deliver(message);
+        if (bus.clustered()) {
+            bus.publish(new BusEvent.Message(room, message.id(), from, text, ref, message.timestamp()));
+        }
+    }
+
+    /** Delivers a message that another instance published to this instance's members of the room. */
+    public void deliver(BusEvent.Message m) {
+        deliver(new ServerFrames.Message(m.room(), m.id(), m.from(), m.text(), m.ref(), m.timestamp()));
+    }
+
+    /** Relays a binary frame, unchanged, to every chat member of the room, the sender included. */
+    public void relayBinary(int room, ByteBuffer bytes) {
+        byte[] copy = new byte[bytes.remaining()];
+        bytes.get(copy);
+        deliverBinary(room, copy);
+        if (bus.clustered()) {
+            bus.publish(new BusEvent.Binary(room, copy));
+        }
+    }
+
+    /** Relays a binary frame to this instance's chat members of the room. */
+    public void deliverBinary(int room, byte[] bytes) {
+        OutboundFrame frame = new OutboundFrame.Binary(ByteBuffer.wrap(bytes));
         int delivered = 0;
         for (Connection member : rooms.members(room)) {
             if (member.kind() == ConnectionKind.CHAT) {
+                member.send(frame);
+                delivered++;
+            }
+        }
+        metrics.messagesOut(delivered);
+    }
+
+    /** Tells this instance's JSON members about a member of another instance. */
+    public void deliverPresence(int room, boolean joined, String user, int members) {
+        presence(room, joined ? ServerFrames.Presence.join(room, user, members)
+                : ServerFrames.Presence.leave(room, user, members), null);
+    }
+
+    private void deliver(ServerFrames.Message message) {
+        OutboundFrame json = null;
+        OutboundFrame chat = null;
+        int delivered = 0;
+        for (Connection member : rooms.members(message.room())) {
+            if (member.kind() == ConnectionKind.CHAT) {
                 if (chat == null) {
-                    chat = new OutboundFrame.Text("Room " + room + ": " + text);
+                    chat = new OutboundFrame.Text("Room " + message.room() + ": " + message.text());
                 }
                 member.send(chat);
             } else {
@@ -78,20 +146,6 @@ public class RoomService {
                 member.send(json);
             }
             delivered++;
-        }
-        metrics.messagesOut(delivered);
-    }
-
-    /** Relays a binary frame, unchanged, to every chat member of the room, the sender included. */
-    public void relayBinary(int room, ByteBuffer bytes) {
-        ByteBuffer copy = ByteBuffer.allocate(bytes.remaining()).put(bytes).flip();
-        OutboundFrame frame = new OutboundFrame.Binary(copy);
-        int delivered = 0;
-        for (Connection member : rooms.members(room)) {
-            if (member.kind() == ConnectionKind.CHAT) {
-                member.send(frame);
-                delivered++;
-            }
         }
         metrics.messagesOut(delivered);
     }

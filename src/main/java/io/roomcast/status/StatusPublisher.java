@@ -1,8 +1,12 @@
 package io.roomcast.status;
 
+import io.roomcast.cluster.BusEvent;
+import io.roomcast.cluster.ClusterBus;
+import io.roomcast.cluster.RemoteMembers;
 import io.roomcast.connection.Connection;
 import io.roomcast.connection.ConnectionKind;
 import io.roomcast.connection.ConnectionRegistry;
+import io.roomcast.connection.Ids;
 import io.roomcast.connection.OutboundFrame;
 import io.roomcast.protocol.FrameEncoder;
 import io.roomcast.protocol.ServerFrames;
@@ -11,12 +15,17 @@ import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Streams the live figures to {@code /ws/status} sessions: one frame on open, then one after every
- * change, coalesced so that a burst of connects costs at most one frame per second.
+ * change, coalesced so that a burst of connects costs at most one frame per second. The figures are
+ * cluster-wide; the same coalesced beat tells the other instances this instance's connection count.
  */
 @ApplicationScoped
 public class StatusPublisher {
@@ -29,11 +38,18 @@ public class StatusPublisher {
     RoomRegistry rooms;
     @Inject
     FrameEncoder encoder;
+    @Inject
+    Ids ids;
+    @Inject
+    ClusterBus bus;
+    @Inject
+    RemoteMembers remote;
     @Resource
     ManagedScheduledExecutorService scheduler;
 
     private final AtomicBoolean pending = new AtomicBoolean();
     private volatile long lastSentMillis;
+    private volatile int lastPublishedConnections = -1;
 
     /** The figures changed; a status frame will follow within a second. */
     public void changed() {
@@ -49,7 +65,23 @@ public class StatusPublisher {
     }
 
     public ServerFrames.Status current() {
-        return new ServerFrames.Status(registry.size(), rooms.roomCount(), System.currentTimeMillis());
+        ClusterFigures figures = figures();
+        return new ServerFrames.Status(figures.connections(), figures.rooms().size(), System.currentTimeMillis(),
+                figures.instances());
+    }
+
+    /** Connections and rooms of every instance; on a single server, of this one. */
+    public ClusterFigures figures() {
+        int local = registry.size();
+        List<ServerFrames.InstanceFigure> instances = new ArrayList<>();
+        instances.add(new ServerFrames.InstanceFigure(ids.instance(), local));
+        if (!bus.clustered()) {
+            return new ClusterFigures(local, rooms.sizes(), instances);
+        }
+        Map<Integer, Integer> sizes = new TreeMap<>(rooms.sizes());
+        remote.sizes().forEach((room, n) -> sizes.merge(room, n, Integer::sum));
+        instances.addAll(remote.instances());
+        return new ClusterFigures(local + remote.connections(), sizes, instances);
     }
 
     private OutboundFrame currentFrame() {
@@ -59,6 +91,11 @@ public class StatusPublisher {
     private void publish() {
         pending.set(false);
         lastSentMillis = System.currentTimeMillis();
+        int local = registry.size();
+        if (bus.clustered() && local != lastPublishedConnections) {
+            lastPublishedConnections = local;
+            bus.publish(new BusEvent.Figures(local));
+        }
         OutboundFrame frame = currentFrame();
         for (Connection connection : registry.all()) {
             if (connection.kind() == ConnectionKind.STATUS) {

@@ -1,0 +1,25 @@
+package io.roomcast.cluster;
+
+/**
+ * Carries room traffic, direct messages and presence between Roomcast instances. There are two: the
+ * {@link LocalBus} of a single server, which carries nothing, and the Hazelcast bus of a Payara
+ * cluster. Callers deliver to their own instance's sessions first and then publish; the bus never
+ * hands an instance its own events back.
+ */
+public interface ClusterBus {
+
+    /** This instance as the others know it. */
+    Origin self();
+
+    /** False for a single server: callers may then skip building events at all. */
+    boolean clustered();
+
+    /** Starts receiving; events published before are not lost, only not delivered to this instance. */
+    void start(BusListener listener);
+
+    /** Publishes to every other instance; never blocks on the network. Order of calls is kept. */
+    void publish(BusEvent event);
+
+    /** Says goodbye and stops receiving. */
+    void stop();
+}

@@ -1,0 +1,70 @@
+package io.roomcast.cluster;
+
+import io.roomcast.connection.Ids;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Inject;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.util.concurrent.Executor;
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
+
+/**
+ * Chooses the bus at run time: the Hazelcast bus when Payara's Hazelcast instance is bound at
+ * {@value #HAZELCAST_JNDI} and configured to join other members, the {@link LocalBus} otherwise (a
+ * single server, Payara Micro with {@code --nocluster}, WildFly).
+ *
+ * <p>This class names no Hazelcast type: the Hazelcast bus is loaded by name, and only once the lookup
+ * found an instance, so that Weld on a server without Hazelcast never meets a type it cannot load.
+ */
+@ApplicationScoped
+public class ClusterBusProducer {
+
+    static final String HAZELCAST_JNDI = "payara/Hazelcast";
+    private static final String HAZELCAST_BUS = "io.roomcast.cluster.HazelcastBus";
+    private static final Logger LOG = System.getLogger(ClusterBusProducer.class.getName());
+
+    @Inject
+    Ids ids;
+    @Resource
+    ManagedExecutorService executor;
+
+    @Produces
+    @ApplicationScoped
+    ClusterBus bus() {
+        Object hazelcast = lookupHazelcast();
+        if (hazelcast != null) {
+            try {
+                Object bus = Class.forName(HAZELCAST_BUS, true, ClusterBusProducer.class.getClassLoader())
+                        .getMethod("create", Object.class, String.class, Executor.class)
+                        .invoke(null, hazelcast, ids.instance(), executor);
+                if (bus != null) {
+                    return (ClusterBus) bus;
+                }
+                LOG.log(Level.INFO, "Hazelcast present but not joining other members: single-instance mode");
+            } catch (ReflectiveOperationException | LinkageError e) {
+                LOG.log(Level.WARNING, "Hazelcast found but the cluster bus could not start; single-instance mode: {0}",
+                        e.toString());
+            }
+        } else {
+            LOG.log(Level.INFO, "no Hazelcast at {0}: single-instance mode", HAZELCAST_JNDI);
+        }
+        return new LocalBus(ids.instance());
+    }
+
+    void close(@Disposes ClusterBus bus) {
+        bus.stop();
+    }
+
+    private static Object lookupHazelcast() {
+        try {
+            return new InitialContext().lookup(HAZELCAST_JNDI);
+        } catch (NamingException | RuntimeException e) {
+            return null; // not bound: no Payara, or Hazelcast disabled
+        }
+    }
+}

@@ -1,0 +1,169 @@
+package io.roomcast.cluster;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.topic.ITopic;
+import com.hazelcast.topic.Message;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.util.UUID;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+
+/**
+ * The bus of a Payara cluster: one plain Hazelcast topic of {@code byte[]} events (see docs/CLUSTER.md
+ * for why not a reliable topic) and Hazelcast's membership events for instance loss.
+ *
+ * <p>This is the only class that names Hazelcast types. It is deliberately not a CDI bean (no
+ * bean-defining annotation, and beans.xml discovers annotated classes only) and is loaded by
+ * {@link ClusterBusProducer} through reflection, only after Payara's Hazelcast instance was found, so
+ * a server without Hazelcast (WildFly) never loads it.
+ */
+public final class HazelcastBus implements ClusterBus {
+
+    static final String TOPIC = "roomcast.bus";
+    /** Events waiting for the publisher thread before new ones are dropped (about a second of heavy traffic). */
+    private static final int BACKLOG = 100_000;
+
+    private static final Logger LOG = System.getLogger(HazelcastBus.class.getName());
+
+    private final HazelcastInstance hazelcast;
+    private final ITopic<byte[]> topic;
+    private final Origin self;
+    private final SerialPublisher publisher;
+    private volatile BusListener listener;
+    private UUID topicRegistration;
+    private UUID membershipRegistration;
+    private ClassLoader applicationLoader;
+
+    private HazelcastBus(HazelcastInstance hazelcast, String instance, Executor executor) {
+        this.hazelcast = hazelcast;
+        this.topic = hazelcast.getTopic(TOPIC);
+        this.self = new Origin(hazelcast.getCluster().getLocalMember().getUuid().toString(), instance);
+        this.publisher = new SerialPublisher(executor, topic::publish, BACKLOG);
+    }
+
+    /**
+     * The bus over the given Hazelcast instance, or null when that instance cannot reach other members:
+     * it is not running, or no join method is configured (Payara Micro's {@code --nocluster}).
+     */
+    public static ClusterBus create(Object hazelcastInstance, String instance, Executor executor) {
+        if (!(hazelcastInstance instanceof HazelcastInstance hz) || !hz.getLifecycleService().isRunning()) {
+            return null;
+        }
+        if (!joins(hz.getConfig().getNetworkConfig().getJoin())) {
+            return null;
+        }
+        return new HazelcastBus(hz, instance, executor);
+    }
+
+    private static boolean joins(JoinConfig join) {
+        return join.getMulticastConfig().isEnabled() || join.getTcpIpConfig().isEnabled()
+                || join.getAwsConfig().isEnabled() || join.getGcpConfig().isEnabled()
+                || join.getAzureConfig().isEnabled() || join.getKubernetesConfig().isEnabled()
+                || join.getEurekaConfig().isEnabled() || join.getDiscoveryConfig().isEnabled()
+                || join.isAutoDetectionEnabled();
+    }
+
+    @Override
+    public Origin self() {
+        return self;
+    }
+
+    @Override
+    public boolean clustered() {
+        return true;
+    }
+
+    @Override
+    public synchronized void start(BusListener listener) {
+        this.listener = listener;
+        // Hazelcast calls listeners on its own threads, whose context class loader is not the WAR's.
+        this.applicationLoader = Thread.currentThread().getContextClassLoader();
+        topicRegistration = topic.addMessageListener(this::onMessage);
+        membershipRegistration = hazelcast.getCluster().addMembershipListener(new MembershipListener() {
+            @Override
+            public void memberAdded(MembershipEvent event) {
+                // A member that joined after us (or after a split healed) learns our state from this.
+                offerSnapshot();
+            }
+
+            @Override
+            public void memberRemoved(MembershipEvent event) {
+                Member gone = event.getMember();
+                withApplicationLoader(() -> listener.memberLost(gone.getUuid().toString()));
+            }
+        });
+        publish(new BusEvent.SyncRequest());
+        LOG.log(Level.INFO, "cluster bus on Hazelcast topic {0}: instance {1} on member {2}, {3} member(s)",
+                TOPIC, self.instance(), self.member(), hazelcast.getCluster().getMembers().size());
+    }
+
+    @Override
+    public void publish(BusEvent event) {
+        byte[] bytes = BusCodec.encode(self, event); // on the caller's thread, spreading the work
+        publisher.offer(() -> bytes);
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (topicRegistration == null) {
+            return;
+        }
+        try {
+            // Directly, not queued: the executor may already be gone when the application stops.
+            topic.publish(BusCodec.encode(self, new BusEvent.Goodbye()));
+            topic.removeMessageListener(topicRegistration);
+            hazelcast.getCluster().removeMembershipListener(membershipRegistration);
+        } catch (RuntimeException e) {
+            LOG.log(Level.DEBUG, "cluster bus stop: {0}", e.toString());
+        }
+        topicRegistration = null;
+    }
+
+    private void onMessage(Message<byte[]> message) {
+        BusCodec.Envelope envelope;
+        try {
+            envelope = BusCodec.decode(message.getMessageObject());
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "ignoring an unreadable cluster bus event: {0}", e.toString());
+            return;
+        }
+        if (envelope.origin().equals(self)) {
+            return; // our own event: delivered locally before it was published
+        }
+        if (envelope.event() instanceof BusEvent.SyncRequest) {
+            offerSnapshot();
+        }
+        withApplicationLoader(() -> listener.received(envelope.origin(), envelope.event()));
+    }
+
+    /** The snapshot is taken when its turn to be published comes, after every event queued before it. */
+    private void offerSnapshot() {
+        publisher.offer(() -> BusCodec.encode(self, callWithApplicationLoader(() -> listener.snapshot())));
+    }
+
+    private void withApplicationLoader(Runnable action) {
+        callWithApplicationLoader(() -> {
+            action.run();
+            return null;
+        });
+    }
+
+    private <T> T callWithApplicationLoader(Supplier<T> action) {
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(applicationLoader);
+        try {
+            return action.get();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "cluster bus event failed: {0}", e.toString());
+            return null;
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+    }
+}

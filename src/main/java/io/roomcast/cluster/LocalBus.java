@@ -1,0 +1,33 @@
+package io.roomcast.cluster;
+
+/** The bus of a single server: there is nobody to tell. */
+final class LocalBus implements ClusterBus {
+
+    private final Origin self;
+
+    LocalBus(String instance) {
+        this.self = new Origin("local", instance);
+    }
+
+    @Override
+    public Origin self() {
+        return self;
+    }
+
+    @Override
+    public boolean clustered() {
+        return false;
+    }
+
+    @Override
+    public void start(BusListener listener) {
+    }
+
+    @Override
+    public void publish(BusEvent event) {
+    }
+
+    @Override
+    public void stop() {
+    }
+}

@@ -1,0 +1,70 @@
+package io.roomcast.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.roomcast.protocol.ServerFrames.InstanceFigure;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RemoteMembersTest {
+
+    private final RemoteMembers remote = new RemoteMembers();
+    private final Origin a = new Origin("member-a", "inst-a");
+    private final Origin b = new Origin("member-b", "inst-b");
+
+    @Test
+    void countsMembersAcrossInstancesAndIgnoresRepeats() {
+        remote.joined(a, 7, "c1", "alice");
+        remote.joined(a, 7, "c1", "alice"); // applied twice: still one member
+        remote.joined(b, 7, "c2", "bob");
+        remote.joined(b, 8, "c2", "bob");
+        assertThat(remote.members(7)).isEqualTo(2);
+        assertThat(remote.sizes()).isEqualTo(Map.of(7, 2, 8, 1));
+
+        remote.left(b, 7, "c2");
+        remote.left(b, 7, "c2");
+        assertThat(remote.members(7)).isEqualTo(1);
+        assertThat(remote.sizes()).isEqualTo(Map.of(7, 1, 8, 1));
+    }
+
+    @Test
+    void aSnapshotReplacesWhatWasKnown() {
+        remote.joined(a, 7, "old", "ghost");
+        remote.replace(a, new BusEvent.Snapshot(3, List.of(new BusEvent.Membership(9, "c1", "alice")),
+                List.of(new BusEvent.ClientSession("c1", 42))));
+        assertThat(remote.members(7)).isZero();
+        assertThat(remote.members(9)).isEqualTo(1);
+        assertThat(remote.hasClient(42)).isTrue();
+        assertThat(remote.connections()).isEqualTo(3);
+    }
+
+    @Test
+    void clientIdsAreCountedPerConnection() {
+        remote.client(a, "c1", 42, true);
+        remote.client(b, "c2", 42, true);
+        remote.client(a, "c1", 42, false);
+        assertThat(remote.hasClient(42)).isTrue();
+        remote.client(b, "c2", 42, false);
+        assertThat(remote.hasClient(42)).isFalse();
+    }
+
+    @Test
+    void losingAMemberForgetsItsInstancesAndReportsTheirMemberships() {
+        remote.joined(a, 7, "c1", "alice");
+        remote.joined(a, 8, "c1", "alice");
+        remote.joined(a, 7, "c3", "anne");
+        remote.joined(b, 7, "c2", "bob");
+        remote.figures(a, 2);
+        remote.figures(b, 1);
+
+        List<RemoteMembers.Departure> gone = remote.forgetMember("member-a");
+
+        assertThat(gone).containsExactlyInAnyOrder(new RemoteMembers.Departure(7, "alice"),
+                new RemoteMembers.Departure(8, "alice"), new RemoteMembers.Departure(7, "anne"));
+        assertThat(remote.members(7)).isEqualTo(1);
+        assertThat(remote.instances()).containsExactly(new InstanceFigure("inst-b", 1));
+        assertThat(remote.isLive(a)).isFalse();
+        assertThat(remote.isLive(b)).isTrue();
+    }
+}
