@@ -11,7 +11,7 @@ public interface ClusterBus {
     /** This instance as the others know it. */
     Origin self();
 
-    /** False for a single server: callers may then skip building events at all. */
+    /** False while no other instance can hear (a single server): callers then build no events at all. */
     boolean clustered();
 
     /** Starts receiving; events published before are not lost, only not delivered to this instance. */

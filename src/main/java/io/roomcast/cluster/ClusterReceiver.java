@@ -5,6 +5,8 @@ import io.roomcast.connection.ConnectionRegistry;
 import io.roomcast.room.DirectService;
 import io.roomcast.room.RoomService;
 import io.roomcast.status.StatusPublisher;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ContextService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
@@ -26,6 +28,8 @@ public class ClusterReceiver implements BusListener {
 
     private static final Logger LOG = System.getLogger(ClusterReceiver.class.getName());
 
+    @Resource
+    ContextService context;
     @Inject
     ClusterBus bus;
     @Inject
@@ -40,7 +44,10 @@ public class ClusterReceiver implements BusListener {
     ConnectionRegistry registry;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object started) {
-        bus.start(this);
+        // The bus calls back on Hazelcast's threads, which have neither our class loader nor our JNDI
+        // context: a bean first created there would get null for its @Resource fields. The contextual
+        // proxy runs each call in the application's context, as if on one of its own threads.
+        bus.start(context.createContextualProxy(this, BusListener.class));
     }
 
     @Override

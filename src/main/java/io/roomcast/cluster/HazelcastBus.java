@@ -11,7 +11,6 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.UUID;
 import java.util.concurrent.Executor;
-import java.util.function.Supplier;
 
 /**
  * The bus of a Payara cluster: one plain Hazelcast topic of {@code byte[]} events (see docs/CLUSTER.md
@@ -35,9 +34,10 @@ public final class HazelcastBus implements ClusterBus {
     private final Origin self;
     private final SerialPublisher publisher;
     private volatile BusListener listener;
+    /** Whether the cluster has another member: while alone, nothing is published (see {@link #clustered}). */
+    private volatile boolean others;
     private UUID topicRegistration;
     private UUID membershipRegistration;
-    private ClassLoader applicationLoader;
 
     private HazelcastBus(HazelcastInstance hazelcast, String instance, Executor executor) {
         this.hazelcast = hazelcast;
@@ -54,7 +54,11 @@ public final class HazelcastBus implements ClusterBus {
         if (!(hazelcastInstance instanceof HazelcastInstance hz) || !hz.getLifecycleService().isRunning()) {
             return null;
         }
-        if (!joins(hz.getConfig().getNetworkConfig().getJoin())) {
+        JoinConfig join = hz.getConfig().getNetworkConfig().getJoin();
+        LOG.log(Level.INFO, "Hazelcast join: multicast {0}, tcp-ip {1}, discovery {2}, auto-detection {3}",
+                join.getMulticastConfig().isEnabled(), join.getTcpIpConfig().isEnabled(),
+                join.getDiscoveryConfig().isEnabled(), join.isAutoDetectionEnabled());
+        if (!joins(join)) {
             return null;
         }
         return new HazelcastBus(hz, instance, executor);
@@ -73,33 +77,44 @@ public final class HazelcastBus implements ClusterBus {
         return self;
     }
 
+    /**
+     * True while the Hazelcast cluster has another member. A member alone, such as Payara Micro with
+     * {@code --nocluster} (its Hazelcast runs, but nobody can join it), then behaves exactly as a single
+     * server: callers publish nothing. When a member joins, each side sends the other a snapshot, so
+     * nothing that happened while alone is missing.
+     */
     @Override
     public boolean clustered() {
-        return true;
+        return others;
     }
 
     @Override
     public synchronized void start(BusListener listener) {
         this.listener = listener;
-        // Hazelcast calls listeners on its own threads, whose context class loader is not the WAR's.
-        this.applicationLoader = Thread.currentThread().getContextClassLoader();
         topicRegistration = topic.addMessageListener(this::onMessage);
         membershipRegistration = hazelcast.getCluster().addMembershipListener(new MembershipListener() {
             @Override
             public void memberAdded(MembershipEvent event) {
+                others = true;
                 // A member that joined after us (or after a split healed) learns our state from this.
                 offerSnapshot();
             }
 
             @Override
             public void memberRemoved(MembershipEvent event) {
+                others = event.getMembers().size() > 1;
                 Member gone = event.getMember();
-                withApplicationLoader(() -> listener.memberLost(gone.getUuid().toString()));
+                safely(() -> listener.memberLost(gone.getUuid().toString()));
             }
         });
-        publish(new BusEvent.SyncRequest());
-        LOG.log(Level.INFO, "cluster bus on Hazelcast topic {0}: instance {1} on member {2}, {3} member(s)",
-                TOPIC, self.instance(), self.member(), hazelcast.getCluster().getMembers().size());
+        int members = hazelcast.getCluster().getMembers().size();
+        others = members > 1;
+        if (others) {
+            publish(new BusEvent.SyncRequest());
+        }
+        LOG.log(Level.INFO, "cluster bus on Hazelcast topic {0}: instance {1} on member {2}, {3} member(s){4}",
+                TOPIC, self.instance(), self.member(), members,
+                others ? "" : "; single-instance mode until another member joins");
     }
 
     @Override
@@ -138,32 +153,20 @@ public final class HazelcastBus implements ClusterBus {
         if (envelope.event() instanceof BusEvent.SyncRequest) {
             offerSnapshot();
         }
-        withApplicationLoader(() -> listener.received(envelope.origin(), envelope.event()));
+        safely(() -> listener.received(envelope.origin(), envelope.event()));
     }
 
     /** The snapshot is taken when its turn to be published comes, after every event queued before it. */
     private void offerSnapshot() {
-        publisher.offer(() -> BusCodec.encode(self, callWithApplicationLoader(() -> listener.snapshot())));
+        publisher.offer(() -> BusCodec.encode(self, listener.snapshot()));
     }
 
-    private void withApplicationLoader(Runnable action) {
-        callWithApplicationLoader(() -> {
-            action.run();
-            return null;
-        });
-    }
-
-    private <T> T callWithApplicationLoader(Supplier<T> action) {
-        Thread thread = Thread.currentThread();
-        ClassLoader previous = thread.getContextClassLoader();
-        thread.setContextClassLoader(applicationLoader);
+    /** A failing listener must not kill Hazelcast's event thread, nor the other events behind it. */
+    private static void safely(Runnable action) {
         try {
-            return action.get();
+            action.run();
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "cluster bus event failed: {0}", e.toString());
-            return null;
-        } finally {
-            thread.setContextClassLoader(previous);
         }
     }
 }

@@ -1,0 +1,189 @@
+package io.roomcast.cluster;
+
+import io.roomcast.testsupport.Server;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One Roomcast instance of a test cluster: a Payara Micro process joined to the others over
+ * Hazelcast on loopback ({@code --clustermode tcpip:<members> --interfaces 127.0.0.1}). Members are
+ * launched first and awaited afterwards, so that several boot side by side and find each other.
+ * The output goes to {@code target/<name>.log}.
+ */
+final class ClusterMember implements AutoCloseable {
+
+    /** Two members booting together on two busy cores: generous, as the rest of the suite is. */
+    static final Duration STARTUP = Duration.ofSeconds(Long.getLong("roomcast.startupTimeoutSeconds", 240));
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final String name;
+    private final int port;
+    private final int hazelcastPort;
+    private final Path logFile;
+    private Process process;
+
+    private ClusterMember(String name, int port, int hazelcastPort, Path logFile) {
+        this.name = name;
+        this.port = port;
+        this.hazelcastPort = hazelcastPort;
+        this.logFile = logFile;
+        // A test JVM that dies must not leave servers behind.
+        Runtime.getRuntime().addShutdownHook(new Thread(this::kill, "kill-" + name));
+    }
+
+    /** Reserves ports for {@code count} members: an HTTP port and a Hazelcast port each. */
+    static List<ClusterMember> plan(String prefix, int count) {
+        Path war = requiredPath("roomcast.war");
+        List<ClusterMember> members = new ArrayList<>();
+        for (int i = 1; i <= count; i++) {
+            String name = prefix + "-" + i;
+            members.add(new ClusterMember(name, freePort(), freePort(), war.toAbsolutePath().getParent().resolve(name + ".log")));
+        }
+        return members;
+    }
+
+    /** {@code 127.0.0.1:p1,127.0.0.1:p2,...}: the member list of {@code --clustermode tcpip:}. */
+    static String memberList(List<ClusterMember> members) {
+        return String.join(",", members.stream().map(m -> "127.0.0.1:" + m.hazelcastPort).toList());
+    }
+
+    /** Launches the process without waiting for it. */
+    void launch(String clusterName, String memberList, Map<String, String> systemProperties) {
+        Path war = requiredPath("roomcast.war");
+        Path jar = requiredPath("payara.microJar");
+        Path buildDir = war.toAbsolutePath().getParent();
+        try {
+            Path tmp = Files.createDirectories(buildDir.resolve(name + "-tmp"));
+            List<String> cmd = new ArrayList<>();
+            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            cmd.add("-Xmx512m");
+            cmd.add("-Djava.io.tmpdir=" + tmp);
+            systemProperties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+            cmd.addAll(List.of("-jar", jar.toAbsolutePath().toString(),
+                    "--deploy", war.toAbsolutePath().toString(),
+                    "--contextroot", "/",
+                    "--port", Integer.toString(port),
+                    "--name", name,
+                    "--clustername", clusterName,
+                    "--clustermode", "tcpip:" + memberList,
+                    "--interfaces", "127.0.0.1",
+                    "--startport", Integer.toString(hazelcastPort)));
+            Files.writeString(logFile, "==== " + Instant.now() + " " + String.join(" ", cmd) + "\n",
+                    StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            process = new ProcessBuilder(cmd).directory(buildDir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not launch " + name, e);
+        }
+    }
+
+    /** Waits until the application answers {@code GET /api/status} with 200. */
+    void awaitReady(Instant deadline) {
+        URI status = server().http("api/status");
+        String last = "no answer yet";
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(name + " exited with " + process.exitValue() + "; see " + logFile);
+            }
+            try {
+                HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(status).timeout(Duration.ofSeconds(5))
+                        .GET().build(), HttpResponse.BodyHandlers.discarding());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+                last = "HTTP " + response.statusCode();
+            } catch (ConnectException e) {
+                last = "connection refused";
+            } catch (IOException e) {
+                last = e.toString();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new IllegalStateException(name + " not ready in time (last: " + last + "); see " + logFile);
+    }
+
+    Server server() {
+        return new Server(URI.create("http://127.0.0.1:" + port + "/"));
+    }
+
+    String name() {
+        return name;
+    }
+
+    boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    /** Dies at once, as a crashed machine would: no shutdown hooks, no goodbye on the bus. */
+    void kill() {
+        Process p = process;
+        if (p != null && p.isAlive()) {
+            p.destroyForcibly();
+            try {
+                p.waitFor(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Stops politely (SIGTERM), killing after a minute. */
+    @Override
+    public void close() {
+        Process p = process;
+        if (p == null || !p.isAlive()) {
+            return;
+        }
+        p.destroy();
+        try {
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                kill();
+            }
+        } catch (InterruptedException e) {
+            kill();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static Path requiredPath(String property) {
+        String value = System.getProperty(property);
+        if (value == null || value.isBlank() || !Files.isRegularFile(Path.of(value))) {
+            throw new IllegalStateException("system property " + property + " must name an existing file"
+                    + " (the failsafe configuration sets it; run mvn package first): " + value);
+        }
+        return Path.of(value);
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free port", e);
+        }
+    }
+}
