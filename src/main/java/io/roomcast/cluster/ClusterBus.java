@@ -20,6 +20,12 @@ public interface ClusterBus {
     /** Publishes to every other instance; never blocks on the network. Order of calls is kept. */
     void publish(BusEvent event);
 
+    /**
+     * A positive number no other instance hands out, for guest names; 0 when there are no other
+     * instances (a local counter is then enough).
+     */
+    long uniqueNumber();
+
     /** Says goodbye and stops receiving. */
     void stop();
 }

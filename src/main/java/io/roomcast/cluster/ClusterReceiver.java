@@ -2,6 +2,7 @@ package io.roomcast.cluster;
 
 import io.roomcast.connection.Connection;
 import io.roomcast.connection.ConnectionRegistry;
+import io.roomcast.connection.Ids;
 import io.roomcast.room.DirectService;
 import io.roomcast.room.RoomService;
 import io.roomcast.status.StatusPublisher;
@@ -42,12 +43,15 @@ public class ClusterReceiver implements BusListener {
     StatusPublisher status;
     @Inject
     ConnectionRegistry registry;
+    @Inject
+    Ids ids;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object started) {
         // The bus calls back on Hazelcast's threads, which have neither our class loader nor our JNDI
         // context: a bean first created there would get null for its @Resource fields. The contextual
         // proxy runs each call in the application's context, as if on one of its own threads.
         bus.start(context.createContextualProxy(this, BusListener.class));
+        ids.clusterWideGuestNumbers(bus::uniqueNumber);
     }
 
     @Override

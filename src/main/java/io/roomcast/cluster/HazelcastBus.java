@@ -24,6 +24,7 @@ import java.util.concurrent.Executor;
 public final class HazelcastBus implements ClusterBus {
 
     static final String TOPIC = "roomcast.bus";
+    static final String GUESTS = "roomcast.guests";
     /** Events waiting for the publisher thread before new ones are dropped (about a second of heavy traffic). */
     private static final int BACKLOG = 100_000;
 
@@ -121,6 +122,19 @@ public final class HazelcastBus implements ClusterBus {
     public void publish(BusEvent event) {
         byte[] bytes = BusCodec.encode(self, event); // on the caller's thread, spreading the work
         publisher.offer(() -> bytes);
+    }
+
+    /** From a Flake ID generator: unique cluster-wide without a round trip per number. */
+    @Override
+    public long uniqueNumber() {
+        if (!others) {
+            return 0;
+        }
+        try {
+            return hazelcast.getFlakeIdGenerator(GUESTS).newId();
+        } catch (RuntimeException e) {
+            return 0; // the cluster is going away: a local number will do
+        }
     }
 
     @Override

@@ -28,6 +28,11 @@ final class LocalBus implements ClusterBus {
     }
 
     @Override
+    public long uniqueNumber() {
+        return 0;
+    }
+
+    @Override
     public void stop() {
     }
 }

@@ -3,11 +3,13 @@ package io.roomcast.connection;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.security.SecureRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * Connection ids, message ids and guest names. Ids carry a random instance prefix so that they stay
  * unique when several instances share rooms; guest numbers only need to be unique among live
- * connections, which a counter that never repeats guarantees.
+ * connections, which a counter that never repeats guarantees on one server. In a cluster the bus
+ * supplies cluster-wide unique numbers instead (bigger ones: see docs/CLUSTER.md).
  */
 @ApplicationScoped
 public class Ids {
@@ -16,6 +18,8 @@ public class Ids {
     private final AtomicLong connections = new AtomicLong();
     private final AtomicLong messages = new AtomicLong();
     private final AtomicLong guests = new AtomicLong();
+    /** Cluster-wide guest numbers, or a non-positive number when this instance is alone. */
+    private volatile LongSupplier clusterGuests = () -> 0;
 
     public String instance() {
         return instance;
@@ -30,6 +34,12 @@ public class Ids {
     }
 
     public String guestName() {
-        return "guest-" + guests.incrementAndGet();
+        long clusterWide = clusterGuests.getAsLong();
+        return "guest-" + (clusterWide > 0 ? clusterWide : guests.incrementAndGet());
+    }
+
+    /** Installed by the cluster bus when it starts. */
+    public void clusterWideGuestNumbers(LongSupplier numbers) {
+        this.clusterGuests = numbers;
     }
 }

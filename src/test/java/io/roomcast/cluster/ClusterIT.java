@@ -107,7 +107,9 @@ class ClusterIT {
         int room = 602;
         try (WsClient alice = WsClient.connect(one.ws("ws/realtime"));
              WsClient bob = WsClient.connect(two.ws("ws/realtime"))) {
+            String aliceName = alice.awaitJson(type("welcome")).getString("user");
             String bobName = bob.awaitJson(type("welcome")).getString("user");
+            assertThat(bobName).as("guest names are unique across instances").isNotEqualTo(aliceName);
             assertThat(join(alice, room).getInt("members")).isEqualTo(1);
             awaitMembersEverywhere(room, 1);
 
