@@ -18,6 +18,7 @@ public class Ids {
     private final AtomicLong connections = new AtomicLong();
     private final AtomicLong messages = new AtomicLong();
     private final AtomicLong guests = new AtomicLong();
+    private final AtomicLong reservations = new AtomicLong();
     /** Cluster-wide guest numbers, or a non-positive number when this instance is alone. */
     private volatile LongSupplier clusterGuests = () -> 0;
 
@@ -31,6 +32,10 @@ public class Ids {
 
     public String messageId() {
         return "m-" + instance + "-" + Long.toString(messages.incrementAndGet(), 36);
+    }
+
+    public String reservationId() {
+        return "r-" + Long.toString(reservations.incrementAndGet(), 36);
     }
 
     public String guestName() {
