@@ -4,7 +4,6 @@ import static io.roomcast.testsupport.WsClient.type;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.roomcast.testsupport.Rooms;
 import io.roomcast.testsupport.Server;
 import io.roomcast.testsupport.TestTokens;
 import io.roomcast.testsupport.WsClient;
@@ -40,6 +39,8 @@ class ClusterIT {
     private List<ClusterMember> members;
     private Server one;
     private Server two;
+    private ClusterMember first;
+    private ClusterMember second;
 
     @BeforeAll
     void startTwoInstances() {
@@ -53,10 +54,12 @@ class ClusterIT {
         members.forEach(m -> m.launch(clusterName, memberList, settings));
         Instant deadline = Instant.now().plus(ClusterMember.STARTUP);
         members.forEach(m -> m.awaitReady(deadline));
-        one = members.get(0).server();
-        two = members.get(1).server();
+        first = members.get(0);
+        second = members.get(1);
+        one = first.server();
+        two = second.server();
         // Both instances see both rows once the bus is up on each.
-        await().atMost(CLUSTER_WAIT).until(() -> instanceRows(one) == 2 && instanceRows(two) == 2);
+        await().atMost(CLUSTER_WAIT).until(() -> instanceRows(first) == 2 && instanceRows(second) == 2);
     }
 
     @AfterAll
@@ -134,8 +137,8 @@ class ClusterIT {
              WsClient status = WsClient.connect(one.ws("ws/status"))) {
             awaitMembersEverywhere(room, 3);
             await().atMost(CLUSTER_WAIT).untilAsserted(() -> {
-                for (Server server : List.of(one, two)) {
-                    JsonObject body = server.status();
+                for (ClusterMember member : List.of(first, second)) {
+                    JsonObject body = member.status();
                     List<JsonObject> rows = body.getJsonArray("instances").getValuesAs(JsonObject.class);
                     assertThat(rows).hasSize(2);
                     assertThat(rows.get(0).getString("instance")).isEqualTo(body.getString("instance"));
@@ -192,8 +195,8 @@ class ClusterIT {
             assertThat(left.getInt("members")).isEqualTo(1);
             doomed.close();
 
-            await().atMost(CLUSTER_WAIT).until(() -> instanceRows(one) == 1);
-            assertThat(Rooms.membersOf(one, room)).isEqualTo(1);
+            await().atMost(CLUSTER_WAIT).until(() -> instanceRows(first) == 1);
+            assertThat(membersOf(first, room)).isEqualTo(1);
             try (WsClient late = WsClient.connect(one.ws("ws/realtime"))) {
                 assertThat(join(late, room).getInt("members")).isEqualTo(2);
                 late.send("{\"type\":\"message\",\"room\":" + room + ",\"text\":\"still here\"}");
@@ -231,7 +234,7 @@ class ClusterIT {
     }
 
     private void awaitMembersEverywhere(int room, int count) {
-        await().atMost(CLUSTER_WAIT).until(() -> Rooms.membersOf(one, room) == count && Rooms.membersOf(two, room) == count);
+        await().atMost(CLUSTER_WAIT).until(() -> membersOf(first, room) == count && membersOf(second, room) == count);
     }
 
     private static Predicate<JsonObject> presence(String event, String user) {
@@ -239,12 +242,17 @@ class ClusterIT {
                 && user.equals(f.getString("user"));
     }
 
-    private static int instanceRows(Server server) {
+    private static int instanceRows(ClusterMember member) {
         try {
-            return server.status().getJsonArray("instances").size();
+            return member.status().getJsonArray("instances").size();
         } catch (Exception e) {
             return -1;
         }
+    }
+
+    private static int membersOf(ClusterMember member, int room) throws Exception {
+        return member.status().getJsonArray("rooms").getValuesAs(JsonObject.class).stream()
+                .filter(r -> r.getInt("room") == room).mapToInt(r -> r.getInt("members")).findFirst().orElse(0);
     }
 
     /** Each sender's texts (a0, a1, ... and b0, b1, ...) appear in the order sent, each exactly once. */

@@ -31,7 +31,13 @@ final class ClusterMember implements AutoCloseable {
 
     /** Two members booting together on two busy cores: generous, as the rest of the suite is. */
     static final Duration STARTUP = Duration.ofSeconds(Long.getLong("roomcast.startupTimeoutSeconds", 240));
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    /*
+     * HTTP/1.1 on purpose: the JDK client's default (HTTP/2, by an h2c upgrade on the first request)
+     * was seen to leave every later request to a booting Payara Micro timing out on a stuck pooled
+     * connection. With HTTP/1.1 a timed-out request only costs its own connection.
+     */
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
 
     private final String name;
     private final int port;
@@ -129,6 +135,13 @@ final class ClusterMember implements AutoCloseable {
 
     Server server() {
         return new Server(URI.create("http://127.0.0.1:" + port + "/"));
+    }
+
+    /** {@code GET /api/status} as JSON, over HTTP/1.1 (see {@link #HTTP}). */
+    jakarta.json.JsonObject status() throws IOException, InterruptedException {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(server().http("api/status"))
+                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return io.roomcast.testsupport.WsClient.parse(response.body());
     }
 
     String name() {

@@ -1,0 +1,27 @@
+package io.roomcast.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.roomcast.connection.Ids;
+import org.junit.jupiter.api.Test;
+
+/** Without Payara's Hazelcast in JNDI (as on WildFly, or here), the bus is the local one. */
+class ClusterBusProducerTest {
+
+    @Test
+    void withoutHazelcastTheBusIsLocalAndSilent() {
+        ClusterBusProducer producer = new ClusterBusProducer();
+        producer.ids = new Ids();
+        ClusterBus bus = producer.bus();
+        assertThat(bus).isInstanceOf(LocalBus.class);
+        assertThat(bus.clustered()).isFalse();
+        assertThat(bus.uniqueNumber()).isZero();
+        assertThat(bus.self().instance()).isEqualTo(producer.ids.instance());
+        bus.publish(new BusEvent.Goodbye()); // goes nowhere, fails nowhere
+    }
+
+    @Test
+    void somethingElseAtTheHazelcastNameIsNoCluster() {
+        assertThat(HazelcastBus.create("not a Hazelcast instance", "i", Runnable::run)).isNull();
+    }
+}
