@@ -29,6 +29,9 @@
   /** After 1.5 silent intervals we send one ping: a cheap question that gets an answer
    *  (pong) from a live server, and tells the server we are alive too. */
   const PROBE_AFTER_INTERVALS = 1.5;
+  /** A connection that lasted this long was a success: the next failure starts the backoff afresh.
+   *  (Resetting on every welcome would let a server that greets and then closes us cause a tight loop.) */
+  const STABLE_AFTER_MS = 10000;
   /** Until the server tells us its interval, assume the protocol's default. */
   const DEFAULT_HEARTBEAT_S = 30;
   /** A socket that opened but never sent its first frame is as good as dead. */
@@ -36,8 +39,14 @@
   /** The server closes with 1009 above roomcast.limits.max-text (default 65536 bytes);
    *  checking before sending turns a lost connection into a friendly message. */
   const MAX_FRAME_BYTES = 65536;
+  /** A token request that hangs (server frozen, network gone) must not stall reconnecting. */
+  const TOKEN_TIMEOUT_MS = 10000;
+  /** Close code we use when the watchdog gives up on a silent socket (4000-4999 belong to applications). */
+  const CODE_WENT_QUIET = 4000;
   /** Keep the page light during long sessions. */
   const MAX_LOG_ENTRIES = 500;
+  /** The server's rule for dev-token user names (POST /api/dev/tokens answers 400 otherwise). */
+  const NAME_PATTERN = /^[\p{L}\p{N}._@-]{1,64}$/u;
   const ROOM_MIN = 1;
   const ROOM_MAX = 2147483647;
 
@@ -56,7 +65,7 @@
      * @param {object} opts
      * @param {() => Promise<string>} opts.url     builds the URL for each attempt (fresh token each time)
      * @param {(frame: object) => void} opts.onFrame  every parsed frame
-     * @param {(info: object) => void} opts.onState   state changes, see emitState()
+     * @param {(info: object) => void} opts.onState   state changes, see setState()
      * @param {(info: {code:number, reason:string, wasLive:boolean}) => void} [opts.onLost]
      * @param {object} [opts.probe]  a frame to send when the line goes quiet (e.g. {type:'ping'})
      */
@@ -65,7 +74,8 @@
       this.ws = null;
       this.wanted = false;
       this.state = 'offline';
-      this.attempt = 0;            // failures since the last time we were live
+      this.attempt = 0;            // failures since the last stable connection
+      this.liveSince = 0;
       this.everLive = false;       // distinguishes "connecting" from "reconnecting"
       this.isLive = false;
       this.heartbeatS = DEFAULT_HEARTBEAT_S;
@@ -115,7 +125,7 @@
     ready() {
       this.isLive = true;
       this.everLive = true;
-      this.attempt = 0;  // a good connection forgives past failures
+      this.liveSince = Date.now();
       this.setState('live');
     }
 
@@ -168,6 +178,7 @@
       const wasLive = this.isLive;
       this.isLive = false;
       this.stopWatchdog();
+      if (wasLive && Date.now() - this.liveSince >= STABLE_AFTER_MS) this.attempt = 0;  // past failures forgiven
       if (this.opts.onLost) this.opts.onLost({ code, reason: reason || '', wasLive });
       if (this.wanted) this.scheduleRetry(); else this.setState('offline');
     }
@@ -226,8 +237,8 @@
 
     /** The browser still thinks the socket is open, but the heartbeats say otherwise. */
     declareDead(reason) {
-      this.dropSocket(4000, 'heartbeat missed');
-      this.lost(4000, reason);
+      this.dropSocket(CODE_WENT_QUIET, 'heartbeat missed');
+      this.lost(CODE_WENT_QUIET, reason);
     }
 
     /** Forget the socket first, so its late close event is ignored, then close it. */
@@ -282,7 +293,7 @@
       case 1009: return 'a message was too big for the server';
       case 1011: return 'the server hit an internal error';
       case 1013: return 'this page could not keep up with the messages (slow consumer)';
-      case 4000: return `the server went quiet (${reason || 'no heartbeat'})`;
+      case CODE_WENT_QUIET: return `the server went quiet (${reason || 'no heartbeat'})`;
       default: return reason ? `the connection closed: ${reason}` : 'the connection closed';
     }
   }
@@ -292,7 +303,7 @@
     invalid_json: 'The server could not read what this page sent (it was not JSON).',
     invalid_message: 'The server rejected a malformed request.',
     not_member: 'You are not in that room. Join it first, then send.',
-    forbidden_room: 'Your pass does not allow that room.',
+    forbidden_room: 'Your access token does not allow that room.',
     not_found: 'Nobody with that id is connected right now.',
     rate_limited: 'Slow down: you are sending too fast, so that message was dropped.',
   };
@@ -308,7 +319,6 @@
   const chat = {
     name: '',          // what the user typed
     user: null,        // what the server calls us (from welcome; guest-<n> without a token)
-    token: null,       // last dev token, reused by the status link
     guest: false,
     /** room id -> { members: number|null, joined: boolean, seen: Set<string> }.
      *  The map is the list of rooms the user wants to be in; it survives reconnects. */
@@ -316,6 +326,8 @@
     /** joins sent and not yet answered, oldest first: an error for a join carries no room,
      *  but the server answers in order, so the oldest pending join is the one refused. */
     pendingJoins: [],
+    /** leaves sent and not yet answered, oldest first, for the same reason. */
+    pendingLeaves: [],
     /** ref -> log entry of our own messages that have not come back yet. */
     pendingSends: new Map(),
     nextRef: 1,
@@ -331,8 +343,15 @@
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ user: name }),
+      signal: AbortSignal.timeout(TOKEN_TIMEOUT_MS),
     });
-    if (response.status === 404) return null;
+    if (response.status === 404) {
+      // Roomcast says "no dev tokens here" with its JSON error body. Any other 404 (an HTML page)
+      // means the application is not deployed yet, e.g. while the server restarts: try again later.
+      const body = await response.json().catch(() => null);
+      if (body && body.error) return null;
+      throw new Error('the server is starting (HTTP 404)');
+    }
     if (!response.ok) {
       const body = await response.json().catch(() => ({}));
       const err = new Error(body.message || `the server refused a token (HTTP ${response.status})`);
@@ -346,7 +365,6 @@
 
   async function chatUrl() {
     const token = await fetchToken(chat.name);
-    chat.token = token;
     chat.guest = !token;
     return socketUrl('ws/realtime', token);
   }
@@ -368,6 +386,8 @@
     chat.link = null;
     chat.user = null;
     for (const room of chat.rooms.values()) { room.joined = false; room.members = null; }
+    chat.pendingJoins = [];
+    chat.pendingLeaves = [];
     failPendingSends('not sent: you disconnected');
     renderRooms();
     renderIdentity();
@@ -420,7 +440,7 @@
   }
 
   function onJoined(frame) {
-    removePendingJoin(frame.room);
+    removeFrom(chat.pendingJoins, frame.room);
     const room = chat.rooms.get(frame.room) || newRoom();
     const wasJoined = room.joined;
     room.joined = true;
@@ -431,6 +451,7 @@
   }
 
   function onLeft(frame) {
+    removeFrom(chat.pendingLeaves, frame.room);
     chat.rooms.delete(frame.room);
     logEvent(frame.room, `You left room ${frame.room}.`);
     renderRooms();
@@ -472,6 +493,12 @@
       if (id !== undefined) chat.rooms.delete(id);
       renderRooms();
     }
+    if (frame.code === 'not_member' && frame.ref == null && chat.pendingLeaves.length) {
+      // A leave the server did not need (we were not in the room after all): forget the room here too.
+      chat.rooms.delete(chat.pendingLeaves.shift());
+      renderRooms();
+      return;  // nothing the user has to act on
+    }
     const pending = frame.ref != null ? chat.pendingSends.get(frame.ref) : undefined;
     if (pending) {
       chat.pendingSends.delete(frame.ref);
@@ -489,19 +516,22 @@
     // The server forgot our memberships with the connection; they are rejoined on the next welcome.
     for (const room of chat.rooms.values()) { room.joined = false; room.members = null; }
     chat.pendingJoins = [];
+    chat.pendingLeaves = [];
     failPendingSends('may not have been delivered: the connection dropped');
     renderRooms();
     if (wasLive) {
-      logNotice(`Disconnected: ${describeClose(code, reason)} (code ${code}). Reconnecting…`, 'disconnected');
+      // The code is for whoever reads a bug report; ours (went quiet) never crossed the wire.
+      const codeText = code === CODE_WENT_QUIET ? '' : ` (code ${code})`;
+      logNotice(`Disconnected: ${describeClose(code, reason)}${codeText}. Reconnecting…`, 'disconnected');
     } else if (!chat.link.everLive && chat.link.attempt === 0) {
       // Say once why the very first attempt failed; the indicator shows the retries.
       logNotice(`Could not connect yet: ${describeClose(code, reason)}. Retrying…`, 'disconnected');
     }
   }
 
-  function removePendingJoin(id) {
-    const i = chat.pendingJoins.indexOf(id);
-    if (i >= 0) chat.pendingJoins.splice(i, 1);
+  function removeFrom(list, id) {
+    const i = list.indexOf(id);
+    if (i >= 0) list.splice(i, 1);
   }
 
   function newRoom() {
@@ -529,6 +559,7 @@
   function leaveRoom(id) {
     const room = chat.rooms.get(id);
     if (room && room.joined && chat.link && chat.link.send({ type: 'leave', room: id })) {
+      chat.pendingLeaves.push(id);
       return;  // the 'left' reply removes it
     }
     chat.rooms.delete(id);  // not joined on the server: forgetting it locally is all there is to do
@@ -560,7 +591,7 @@
 
   /** /ws/status pushes figures on open and on every change; it also gets heartbeats. */
   const statusLink = new Link({
-    url: async () => socketUrl('ws/status', chat.token),
+    url: statusUrl,
     onFrame: (frame) => {
       if (frame.type !== 'status') return;
       if (!statusLink.isLive) statusLink.ready();
@@ -569,6 +600,15 @@
     onState: ({ state }) => { el.status.dataset.state = state; },
     // No probe: /ws/status is receive-only in the protocol.
   });
+
+  /**
+   * Anonymous until the user connects; then with a fresh token of its own, because a token
+   * kept from before a server restart may no longer be valid there (401).
+   */
+  async function statusUrl() {
+    const token = chat.link ? await fetchToken(chat.name).catch(() => null) : null;
+    return socketUrl('ws/status', token);
+  }
 
   // ---------------------------------------------------------------- 6. the page
 
@@ -662,10 +702,15 @@
 
   function updateRoomItem(li, room) {
     li.dataset.joined = String(room.joined);
-    li.querySelector('.room-members').textContent =
-      room.joined ? membersText(room.members) : (chat.link ? 'joining…' : 'not connected');
+    li.querySelector('.room-members').textContent = roomState(room);
     // The protocol gives counts, not rosters: list whom we saw arrive or speak.
     li.querySelector('.room-seen').textContent = room.seen.size ? `Seen here: ${[...room.seen].join(', ')}` : '';
+  }
+
+  function roomState(room) {
+    if (room.joined) return membersText(room.members);
+    if (!chat.link) return 'not connected';
+    return chat.link.isLive ? 'joining…' : 'rejoins when reconnected';
   }
 
   /** The composer's room picker lists our rooms; rebuilt only when that list changes. */
@@ -677,7 +722,7 @@
     el.sendRoom.replaceChildren(...(ids.length ? ids : ['']).map((id) => {
       const option = document.createElement('option');
       option.value = id;
-      option.textContent = id ? `Room ${id}` : 'no room';
+      option.textContent = id ? `#${id}` : 'none';
       return option;
     }));
     el.sendRoom.disabled = ids.length === 0;
@@ -809,6 +854,11 @@
     if (chat.link) { disconnectChat(); logNotice('You disconnected.'); return; }
     const name = el.name.value.trim();
     if (!name) { showProblem('Please type a name first.', 'no_name'); el.name.focus(); return; }
+    if (!NAME_PATTERN.test(name)) {
+      showProblem('A name is up to 64 letters or digits, and . _ @ - (no spaces).', 'bad_name');
+      el.name.focus();
+      return;
+    }
     connectChat(name);
     renderIdentity();
     el.room.focus();  // the natural next step for a keyboard user
@@ -854,6 +904,8 @@
     el.sendForm.addEventListener('submit', onSendSubmit);
     el.retryNow.addEventListener('click', () => chat.link && chat.link.retryNow());
     el.log.addEventListener('scroll', onLogScroll);
+    // A fragment link only scrolls; a keyboard user wants to be *in* the box.
+    document.querySelector('.skip-link').addEventListener('click', (event) => { event.preventDefault(); el.message.focus(); });
     el.jumpLatest.addEventListener('click', jumpToLatest);
     // Back online: no point waiting out the backoff.
     window.addEventListener('online', () => { if (chat.link) chat.link.retryNow(); statusLink.retryNow(); });

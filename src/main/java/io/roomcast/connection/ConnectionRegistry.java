@@ -10,8 +10,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The single source of truth for live connections on this instance, with the indexes the handshake
- * limits and direct messages need. Adding and removing are the only writes; removal is idempotent, so
- * every way a session can end may call it without double counting.
+ * limits and direct messages need. Removal is idempotent, so every way a session can end may call it
+ * without double counting.
+ *
+ * <p>Connection limits are enforced when a handshake is accepted, before its session exists: the
+ * handshake reserves a slot, and the session claims it when it opens. A reservation whose session
+ * never opens (the upgrade failed) expires and gives its slot back, so nothing leaks.
  */
 @ApplicationScoped
 public class ConnectionRegistry {
@@ -20,14 +24,53 @@ public class ConnectionRegistry {
     private final Map<String, AtomicInteger> perAddress = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> perUser = new ConcurrentHashMap<>();
     private final Map<Integer, Set<Connection>> byClientId = new ConcurrentHashMap<>();
+    private final Map<String, Reservation> reservations = new ConcurrentHashMap<>();
+
+    /** A slot held for a handshake that was accepted and whose session has not opened yet. */
+    private record Reservation(String address, String user, long createdNanos) {
+    }
+
+    /**
+     * Reserves a connection slot for the address and, for an authenticated user, the user. Returns
+     * false, reserving nothing, when either is at its limit.
+     */
+    public boolean reserve(String reservationId, String address, String user, int perAddressLimit,
+                           int perUserLimit, long nowNanos) {
+        if (!incrementBelow(perAddress, address, perAddressLimit)) {
+            return false;
+        }
+        if (user != null && !incrementBelow(perUser, user, perUserLimit)) {
+            decrement(perAddress, address);
+            return false;
+        }
+        reservations.put(reservationId, new Reservation(address, user, nowNanos));
+        return true;
+    }
+
+    /** Gives back the slots of reservations older than the age: their sessions never opened. */
+    public int expireReservations(long nowNanos, long maxAgeNanos) {
+        int expired = 0;
+        for (Map.Entry<String, Reservation> entry : reservations.entrySet()) {
+            Reservation r = entry.getValue();
+            if (nowNanos - r.createdNanos() > maxAgeNanos && reservations.remove(entry.getKey(), r)) {
+                release(r.address(), r.user());
+                expired++;
+            }
+        }
+        return expired;
+    }
 
     public void add(Connection connection) {
         if (byId.putIfAbsent(connection.id(), connection) != null) {
             throw new IllegalStateException("connection id reused: " + connection.id());
         }
-        increment(perAddress, connection.identity().address());
-        if (connection.identity().authenticated()) {
-            increment(perUser, connection.user());
+        String reservation = connection.identity().reservation();
+        if (reservation == null || reservations.remove(reservation) == null) {
+            // no reservation, or it expired and gave its slot back: count the connection now
+            increment(perAddress, connection.identity().address());
+            if (connection.identity().authenticated()) {
+                increment(perUser, connection.user());
+            }
         }
         Integer clientId = connection.identity().clientId();
         if (clientId != null) {
@@ -40,10 +83,7 @@ public class ConnectionRegistry {
         if (!byId.remove(connection.id(), connection)) {
             return false;
         }
-        decrement(perAddress, connection.identity().address());
-        if (connection.identity().authenticated()) {
-            decrement(perUser, connection.user());
-        }
+        release(connection.identity().address(), connection.identity().authenticated() ? connection.user() : null);
         Integer clientId = connection.identity().clientId();
         if (clientId != null) {
             byClientId.computeIfPresent(clientId, (k, set) -> {
@@ -74,6 +114,26 @@ public class ConnectionRegistry {
     /** The live {@code /ws/secure/{clientId}} connections of a client id. */
     public Set<Connection> byClientId(int clientId) {
         return byClientId.getOrDefault(clientId, Set.of());
+    }
+
+    private void release(String address, String user) {
+        decrement(perAddress, address);
+        if (user != null) {
+            decrement(perUser, user);
+        }
+    }
+
+    private static boolean incrementBelow(Map<String, AtomicInteger> counts, String key, int limit) {
+        boolean[] done = new boolean[1];
+        counts.compute(key, (k, n) -> {
+            AtomicInteger count = n == null ? new AtomicInteger() : n;
+            if (count.get() < limit) {
+                count.incrementAndGet();
+                done[0] = true;
+            }
+            return count.get() == 0 ? null : count;
+        });
+        return done[0];
     }
 
     private static void increment(Map<String, AtomicInteger> counts, String key) {

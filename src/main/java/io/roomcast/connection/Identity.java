@@ -14,12 +14,22 @@ import java.util.Set;
  * @param address the resolved client address
  * @param clientId the numeric client id of {@code /ws/secure/{clientId}}, otherwise null
  * @param allowedRooms the rooms the token allows, or null when every room is allowed
+ * @param reservation the connection-limit slot the handshake reserved, claimed when the session opens
  */
 public record Identity(String user, boolean authenticated, String address, Integer clientId,
-                       Set<Integer> allowedRooms) implements Principal {
+                       Set<Integer> allowedRooms, String reservation) implements Principal {
 
     public Identity {
         allowedRooms = allowedRooms == null ? null : Set.copyOf(allowedRooms);
+    }
+
+    /** An identity that holds no reservation (the session counts itself when it is added). */
+    public Identity(String user, boolean authenticated, String address, Integer clientId, Set<Integer> allowedRooms) {
+        this(user, authenticated, address, clientId, allowedRooms, null);
+    }
+
+    public Identity withReservation(String id) {
+        return new Identity(user, authenticated, address, clientId, allowedRooms, id);
     }
 
     @Override

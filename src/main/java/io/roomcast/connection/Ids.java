@@ -16,6 +16,7 @@ public class Ids {
     private final AtomicLong connections = new AtomicLong();
     private final AtomicLong messages = new AtomicLong();
     private final AtomicLong guests = new AtomicLong();
+    private final AtomicLong reservations = new AtomicLong();
 
     public String instance() {
         return instance;
@@ -27,6 +28,10 @@ public class Ids {
 
     public String messageId() {
         return "m-" + instance + "-" + Long.toString(messages.incrementAndGet(), 36);
+    }
+
+    public String reservationId() {
+        return "r-" + Long.toString(reservations.incrementAndGet(), 36);
     }
 
     public String guestName() {

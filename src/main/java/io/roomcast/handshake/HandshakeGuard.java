@@ -80,15 +80,15 @@ public class HandshakeGuard {
 
         String address = addresses.resolve(request.peerAddress(), request.headerValues("X-Forwarded-For"),
                 request.headerValues("Forwarded"));
-        if (registry.connectionsFromAddress(address) >= settings.connectionsPerAddress()) {
-            return refuse(429, ErrorCode.TOO_MANY_CONNECTIONS, "too many connections from this address");
-        }
-        if (token != null && registry.connectionsOfUser(token.user()) >= settings.connectionsPerUser()) {
-            return refuse(429, ErrorCode.TOO_MANY_CONNECTIONS, "too many connections for this user");
-        }
         Identity identity = token != null
                 ? new Identity(token.user(), true, address, route == Route.SECURE ? pathId : null, token.rooms())
                 : new Identity(ids.guestName(), false, address, null, null);
+        String reservation = ids.reservationId();
+        if (!registry.reserve(reservation, address, token != null ? token.user() : null,
+                settings.connectionsPerAddress(), settings.connectionsPerUser(), System.nanoTime())) {
+            return refuse(429, ErrorCode.TOO_MANY_CONNECTIONS, "too many connections from this address or user");
+        }
+        identity = identity.withReservation(reservation);
         return new HandshakeDecision.Accepted(identity);
     }
 

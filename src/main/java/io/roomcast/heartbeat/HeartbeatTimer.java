@@ -49,6 +49,9 @@ public class HeartbeatTimer {
     @Inject
     RoomcastMetrics metrics;
 
+    /** A handshake whose session has not opened after this long has failed; its limit slot is freed. */
+    private static final long RESERVATION_MAX_AGE_NANOS = 30_000_000_000L;
+
     private Liveness liveness;
 
     @PostConstruct
@@ -65,6 +68,7 @@ public class HeartbeatTimer {
         long now = System.nanoTime();
         OutboundFrame heartbeat = new OutboundFrame.Text(
                 encoder.encode(new ServerFrames.Heartbeat(System.currentTimeMillis())));
+        registry.expireReservations(now, RESERVATION_MAX_AGE_NANOS);
         for (Connection connection : List.copyOf(registry.all())) {
             if (liveness.isSilentTooLong(connection, now)) {
                 metrics.heartbeatTimeout();

@@ -60,4 +60,39 @@ class ConnectionRegistryTest {
         assertThatThrownBy(() -> registry.add(TestConnections.connection("a", "bob")))
                 .isInstanceOf(IllegalStateException.class);
     }
+
+    @Test
+    void reservationsHoldSlotsUntilTheSessionClaimsThem() {
+        assertThat(registry.reserve("r1", "10.0.0.9", "zoe", 2, 1, 0)).isTrue();
+        assertThat(registry.reserve("r2", "10.0.0.9", "zoe", 2, 1, 0)).as("user at its limit").isFalse();
+        assertThat(registry.reserve("r3", "10.0.0.9", null, 2, 1, 0)).isTrue();
+        assertThat(registry.reserve("r4", "10.0.0.9", null, 2, 1, 0)).as("address at its limit").isFalse();
+        assertThat(registry.connectionsFromAddress("10.0.0.9")).isEqualTo(2);
+
+        Connection zoe = TestConnections.connection("z", new Identity("zoe", true, "10.0.0.9", null, null, "r1"),
+                ConnectionKind.JSON, new ArrayList<>());
+        registry.add(zoe);
+        assertThat(registry.connectionsFromAddress("10.0.0.9")).as("claimed, not counted twice").isEqualTo(2);
+        assertThat(registry.connectionsOfUser("zoe")).isEqualTo(1);
+        registry.remove(zoe);
+        assertThat(registry.connectionsOfUser("zoe")).isZero();
+        assertThat(registry.connectionsFromAddress("10.0.0.9")).isEqualTo(1);
+    }
+
+    @Test
+    void reservationsWhoseSessionNeverOpensExpire() {
+        registry.reserve("r1", "10.0.0.9", "zoe", 5, 5, 0);
+        assertThat(registry.expireReservations(10, 100)).isZero();
+        assertThat(registry.expireReservations(1_000, 100)).isEqualTo(1);
+        assertThat(registry.connectionsFromAddress("10.0.0.9")).isZero();
+        assertThat(registry.connectionsOfUser("zoe")).isZero();
+
+        // a late session after its reservation expired still counts itself exactly once
+        Connection late = TestConnections.connection("late", new Identity("zoe", true, "10.0.0.9", null, null, "r1"),
+                ConnectionKind.JSON, new ArrayList<>());
+        registry.add(late);
+        assertThat(registry.connectionsFromAddress("10.0.0.9")).isEqualTo(1);
+        registry.remove(late);
+        assertThat(registry.connectionsFromAddress("10.0.0.9")).isZero();
+    }
 }

@@ -24,7 +24,7 @@ class HandshakeGuardTest {
     private HandshakeGuard guard(Map<String, String> extra) {
         Map<String, String> values = new HashMap<>(Map.of("roomcast.jwt.secret", TestTokens.SECRET,
                 "roomcast.origins", "https://app.example", "roomcast.proxy.trusted", "127.0.0.1",
-                "roomcast.limits.connections-per-address", "2", "roomcast.limits.connections-per-user", "1"));
+                "roomcast.limits.connections-per-address", "3", "roomcast.limits.connections-per-user", "1"));
         values.putAll(extra);
         RoomcastSettings settings = RoomcastSettings.from(k -> Optional.ofNullable(values.get(k)));
         HandshakeGuard guard = new HandshakeGuard();
@@ -93,8 +93,8 @@ class HandshakeGuardTest {
         assertThat(accepted(guard.decide(request("/ws/auth", Map.of("access_token", bob),
                 Map.of("Authorization", "Bearer " + alice)))).user()).isEqualTo("alice");
         assertThat(accepted(guard.decide(request("/ws/auth", Map.of("access_token", bob), Map.of()))).user()).isEqualTo("bob");
-        Identity secure = accepted(guard.decide(request("/ws/secure/42", Map.of("token", alice), Map.of())));
-        assertThat(secure.user()).isEqualTo("alice");
+        Identity secure = accepted(guard.decide(request("/ws/secure/42", Map.of("token", TestTokens.valid("carol")), Map.of())));
+        assertThat(secure.user()).isEqualTo("carol");
         assertThat(secure.clientId()).isEqualTo(42);
     }
 
@@ -134,8 +134,17 @@ class HandshakeGuardTest {
     }
 
     @Test
+    void acceptedHandshakesReserveTheirSlotsBeforeTheSessionOpens() {
+        for (int i = 0; i < 3; i++) {
+            accepted(guard.decide(request("/ws/chat/7")));
+        }
+        refused(guard.decide(request("/ws/chat/7")), 429, ErrorCode.TOO_MANY_CONNECTIONS);
+    }
+
+    @Test
     void connectionLimitsPerAddressAndPerUserAre429() {
         registry.add(TestConnections.connection("a", TestConnections.guest("guest-a", "203.0.113.5"), ConnectionKind.CHAT, new ArrayList<>()));
+        registry.add(TestConnections.connection("a2", TestConnections.guest("guest-a2", "203.0.113.5"), ConnectionKind.CHAT, new ArrayList<>()));
         accepted(guard.decide(request("/ws/chat/7")));
         registry.add(TestConnections.connection("b", TestConnections.guest("guest-b", "203.0.113.5"), ConnectionKind.CHAT, new ArrayList<>()));
         refused(guard.decide(request("/ws/chat/7")), 429, ErrorCode.TOO_MANY_CONNECTIONS);

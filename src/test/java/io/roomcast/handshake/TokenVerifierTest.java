@@ -133,12 +133,14 @@ class TokenVerifierTest {
                 "roomcast.jwt.issuer", "https://issuer.example", "roomcast.jwt.audience", "roomcast"));
         TokenVerifier strict = verifier(values);
         String right = TestTokens.with("erin", c -> c.issuer("https://issuer.example").audience("roomcast"));
+        assertThat(hs.verify(right).user()).isEqualTo("erin"); // without configuration, iss and aud are not checked
         String wrongIssuer = TestTokens.with("erin", c -> c.issuer("https://other.example").audience("roomcast"));
         String wrongAudience = TestTokens.with("erin", c -> c.issuer("https://issuer.example").audience("other"));
         assertThat(strict.verify(right).user()).isEqualTo("erin");
         assertThatThrownBy(() -> strict.verify(wrongIssuer)).isInstanceOf(InvalidTokenException.class);
         assertThatThrownBy(() -> strict.verify(wrongAudience)).isInstanceOf(InvalidTokenException.class);
-        assertThatThrownBy(() -> strict.verify(TestTokens.valid("erin"))).isInstanceOf(InvalidTokenException.class);
+        String noIssuer = TestTokens.with("erin", c -> c.issuer(null).audience("roomcast"));
+        assertThatThrownBy(() -> strict.verify(noIssuer)).isInstanceOf(InvalidTokenException.class);
     }
 
     @Test

@@ -19,6 +19,8 @@ public final class Deployments {
     /** Settings every integration test shares unless it overrides them. */
     public static final Map<String, String> DEFAULTS = Map.of(
             "roomcast.jwt.secret", TestTokens.SECRET,
+            "roomcast.jwt.issuer", TestTokens.ISSUER,
+            "roomcast.jwt.audience", TestTokens.AUDIENCE,
             "roomcast.heartbeat.interval", "1",
             "roomcast.heartbeat.timeout", "4");
 

@@ -18,6 +18,8 @@ import java.util.function.UnaryOperator;
 public final class TestTokens {
 
     public static final String SECRET = "integration-test-secret-0123456789abcdef";
+    public static final String ISSUER = "https://issuer.roomcast.test";
+    public static final String AUDIENCE = "roomcast";
 
     private TestTokens() {
     }
@@ -39,7 +41,7 @@ public final class TestTokens {
 
     public static JWTClaimsSet.Builder claims(String user, Duration lifetime) {
         Instant now = Instant.now();
-        return new JWTClaimsSet.Builder().subject(user).issueTime(Date.from(now))
+        return new JWTClaimsSet.Builder().subject(user).issuer(ISSUER).audience(AUDIENCE).issueTime(Date.from(now))
                 .expirationTime(Date.from(now.plus(lifetime)));
     }
 

@@ -1,0 +1,115 @@
+package io.roomcast.api;
+
+import static io.roomcast.testsupport.WsClient.type;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.roomcast.testsupport.Deployments;
+import io.roomcast.testsupport.RawWebSocket;
+import io.roomcast.testsupport.Server;
+import io.roomcast.testsupport.TestTokens;
+import io.roomcast.testsupport.WsClient;
+import jakarta.json.JsonObject;
+import java.net.URL;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The publish API, health, metrics and the dev-token endpoint with dev mode off (PROTOCOL 6). */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class HttpApiIT {
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return Deployments.roomcast();
+    }
+
+    @ArquillianResource
+    URL url;
+    Server server;
+
+    @BeforeEach
+    void setUp() {
+        server = Server.at(url);
+    }
+
+    private HttpResponse<String> publish(String room, String body, String token) throws Exception {
+        return server.post("api/rooms/" + room + "/messages", body,
+                token == null ? Map.of() : Map.of("Authorization", "Bearer " + token));
+    }
+
+    private static void assertError(HttpResponse<String> response, int status, String code) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).contains("json"));
+        assertThat(WsClient.parse(response.body()).getString("error")).isEqualTo(code);
+    }
+
+    @Test
+    void publishingBroadcastsAsTheTokensUserAndAnswers202() throws Exception {
+        try (WsClient json = WsClient.connect(server.ws("ws/realtime"));
+             WsClient chat = WsClient.connect(server.ws("ws/chat/601"))) {
+            json.awaitJson(type("welcome"));
+            json.send("{\"type\":\"join\",\"room\":601}");
+            json.awaitJson(type("joined"));
+
+            HttpResponse<String> response = publish("601", "{\"text\":\"from the back end\"}", TestTokens.valid("backend"));
+            assertThat(response.statusCode()).isEqualTo(202);
+
+            JsonObject message = json.awaitJson(type("message"));
+            assertThat(message.getString("from")).isEqualTo("backend");
+            assertThat(message.getString("text")).isEqualTo("from the back end");
+            assertThat(chat.nextText()).isEqualTo("Room 601: from the back end");
+        }
+    }
+
+    @Test
+    void publishingRefusesBadRequestsWithTheJsonErrorBody() throws Exception {
+        String token = TestTokens.valid("backend");
+        assertError(publish("601", "{\"text\":\"x\"}", null), 401, "missing_credentials");
+        assertError(publish("601", "{\"text\":\"x\"}", "garbage"), 401, "invalid_credentials");
+        assertError(publish("0", "{\"text\":\"x\"}", token), 400, "invalid_parameter");
+        assertError(publish("abc", "{\"text\":\"x\"}", token), 400, "invalid_parameter");
+        assertError(publish("601", "not json", token), 400, "invalid_message");
+        assertError(publish("601", "{\"text\":\"\"}", token), 400, "invalid_message");
+        assertError(publish("601", "{\"text\":7}", token), 400, "invalid_message");
+        assertError(publish("602", "{\"text\":\"x\"}", TestTokens.forRooms("backend", List.of(601))), 403, "forbidden_room");
+    }
+
+    @Test
+    void devTokensDoNotExistWithDevModeOff() throws Exception {
+        assertError(server.post("api/dev/tokens", "{\"user\":\"alice\"}", Map.of()), 404, "not_found");
+    }
+
+    @Test
+    void healthIsUp() throws Exception {
+        for (String path : List.of("/health/live", "/health/ready")) {
+            HttpResponse<String> response = server.get(path);
+            assertThat(response.statusCode()).as(path).isEqualTo(200);
+            assertThat(WsClient.parse(response.body()).getString("status")).isEqualTo("UP");
+        }
+    }
+
+    @Test
+    void metricsCountConnectionsMessagesAndRefusedHandshakes() throws Exception {
+        assertThat(RawWebSocket.handshake(server.ws("ws/chat/0"), Map.of()).status()).isEqualTo(400);
+        try (WsClient chat = WsClient.connect(server.ws("ws/chat/603"))) {
+            chat.send("counted");
+            chat.nextText();
+            String metrics = server.get("/metrics").body();
+            assertThat(metrics).containsPattern("roomcast_connections\\{[^}]*\\} [1-9]");
+            assertThat(metrics).containsPattern("roomcast_rooms\\{[^}]*\\} [1-9]");
+            assertThat(metrics).containsPattern("roomcast_messages_in_total\\{[^}]*\\} [1-9]");
+            assertThat(metrics).containsPattern("roomcast_messages_out_total\\{[^}]*\\} [1-9]");
+            assertThat(metrics).containsPattern("roomcast_handshake_failures_total\\{code=\"invalid_parameter\"[^}]*\\} [1-9]");
+            assertThat(metrics).contains("roomcast_heartbeat_timeouts_total").contains("roomcast_slow_consumer_closes_total");
+        }
+    }
+}

@@ -1,0 +1,269 @@
+package io.roomcast.handshake;
+
+import static io.roomcast.testsupport.WsClient.type;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.util.Base64URL;
+import com.nimbusds.jwt.JWTClaimsSet;
+import io.roomcast.testsupport.Deployments;
+import io.roomcast.testsupport.RawWebSocket;
+import io.roomcast.testsupport.Server;
+import io.roomcast.testsupport.TestTokens;
+import io.roomcast.testsupport.WsClient;
+import jakarta.json.JsonObject;
+import java.net.URI;
+import java.net.URL;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Every row of PROTOCOL section 2 against a real server: statuses and error codes, credential
+ * sources, JWT attacks, origins and client addresses. Connections through 127.0.0.1 come from a
+ * trusted proxy; connections to the machine's own address come from an untrusted peer.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class HandshakeIT {
+
+    static final KeyPair RSA = TokenVerifierTest.generate("RSA", null);
+    static final String ALLOWED_ORIGIN = "https://app.roomcast.test";
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return Deployments.roomcast(Map.of(
+                "roomcast.jwt.public-key", TokenVerifierTest.pem(RSA),
+                "roomcast.origins", ALLOWED_ORIGIN,
+                "roomcast.proxy.trusted", "127.0.0.1",
+                "roomcast.limits.connections-per-address", "3",
+                "roomcast.limits.connections-per-user", "2"));
+    }
+
+    @ArquillianResource
+    URL url;
+    Server server;
+
+    @BeforeEach
+    void setUp() {
+        server = Server.at(url);
+    }
+
+    private RawWebSocket.Handshake handshake(String path, Map<String, String> headers) throws Exception {
+        return RawWebSocket.handshake(server.ws(path), headers);
+    }
+
+    private static void assertRefused(RawWebSocket.Handshake answer, int status, String code) {
+        assertThat(answer.status()).as("status, body %s", answer.body()).isEqualTo(status);
+        JsonObject body = WsClient.parse(answer.body());
+        assertThat(body.getString("error")).isEqualTo(code);
+        assertThat(body.getString("message")).isNotBlank();
+        assertThat(answer.body()).doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    private static String q(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    private static Map<String, String> bearer(String token) {
+        return Map.of("Authorization", "Bearer " + token);
+    }
+
+    // --- 400 invalid_parameter ---
+
+    @Test
+    void secureRefusesABadClientIdOrAShortTokenWith400() throws Exception {
+        String token = TestTokens.valid("alice");
+        assertRefused(handshake("ws/secure/0?token=" + token, Map.of()), 400, "invalid_parameter");
+        assertRefused(handshake("ws/secure/2147483648?token=" + token, Map.of()), 400, "invalid_parameter");
+        assertRefused(handshake("ws/secure/x1?token=" + token, Map.of()), 400, "invalid_parameter");
+        assertRefused(handshake("ws/secure/5?token=1234567", Map.of()), 400, "invalid_parameter");
+    }
+
+    // --- 401 missing_credentials / invalid_credentials, and the credential sources ---
+
+    @Test
+    void authAndSecureRequireCredentials() throws Exception {
+        assertRefused(handshake("ws/auth", Map.of()), 401, "missing_credentials");
+        assertRefused(handshake("ws/secure/5", Map.of()), 401, "missing_credentials");
+    }
+
+    @Test
+    void theAuthorizationHeaderAuthenticates() throws Exception {
+        try (WsClient client = WsClient.connect(server.ws("ws/auth"), bearer(TestTokens.valid("alice")))) {
+            assertThat(client.awaitJson(type("welcome")).getString("user")).isEqualTo("alice");
+        }
+    }
+
+    @Test
+    void theAccessTokenParameterAuthenticates() throws Exception {
+        try (WsClient client = WsClient.connect(server.ws("ws/auth?access_token=" + q(TestTokens.valid("bob"))))) {
+            assertThat(client.awaitJson(type("welcome")).getString("user")).isEqualTo("bob");
+        }
+    }
+
+    @Test
+    void theTokenParameterAuthenticatesOnSecureAndBindsTheClientId() throws Exception {
+        try (WsClient client = WsClient.connect(server.ws("ws/secure/42?token=" + q(TestTokens.valid("carol"))))) {
+            JsonObject welcome = client.awaitJson(type("welcome"));
+            assertThat(welcome.getString("user")).isEqualTo("carol");
+            assertThat(welcome.getInt("clientId")).isEqualTo(42);
+        }
+    }
+
+    @Test
+    void theTokenParameterDoesNotCountOnOtherEndpoints() throws Exception {
+        assertRefused(handshake("ws/auth?token=" + q(TestTokens.valid("carol")), Map.of()), 401, "missing_credentials");
+    }
+
+    @Test
+    void anInvalidHeaderIsRefusedEvenWhenAValidAccessTokenIsGiven() throws Exception {
+        assertRefused(handshake("ws/auth?access_token=" + q(TestTokens.valid("bob")), bearer("garbage")), 401,
+                "invalid_credentials");
+        assertRefused(handshake("ws/auth", Map.of("Authorization", "Basic YWxpY2U6c2VjcmV0")), 401, "invalid_credentials");
+    }
+
+    @Test
+    void invalidCredentialsAreRefusedOnEndpointsWhereTheyAreOptional() throws Exception {
+        assertRefused(handshake("ws/chat/7?access_token=garbage", Map.of()), 401, "invalid_credentials");
+        assertRefused(handshake("ws/realtime", bearer("garbage")), 401, "invalid_credentials");
+        assertRefused(handshake("ws/status?access_token=garbage", Map.of()), 401, "invalid_credentials");
+    }
+
+    @Test
+    void everyJwtAttackIsRefusedWith401() throws Exception {
+        Date now = new Date();
+        JWTClaimsSet claims = TestTokens.claims("mallory", Duration.ofMinutes(5)).build();
+        String header = Base64URL.encode("{\"alg\":\"none\",\"typ\":\"JWT\"}").toString();
+        Map<String, String> attacks = new HashMap<>();
+        attacks.put("alg none", header + "." + Base64URL.encode(claims.toString()) + ".");
+        attacks.put("bad signature", TestTokens.sign(new JWSHeader(JWSAlgorithm.HS256), claims,
+                "not-the-server-secret-but-long-enough-000".getBytes(StandardCharsets.UTF_8)));
+        attacks.put("algorithm confusion (HS256 keyed with the RSA public key)", TestTokens.sign(
+                new JWSHeader(JWSAlgorithm.HS256), claims, TokenVerifierTest.pem(RSA).getBytes(StandardCharsets.UTF_8)));
+        attacks.put("expired", TestTokens.with("mallory", c -> c.expirationTime(new Date(now.getTime() - 120_000))));
+        attacks.put("not yet valid", TestTokens.with("mallory", c -> c.notBeforeTime(new Date(now.getTime() + 120_000))));
+        attacks.put("wrong issuer", TestTokens.with("mallory", c -> c.issuer("https://evil.example")));
+        attacks.put("wrong audience", TestTokens.with("mallory", c -> c.audience("someone-else")));
+        attacks.put("no exp", TestTokens.with("mallory", c -> c.expirationTime(null)));
+        attacks.put("unknown kid", TestTokens.sign(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID("rotated-away").build(),
+                claims, TestTokens.SECRET.getBytes(StandardCharsets.UTF_8)));
+        attacks.put("malformed", "eyJhbGciOiJIUzI1NiJ9.not-base64!.x");
+        for (Map.Entry<String, String> attack : attacks.entrySet()) {
+            RawWebSocket.Handshake answer = handshake("ws/auth", bearer(attack.getValue()));
+            assertThat(answer.status()).as(attack.getKey()).isEqualTo(401);
+            assertThat(WsClient.parse(answer.body()).getString("error")).as(attack.getKey()).isEqualTo("invalid_credentials");
+        }
+    }
+
+    @Test
+    void rs256TokensSignedWithTheConfiguredKeyPairAreAccepted() throws Exception {
+        String token = TestTokens.sign(new JWSHeader(JWSAlgorithm.RS256), TestTokens.claims("rsa-user", Duration.ofMinutes(5)).build(),
+                new RSASSASigner(RSA.getPrivate()));
+        try (WsClient client = WsClient.connect(server.ws("ws/auth"), bearer(token))) {
+            assertThat(client.awaitJson(type("welcome")).getString("user")).isEqualTo("rsa-user");
+        }
+    }
+
+    // --- 403 forbidden_origin / forbidden_room ---
+
+    @Test
+    void aForeignOriginIsRefusedWith403() throws Exception {
+        assertRefused(handshake("ws/chat/7", Map.of("Origin", "https://evil.example")), 403, "forbidden_origin");
+    }
+
+    @Test
+    void theSameHostAndPortAndListedOriginsPass() throws Exception {
+        URI ws = server.ws("ws/chat/7");
+        String sameHost = "http://" + ws.getHost() + ":" + ws.getPort();
+        assertThat(handshake("ws/chat/7", Map.of("Origin", sameHost)).socket()).isNotNull().satisfies(s -> close(s));
+        assertThat(handshake("ws/chat/7", Map.of("Origin", ALLOWED_ORIGIN)).socket()).isNotNull().satisfies(s -> close(s));
+        assertThat(handshake("ws/chat/7", Map.of()).socket()).isNotNull().satisfies(s -> close(s));
+    }
+
+    @Test
+    void aTokenWhoseRoomsExcludeTheRoomIsRefusedWith403() throws Exception {
+        String token = TestTokens.forRooms("dana", List.of(7, 8));
+        assertRefused(handshake("ws/chat/9?access_token=" + q(token), Map.of()), 403, "forbidden_room");
+        RawWebSocket.Handshake allowed = handshake("ws/chat/8?access_token=" + q(token), Map.of());
+        assertThat(allowed.status()).isEqualTo(101);
+        allowed.socket().close();
+    }
+
+    // --- 429 too_many_connections ---
+
+    @Test
+    void tooManyConnectionsForOneUserAre429() throws Exception {
+        String token = TestTokens.valid("limited-user");
+        try (WsClient first = WsClient.connect(server.ws("ws/auth"), bearer(token));
+             WsClient second = WsClient.connect(server.ws("ws/auth"), bearer(token))) {
+            first.awaitJson(type("welcome"));
+            second.awaitJson(type("welcome"));
+            assertRefused(handshake("ws/auth", bearer(token)), 429, "too_many_connections");
+        }
+    }
+
+    @Test
+    void tooManyConnectionsFromOneAddressAre429() throws Exception {
+        Map<String, String> sameClient = Map.of("X-Forwarded-For", "198.51.100.77");
+        List<RawWebSocket> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                RawWebSocket.Handshake answer = RawWebSocket.handshake(server.ws("127.0.0.1", "ws/chat/7"), sameClient);
+                assertThat(answer.status()).isEqualTo(101);
+                open.add(answer.socket());
+            }
+            assertRefused(RawWebSocket.handshake(server.ws("127.0.0.1", "ws/chat/7"), sameClient), 429, "too_many_connections");
+        } finally {
+            for (RawWebSocket socket : open) {
+                socket.close();
+            }
+        }
+    }
+
+    // --- client address ---
+
+    @Test
+    void forwardedForFromAnUntrustedPeerIsIgnored() throws Exception {
+        try (WsClient client = WsClient.connect(server.ws("ws/realtime"), Map.of("X-Forwarded-For", "203.0.113.50"))) {
+            String address = client.awaitJson(type("welcome")).getString("address");
+            assertThat(address).isNotEqualTo("203.0.113.50").isEqualTo(server.base().getHost());
+        }
+    }
+
+    @Test
+    void forwardedForFromATrustedProxyGivesTheClientAddress() throws Exception {
+        try (WsClient client = WsClient.connect(server.ws("127.0.0.1", "ws/realtime"),
+                Map.of("X-Forwarded-For", "203.0.113.50, 127.0.0.1"))) {
+            assertThat(client.awaitJson(type("welcome")).getString("address")).isEqualTo("203.0.113.50");
+        }
+        try (WsClient client = WsClient.connect(server.ws("127.0.0.1", "ws/realtime"),
+                Map.of("Forwarded", "for=\"[2001:db8::7]:443\""))) {
+            assertThat(client.awaitJson(type("welcome")).getString("address")).isEqualTo("2001:db8:0:0:0:0:0:7");
+        }
+    }
+
+    private static void close(RawWebSocket socket) {
+        try {
+            socket.close();
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
