@@ -62,7 +62,7 @@ class SlowConsumerIT {
                 assertThat(close.closeCode()).isEqualTo(1013);
             }
             // /api/metrics is served by Roomcast itself on every server (MicroProfile Metrics' /metrics
-            // exists on Payara only; ObservabilityIT checks it there).
+            // exists on Payara only; HttpApiIT checks it there).
             assertThat(server.get("api/metrics").body()).containsPattern("(?m)^roomcast_slow_consumer_closes_total 1$");
         }
     }
