@@ -19,17 +19,20 @@ public final class Connection {
     private final ConnectionKind kind;
     private final OutboundQueue outbound;
     private final Consumer<CloseReason> closer;
+    private final Consumer<CloseReason> immediateCloser;
     private final TokenBucket rate;
     private final Set<Integer> rooms = ConcurrentHashMap.newKeySet();
     private volatile long lastSeenNanos;
 
     public Connection(String id, Identity identity, ConnectionKind kind, OutboundQueue outbound,
-                      Consumer<CloseReason> closer, TokenBucket rate, long nowNanos) {
+                      Consumer<CloseReason> closer, Consumer<CloseReason> immediateCloser, TokenBucket rate,
+                      long nowNanos) {
         this.id = id;
         this.identity = identity;
         this.kind = kind;
         this.outbound = outbound;
         this.closer = closer;
+        this.immediateCloser = immediateCloser;
         this.rate = rate;
         this.lastSeenNanos = nowNanos;
     }
@@ -62,6 +65,11 @@ public final class Connection {
     /** Asks the WebSocket implementation to close; the registry forgets the connection in its close callback. */
     public void close(CloseReason reason) {
         closer.accept(reason);
+    }
+
+    /** Closes on the calling thread, for shutdown, when no executor can be relied on. */
+    public void closeNow(CloseReason reason) {
+        immediateCloser.accept(reason);
     }
 
     /** The rooms this connection is in; changed only by the room registry. */

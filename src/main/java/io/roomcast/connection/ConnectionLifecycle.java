@@ -4,6 +4,7 @@ import io.roomcast.config.RoomcastSettings;
 import io.roomcast.observability.RoomcastMetrics;
 import io.roomcast.room.RoomService;
 import io.roomcast.status.StatusPublisher;
+import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
@@ -45,6 +46,8 @@ public class ConnectionLifecycle {
     @Resource
     ManagedExecutorService executor;
 
+    private Thread shutdownHook;
+
     /**
      * Registers a freshly opened session. The identity comes from the handshake guard as the
      * session's user principal; the connection is kept in the session's user properties.
@@ -63,7 +66,7 @@ public class ConnectionLifecycle {
                 () -> slowConsumer(self[0]),
                 failure -> end(self[0], "send failed: " + failure));
         Connection connection = new Connection(ids.connectionId(), identity, kind, queue,
-                reason -> closeSession(session, reason),
+                reason -> closeSession(session, reason), reason -> closeQuietly(session, reason),
                 new TokenBucket(settings.ratePerSecond(), settings.rateBurst(), now), now);
         self[0] = connection;
         session.getUserProperties().put(Connection.USER_PROPERTY, connection);
@@ -174,30 +177,53 @@ public class ConnectionLifecycle {
 
     private void closeSession(Session session, CloseReason reason) {
         // Closing writes a close frame, which can wait on a peer that does not read: never on the caller's thread.
-        Runnable close = () -> {
-            try {
-                session.close(reason);
-            } catch (IOException | RuntimeException e) {
-                LOG.log(Level.DEBUG, "closing {0} failed: {1}", session.getId(), e.toString());
-            }
-        };
         try {
-            executor.execute(close);
+            executor.execute(() -> closeQuietly(session, reason));
         } catch (RejectedExecutionException e) {
-            close.run(); // the executor is already stopping: we are shutting down
+            closeQuietly(session, reason); // the executor is already stopping: we are shutting down
         }
+    }
+
+    private static void closeQuietly(Session session, CloseReason reason) {
+        try {
+            session.close(reason);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.DEBUG, "closing {0} failed: {1}", session.getId(), e.toString());
+        }
+    }
+
+    /**
+     * On a JVM shutdown (SIGTERM), servers stop their network listeners before they destroy the
+     * application, so a close frame sent from {@code @PreDestroy} never leaves. A shutdown hook runs
+     * first: it tells every peer 1001 "server shutting down" while the sockets are still open.
+     */
+    @PostConstruct
+    void watchForShutdown() {
+        shutdownHook = new Thread(this::closeAll, "roomcast-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
     @PreDestroy
     void shutdown() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // the hook is running or has run
+        }
+        closeAll();
+    }
+
+    private void closeAll() {
         List<Connection> open = List.copyOf(registry.all());
+        int closed = 0;
         for (Connection connection : open) {
             if (registry.remove(connection)) {
-                connection.close(CloseReasons.SHUTTING_DOWN);
+                connection.closeNow(CloseReasons.SHUTTING_DOWN);
+                closed++;
             }
         }
-        if (!open.isEmpty()) {
-            LOG.log(Level.INFO, "shutting down: closed {0} connections with 1001", open.size());
+        if (closed > 0) {
+            LOG.log(Level.INFO, "shutting down: closed {0} connections with 1001", closed);
         }
     }
 }
