@@ -2,7 +2,6 @@ package io.roomcast.heartbeat;
 
 import io.roomcast.config.RoomcastSettings;
 import io.roomcast.connection.CloseReasons;
-import io.roomcast.connection.Connection;
 import io.roomcast.connection.ConnectionLifecycle;
 import io.roomcast.connection.ConnectionRegistry;
 import io.roomcast.connection.OutboundFrame;
@@ -52,11 +51,11 @@ public class HeartbeatTimer {
     /** A handshake whose session has not opened after this long has failed; its limit slot is freed. */
     private static final long RESERVATION_MAX_AGE_NANOS = 30_000_000_000L;
 
-    private Liveness liveness;
+    private HeartbeatRound round;
 
     @PostConstruct
     void start() {
-        liveness = new Liveness(settings.heartbeatTimeout());
+        round = new HeartbeatRound(new Liveness(settings.heartbeatTimeout()));
         long interval = settings.heartbeatInterval().toMillis();
         timerService.createIntervalTimer(interval, interval, new TimerConfig("roomcast-heartbeat", false));
         LOG.log(Level.INFO, "heartbeat every {0} s, timeout {1} s",
@@ -69,16 +68,9 @@ public class HeartbeatTimer {
         OutboundFrame heartbeat = new OutboundFrame.Text(
                 encoder.encode(new ServerFrames.Heartbeat(System.currentTimeMillis())));
         registry.expireReservations(now, RESERVATION_MAX_AGE_NANOS);
-        for (Connection connection : List.copyOf(registry.all())) {
-            if (liveness.isSilentTooLong(connection, now)) {
-                metrics.heartbeatTimeout();
-                lifecycle.drop(connection, CloseReasons.HEARTBEAT_TIMEOUT);
-                continue;
-            }
-            connection.send(OutboundFrame.PING);
-            if (connection.kind().speaksJson()) {
-                connection.send(heartbeat);
-            }
-        }
+        round.run(List.copyOf(registry.all()), now, heartbeat, connection -> {
+            metrics.heartbeatTimeout();
+            lifecycle.drop(connection, CloseReasons.HEARTBEAT_TIMEOUT);
+        });
     }
 }
