@@ -33,8 +33,8 @@ const screenshotDir = option('--screenshots');
 const artifactDir = option('--artifacts') || fs.mkdtempSync(path.join(os.tmpdir(), 'roomcast-e2e-'));
 const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
-const STEP_TIMEOUT = 20_000;
-const RECONNECT_TIMEOUT = 60_000;          // backoff is capped at 10 s, so this is generous
+const STEP_TIMEOUT = 45_000;             // generous: a freshly restarted JVM on a busy 2-core machine is slow
+const RECONNECT_TIMEOUT = 120_000;         // backoff is capped at 10 s; the rest is a cold server on a busy machine
 const RESTART_TIMEOUT = 300_000;           // Payara Micro may take a while to boot on 2 cores
 const room = 1000 + Math.floor(Math.random() * 9000);
 

@@ -60,6 +60,9 @@ public class ConnectionLifecycle {
             // Only reachable when the handshake filter was bypassed: never accept such a session.
             throw new IllegalStateException("session opened without a handshake identity");
         }
+        // Liveness is ours (heartbeat timeout); the container's idle timeout is only a backstop in case
+        // the timer ever stops. Not 0: some Tyrus versions then reschedule an immediate task per frame.
+        session.setMaxIdleTimeout(settings.heartbeatTimeout().multipliedBy(2).toMillis());
         session.setMaxTextMessageBufferSize(settings.maxTextBytes());
         session.setMaxBinaryMessageBufferSize(settings.maxBinaryBytes());
         long now = System.nanoTime();

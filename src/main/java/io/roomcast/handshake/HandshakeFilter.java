@@ -2,6 +2,7 @@ package io.roomcast.handshake;
 
 import io.roomcast.connection.Identity;
 import io.roomcast.observability.RoomcastMetrics;
+import io.roomcast.platform.ServerAdapter;
 import io.roomcast.protocol.FrameEncoder;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
@@ -36,6 +37,13 @@ public class HandshakeFilter extends HttpFilter {
     FrameEncoder encoder;
     @Inject
     RoomcastMetrics metrics;
+
+    @Override
+    public void init() {
+        LOG.log(Level.INFO, "handshakes judged by this filter, in front of {0}", ServerAdapter.describe(
+                getServletContext().getAttribute("jakarta.websocket.server.ServerContainer"),
+                getServletContext().getClassLoader()));
+    }
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)

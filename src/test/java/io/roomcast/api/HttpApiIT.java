@@ -2,13 +2,17 @@ package io.roomcast.api;
 
 import static io.roomcast.testsupport.WsClient.type;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import io.roomcast.testsupport.Deployments;
 import io.roomcast.testsupport.RawWebSocket;
 import io.roomcast.testsupport.Server;
+import io.roomcast.testsupport.TargetServer;
 import io.roomcast.testsupport.TestTokens;
 import io.roomcast.testsupport.WsClient;
+import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import java.io.StringReader;
 import java.net.URL;
 import java.net.http.HttpResponse;
 import java.util.List;
@@ -91,14 +95,28 @@ class HttpApiIT {
     @Test
     void healthIsUp() throws Exception {
         for (String path : List.of("/health/live", "/health/ready")) {
-            HttpResponse<String> response = server.get(path);
+            // Payara: MicroProfile Health on the HTTP port. WildFly (standalone.xml as shipped): its base
+            // health subsystem on the management port, where docs/DEPLOYMENT.md sends operators; readiness
+            // there includes the deployments' status. Roomcast's own checks join it only with the
+            // microprofile-health-smallrye subsystem, which standalone.xml lacks.
+            HttpResponse<String> response = server.getHealth(path);
             assertThat(response.statusCode()).as(path).isEqualTo(200);
-            assertThat(WsClient.parse(response.body()).getString("status")).isEqualTo("UP");
+            if (TargetServer.isWildFly()) {
+                // the base subsystem's format: [{"name":"server-state","outcome":true,...},...,{"outcome":true}]
+                assertThat(Json.createReader(new StringReader(response.body())).readArray()
+                        .getValuesAs(JsonObject.class)).isNotEmpty()
+                        .allSatisfy(check -> assertThat(check.getBoolean("outcome")).as(path + " " + check).isTrue());
+            } else {
+                assertThat(WsClient.parse(response.body()).getString("status")).isEqualTo("UP");
+            }
         }
     }
 
     @Test
     void metricsCountConnectionsMessagesAndRefusedHandshakes() throws Exception {
+        assumeFalse(TargetServer.isWildFly(), "WildFly 38 ships no MicroProfile Metrics (Micrometer replaced it), "
+                + "so there is no /metrics with application figures; the same figures are checked at "
+                + "/api/metrics, on every server, by apiMetricsServesTheFiguresOnEveryServer");
         assertThat(RawWebSocket.handshake(server.ws("ws/chat/0"), Map.of()).status()).isEqualTo(400);
         try (WsClient chat = WsClient.connect(server.ws("ws/chat/603"))) {
             chat.send("counted");
@@ -110,6 +128,28 @@ class HttpApiIT {
             assertThat(metrics).containsPattern("roomcast_messages_out_total\\{[^}]*\\} [1-9]");
             assertThat(metrics).containsPattern("roomcast_handshake_failures_total\\{code=\"invalid_parameter\"[^}]*\\} [1-9]");
             assertThat(metrics).contains("roomcast_heartbeat_timeouts_total").contains("roomcast_slow_consumer_closes_total");
+        }
+    }
+
+    @Test
+    void apiMetricsServesTheFiguresOnEveryServer() throws Exception {
+        assertThat(RawWebSocket.handshake(server.ws("ws/chat/0"), Map.of()).status()).isEqualTo(400);
+        try (WsClient chat = WsClient.connect(server.ws("ws/chat/604"))) {
+            chat.send("counted");
+            chat.nextText();
+            HttpResponse<String> response = server.get("api/metrics");
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                    contentType -> assertThat(contentType).startsWith("text/plain"));
+            assertThat(response.body())
+                    .contains("# TYPE roomcast_connections gauge")
+                    .containsPattern("(?m)^roomcast_connections [1-9]\\d*$")
+                    .containsPattern("(?m)^roomcast_rooms [1-9]\\d*$")
+                    .containsPattern("(?m)^roomcast_messages_in_total [1-9]\\d*$")
+                    .containsPattern("(?m)^roomcast_messages_out_total [1-9]\\d*$")
+                    .containsPattern("(?m)^roomcast_handshake_failures_total\\{code=\"invalid_parameter\"} [1-9]\\d*$")
+                    .containsPattern("(?m)^roomcast_heartbeat_timeouts_total \\d+$")
+                    .containsPattern("(?m)^roomcast_slow_consumer_closes_total \\d+$");
         }
     }
 }

@@ -6,6 +6,7 @@ import io.roomcast.testsupport.Deployments;
 import io.roomcast.testsupport.RawWebSocket;
 import io.roomcast.testsupport.Rooms;
 import io.roomcast.testsupport.Server;
+import io.roomcast.testsupport.TargetServer;
 import io.roomcast.testsupport.WsClient;
 import jakarta.json.JsonObject;
 import jakarta.websocket.CloseReason;
@@ -119,7 +120,9 @@ class ChatEndpointIT {
     /**
      * RFC 6455 wants 1002 here. Tyrus (Payara) tolerates unmasked client frames, which the
      * application cannot see, so on Payara the silent peer ends by heartbeat timeout instead; either
-     * way no session survives. Documented in docs/PROTOCOL.md, "Known deviations".
+     * way no session survives. Undertow (WildFly) refuses the frame but closes with 1003, its own
+     * code for a corrupted frame, sent before the application hears of the error. Both documented in
+     * docs/PROTOCOL.md, "Known deviations".
      */
     @Test
     void anUnmaskedClientFrameLeavesNoSessionBehind() throws Exception {
@@ -129,7 +132,11 @@ class ChatEndpointIT {
             raw.sendFrame(RawWebSocket.TEXT, "unmasked".getBytes(java.nio.charset.StandardCharsets.UTF_8), false, true);
             RawWebSocket.Frame close = raw.awaitCloseOrEnd(Duration.ofSeconds(15));
             if (close != null) {
-                assertThat(close.closeCode()).isIn(1002, 1001);
+                if (TargetServer.isWildFly()) {
+                    assertThat(close.closeCode()).isEqualTo(1003);
+                } else {
+                    assertThat(close.closeCode()).isIn(1002, 1001);
+                }
             }
         }
         awaitMembers(107, 0);

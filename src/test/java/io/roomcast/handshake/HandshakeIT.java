@@ -10,6 +10,7 @@ import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import io.roomcast.testsupport.Deployments;
 import io.roomcast.testsupport.RawWebSocket;
+import io.roomcast.testsupport.Rooms;
 import io.roomcast.testsupport.Server;
 import io.roomcast.testsupport.TestTokens;
 import io.roomcast.testsupport.WsClient;
@@ -30,6 +31,7 @@ import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -63,6 +65,15 @@ class HandshakeIT {
     @BeforeEach
     void setUp() {
         server = Server.at(url);
+    }
+
+    /**
+     * The per-address limit here is small, and closing is asynchronous: wait until the server has
+     * forgotten this test's connections so that the next test starts from zero.
+     */
+    @AfterEach
+    void everyConnectionIsGone() {
+        Rooms.awaitConnections(server, 0);
     }
 
     private RawWebSocket.Handshake handshake(String path, Map<String, String> headers) throws Exception {

@@ -17,7 +17,7 @@ public record Server(URI base) {
 
     public static Server at(URL deployment) {
         String url = deployment.toExternalForm();
-        return new Server(URI.create(url.endsWith("/") ? url : url + "/"));
+        return new Server(TargetServer.reachableBase(URI.create(url.endsWith("/") ? url : url + "/")));
     }
 
     /** {@code ws://host:port/<context>/<path>}; path without a leading slash. */
@@ -44,6 +44,17 @@ public record Server(URI base) {
                 .POST(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json");
         headers.forEach(request::header);
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * {@code GET} of a health path ({@code /health/live}, {@code /health/ready}) where the server
+     * serves health: the HTTP port on Payara, the management port on WildFly.
+     */
+    public HttpResponse<String> getHealth(String path) throws IOException, InterruptedException {
+        URI uri = TargetServer.isWildFly()
+                ? URI.create("http://127.0.0.1:" + System.getProperty("wildfly.management.port", "9990") + path)
+                : http(path);
+        return HTTP.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** {@code GET /api/status} as JSON. */

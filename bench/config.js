@@ -1,0 +1,102 @@
+'use strict';
+// Benchmark settings in one place: ports, JVM options for Roomcast, the
+// environment each server gets, and the scenario plans (full and --quick).
+//
+// JVM options: edit `jvm.variants`, or override the main one for a run with
+//   BENCH_JVM_OPTS="-Xms2g -Xmx2g -XX:+UseG1GC" bench/run-all.sh
+// `jvm.compare` lists the extra variants run (fewer scenarios) in a full run.
+
+const JWT_SECRET = process.env.ROOMCAST_JWT_SECRET || 'roomcast-bench-hs256-secret-0123456789abcdef';
+const HEARTBEAT_S = 5; // every server pings idle sockets every 5 s during the bench
+
+module.exports = {
+  host: '127.0.0.1',
+  sourceAddresses: 16, // client sockets bound to 127.0.0.1 .. 127.0.0.16
+  jwtSecret: JWT_SECRET,
+  heartbeatSeconds: HEARTBEAT_S,
+
+  jvm: {
+    main: 'g1',
+    variants: {
+      g1: '-Xms1g -Xmx1g -XX:+UseG1GC',
+      parallel: '-Xms1g -Xmx1g -XX:+UseParallelGC',
+      zgc: '-Xms1g -Xmx1g -XX:+UseZGC',
+    },
+    compare: ['parallel', 'zgc'],
+  },
+
+  servers: {
+    roomcast: {
+      port: 18080,
+      title: 'Roomcast (Payara Micro)',
+      // Settings through MicroProfile Config environment variables.
+      env: {
+        ROOMCAST_DEV_MODE: 'true',
+        ROOMCAST_JWT_SECRET: JWT_SECRET,
+        ROOMCAST_LIMITS_RATE: '100000', // per-connection frames/s: publishers send up to ~100/s
+        ROOMCAST_LIMITS_BURST: '100000',
+        ROOMCAST_LIMITS_CONNECTIONS_PER_ADDRESS: '100000',
+        ROOMCAST_LIMITS_CONNECTIONS_PER_USER: '100000',
+        ROOMCAST_LIMITS_SEND_QUEUE: '4096',
+        ROOMCAST_HEARTBEAT_INTERVAL: String(HEARTBEAT_S),
+        ROOMCAST_HEARTBEAT_TIMEOUT: '60',
+      },
+      readyTimeoutS: 180,
+    },
+    fastapi: {
+      port: 18081,
+      title: 'FastAPI + uvicorn (Debian)',
+      env: { JWT_SECRET },
+      readyTimeoutS: 30,
+    },
+    'node-ws': {
+      port: 18082,
+      title: 'Node.js + ws',
+      env: { JWT_SECRET, HEARTBEAT_INTERVAL: String(HEARTBEAT_S) },
+      readyTimeoutS: 30,
+    },
+  },
+  baseline: 'fastapi', // ratios are computed against this server
+
+  // Scenario plans. Each entry: [name, loadgen scenario, options].
+  plans: {
+    full: {
+      rates: [10000, 20000, 40000, 60000, 80000, 100000],
+      scenarios: [
+        ['warmup-fanout', 'fanout', { rooms: 100, members: 10, rate: '10000', warmup: 3, duration: 3, 'drain-max': 5, discard: true }],
+        ['warmup-echo', 'echo', { clients: 50, duration: 3, warmup: 0, discard: true }],
+        ['connections', 'connections', { connections: 19000, hold: 10, rooms: 100, histogram: true }],
+        ['handshakes-jwt', 'handshakes', { path: '/ws/auth', auth: 'jwt', duration: 5, concurrency: 64 }],
+        ['handshakes-plain', 'handshakes', { path: '/ws/chat/1', auth: 'none', duration: 5, concurrency: 64 }],
+        ['echo', 'echo', { clients: 50, duration: 5, warmup: 1 }],
+        ['fanout-100x10', 'fanout', { rooms: 100, members: 10, sweep: true, warmup: 2, duration: 5, 'drain-max': 10 }],
+        ['fanout-1x1000', 'fanout', { rooms: 1, members: 1000, publishers: 10, sweep: true, warmup: 2, duration: 5, 'drain-max': 10 }],
+      ],
+      // reduced plan for the extra JVM variants
+      variantScenarios: [
+        ['warmup-fanout', 'fanout', { rooms: 100, members: 10, rate: '10000', warmup: 3, duration: 3, 'drain-max': 5, discard: true }],
+        ['connections', 'connections', { connections: 5000, hold: 3, rooms: 100 }],
+        ['fanout-100x10', 'fanout', { rooms: 100, members: 10, rate: '20000,60000', warmup: 2, duration: 5, 'drain-max': 5 }],
+      ],
+    },
+    quick: {
+      rates: [20000, 60000],
+      scenarios: [
+        ['warmup-fanout', 'fanout', { rooms: 100, members: 10, rate: '10000', warmup: 1, duration: 1, discard: true }],
+        ['connections', 'connections', { connections: 2000, hold: 3, rooms: 20 }],
+        ['handshakes-jwt', 'handshakes', { path: '/ws/auth', auth: 'jwt', duration: 2, concurrency: 32, tokens: 50 }],
+        ['handshakes-plain', 'handshakes', { path: '/ws/chat/1', auth: 'none', duration: 2, concurrency: 32 }],
+        ['echo', 'echo', { clients: 20, duration: 2, warmup: 0.5 }],
+        ['fanout-100x10', 'fanout', { rooms: 100, members: 10, sweep: true, warmup: 1, duration: 2 }],
+        ['fanout-1x1000', 'fanout', { rooms: 1, members: 1000, publishers: 10, sweep: true, warmup: 1, duration: 2 }],
+      ],
+      variantScenarios: [],
+    },
+  },
+  // sweep steps at or below this rate always run; above it the sweep stops
+  // at the first step that misses the SLO (loss > 0 or p99 >= sloMs)
+  sweepAlwaysUntil: 60000,
+  // after a failed step only these rates still run (they are compared)
+  compareRates: [20000, 60000],
+  sloMs: 100,
+};

@@ -1,0 +1,390 @@
+#!/usr/bin/env node
+'use strict';
+// Orchestrator: starts each server in turn (Roomcast, then the peers), runs
+// every scenario of the plan against it with loadgen.js, stops the server,
+// and writes the results + report. Normally called by run-all.sh, which
+// installs what is missing first.
+//
+//   node run-all.js [--quick] [--servers roomcast,fastapi,node-ws]
+//                   [--no-variants] [--no-docs] [--out DIR]
+
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const http = require('http');
+const net = require('net');
+const { spawn, execFileSync } = require('child_process');
+const cfg = require('./config');
+const S = require('./lib/stats');
+
+const BENCH = __dirname;
+const REPO = path.resolve(BENCH, '..');
+const argv = process.argv.slice(2);
+const flag = (f) => argv.includes(f);
+const opt = (f, d) => {
+  const i = argv.indexOf(f);
+  return i >= 0 && argv[i + 1] ? argv[i + 1] : d;
+};
+const QUICK = flag('--quick');
+const plan = cfg.plans[QUICK ? 'quick' : 'full'];
+const SERVERS = opt('--servers', 'roomcast,fastapi,node-ws').split(',').filter(Boolean);
+const VARIANTS = !QUICK && !flag('--no-variants');
+const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+const OUT = path.resolve(opt('--out', path.join(BENCH, 'results', `${stamp}${QUICK ? '-quick' : ''}`)));
+const RUN_BUDGET_S = QUICK ? 600 : 1500; // hard stop for the whole run
+fs.mkdirSync(OUT, { recursive: true });
+
+const t0 = Date.now();
+const log = (...m) => {
+  const line = `[run-all +${Math.round((Date.now() - t0) / 1000)}s] ${m.join(' ')}`;
+  console.log(line);
+  fs.appendFileSync(path.join(OUT, 'run.log'), line + '\n');
+};
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// ------------------------------------------------------------ server control
+let current = null; // { name, child }
+
+function stopCurrent() {
+  return new Promise((resolve) => {
+    if (!current || current.child.exitCode !== null || current.child.signalCode !== null) {
+      current = null;
+      return resolve();
+    }
+    const { child, name } = current;
+    const timer = setTimeout(() => {
+      log(`${name}: still running 20 s after SIGTERM, sending SIGKILL to ${child.pid}`);
+      try {
+        child.kill('SIGKILL');
+      } catch (e) {
+        /* gone */
+      }
+    }, 20000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      current = null;
+      resolve();
+    });
+    try {
+      child.kill('SIGTERM');
+    } catch (e) {
+      clearTimeout(timer);
+      current = null;
+      resolve();
+    }
+  });
+}
+
+function killCurrentSync() {
+  if (current && current.child.exitCode === null) {
+    try {
+      current.child.kill('SIGKILL');
+    } catch (e) {
+      /* gone */
+    }
+  }
+}
+process.on('exit', killCurrentSync);
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(sig, () => {
+    log(`got ${sig}, stopping`);
+    killCurrentSync();
+    process.exit(130);
+  });
+}
+// Soft budget: extra JVM variants are skipped when they would end after it.
+const SOFT_BUDGET_S = QUICK ? 300 : Number(process.env.BENCH_BUDGET_S || 840);
+let summaryRef = null;
+setTimeout(() => {
+  log(`hard run budget of ${RUN_BUDGET_S}s exceeded, stopping; writing the report of what was measured`);
+  killCurrentSync();
+  try {
+    if (summaryRef) {
+      summaryRef.aborted = `hard budget of ${RUN_BUDGET_S}s exceeded`;
+      summaryRef.elapsed_s = Math.round((Date.now() - t0) / 1000);
+      fs.writeFileSync(path.join(OUT, 'summary.json'), JSON.stringify(summaryRef, null, 2) + '\n');
+      require('./report').write(summaryRef, OUT, { docs: !QUICK && !flag('--no-docs') });
+    }
+  } catch (e) {
+    log(`report failed: ${e.message}`);
+  }
+  process.exit(3);
+}, RUN_BUDGET_S * 1000).unref();
+
+function portFree(port) {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.once('error', () => resolve(false));
+    s.listen(port, cfg.host, () => s.close(() => resolve(true)));
+  });
+}
+
+function httpStatus(port, p) {
+  return new Promise((resolve) => {
+    const req = http.get({ host: cfg.host, port, path: p, timeout: 2000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode);
+    });
+    req.on('error', () => resolve(0));
+    req.on('timeout', () => {
+      req.destroy();
+      resolve(0);
+    });
+  });
+}
+
+// Snapshot of Roomcast's artifacts, so a concurrent `mvn package` in the repo
+// cannot pull them away mid-run.
+function roomcastArtifacts() {
+  const dir = path.join(BENCH, '.work');
+  fs.mkdirSync(dir, { recursive: true });
+  const war = path.join(dir, 'roomcast.war');
+  const jar = path.join(dir, 'payara-micro.jar');
+  fs.copyFileSync(path.join(REPO, 'target', 'roomcast.war'), war);
+  fs.copyFileSync(path.join(REPO, 'target', 'payara-micro.jar'), jar);
+  return { war, jar };
+}
+
+/** The configured port, or the next free one (up to +19) if it is taken. */
+async function pickPort(port) {
+  for (let p = port; p < port + 20; p++) if (await portFree(p)) return p;
+  return null;
+}
+
+function serverCommand(name, variant, port) {
+  const s = { ...cfg.servers[name], port };
+  const env = { ...process.env, ...s.env };
+  if (name === 'roomcast') {
+    const { war, jar } = roomcastArtifacts();
+    const jvmOpts = (variant === cfg.jvm.main && process.env.BENCH_JVM_OPTS) || cfg.jvm.variants[variant];
+    const cmd = 'java';
+    const args = [...jvmOpts.split(/\s+/).filter(Boolean), '-jar', jar, '--deploy', war, '--contextroot', '/', '--port', String(s.port), '--nocluster'];
+    return { cmd, args, cwd: REPO, env, jvmOpts };
+  }
+  if (name === 'fastapi') {
+    return {
+      cmd: '/usr/bin/python3',
+      args: ['-m', 'uvicorn', 'app:app', '--host', cfg.host, '--port', String(s.port), '--log-level', 'warning', '--ws-ping-interval', String(cfg.heartbeatSeconds)],
+      cwd: path.join(BENCH, 'peers', 'fastapi'),
+      env,
+    };
+  }
+  if (name === 'node-ws') {
+    return { cmd: process.execPath, args: ['server.js'], cwd: path.join(BENCH, 'peers', 'node-ws'), env: { ...env, PORT: String(s.port), HOST: cfg.host } };
+  }
+  throw new Error(`unknown server ${name}`);
+}
+
+async function startServer(name, variant) {
+  const s = { ...cfg.servers[name] };
+  const port = await pickPort(s.port);
+  if (port === null) throw new Error(`ports ${s.port}-${s.port + 19} are all in use; not starting ${name}`);
+  if (port !== s.port) log(`${name}: port ${s.port} is in use, using ${port}`);
+  s.port = port;
+  const c = serverCommand(name, variant, port);
+  const logFile = path.join(OUT, `${name}${variant ? '-' + variant : ''}.server.log`);
+  const fd = fs.openSync(logFile, 'a');
+  log(`${name}: starting ${c.cmd} ${c.args.join(' ')}`);
+  const started = Date.now();
+  const child = spawn(c.cmd, c.args, { cwd: c.cwd, env: c.env, stdio: ['ignore', fd, fd] });
+  fs.closeSync(fd);
+  current = { name, child };
+  let exited = false;
+  child.once('exit', (code, sig) => {
+    exited = true;
+    log(`${name}: exited (code ${code}, signal ${sig})`);
+  });
+  const deadline = Date.now() + s.readyTimeoutS * 1000;
+  while (Date.now() < deadline && !exited) {
+    if ((await httpStatus(s.port, '/api/status')) === 200) {
+      const readyS = (Date.now() - started) / 1000;
+      await sleep(500);
+      const snap = S.serverSnapshot(child.pid);
+      log(`${name}: ready in ${readyS.toFixed(1)} s, pid ${child.pid}, RSS ${Math.round(snap.rssKb / 1024)} MB, ${snap.threads} threads`);
+      return { pid: child.pid, port, readyS, idleRssKb: snap.rssKb, idleThreads: snap.threads, jvmOpts: c.jvmOpts || null, command: `${c.cmd} ${c.args.join(' ')}`, log: path.relative(OUT, logFile) };
+    }
+    await sleep(250);
+  }
+  await stopCurrent();
+  throw new Error(`${name} did not become ready within ${s.readyTimeoutS}s (see ${logFile})`);
+}
+
+/** Wait (max 60 s) until the server is idle again (< 10 % of a core for 1 s). */
+async function settle(pid, key) {
+  const start = Date.now();
+  for (;;) {
+    const a = S.procCpuSeconds(pid);
+    await sleep(1000);
+    const b = S.procCpuSeconds(pid);
+    if (a === null || b === null || b - a < 0.1) break;
+    if (Date.now() - start > 60000) {
+      log(`${key}: server still busy (${Math.round((b - a) * 100)} % CPU) 60 s after the scenario; going on`);
+      break;
+    }
+  }
+  const waited = (Date.now() - start) / 1000;
+  if (waited > 3) log(`${key}: waited ${waited.toFixed(0)} s for the server to go idle`);
+}
+
+/** Wait (max maxS) until the rest of the machine is quiet before starting a server. */
+async function waitQuiet(maxS) {
+  const start = Date.now();
+  let quietFor = 0;
+  let last = null;
+  while ((Date.now() - start) / 1000 < maxS) {
+    const a = S.machineBusySeconds();
+    await sleep(1000);
+    const b = S.machineBusySeconds();
+    last = b - a;
+    quietFor = last < 0.25 ? quietFor + 1 : 0;
+    if (quietFor >= 3) break;
+  }
+  const waited = Math.round((Date.now() - start) / 1000);
+  if (quietFor < 3) log(`machine still busy after ${waited} s (${Math.round(last * 100)} % CPU used by other processes); starting anyway`);
+  else if (waited > 4) log(`waited ${waited} s for other processes on the machine to go quiet`);
+  return { waited_s: waited, quiet: quietFor >= 3, other_cpu_pct_last_s: last === null ? null : Math.round(last * 100) };
+}
+
+// ------------------------------------------------------------ scenarios
+function loadgenArgs(scenario, o, server) {
+  const a = [path.join(BENCH, 'loadgen.js'), scenario, '--host', cfg.host, '--port', String(server.port), '--server-pid', String(server.pid), '--src', String(cfg.sourceAddresses), '--max-time', '240'];
+  for (const [k, v] of Object.entries(o)) {
+    if (k === 'discard' || k === 'sweep') continue;
+    a.push(`--${k}`, String(v));
+  }
+  if (o.sweep) a.push('--rate', plan.rates.join(','), '--stop-on-fail', '--always-until', String(cfg.sweepAlwaysUntil), '--must-rates', cfg.compareRates.join(','), '--slo-ms', String(cfg.sloMs));
+  return a;
+}
+
+function runLoadgen(args, outFile) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { cwd: BENCH, env: { ...process.env, ROOMCAST_JWT_SECRET: cfg.jwtSecret }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => {
+      for (const line of String(d).split('\n')) if (line.trim()) log('  ' + line);
+    });
+    const killer = setTimeout(() => child.kill('SIGKILL'), 300000);
+    child.on('exit', (code) => {
+      clearTimeout(killer);
+      let res;
+      try {
+        res = JSON.parse(out);
+      } catch (e) {
+        res = { error: `loadgen exit ${code}, unparsable output` };
+      }
+      if (code !== 0 && !res.error) res.error = `loadgen exit ${code}`;
+      if (outFile) fs.writeFileSync(outFile, JSON.stringify(res, null, 2) + '\n');
+      resolve(res);
+    });
+  });
+}
+
+async function runServer(name, variant, scenarios) {
+  const key = variant && variant !== cfg.jvm.main ? `${name}-${variant}` : name;
+  const entry = { server: name, variant: variant || null, key, title: cfg.servers[name].title, results: {} };
+  let server;
+  entry.quiet_check = await waitQuiet(QUICK ? 10 : Number(process.env.BENCH_QUIET_WAIT_S || 20));
+  try {
+    server = await startServer(name, variant);
+  } catch (e) {
+    log(`${key}: ${e.message}`);
+    entry.error = e.message;
+    return entry;
+  }
+  Object.assign(entry, { pid: server.pid, port: server.port, ready_s: server.readyS, idle_rss_kb: server.idleRssKb, idle_threads: server.idleThreads, jvm_opts: server.jvmOpts, command: server.command });
+  server.name = name;
+  for (const [sname, scenario, o] of scenarios) {
+    if (current === null || current.child.exitCode !== null) {
+      entry.results[sname] = { error: 'server died' };
+      continue;
+    }
+    log(`${key}: ${sname}`);
+    const res = await runLoadgen(loadgenArgs(scenario, o, server), o.discard ? null : path.join(OUT, `${key}.${sname}.json`));
+    if (!o.discard) entry.results[sname] = res;
+    if (res.error) log(`${key}: ${sname} error: ${res.error}`);
+    await settle(server.pid, key);
+  }
+  const snap = S.serverSnapshot(server.pid);
+  entry.final_rss_kb = snap.rssKb;
+  entry.total_cpu_s = snap.cpuS;
+  await stopCurrent();
+  log(`${key}: stopped`);
+  return entry;
+}
+
+function machineInfo() {
+  const sh = (c, a) => {
+    try {
+      return execFileSync(c, a, { timeout: 5000 }).toString().trim();
+    } catch (e) {
+      return null;
+    }
+  };
+  const cpuModel = (/^model name\s*:\s*(.*)$/m.exec(fs.readFileSync('/proc/cpuinfo', 'utf8')) || [])[1] || os.cpus()[0].model;
+  const pyVersions = sh('/usr/bin/python3', ['-c', 'import fastapi, uvicorn, websockets; print("fastapi", fastapi.__version__, "uvicorn", uvicorn.__version__, "websockets", websockets.__version__)']);
+  return {
+    date: new Date().toISOString(),
+    nproc: sh('nproc', []),
+    free_h: sh('free', ['-h']),
+    cpu_model: cpuModel,
+    kernel: os.release(),
+    node: process.version,
+    ws: require('ws/package.json').version,
+    java: sh('sh', ['-c', 'java -version 2>&1 | head -1']),
+    python: sh('/usr/bin/python3', ['--version']),
+    python_packages: pyVersions,
+    loadavg_at_start: os.loadavg(),
+  };
+}
+
+async function main() {
+  log(`mode ${QUICK ? 'quick' : 'full'}, servers ${SERVERS.join(', ')}, results in ${OUT}`);
+  const summary = (summaryRef = { mode: QUICK ? 'quick' : 'full', machine: machineInfo(), config: { jvm: cfg.jvm, servers: cfg.servers, rates: plan.rates, sloMs: cfg.sloMs, sourceAddresses: cfg.sourceAddresses, heartbeatSeconds: cfg.heartbeatSeconds, jwtSecret: '(set)' }, runs: [] });
+  for (const name of SERVERS) {
+    if (!cfg.servers[name]) {
+      log(`unknown server ${name}`);
+      continue;
+    }
+    if (name === 'roomcast' && !(fs.existsSync(path.join(REPO, 'target', 'roomcast.war')) && fs.existsSync(path.join(REPO, 'target', 'payara-micro.jar')))) {
+      log('roomcast: target/roomcast.war or target/payara-micro.jar missing, skipping');
+      summary.runs.push({ server: name, key: name, title: cfg.servers[name].title, error: 'not built', results: {} });
+      continue;
+    }
+    summary.runs.push(await runServer(name, name === 'roomcast' ? cfg.jvm.main : null, plan.scenarios));
+    fs.writeFileSync(path.join(OUT, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
+  }
+  if (VARIANTS && SERVERS.includes('roomcast') && summary.runs.find((r) => r.server === 'roomcast' && !r.error)) {
+    for (const v of cfg.jvm.compare) {
+      const elapsed = (Date.now() - t0) / 1000;
+      if (elapsed + 150 > SOFT_BUDGET_S) {
+        log(`skipping JVM variant ${v}: ${Math.round(elapsed)} s elapsed, it would end after the ${SOFT_BUDGET_S} s budget (BENCH_BUDGET_S)`);
+        summary.skipped_variants = [...(summary.skipped_variants || []), v];
+        continue;
+      }
+      summary.runs.push(await runServer('roomcast', v, plan.variantScenarios));
+      fs.writeFileSync(path.join(OUT, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
+    }
+  }
+  summary.elapsed_s = Math.round((Date.now() - t0) / 1000);
+  summary.machine.loadavg_at_end = os.loadavg();
+  fs.writeFileSync(path.join(OUT, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
+  const latest = path.join(BENCH, 'results', 'latest');
+  try {
+    fs.rmSync(latest, { force: true });
+    fs.symlinkSync(OUT, latest);
+  } catch (e) {
+    /* not fatal */
+  }
+  log(`all runs done in ${summary.elapsed_s} s`);
+  const report = require('./report');
+  const writeDocs = !QUICK && !flag('--no-docs');
+  const files = report.write(summary, OUT, { docs: writeDocs });
+  for (const f of files) log(`wrote ${path.relative(REPO, f)}`);
+}
+
+main().catch(async (e) => {
+  log(`fatal: ${e.stack || e}`);
+  await stopCurrent();
+  process.exit(1);
+});

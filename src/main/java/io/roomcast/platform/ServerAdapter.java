@@ -1,0 +1,69 @@
+package io.roomcast.platform;
+
+import java.util.Locale;
+
+/**
+ * What Roomcast knows about the server it runs on, found at run time by probing class names, so the
+ * one WAR deploys unchanged on Payara (Tyrus) and WildFly (Undertow). No class of a particular server
+ * is referenced anywhere in Roomcast: a class that names {@code org.glassfish.tyrus.*} or
+ * {@code io.undertow.*} fails to load on the other server and can take the whole deployment with it.
+ *
+ * <p>What needs no adapting, measured by the integration suite on Payara Micro 6 and WildFly 38:
+ * handshake refusals (the servlet filter {@code HandshakeFilter} answers before either WebSocket
+ * implementation sees the request, with the exact status; a configurator's {@code checkOrigin} would
+ * give 403 on Tyrus but 404 on Undertow); the handshake identity (both implementations take the
+ * session's user principal from the request the filter passes on: Undertow maps its upgrade filter
+ * after the application's filters); the peer address ({@code HttpServletRequest.getRemoteAddr()});
+ * inherited {@code @OnMessage}/{@code @OnClose}/{@code @OnError} methods; close codes, pings and
+ * asynchronous sends; the EJB timer and the managed executors.
+ *
+ * <p>What differs is which optional MicroProfile APIs the server brings: Payara has Metrics and
+ * Health; WildFly 38 has no MicroProfile Metrics at all, and MicroProfile Health only with its
+ * {@code microprofile-health-smallrye} subsystem, which {@code standalone.xml} lacks. The beans that
+ * use them ({@code MetricsBinding}, {@code HealthChecks}) are excluded by {@code WEB-INF/beans.xml}
+ * ({@code <if-class-not-available>}) where the API is missing; Roomcast's own figures are always at
+ * {@code GET /api/metrics}. This class names what was found, for the log.
+ */
+public final class ServerAdapter {
+
+    static final String MP_METRICS = "org.eclipse.microprofile.metrics.MetricRegistry";
+    static final String MP_HEALTH = "org.eclipse.microprofile.health.HealthCheck";
+
+    private ServerAdapter() {
+    }
+
+    /**
+     * One line for the start-up log, e.g. {@code Undertow WebSocket; MicroProfile Metrics absent,
+     * MicroProfile Health absent}.
+     *
+     * @param serverContainer the {@code jakarta.websocket.server.ServerContainer} servlet context attribute
+     * @param loader the deployment's class loader
+     */
+    public static String describe(Object serverContainer, ClassLoader loader) {
+        return webSocketImplementation(serverContainer) + " WebSocket; MicroProfile Metrics "
+                + (present(MP_METRICS, loader) ? "present (/metrics)" : "absent")
+                + ", MicroProfile Health " + (present(MP_HEALTH, loader) ? "present (/health)" : "absent")
+                + "; Roomcast figures at /api/metrics";
+    }
+
+    /** The WebSocket implementation, told by the class name of the server's container object. */
+    static String webSocketImplementation(Object serverContainer) {
+        if (serverContainer == null) {
+            return "no";
+        }
+        String name = serverContainer.getClass().getName();
+        if (name.toLowerCase(Locale.ROOT).contains("tyrus")) {
+            return "Tyrus";
+        }
+        return name.startsWith("io.undertow.") ? "Undertow" : name;
+    }
+
+    static boolean present(String className, ClassLoader loader) {
+        try {
+            Class.forName(className, false, loader);
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package io.roomcast.observability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.roomcast.protocol.ErrorCode;
+import org.junit.jupiter.api.Test;
+
+class MetricsResourceTest {
+
+    @Test
+    void everyFigureIsWrittenWithItsTypeAndHandshakeFailuresCarryTheirCode() {
+        RoomcastMetrics figures = new RoomcastMetrics();
+        figures.messageIn();
+        figures.messagesOut(3);
+        figures.slowConsumerClosed();
+        figures.handshakeFailed(ErrorCode.FORBIDDEN_ORIGIN);
+        figures.handshakeFailed(ErrorCode.FORBIDDEN_ORIGIN);
+
+        String text = MetricsResource.format(5, 2, figures);
+
+        assertThat(text).contains("# TYPE roomcast_connections gauge\nroomcast_connections 5\n")
+                .contains("# TYPE roomcast_rooms gauge\nroomcast_rooms 2\n")
+                .contains("# TYPE roomcast_messages_in_total counter\nroomcast_messages_in_total 1\n")
+                .contains("roomcast_messages_out_total 3\n")
+                .contains("roomcast_heartbeat_timeouts_total 0\n")
+                .contains("roomcast_slow_consumer_closes_total 1\n")
+                .contains("# TYPE roomcast_handshake_failures_total counter\n")
+                .contains("roomcast_handshake_failures_total{code=\"forbidden_origin\"} 2\n")
+                .contains("roomcast_handshake_failures_total{code=\"invalid_parameter\"} 0\n")
+                .doesNotContain("code=\"invalid_json\"")
+                .endsWith("\n");
+    }
+}
