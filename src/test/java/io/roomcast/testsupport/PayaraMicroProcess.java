@@ -48,7 +48,8 @@ public final class PayaraMicroProcess implements AutoCloseable {
             Long.getLong("roomcast.startupTimeoutSeconds", 180));
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration POLL_INTERVAL = Duration.ofMillis(500);
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build(); // plain HTTP/1.1: no h2c upgrade on a cold server
 
     private final String name;
     private final Path microJar;

@@ -13,7 +13,8 @@ import java.util.Map;
 /** The deployed application as tests address it: WebSocket URIs and the HTTP API. */
 public record Server(URI base) {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10)).build(); // plain HTTP/1.1: no h2c upgrade
 
     public static Server at(URL deployment) {
         String url = deployment.toExternalForm();
