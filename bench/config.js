@@ -18,9 +18,9 @@ module.exports = {
   jvm: {
     main: 'g1',
     variants: {
-      g1: '-Xms1g -Xmx1g -XX:+UseG1GC',
-      parallel: '-Xms1g -Xmx1g -XX:+UseParallelGC',
-      zgc: '-Xms1g -Xmx1g -XX:+UseZGC',
+      g1: '-Xms2g -Xmx2g -XX:+UseG1GC', // 1g thrashed G1 after 19,000 connections (docs/BENCHMARKS.md)
+      parallel: '-Xms2g -Xmx2g -XX:+UseParallelGC',
+      zgc: '-Xms2g -Xmx2g -XX:+UseZGC',
     },
     compare: ['parallel', 'zgc'],
   },
