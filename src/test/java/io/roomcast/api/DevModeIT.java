@@ -3,25 +3,18 @@ package io.roomcast.api;
 import static io.roomcast.testsupport.WsClient.type;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.roomcast.testsupport.DeployedRoomcast;
 import io.roomcast.testsupport.Deployments;
-import io.roomcast.testsupport.Server;
 import io.roomcast.testsupport.WsClient;
 import jakarta.json.JsonObject;
-import java.net.URL;
 import java.net.http.HttpResponse;
 import java.util.Map;
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Dev mode with no key configured: a random secret, and tokens from {@code POST /api/dev/tokens}. */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class DevModeIT {
+class DevModeIT extends DeployedRoomcast {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
@@ -29,12 +22,8 @@ class DevModeIT {
                 "roomcast.jwt.issuer", "", "roomcast.jwt.audience", ""));
     }
 
-    @ArquillianResource
-    URL url;
-
     @Test
     void aDevTokenOpensAuthAndCarriesItsRooms() throws Exception {
-        Server server = Server.at(url);
         HttpResponse<String> response = server.post("api/dev/tokens", "{\"user\":\"alice\",\"rooms\":[7]}", Map.of());
         assertThat(response.statusCode()).isEqualTo(200);
         JsonObject body = WsClient.parse(response.body());
@@ -50,7 +39,6 @@ class DevModeIT {
 
     @Test
     void invalidTokenRequestsAre400() throws Exception {
-        Server server = Server.at(url);
         for (String body : new String[] {"", "{}", "{\"user\":\"\"}", "{\"user\":\"a b\"}", "{\"user\":\"x\",\"rooms\":[0]}",
                 "{\"user\":\"x\",\"rooms\":\"7\"}", "[]"}) {
             HttpResponse<String> response = server.post("api/dev/tokens", body, Map.of());

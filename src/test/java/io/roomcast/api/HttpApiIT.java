@@ -4,6 +4,7 @@ import static io.roomcast.testsupport.WsClient.type;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import io.roomcast.testsupport.DeployedRoomcast;
 import io.roomcast.testsupport.Deployments;
 import io.roomcast.testsupport.RawWebSocket;
 import io.roomcast.testsupport.Server;
@@ -13,36 +14,19 @@ import io.roomcast.testsupport.WsClient;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.StringReader;
-import java.net.URL;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The publish API, health, metrics and the dev-token endpoint with dev mode off (PROTOCOL 6). */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class HttpApiIT {
+class HttpApiIT extends DeployedRoomcast {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
         return Deployments.roomcast();
-    }
-
-    @ArquillianResource
-    URL url;
-    Server server;
-
-    @BeforeEach
-    void setUp() {
-        server = Server.at(url);
     }
 
     private HttpResponse<String> publish(String room, String body, String token) throws Exception {

@@ -3,28 +3,21 @@ package io.roomcast.connection;
 import static io.roomcast.testsupport.WsClient.type;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.roomcast.testsupport.DeployedRoomcast;
 import io.roomcast.testsupport.Deployments;
-import io.roomcast.testsupport.Server;
 import io.roomcast.testsupport.WsClient;
 import jakarta.json.JsonObject;
 import jakarta.websocket.CloseReason;
-import java.net.URL;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The per-connection token bucket (PROTOCOL 5): 5 frames/s, burst 5. */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class RateLimitIT {
+class RateLimitIT extends DeployedRoomcast {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
@@ -32,12 +25,9 @@ class RateLimitIT {
                 "roomcast.heartbeat.interval", "30", "roomcast.heartbeat.timeout", "75"));
     }
 
-    @ArquillianResource
-    URL url;
-
     @Test
     void framesOverTheRateAreDroppedWithRateLimitedAndTheConnectionStaysOpen() throws Exception {
-        try (WsClient client = WsClient.connect(Server.at(url).ws("ws/realtime"))) {
+        try (WsClient client = WsClient.connect(server.ws("ws/realtime"))) {
             client.awaitJson(type("welcome"));
             for (int i = 0; i < 20; i++) {
                 client.send("{\"type\":\"ping\",\"ref\":\"p" + i + "\"}");
@@ -61,7 +51,7 @@ class RateLimitIT {
 
     @Test
     void chatFramesOverTheRateAreDroppedSilently() throws Exception {
-        try (WsClient chat = WsClient.connect(Server.at(url).ws("ws/chat/501"))) {
+        try (WsClient chat = WsClient.connect(server.ws("ws/chat/501"))) {
             for (int i = 0; i < 20; i++) {
                 chat.send("m" + i);
             }
@@ -77,7 +67,7 @@ class RateLimitIT {
 
     @Test
     void abuseThatPersistsForTenSecondsIsClosedWith1008() throws Exception {
-        try (WsClient chat = WsClient.connect(Server.at(url).ws("ws/chat/502"))) {
+        try (WsClient chat = WsClient.connect(server.ws("ws/chat/502"))) {
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
             while (chat.isOpen() && System.nanoTime() < deadline) {
                 try {

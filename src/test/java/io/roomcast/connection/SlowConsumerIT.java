@@ -2,26 +2,19 @@ package io.roomcast.connection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.roomcast.testsupport.DeployedRoomcast;
 import io.roomcast.testsupport.Deployments;
 import io.roomcast.testsupport.RawWebSocket;
 import io.roomcast.testsupport.Rooms;
-import io.roomcast.testsupport.Server;
 import io.roomcast.testsupport.WsClient;
-import java.net.URL;
 import java.time.Duration;
 import java.util.Map;
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** A member that stops reading is dropped with 1013 and never delays the others (PROTOCOL 5). */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class SlowConsumerIT {
+class SlowConsumerIT extends DeployedRoomcast {
 
     private static final int MESSAGES = 3000;
 
@@ -36,12 +29,8 @@ class SlowConsumerIT {
                 "roomcast.heartbeat.timeout", "60"));
     }
 
-    @ArquillianResource
-    URL url;
-
     @Test
     void aSlowConsumerIsClosedWith1013WhileAFastMemberReceivesEveryMessage() throws Exception {
-        Server server = Server.at(url);
         RawWebSocket.Handshake answer = RawWebSocket.handshake(server.ws("ws/chat/301"), Map.of());
         assertThat(answer.status()).isEqualTo(101);
         try (RawWebSocket slow = answer.socket(); WsClient fast = WsClient.connect(server.ws("ws/chat/301"))) {

@@ -2,6 +2,7 @@ package io.roomcast.endpoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.roomcast.testsupport.DeployedRoomcast;
 import io.roomcast.testsupport.Deployments;
 import io.roomcast.testsupport.RawWebSocket;
 import io.roomcast.testsupport.Rooms;
@@ -10,38 +11,21 @@ import io.roomcast.testsupport.TargetServer;
 import io.roomcast.testsupport.WsClient;
 import jakarta.json.JsonObject;
 import jakarta.websocket.CloseReason;
-import java.net.URL;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Map;
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code /ws/chat/{roomId}} against a real Payara Micro (PROTOCOL 3.1 and 5). */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class ChatEndpointIT {
+class ChatEndpointIT extends DeployedRoomcast {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
         return Deployments.roomcast(Map.of("roomcast.limits.max-text", "1024", "roomcast.limits.max-binary", "2048"));
-    }
-
-    @ArquillianResource
-    URL url;
-    Server server;
-
-    @BeforeEach
-    void setUp() {
-        server = Server.at(url);
     }
 
     @Test

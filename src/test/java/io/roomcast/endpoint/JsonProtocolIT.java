@@ -3,47 +3,30 @@ package io.roomcast.endpoint;
 import static io.roomcast.testsupport.WsClient.type;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.roomcast.testsupport.DeployedRoomcast;
 import io.roomcast.testsupport.Deployments;
-import io.roomcast.testsupport.Server;
 import io.roomcast.testsupport.TestTokens;
 import io.roomcast.testsupport.WsClient;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
-import java.net.URL;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Every client frame and error code of PROTOCOL 3.2, presence, direct messages and shared rooms. */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class JsonProtocolIT {
+class JsonProtocolIT extends DeployedRoomcast {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
         // heartbeats every 30 s: these tests read frame by frame and want no interleaved heartbeats
         return Deployments.roomcast(Map.of("roomcast.heartbeat.interval", "30", "roomcast.heartbeat.timeout", "75"));
-    }
-
-    @ArquillianResource
-    URL url;
-    Server server;
-
-    @BeforeEach
-    void setUp() {
-        server = Server.at(url);
     }
 
     private WsClient json(String user) throws Exception {

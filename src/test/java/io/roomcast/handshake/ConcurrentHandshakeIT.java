@@ -2,12 +2,11 @@ package io.roomcast.handshake;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.roomcast.testsupport.DeployedRoomcast;
 import io.roomcast.testsupport.Deployments;
-import io.roomcast.testsupport.Server;
 import io.roomcast.testsupport.TestTokens;
 import io.roomcast.testsupport.WsClient;
 import jakarta.json.JsonObject;
-import java.net.URL;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,20 +15,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Many handshakes at once, each with its own user and forwarded address: per-connection state must
  * never leak between concurrent handshakes (the shared endpoint configuration is the classic trap).
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class ConcurrentHandshakeIT {
+class ConcurrentHandshakeIT extends DeployedRoomcast {
 
     private static final int CLIENTS = 120;
 
@@ -38,12 +31,8 @@ class ConcurrentHandshakeIT {
         return Deployments.roomcast(Map.of("roomcast.proxy.trusted", "127.0.0.1"));
     }
 
-    @ArquillianResource
-    URL url;
-
     @Test
     void everySessionWelcomesItsOwnUserAndAddress() throws Exception {
-        Server server = Server.at(url);
         ExecutorService pool = Executors.newFixedThreadPool(32);
         CountDownLatch start = new CountDownLatch(1);
         List<Future<WsClient>> connecting = new ArrayList<>();

@@ -8,15 +8,14 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
+import io.roomcast.testsupport.DeployedRoomcast;
 import io.roomcast.testsupport.Deployments;
 import io.roomcast.testsupport.RawWebSocket;
 import io.roomcast.testsupport.Rooms;
-import io.roomcast.testsupport.Server;
 import io.roomcast.testsupport.TestTokens;
 import io.roomcast.testsupport.WsClient;
 import jakarta.json.JsonObject;
 import java.net.URI;
-import java.net.URL;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
@@ -27,23 +26,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Every row of PROTOCOL section 2 against a real server: statuses and error codes, credential
  * sources, JWT attacks, origins and client addresses. Connections through 127.0.0.1 come from a
  * trusted proxy; connections to the machine's own address come from an untrusted peer.
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class HandshakeIT {
+class HandshakeIT extends DeployedRoomcast {
 
     static final KeyPair RSA = TokenVerifierTest.generate("RSA", null);
     static final String ALLOWED_ORIGIN = "https://app.roomcast.test";
@@ -56,15 +48,6 @@ class HandshakeIT {
                 "roomcast.proxy.trusted", "127.0.0.1",
                 "roomcast.limits.connections-per-address", "3",
                 "roomcast.limits.connections-per-user", "2"));
-    }
-
-    @ArquillianResource
-    URL url;
-    Server server;
-
-    @BeforeEach
-    void setUp() {
-        server = Server.at(url);
     }
 
     /**

@@ -3,41 +3,24 @@ package io.roomcast.heartbeat;
 import static io.roomcast.testsupport.WsClient.type;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.roomcast.testsupport.DeployedRoomcast;
 import io.roomcast.testsupport.Deployments;
 import io.roomcast.testsupport.RawWebSocket;
 import io.roomcast.testsupport.Rooms;
-import io.roomcast.testsupport.Server;
 import io.roomcast.testsupport.WsClient;
 import jakarta.json.JsonObject;
-import java.net.URL;
 import java.time.Duration;
 import java.util.Map;
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Heartbeats, pings and dead peers (PROTOCOL 4), with a 1 s interval and a 4 s timeout. */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class LivenessIT {
+class LivenessIT extends DeployedRoomcast {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
         return Deployments.roomcast();
-    }
-
-    @ArquillianResource
-    URL url;
-    Server server;
-
-    @BeforeEach
-    void setUp() {
-        server = Server.at(url);
     }
 
     @Test

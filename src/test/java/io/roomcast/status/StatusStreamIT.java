@@ -3,35 +3,24 @@ package io.roomcast.status;
 import static io.roomcast.testsupport.WsClient.type;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.roomcast.testsupport.DeployedRoomcast;
 import io.roomcast.testsupport.Deployments;
-import io.roomcast.testsupport.Server;
 import io.roomcast.testsupport.WsClient;
 import jakarta.json.JsonObject;
-import java.net.URL;
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** {@code /ws/status} and {@code GET /api/status} (PROTOCOL 3.3 and 6). */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class StatusStreamIT {
+class StatusStreamIT extends DeployedRoomcast {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
         return Deployments.roomcast();
     }
 
-    @ArquillianResource
-    URL url;
-
     @Test
     void statusFramesArriveOnOpenAndAfterEveryChange() throws Exception {
-        Server server = Server.at(url);
         try (WsClient status = WsClient.connect(server.ws("ws/status"))) {
             JsonObject first = status.awaitJson(type("status"));
             int before = first.getInt("connections");
@@ -50,7 +39,6 @@ class StatusStreamIT {
 
     @Test
     void apiStatusListsConnectionsRoomsAndTheInstance() throws Exception {
-        Server server = Server.at(url);
         try (WsClient a = WsClient.connect(server.ws("ws/chat/402"));
              WsClient b = WsClient.connect(server.ws("ws/chat/402"))) {
             io.roomcast.testsupport.Rooms.awaitMembers(server, 402, 2);
