@@ -1,9 +1,9 @@
 package io.roomcast.cluster;
 
 import io.roomcast.testsupport.Server;
+import io.roomcast.testsupport.StatusPoller;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -102,33 +102,9 @@ final class ClusterMember implements AutoCloseable {
 
     /** Waits until the application answers {@code GET /api/status} with 200. */
     void awaitReady(Instant deadline) {
-        URI status = server().http("api/status");
-        String last = "no answer yet";
-        while (Instant.now().isBefore(deadline)) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException(name + " exited with " + process.exitValue() + "; see " + logFile);
-            }
-            try {
-                HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(status).timeout(Duration.ofSeconds(5))
-                        .GET().build(), HttpResponse.BodyHandlers.discarding());
-                if (response.statusCode() == 200) {
-                    return;
-                }
-                last = "HTTP " + response.statusCode();
-            } catch (ConnectException e) {
-                last = "connection refused";
-            } catch (IOException e) {
-                last = e.toString();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-            try {
-                Thread.sleep(500);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
+        String last = StatusPoller.awaitOk(HTTP, process, server().http("api/status"), deadline);
+        if (last == null) {
+            return;
         }
         throw new IllegalStateException(name + " not ready in time (last: " + last + "); see " + logFile);
     }

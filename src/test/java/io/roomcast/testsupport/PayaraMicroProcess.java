@@ -2,13 +2,10 @@ package io.roomcast.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,7 +44,6 @@ public final class PayaraMicroProcess implements AutoCloseable {
     public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(
             Long.getLong("roomcast.startupTimeoutSeconds", 180));
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
-    private static final Duration POLL_INTERVAL = Duration.ofMillis(500);
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build(); // plain HTTP/1.1: no h2c upgrade on a cold server
 
@@ -178,30 +174,12 @@ public final class PayaraMicroProcess implements AutoCloseable {
     /** Ready means the application answers, not just the port: /api/status is served by the WAR. */
     private void awaitReady() {
         URI status = baseUri().resolve("api/status");
-        Instant deadline = Instant.now().plus(startupTimeout);
-        String last = "no answer yet";
-        while (Instant.now().isBefore(deadline)) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException(name + " exited with code " + process.exitValue()
-                        + " while starting; see " + logFile + "\n" + tail());
-            }
-            try {
-                HttpResponse<Void> response = HTTP.send(
-                        HttpRequest.newBuilder(status).timeout(Duration.ofSeconds(5)).GET().build(),
-                        HttpResponse.BodyHandlers.discarding());
-                if (response.statusCode() == 200) {
-                    return;
-                }
-                last = "HTTP " + response.statusCode();
-            } catch (ConnectException e) {
-                last = "connection refused";
-            } catch (IOException e) {
-                last = e.toString();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for " + name, e);
-            }
-            sleep(POLL_INTERVAL);
+        String last = StatusPoller.awaitOk(HTTP, process, status, Instant.now().plus(startupTimeout));
+        if (last == null) {
+            return;
+        }
+        if (!process.isAlive()) {
+            throw new IllegalStateException(name + " " + last + " while starting; see " + logFile + "\n" + tail());
         }
         stop();
         throw new IllegalStateException(name + " did not answer GET " + status + " with 200 within "
@@ -215,14 +193,6 @@ public final class PayaraMicroProcess implements AutoCloseable {
             return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
         } catch (IOException | UncheckedIOException e) {
             return "(log unreadable: " + e + ")";
-        }
-    }
-
-    private static void sleep(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
