@@ -60,9 +60,7 @@ public class ConnectionLifecycle {
             // Only reachable when the handshake filter was bypassed: never accept such a session.
             throw new IllegalStateException("session opened without a handshake identity");
         }
-        // Liveness is ours (heartbeat timeout); the container's idle timeout is only a backstop in case
-        // the timer ever stops. Not 0: some Tyrus versions then reschedule an immediate task per frame.
-        session.setMaxIdleTimeout(settings.heartbeatTimeout().multipliedBy(2).toMillis());
+        // The idle timeout is the container default, set once by platform.SessionTimers.
         session.setMaxTextMessageBufferSize(settings.maxTextBytes());
         session.setMaxBinaryMessageBufferSize(settings.maxBinaryBytes());
         long now = System.nanoTime();
@@ -172,7 +170,8 @@ public class ConnectionLifecycle {
         rooms.leaveAll(connection);
         direct.ended(connection);
         status.changed();
-        LOG.log(Level.INFO, "connection {0} ended: {1}", connection, why);
+        // DEBUG: one line per connection is a log write per handshake at full rate; counts are in the metrics.
+        LOG.log(Level.DEBUG, "connection {0} ended: {1}", connection, why);
         return true;
     }
 

@@ -7,20 +7,13 @@ import java.nio.ByteBuffer;
 import java.util.function.Consumer;
 
 /**
- * Sends queued frames through a session's asynchronous remote endpoint.
- *
- * <p>Each send runs with the platform class loader as the thread's context class loader. Tyrus
- * restarts the session's idle timer on every frame, by scheduling a task on the server's managed
- * executor, and Payara captures the thread context for that task by running a ServiceLoader
- * lookup through the context class loader. Through the web application's class loader that lookup
- * scans every jar of the server, for every frame sent: the benchmark measured it at most of the CPU
- * per delivery. Through the platform loader it finds nothing and costs next to nothing; sending a
- * frame needs no application classes from the context loader.
+ * Sends queued frames through a session's asynchronous remote endpoint. (On Payara, each frame sent
+ * also restarts the session's idle timer inside Tyrus: see platform.SessionTimers for why that timer
+ * runs on a plain scheduler.)
  */
 final class SessionFrameSink implements FrameSink {
 
     private static final ByteBuffer NO_DATA = ByteBuffer.allocate(0);
-    private static final ClassLoader PLATFORM = ClassLoader.getPlatformClassLoader();
 
     private final RemoteEndpoint.Async remote;
 
@@ -31,9 +24,6 @@ final class SessionFrameSink implements FrameSink {
     @Override
     public void send(OutboundFrame frame, Consumer<Throwable> done) {
         SendHandler handler = result -> done.accept(result.isOK() ? null : result.getException());
-        Thread thread = Thread.currentThread();
-        ClassLoader context = thread.getContextClassLoader();
-        thread.setContextClassLoader(PLATFORM);
         try {
             if (frame instanceof OutboundFrame.Text text) {
                 remote.sendText(text.text(), handler);
@@ -46,8 +36,6 @@ final class SessionFrameSink implements FrameSink {
             }
         } catch (IOException | RuntimeException e) {
             done.accept(e);
-        } finally {
-            thread.setContextClassLoader(context);
         }
     }
 }

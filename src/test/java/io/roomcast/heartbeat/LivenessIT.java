@@ -10,7 +10,12 @@ import io.roomcast.testsupport.Rooms;
 import io.roomcast.testsupport.WsClient;
 import jakarta.json.JsonObject;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
@@ -88,5 +93,36 @@ class LivenessIT extends DeployedRoomcast {
         try (WsClient client = WsClient.connect(server.ws("ws/chat/204"))) {
             assertThat(client.nextTextOrNull(Duration.ofSeconds(3))).isNull();
         }
+    }
+
+    @Test
+    void connectionsOpenedInABurstAllStayOpenAndAllReceive() throws Exception {
+        // Regression: sessions used to start with an idle timer of 0 that fired at once and closed a
+        // few per thousand right after @OnOpen raised the timeout.
+        int count = 200;
+        List<WsClient> clients = new ArrayList<>();
+        ExecutorService connecting = Executors.newFixedThreadPool(16);
+        try {
+            List<Future<WsClient>> opened = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                opened.add(connecting.submit(() -> WsClient.connect(server.ws("ws/chat/205"))));
+            }
+            for (Future<WsClient> client : opened) {
+                clients.add(client.get());
+            }
+            Rooms.awaitMembers(server, 205, count);
+            Thread.sleep(2_000);
+            assertThat(clients).allMatch(WsClient::isOpen);
+            clients.get(0).send("all here?");
+            for (WsClient client : clients) {
+                assertThat(client.nextText()).isEqualTo("Room 205: all here?");
+            }
+        } finally {
+            connecting.shutdownNow();
+            for (WsClient client : clients) {
+                client.close();
+            }
+        }
+        Rooms.awaitMembers(server, 205, 0);
     }
 }

@@ -2,8 +2,12 @@ package io.roomcast.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import jakarta.websocket.ContainerProvider;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.glassfish.tyrus.core.BaseContainer;
 import org.junit.jupiter.api.Test;
 
 class ServerAdapterTest {
@@ -26,5 +30,29 @@ class ServerAdapterTest {
         assertThat(ServerAdapter.webSocketImplementation(
                 jakarta.websocket.ContainerProvider.getWebSocketContainer())).isEqualTo("Tyrus");
         assertThat(ServerAdapter.webSocketImplementation(new Object())).isEqualTo("java.lang.Object");
+    }
+
+    @Test
+    void aTyrusContainerRunsItsSessionTimersOnTheGivenScheduler() {
+        // The Tyrus client's container shares the server container's base class, and so its field.
+        BaseContainer tyrus = (BaseContainer) ContainerProvider.getWebSocketContainer();
+        ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
+        try {
+            assertThat(ServerAdapter.replaceSessionTimers(tyrus, timers)).isTrue();
+            assertThat(tyrus.getScheduledExecutorService()).isSameAs(timers);
+        } finally {
+            timers.shutdownNow();
+        }
+    }
+
+    @Test
+    void sessionTimersOfAnyOtherContainerAreLeftAlone() {
+        ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
+        try {
+            assertThat(ServerAdapter.replaceSessionTimers(new Object(), timers)).isFalse();
+            assertThat(ServerAdapter.replaceSessionTimers(null, timers)).isFalse();
+        } finally {
+            timers.shutdownNow();
+        }
     }
 }

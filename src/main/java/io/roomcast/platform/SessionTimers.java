@@ -1,0 +1,69 @@
+package io.roomcast.platform;
+
+import io.roomcast.config.RoomcastSettings;
+import jakarta.inject.Inject;
+import jakarta.servlet.ServletContextEvent;
+import jakarta.servlet.ServletContextListener;
+import jakarta.servlet.annotation.WebListener;
+import jakarta.websocket.server.ServerContainer;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+
+/**
+ * Sets up the WebSocket container's session idle timers once, before the first session: their
+ * timeout, and on Tyrus the scheduler they run on (see {@link ServerAdapter#replaceSessionTimers}),
+ * which this listener owns for the life of the deployment.
+ *
+ * <p>Liveness is Roomcast's own (heartbeats, {@code roomcast.heartbeat.timeout}); the container's idle
+ * timeout, twice that, is only a backstop in case the heartbeat timer ever stops. It is the container
+ * default rather than a per-session setting: Tyrus starts every session's timer with the default, and
+ * with a default of 0 that timer fires at once and closes a session whose timeout was raised in
+ * {@code @OnOpen} meanwhile (the benchmark saw a few sessions per thousand closed that way).
+ */
+@WebListener
+public class SessionTimers implements ServletContextListener {
+
+    private static final Logger LOG = System.getLogger(SessionTimers.class.getName());
+
+    @Inject
+    RoomcastSettings settings;
+
+    private ScheduledThreadPoolExecutor timers;
+
+    @Override
+    public void contextInitialized(ServletContextEvent event) {
+        Object container = event.getServletContext().getAttribute(ServerContainer.class.getName());
+        if (container instanceof ServerContainer serverContainer) {
+            serverContainer.setDefaultMaxSessionIdleTimeout(settings.heartbeatTimeout().multipliedBy(2).toMillis());
+        }
+        ClassLoader application = event.getServletContext().getClassLoader();
+        ScheduledThreadPoolExecutor candidate = new ScheduledThreadPoolExecutor(1, task -> {
+            Thread thread = new Thread(task, "roomcast-websocket-timers");
+            thread.setDaemon(true);
+            // An idle timeout closes the session, which runs the endpoint's @OnClose.
+            thread.setContextClassLoader(application);
+            return thread;
+        });
+        // Every frame cancels the session's timer and schedules a new one: cancelled timers must not
+        // wait in the queue until their (long) delay expires.
+        candidate.setRemoveOnCancelPolicy(true);
+        if (ServerAdapter.replaceSessionTimers(container, candidate)) {
+            timers = candidate;
+            LOG.log(Level.INFO, "WebSocket session idle timers run on a plain scheduler");
+        } else {
+            candidate.shutdown();
+            if ("Tyrus".equals(ServerAdapter.webSocketImplementation(container))) {
+                LOG.log(Level.WARNING, "this Tyrus keeps its session idle timers on the managed executor:"
+                        + " on Payara every frame then costs a class path scan (docs/BENCHMARKS.md)");
+            }
+        }
+    }
+
+    @Override
+    public void contextDestroyed(ServletContextEvent event) {
+        if (timers != null) {
+            timers.shutdownNow();
+        }
+    }
+}
