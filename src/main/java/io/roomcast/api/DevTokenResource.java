@@ -2,11 +2,11 @@ package io.roomcast.api;
 
 import io.roomcast.config.RoomcastSettings;
 import io.roomcast.handshake.DevTokenIssuer;
+import io.roomcast.protocol.CachedJson;
 import io.roomcast.protocol.ClientFrameDecoder;
 import io.roomcast.protocol.ErrorCode;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
@@ -21,7 +21,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.io.StringReader;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,7 +77,7 @@ public class DevTokenResource {
         if (body == null || body.isBlank()) {
             return Optional.empty();
         }
-        try (JsonReader reader = Json.createReader(new StringReader(body))) {
+        try (JsonReader reader = CachedJson.reader(body)) {
             if (!(reader.readValue() instanceof JsonObject object)
                     || !(object.get("user") instanceof JsonString user)
                     || !USER.matcher(user.getString()).matches()) {

@@ -4,12 +4,12 @@ import io.roomcast.handshake.BearerToken;
 import io.roomcast.handshake.InvalidTokenException;
 import io.roomcast.handshake.TokenVerifier;
 import io.roomcast.handshake.VerifiedToken;
+import io.roomcast.protocol.CachedJson;
 import io.roomcast.protocol.ClientFrameDecoder;
 import io.roomcast.protocol.ErrorCode;
 import io.roomcast.room.RoomService;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
@@ -24,7 +24,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.io.StringReader;
 
 /**
  * {@code POST /api/rooms/{roomId}/messages}: lets a back end publish into a room as the token's
@@ -78,7 +77,7 @@ public class PublishResource {
         if (body == null || body.isBlank()) {
             return null;
         }
-        try (JsonReader reader = Json.createReader(new StringReader(body))) {
+        try (JsonReader reader = CachedJson.reader(body)) {
             JsonValue value = reader.readValue();
             if (value instanceof JsonObject object && object.get("text") instanceof JsonString s
                     && !s.getString().isEmpty()) {

@@ -1,10 +1,8 @@
 package io.roomcast.protocol;
 
-import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonValue;
 import jakarta.json.stream.JsonParser;
-import java.io.StringReader;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -26,7 +24,7 @@ final class JsonObjectFields {
      * @throws JsonException when the text is not valid JSON
      */
     static JsonObjectFields parse(String text) {
-        try (JsonParser parser = Json.createParser(new StringReader(text))) {
+        try (JsonParser parser = CachedJson.parser(text)) {
             if (!parser.hasNext()) {
                 throw new JsonException("empty");
             }
