@@ -1,9 +1,12 @@
 package io.roomcast.handshake;
 
 import io.roomcast.connection.Identity;
+import jakarta.enterprise.inject.spi.Unmanaged;
 import jakarta.websocket.HandshakeResponse;
 import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerEndpointConfig;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 
 /**
  * The configurator every Roomcast endpoint shares. The decision itself is taken earlier, by
@@ -13,8 +16,24 @@ import jakarta.websocket.server.ServerEndpointConfig;
  * <p>Nothing per connection is written to {@code config.getUserProperties()}: that map belongs to the
  * endpoint's configuration and is shared by all its sessions, so concurrent handshakes would
  * overwrite each other's state. The identity reaches the session as its user principal instead.
+ *
+ * <p>All sessions of an endpoint share one endpoint instance, injected once: endpoints keep no
+ * per-connection state (it lives in the session's user properties), and letting the container build
+ * a CDI injection target per connection cost about a tenth of every handshake on Payara (measured,
+ * docs/BENCHMARKS.md).
  */
 public class RoomcastConfigurator extends ServerEndpointConfig.Configurator {
+
+    private final ConcurrentMap<Class<?>, Object> endpoints = new ConcurrentHashMap<>();
+
+    @Override
+    public <T> T getEndpointInstance(Class<T> endpointClass) {
+        return endpointClass.cast(endpoints.computeIfAbsent(endpointClass, RoomcastConfigurator::injected));
+    }
+
+    private static Object injected(Class<?> endpointClass) {
+        return new Unmanaged<>(endpointClass).newInstance().produce().inject().postConstruct().get();
+    }
 
     @Override
     public void modifyHandshake(ServerEndpointConfig config, HandshakeRequest request, HandshakeResponse response) {
