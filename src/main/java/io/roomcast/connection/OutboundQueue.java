@@ -19,6 +19,11 @@ import java.util.function.Consumer;
 public final class OutboundQueue {
 
     private static final int MAX_INLINE_DEPTH = 16;
+    /**
+     * Inline completions on this thread, across all queues: the limit protects the thread's stack,
+     * and one shared ThreadLocal keeps the per-connection cost at zero entries per thread.
+     */
+    private static final ThreadLocal<int[]> INLINE_DEPTH = ThreadLocal.withInitial(() -> new int[1]);
 
     private final FrameSink sink;
     private final int capacity;
@@ -29,7 +34,6 @@ public final class OutboundQueue {
     private final AtomicInteger size = new AtomicInteger();
     private final AtomicBoolean sending = new AtomicBoolean();
     private final AtomicBoolean overflowed = new AtomicBoolean();
-    private final ThreadLocal<int[]> depth = ThreadLocal.withInitial(() -> new int[1]);
 
     public OutboundQueue(FrameSink sink, int capacity, Executor executor, Runnable onOverflow, Consumer<Throwable> onFailure) {
         this.sink = sink;
@@ -87,7 +91,7 @@ public final class OutboundQueue {
             return;
         }
         sending.set(false);
-        int[] d = depth.get();
+        int[] d = INLINE_DEPTH.get();
         if (d[0] >= MAX_INLINE_DEPTH) {
             executor.execute(this::drain);
             return;
