@@ -430,10 +430,13 @@ async function fanout() {
   await sleep(500); // let the server finish registering members
   // clustered: the members joined on other instances must be known everywhere
   // before publishing, or early messages would miss them
+  // (the sockets still open: the server may have closed some already)
+  const openNow = () => sockets.reduce((n, ws) => n + (ws && ws.readyState === WebSocket.OPEN ? 1 : 0), 0);
   let clusterSync = null;
   if (PORTS.length > 1) {
-    clusterSync = await pollStatus(base, R, (row) => row.bench_room_members === opened, num('sync-timeout', 30));
-    log(`fanout: cluster membership ${clusterSync.ok ? 'in sync' : 'NOT in sync'} after ${clusterSync.elapsed_s} s: ${clusterSync.ports.map((x) => `:${x.port} ${x.error || x.bench_room_members}`).join(', ')} (opened ${opened})`);
+    clusterSync = await pollStatus(base, R, (row) => row.bench_room_members === openNow(), num('sync-timeout', 30));
+    clusterSync.open = openNow();
+    log(`fanout: cluster membership ${clusterSync.ok ? 'in sync' : 'NOT in sync'} after ${clusterSync.elapsed_s} s: ${clusterSync.ports.map((x) => `:${x.port} ${x.error || x.bench_room_members}`).join(', ')} (opened ${opened}, open ${clusterSync.open})`);
   }
   const connected = S.serverSnapshot(SNAP_PIDS);
 
@@ -443,8 +446,14 @@ async function fanout() {
     const ws = sockets[p];
     if (ws) pubs.push({ p, ws });
   }
+  // members per room that can receive: the sockets open when a step starts
+  // (one the server closed before the step is not an expected recipient; its
+  // close shows in unexpected_closes)
   const membersOf = new Array(R).fill(0);
-  sockets.forEach((ws, i) => { if (ws) membersOf[i % R]++; });
+  const countMembers = () => {
+    membersOf.fill(0);
+    sockets.forEach((ws, i) => { if (ws && ws.readyState === WebSocket.OPEN) membersOf[i % R]++; });
+  };
 
   const steps = [];
   // --must-rates: after a failed step only these rates still run (the
@@ -467,6 +476,7 @@ async function fanout() {
     let sentWarm = 0;
     let maxBehind = 0;
     for (const pb of pubs) pb.seq = 0;
+    countMembers();
     const startUs = S.nowUs() + 20000;
     const measureStartUs = startUs + warmup * 1e6;
     const endUs = measureStartUs + duration * 1e6;
