@@ -96,9 +96,14 @@ t0=$SECONDS
 say() { printf '[cluster +%ss] %s\n' "$((SECONDS - t0))" "$*" | tee -a "$OUT/run.log" >&2; }
 
 PIDS=()
+LG_PID=""
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
+  if [ -n "$LG_PID" ] && kill -0 "$LG_PID" 2>/dev/null; then
+    say "stopping loadgen (pid $LG_PID; its workers exit with it)"
+    kill -TERM "$LG_PID" 2>/dev/null || true
+  fi
   if [ ${#PIDS[@]} -gt 0 ]; then
     say "stopping ${#PIDS[@]} instance(s): ${PIDS[*]}"
     for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
@@ -217,7 +222,32 @@ say "cluster of $INSTANCES ready $((SECONDS - launch_t)) s after launch"
 for k in "${!PIDS[@]}"; do
   say "  bench-$((k + 1)): pid ${PIDS[$k]}, RSS $(awk '/^VmRSS/ {printf "%d MB", $2/1024}' "/proc/${PIDS[$k]}/status"), $(awk '/^Threads/ {print $2}' "/proc/${PIDS[$k]}/status") threads"
 done
-sleep 3 # let the instances settle after start-up
+# Wait (at most 60 s) until the instances are idle: < 10 % of a core each
+# for 1 s, as run-all.js does between scenarios. Logs and appends to
+# settle.log the CPU % of each instance in the last second.
+settle() { # label
+  local line
+  line=$(node -e '
+const S = require(process.argv[1]);
+const pids = process.argv[2].split(",").map(Number);
+const t0 = Date.now();
+(async () => {
+  for (;;) {
+    const a = pids.map((p) => S.procCpuSeconds(p));
+    await new Promise((r) => setTimeout(r, 1000));
+    const b = pids.map((p) => S.procCpuSeconds(p));
+    const pct = pids.map((p, k) => (a[k] === null || b[k] === null ? null : Math.round((b[k] - a[k]) * 100)));
+    const idle = pct.every((x) => x === null || x < 10);
+    if (idle || Date.now() - t0 > 60000) {
+      console.log(`${idle ? "idle" : "STILL BUSY"} after ${Math.round((Date.now() - t0) / 1000)} s, CPU % per instance in the last second: ${pct.join(" ")}`);
+      return;
+    }
+  }
+})();' -- "$BENCH/lib/stats.js" "$PID_LIST")
+  say "settle ($1): $line"
+  echo "$1: $line" >>"$OUT/settle.log"
+}
+settle "after start-up"
 
 # ---------------------------------------------------------------- runs
 FAILED=0
@@ -226,12 +256,17 @@ run_loadgen() { # name, loadgen args...
   shift
   say "loadgen $name: $*"
   local rc=0
-  node "$BENCH/loadgen.js" "$@" --out "$OUT/$name.json" >/dev/null 2> >(tee -a "$OUT/loadgen.log" >&2) || rc=$?
+  # in the background + wait: a signal to this script is handled at once
+  # (the trap stops loadgen and the instances), not after loadgen ends
+  node "$BENCH/loadgen.js" "$@" --out "$OUT/$name.json" >/dev/null 2> >(tee -a "$OUT/loadgen.log" >&2) &
+  LG_PID=$!
+  wait "$LG_PID" || rc=$?
+  LG_PID=""
   if [ $rc -ne 0 ]; then say "loadgen $name exited with $rc"; FAILED=1; fi
   for p in "${PIDS[@]}"; do
     kill -0 "$p" 2>/dev/null || { say "instance pid $p died during $name"; FAILED=1; }
   done
-  sleep 3 # let the servers go idle between runs
+  settle "after $name"
 }
 COMMON=(--host 127.0.0.1 --port "$PORT_LIST" --server-pid "$PID_LIST")
 if [ "$SCENARIO" = fanout ]; then
