@@ -21,8 +21,12 @@ const HELP = `usage: node loadgen.js <scenario> [options]
 
 common options
   --host 127.0.0.1        server address (must be in 127.0.0.0/8)
-  --port 18080            server port
-  --server-pid PID        server process: CPU (utime+stime), RSS, JVM heap
+  --port 18080            server port, or a comma list of the ports of clustered
+                          instances (fanout: every room's members and the
+                          publishers split over them; connections: round robin;
+                          handshakes, echo: round robin)
+  --server-pid PID        server process: CPU (utime+stime), RSS, JVM heap; a
+                          comma list (same order as --port) sums them
   --src 8                 spread client sockets over source addresses
                           127.0.0.1 .. 127.0.0.<src> (ephemeral port space)
   --label TEXT            copied into the JSON output
@@ -45,12 +49,19 @@ fanout       R rooms x M members on /ws/chat/{room}; P publishers at a fixed
   --slo-ms 100
   --messages K            count-bounded: send exactly K messages per step
                           (no warmup; the step lasts K / messages-per-s)
+  --sync-timeout 30       several ports: wait (at most this many s) until every
+                          instance's /api/status counts all members of the
+                          bench rooms before the first step
 
 connections  N idle /ws/chat connections held S seconds (server pings on);
              several worker processes (per-process fd limit 20,000)
   --connections 1000 --hold 10 --rooms 100 --procs <ceil(N/9000)>
   --concurrency 256       in-flight connects per worker
+  --connect-timeout 120   seconds the connect phase may take
   --histogram             JVM only: keep the top of GC.class_histogram
+  --status-check          during the hold, GET /api/status from every port and
+                          check each reports the cluster-wide total (= opened)
+  --status-timeout 30     ... polling for at most this many s (propagation)
 
 handshakes   repeated connect-open-close cycles, C in flight
   --path /ws/auth         or /ws/chat/1 etc.
@@ -92,8 +103,23 @@ if (!/^127\.\d+\.\d+\.\d+$/.test(HOST) && HOST !== 'localhost') {
   console.error('refusing: only loopback targets (127.0.0.0/8) are allowed');
   process.exit(2);
 }
-const PORT = num('port', 18080);
-const SERVER_PID = args['server-pid'] ? Number(args['server-pid']) : null;
+// --port and --server-pid take one value or a comma list (clustered instances)
+const listOf = (v) => String(v).split(',').map((x) => x.trim()).filter(Boolean).map(Number);
+const PORTS = args.port === undefined ? [18080] : listOf(args.port);
+if (!PORTS.length || PORTS.some((p) => !Number.isInteger(p) || p < 1 || p > 65535)) {
+  console.error(`bad --port ${args.port}: a port or a comma list of ports`);
+  process.exit(2);
+}
+const PORT = PORTS[0];
+const SERVER_PIDS = args['server-pid'] && args['server-pid'] !== true ? listOf(args['server-pid']) : [];
+if (SERVER_PIDS.some((p) => !Number.isInteger(p) || p < 1)) {
+  console.error(`bad --server-pid ${args['server-pid']}: a pid or a comma list of pids`);
+  process.exit(2);
+}
+const SERVER_PID = SERVER_PIDS.length ? SERVER_PIDS[0] : null;
+const MULTI_PID = SERVER_PIDS.length > 1;
+// what serverSnapshot() gets: one pid (single-process shape) or all of them (sums)
+const SNAP_PIDS = MULTI_PID ? SERVER_PIDS : SERVER_PID;
 const SRC_COUNT = Math.max(1, Math.min(250, num('src', 8)));
 const srcAddr = (i) => `127.0.0.${1 + (i % SRC_COUNT)}`;
 const NCPU = require('os').cpus().length;
@@ -104,12 +130,17 @@ function roomBase() {
   return 1000000 + Math.floor(Math.random() * 1000000) * 100;
 }
 
-function openWs(path, i, extra) {
-  return new WebSocket(`ws://${HOST}:${PORT}${path}`, { ...WS_OPTS, localAddress: srcAddr(i), ...(extra || {}) });
+/** Socket i goes to `port` if given, else round robin over the ports. */
+function openWs(path, i, extra, port) {
+  const p = port === undefined ? PORTS[i % PORTS.length] : port;
+  return new WebSocket(`ws://${HOST}:${p}${path}`, { ...WS_OPTS, localAddress: srcAddr(i), ...(extra || {}) });
 }
 
-/** Open n sockets with at most `conc` connects in flight. Returns {sockets, failures}. */
-async function openMany(n, conc, pathOf, setup, deadlineMs) {
+/**
+ * Open n sockets with at most `conc` connects in flight; socket i goes to
+ * portOf(i) (default: round robin over the ports). Returns {sockets, failures}.
+ */
+async function openMany(n, conc, pathOf, setup, deadlineMs, portOf) {
   const sockets = new Array(n);
   const failures = {};
   let next = 0;
@@ -135,7 +166,7 @@ async function openMany(n, conc, pathOf, setup, deadlineMs) {
         }
         const i = next++;
         inFlight++;
-        const ws = openWs(pathOf(i), i);
+        const ws = openWs(pathOf(i), i, undefined, portOf ? portOf(i) : undefined);
         let settled = false;
         ws.on('open', () => {
           if (settled) return;
@@ -221,9 +252,78 @@ function padTo(s, size) {
   return s.length >= size ? s : s + ' ' + 'x'.repeat(Math.max(0, size - s.length - 1));
 }
 
+/**
+ * Live heap of the JVM server(s) (jcmd). Several pids: usedKb is the sum over
+ * the JVMs (null if one could not be read), `per` the figure of each.
+ */
 function heapSnapshot(gc) {
-  if (!SERVER_PID || !S.isJvm(SERVER_PID)) return null;
-  return S.jvmHeap(SERVER_PID, gc);
+  if (!MULTI_PID) {
+    if (!SERVER_PID || !S.isJvm(SERVER_PID)) return null;
+    return S.jvmHeap(SERVER_PID, gc);
+  }
+  const jvms = SERVER_PIDS.filter((pid) => S.isJvm(pid));
+  if (!jvms.length) return null;
+  const per = jvms.map((pid) => ({ pid, h: S.jvmHeap(pid, gc) }));
+  const ok = per.every((x) => x.h);
+  return {
+    usedKb: ok ? per.reduce((s, x) => s + x.h.usedKb, 0) : null,
+    raw: per.map((x) => `pid ${x.pid}: ${x.h ? x.h.raw : 'jcmd failed'}`).join(' || '),
+    per: per.map((x) => ({ pid: x.pid, usedKb: x.h ? x.h.usedKb : null })),
+  };
+}
+
+// ---------------------------------------------------------------- cluster status
+/** GET http://HOST:port/api/status (bounded); {status, body} or {error}. */
+async function getStatus(port) {
+  try {
+    const res = await fetch(`http://${HOST}:${port}/api/status`, { signal: AbortSignal.timeout(5000) });
+    const text = await res.text();
+    if (res.status !== 200) return { error: `HTTP ${res.status}` };
+    return { body: JSON.parse(text) };
+  } catch (e) {
+    return { error: String((e && (e.cause && e.cause.code)) || (e && e.name) || e).slice(0, 60) };
+  }
+}
+
+/**
+ * Polls /api/status of every port until `accept(row)` holds for all of them,
+ * or `settled(rows)` says waiting longer is pointless, or `timeoutS` passed
+ * (one round at least; rounds `everyMs` apart). A row per port: the
+ * cluster-wide connections it reports, its instance rows, the number of rooms
+ * and the members it counts in rooms [base, base + rooms).
+ */
+async function pollStatus(base, rooms, accept, timeoutS, settled, everyMs) {
+  const t0 = Date.now();
+  const deadline = t0 + timeoutS * 1000;
+  let rows = [];
+  let polls = 0;
+  for (;;) {
+    polls++;
+    rows = await Promise.all(
+      PORTS.map(async (port) => {
+        const r = await getStatus(port);
+        if (r.error) return { port, error: r.error };
+        const b = r.body;
+        const roomList = Array.isArray(b.rooms) ? b.rooms : [];
+        let benchMembers = 0;
+        for (const x of roomList) if (x.room >= base && x.room < base + rooms) benchMembers += x.members;
+        const instances = Array.isArray(b.instances) ? b.instances.map((x) => ({ instance: x.instance, connections: x.connections })) : null;
+        return {
+          port,
+          instance: b.instance === undefined ? null : b.instance,
+          connections: b.connections,
+          instances,
+          instances_sum: instances ? instances.reduce((s, x) => s + (Number(x.connections) || 0), 0) : null,
+          rooms: roomList.length,
+          bench_room_members: benchMembers,
+        };
+      })
+    );
+    const ok = rows.every((r) => !r.error && accept(r));
+    const stop = !ok && settled ? await settled(rows) : false;
+    if (ok || stop || Date.now() >= deadline) return { ok, elapsed_s: r3((Date.now() - t0) / 1000), polls, ports: rows };
+    await sleep(everyMs || 500);
+  }
 }
 
 function closeCodesCollector() {
@@ -241,6 +341,36 @@ function closeCodesCollector() {
 }
 
 // ---------------------------------------------------------------- fanout
+/**
+ * How a fanout layout splits over the ports: sockets and publishers per port,
+ * and how many rooms have members on every port (all of them when R x M is
+ * spread as intended). Pure arithmetic, done before connecting.
+ */
+function fanoutPortSplit(R, M, PUBS, portIdx) {
+  const n = PORTS.length;
+  const sockets = new Array(n).fill(0);
+  const publishers = new Array(n).fill(0);
+  const roomPorts = Array.from({ length: R }, () => new Set());
+  for (let i = 0; i < R * M; i++) {
+    const k = portIdx(i);
+    sockets[k]++;
+    if (i < PUBS) publishers[k]++;
+    roomPorts[i % R].add(k);
+  }
+  const byPort = (a) => Object.fromEntries(PORTS.map((p, k) => [p, a[k]]));
+  return {
+    ports: PORTS,
+    sockets_per_port: byPort(sockets),
+    publishers_per_port: byPort(publishers),
+    rooms_on_every_port: roomPorts.filter((s) => s.size === Math.min(n, M)).length,
+  };
+}
+
+/** Per-pid figures of two multi-pid snapshots (same pid order), with the port of the same index. */
+function perInstance(a, b, f) {
+  return b.per.map((pb, k) => ({ pid: pb.pid, port: SERVER_PIDS.length === PORTS.length ? PORTS[k] : null, ...f(a.per[k], pb) }));
+}
+
 async function fanout() {
   const R = num('rooms', 100);
   const M = num('members', 10);
@@ -280,17 +410,35 @@ async function fanout() {
     } else deliveredWarm++;
   };
 
+  // Several ports: socket i (room r = i % R, member index m = floor(i / R))
+  // goes to PORTS[(m + r) % n], so every room's members are split over the
+  // instances (1 x 1000: m alternates; 100 x 10: each room's 10 members
+  // alternate) and so are the publishers (sockets 0 .. P-1: m = 0, r = p for
+  // R >= P; r = 0, m = p for R = 1).
+  const portIdx = (i) => (Math.floor(i / R) + (i % R)) % PORTS.length;
+  const portSplit = PORTS.length > 1 ? fanoutPortSplit(R, M, PUBS, portIdx) : null;
+  if (portSplit) log(`fanout: ${PORTS.length} ports: sockets ${JSON.stringify(portSplit.sockets_per_port)}, publishers ${JSON.stringify(portSplit.publishers_per_port)}, rooms on every port ${portSplit.rooms_on_every_port}/${R}`);
   log(`fanout: connecting ${R} rooms x ${M} members (${N} sockets), base room ${base}`);
-  const before = S.serverSnapshot(SERVER_PID);
+  const before = S.serverSnapshot(SNAP_PIDS);
   const t0 = Date.now();
   const { sockets, opened, failures } = await openMany(N, 200, (i) => `/ws/chat/${base + (i % R)}`, (ws) => {
     ws.on('message', onMessage);
     unexpected.attach(ws);
-  }, 60000);
+  }, 60000, (i) => PORTS[portIdx(i)]);
   const connectS = (Date.now() - t0) / 1000;
   if (opened !== N) log(`fanout: only ${opened}/${N} connected`, JSON.stringify(failures));
   await sleep(500); // let the server finish registering members
-  const connected = S.serverSnapshot(SERVER_PID);
+  // clustered: the members joined on other instances must be known everywhere
+  // before publishing, or early messages would miss them
+  // (the sockets still open: the server may have closed some already)
+  const openNow = () => sockets.reduce((n, ws) => n + (ws && ws.readyState === WebSocket.OPEN ? 1 : 0), 0);
+  let clusterSync = null;
+  if (PORTS.length > 1) {
+    clusterSync = await pollStatus(base, R, (row) => row.bench_room_members === openNow(), num('sync-timeout', 30));
+    clusterSync.open = openNow();
+    log(`fanout: cluster membership ${clusterSync.ok ? 'in sync' : 'NOT in sync'} after ${clusterSync.elapsed_s} s: ${clusterSync.ports.map((x) => `:${x.port} ${x.error || x.bench_room_members}`).join(', ')} (opened ${opened}, open ${clusterSync.open})`);
+  }
+  const connected = S.serverSnapshot(SNAP_PIDS);
 
   // publishers: publisher p sits in room p % R (member index floor(p / R))
   const pubs = [];
@@ -298,8 +446,14 @@ async function fanout() {
     const ws = sockets[p];
     if (ws) pubs.push({ p, ws });
   }
+  // members per room that can receive: the sockets open when a step starts
+  // (one the server closed before the step is not an expected recipient; its
+  // close shows in unexpected_closes)
   const membersOf = new Array(R).fill(0);
-  sockets.forEach((ws, i) => { if (ws) membersOf[i % R]++; });
+  const countMembers = () => {
+    membersOf.fill(0);
+    sockets.forEach((ws, i) => { if (ws && ws.readyState === WebSocket.OPEN) membersOf[i % R]++; });
+  };
 
   const steps = [];
   // --must-rates: after a failed step only these rates still run (the
@@ -322,6 +476,7 @@ async function fanout() {
     let sentWarm = 0;
     let maxBehind = 0;
     for (const pb of pubs) pb.seq = 0;
+    countMembers();
     const startUs = S.nowUs() + 20000;
     const measureStartUs = startUs + warmup * 1e6;
     const endUs = measureStartUs + duration * 1e6;
@@ -334,7 +489,7 @@ async function fanout() {
       const tick = () => {
         const now = S.nowUs();
         if (snapA === null && now >= measureStartUs) {
-          snapA = S.serverSnapshot(SERVER_PID);
+          snapA = S.serverSnapshot(SNAP_PIDS);
           cpuA = process.cpuUsage();
           elDelay.reset();
         }
@@ -368,7 +523,7 @@ async function fanout() {
       const timer = setInterval(tick, 1);
     });
     const sendEnd = S.nowUs();
-    const snapSendEnd = S.serverSnapshot(SERVER_PID);
+    const snapSendEnd = S.serverSnapshot(SNAP_PIDS);
     const lgCpuSend = cpuA ? loadgenCpu(cpuA) : null;
     // drain: wait until everything arrived or no progress for `drain` s
     const drainDeadline = Date.now() + drain * 1000 + num('drain-max', 15) * 1000;
@@ -382,7 +537,7 @@ async function fanout() {
       } else if (Date.now() - lastProgress > drain * 1000) break;
     }
     await sleep(100);
-    const snapB = S.serverSnapshot(SERVER_PID);
+    const snapB = S.serverSnapshot(SNAP_PIDS);
     const lgCpu = cpuA ? loadgenCpu(cpuA) : null;
     const wallS = (snapB.t - snapA.t) / 1e6;
     const srvCpu = S.cpuDelta(snapA, snapB);
@@ -414,6 +569,7 @@ async function fanout() {
         cpu_s_send_window: S.cpuDelta(snapA, snapSendEnd),
         rss_kb: snapB.rssKb,
         threads: snapB.threads,
+        ...(MULTI_PID ? { per_instance: perInstance(snapA, snapB, (a, b) => ({ cpu_s: S.cpuDelta(a, b), cpu_pct: a.cpuS !== null && b.cpuS !== null ? r3((100 * (b.cpuS - a.cpuS)) / wallS) : null, rss_kb: b.rssKb, threads: b.threads })) } : {}),
       },
       loadgen: {
         cpu_s: r3(lgCpu),
@@ -461,6 +617,7 @@ async function fanout() {
     slo_ms: sloMs,
     server_rss_kb_before: before.rssKb,
     server_rss_kb_connected: connected.rssKb,
+    ...(portSplit ? { port_split: portSplit, cluster_sync: clusterSync } : {}),
     steps,
     max_ok_deliveries_per_s: okSteps.length ? Math.max(...okSteps.map((s) => s.offered_deliveries_per_s)) : null,
   };
@@ -500,11 +657,11 @@ async function echo() {
   sockets.forEach((ws, i) => ws && send(ws, i));
   await sleep(warmup * 1000);
   measuring = true;
-  const a = S.serverSnapshot(SERVER_PID);
+  const a = S.serverSnapshot(SNAP_PIDS);
   const cpuA = process.cpuUsage();
   await sleep(duration * 1000);
   measuring = false;
-  const b = S.serverSnapshot(SERVER_PID);
+  const b = S.serverSnapshot(SNAP_PIDS);
   const lg = loadgenCpu(cpuA);
   stopping = true;
   await sleep(200);
@@ -602,7 +759,7 @@ async function handshakes() {
   let started = 0;
   let welcomed = 0;
   log(`handshakes: ${path} auth=${auth} (${tokenInfo.source}, ${tokenInfo.tokens.length} tokens), ${conc} in flight, ${duration}s`);
-  const a = S.serverSnapshot(SERVER_PID);
+  const a = S.serverSnapshot(SNAP_PIDS);
   const cpuA = process.cpuUsage();
   const t0 = S.nowUs();
   const endUs = t0 + duration * 1e6;
@@ -658,7 +815,7 @@ async function handshakes() {
     setTimeout(resolve, (duration + 20) * 1000).unref();
   });
   const wall = (S.nowUs() - t0) / 1e6;
-  const b = S.serverSnapshot(SERVER_PID);
+  const b = S.serverSnapshot(SNAP_PIDS);
   const lg = loadgenCpu(cpuA);
   const srv = S.cpuDelta(a, b);
   const failed = Object.values(failures).reduce((x, y) => x + y, 0);
@@ -703,12 +860,13 @@ function connWorker() {
   const cpuA = process.cpuUsage();
   (async () => {
     const t0 = Date.now();
+    // global connection offset + i goes to PORTS[(offset + i) % n] (round robin)
     const { sockets, opened, failures } = await openMany(n, conc, (i) => `/ws/chat/${base + ((offset + i) % rooms)}`, (ws) => {
       ws.on('ping', () => pings++);
       ws.on('close', (code) => {
         if (!ws._benchClosing) closes[code] = (closes[code] || 0) + 1;
       });
-    }, 120000);
+    }, num('connect-timeout', 120) * 1000, (i) => PORTS[(offset + i) % PORTS.length]);
     process.send({ type: 'opened', opened, failures, ms: Date.now() - t0, cpuS: loadgenCpu(cpuA) });
     process.on('message', async (m) => {
       if (m.type === 'status') {
@@ -734,19 +892,20 @@ async function connections() {
   const procs = num('procs', Math.max(1, Math.ceil(N / 9000)));
   const conc = num('concurrency', 256);
   const base = roomBase();
-  const jvm = SERVER_PID && S.isJvm(SERVER_PID);
+  const jvm = SERVER_PIDS.some((pid) => S.isJvm(pid));
 
   log(`connections: baseline (${jvm ? 'JVM: full GC + heap_info' : 'RSS'})`);
   const heap0 = jvm ? heapSnapshot(true) : null;
   await sleep(500);
-  const snap0 = S.serverSnapshot(SERVER_PID);
+  const snap0 = S.serverSnapshot(SNAP_PIDS);
 
   const workers = [];
   const per = Math.ceil(N / procs);
   for (let w = 0; w < procs; w++) {
     const count = Math.max(0, Math.min(per, N - w * per));
     const wargs = [
-      '--worker', '--host', HOST, '--port', String(PORT), '--count', String(count), '--offset', String(w * per),
+      '--worker', '--host', HOST, '--port', PORTS.join(','), '--count', String(count), '--offset', String(w * per),
+      '--connect-timeout', String(num('connect-timeout', 120)),
       '--rooms', String(rooms), '--base', String(base), '--concurrency', String(conc),
       // each worker gets its own slice of source addresses
       '--src', String(SRC_COUNT), '--max-time', String(num('max-time', 300)),
@@ -770,12 +929,12 @@ async function connections() {
           })
       )
     );
-  log(`connections: opening ${N} over ${procs} processes, ${conc} connects in flight each, ${SRC_COUNT} source addresses`);
+  log(`connections: opening ${N} over ${procs} processes, ${conc} connects in flight each, ${SRC_COUNT} source addresses${PORTS.length > 1 ? `, round robin over ports ${PORTS.join(',')}` : ''}`);
   const t0 = Date.now();
   const openedMsgs = await waitAll('opened');
   // connect time as seen by the workers (excludes their process start-up)
   const connectS = Math.max(0.001, ...openedMsgs.map((m) => (m.ms || 0) / 1000)) || (Date.now() - t0) / 1000;
-  const snapConnected = S.serverSnapshot(SERVER_PID);
+  const snapConnected = S.serverSnapshot(SNAP_PIDS);
   const opened = openedMsgs.reduce((s, m) => s + (m.opened || 0), 0);
   const failures = {};
   for (const m of openedMsgs) for (const [k, v] of Object.entries(m.failures || {})) failures[k] = (failures[k] || 0) + v;
@@ -788,20 +947,53 @@ async function connections() {
   const heap1 = jvm ? heapSnapshot(true) : null;
   let histogram = null;
   if (jvm && args.histogram) {
-    try {
-      histogram = require('child_process').execFileSync('jcmd', [String(SERVER_PID), 'GC.class_histogram'], { timeout: 60000, maxBuffer: 64 << 20 })
-        .toString().split('\n').slice(1, 24).map((l) => l.trim());
-    } catch (e) {
-      histogram = [`jcmd failed: ${e.message}`];
-    }
+    const top = (pid) => {
+      try {
+        return require('child_process').execFileSync('jcmd', [String(pid), 'GC.class_histogram'], { timeout: 60000, maxBuffer: 64 << 20 })
+          .toString().split('\n').slice(1, 24).map((l) => l.trim());
+      } catch (e) {
+        return [`jcmd failed: ${e.message}`];
+      }
+    };
+    // one pid: the list of lines as before; several: one list per JVM
+    histogram = MULTI_PID ? SERVER_PIDS.filter((pid) => S.isJvm(pid)).map((pid) => ({ pid, top: top(pid) })) : top(SERVER_PID);
   }
   await sleep(300);
-  const snapLoaded = S.serverSnapshot(SERVER_PID);
+  const snapLoaded = S.serverSnapshot(SNAP_PIDS);
+  // --status-check: every instance must report the cluster-wide total
+  // (= opened, and its instance rows must add up to it). Polled once a second
+  // for cluster propagation; it stops early when every instance agrees, twice
+  // in a row, on the number of sockets still open (< opened: some were closed,
+  // waiting longer would not help).
+  let statusCheck = null;
+  if (args['status-check']) {
+    const expected = opened;
+    let live = null;
+    let agreeRounds = 0;
+    const liveNow = async () => {
+      for (const w of workers) w.child.send({ type: 'status' });
+      return (await waitAll('status')).reduce((s, m) => s + (m.live || 0), 0);
+    };
+    const agrees = (rows, n) => rows.every((r) => !r.error && r.connections === n && r.instances_sum === n);
+    statusCheck = await pollStatus(base, rooms, (row) => row.connections === expected && row.instances_sum === expected, num('status-timeout', 30), async (rows) => {
+      live = await liveNow();
+      agreeRounds = live < expected && agrees(rows, live) ? agreeRounds + 1 : 0;
+      return agreeRounds >= 2;
+    }, 1000);
+    if (live === null) live = await liveNow();
+    statusCheck.expected = expected;
+    statusCheck.live_at_check = live;
+    // the instances agree with each other and with the sockets still open
+    statusCheck.agree_with_live = agrees(statusCheck.ports, live);
+    log(`connections: status check ${statusCheck.ok ? 'OK' : 'FAILED'} after ${statusCheck.elapsed_s} s (${statusCheck.polls} polls): ` +
+      statusCheck.ports.map((x) => `:${x.port} ${x.error || `${x.connections} [${(x.instances || []).map((i) => i.connections).join('+')}]`}`).join(', ') +
+      ` (opened ${expected}, open now ${live}${statusCheck.agree_with_live ? ', every instance agrees with that' : ''})`);
+  }
   const remaining = hold * 1000 - (Date.now() - holdStart);
   if (remaining > 0) await sleep(remaining);
   for (const w of workers) w.child.send({ type: 'status' });
   const statusMsgs = await waitAll('status');
-  const snapHoldEnd = S.serverSnapshot(SERVER_PID);
+  const snapHoldEnd = S.serverSnapshot(SNAP_PIDS);
   const liveAtEnd = statusMsgs.reduce((s, m) => s + (m.live || 0), 0);
   const pings = statusMsgs.reduce((s, m) => s + (m.pings || 0), 0);
   const closes = {};
@@ -813,7 +1005,7 @@ async function connections() {
   const lgTotalCpu = closedMsgs.reduce((s, m) => s + (m.cpuS || 0), 0);
   const closeS = Math.max(...closedMsgs.map((m) => (m.ms || 0) / 1000));
   await sleep(1000);
-  const snapAfter = S.serverSnapshot(SERVER_PID);
+  const snapAfter = S.serverSnapshot(SNAP_PIDS);
 
   const rssDelta = snapLoaded.rssKb !== null && snap0.rssKb !== null ? snapLoaded.rssKb - snap0.rssKb : null;
   const heapDelta = heap0 && heap1 ? heap1.usedKb - heap0.usedKb : null;
@@ -849,6 +1041,15 @@ async function connections() {
       cpu_s_connect: S.cpuDelta(snap0, snapConnected),
       cpu_us_per_connect: snap0.cpuS !== null && opened ? r3(((snapConnected.cpuS - snap0.cpuS) * 1e6) / opened) : null,
       cpu_s_hold: S.cpuDelta(snapConnected, snapHoldEnd),
+      ...(MULTI_PID
+        ? {
+            per_instance: perInstance(snap0, snapLoaded, (a, b) => ({ rss_kb_baseline: a.rssKb, rss_kb_loaded: b.rssKb, threads_loaded: b.threads, fds_loaded: b.fds })).map((x, k) => {
+              const h0 = heap0 && heap0.per ? heap0.per.find((h) => h.pid === x.pid) : null;
+              const h1 = heap1 && heap1.per ? heap1.per.find((h) => h.pid === x.pid) : null;
+              return { ...x, heap_kb_baseline: h0 ? h0.usedKb : null, heap_kb_loaded: h1 ? h1.usedKb : null, cpu_s_connect: S.cpuDelta(snap0.per[k], snapConnected.per[k]) };
+            }),
+          }
+        : {}),
     },
     loadgen: {
       cpu_s_connect: r3(lgConnectCpu),
@@ -857,6 +1058,7 @@ async function connections() {
       saturated: (100 * lgConnectCpu) / connectS >= 90 * Math.min(procs, NCPU),
     },
     other_processes_cpu_pct_connect: r3((100 * S.otherCpu(snap0, snapConnected, S.cpuDelta(snap0, snapConnected), lgConnectCpu)) / connectS),
+    ...(statusCheck ? { status_check: statusCheck, cluster_counts_ok: statusCheck.ok } : {}),
   };
 }
 
@@ -883,8 +1085,9 @@ async function main() {
   const result = await fns[scenario]();
   const out = {
     label: args.label || null,
-    target: `ws://${HOST}:${PORT}`,
+    target: `ws://${HOST}:${PORTS.join(',')}`,
     server_pid: SERVER_PID,
+    ...(PORTS.length > 1 || MULTI_PID ? { ports: PORTS, server_pids: SERVER_PIDS } : {}),
     started,
     ...result,
   };

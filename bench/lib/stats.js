@@ -195,16 +195,28 @@ function machineBusySeconds() {
   }
 }
 
-/** Snapshot of a server process: CPU seconds, RSS KB, threads, fds. */
-function serverSnapshot(pid) {
-  return {
-    t: nowUs(),
-    machineBusyS: machineBusySeconds(),
-    cpuS: procCpuSeconds(pid),
-    rssKb: procRssKb(pid),
-    threads: procThreads(pid),
-    fds: procOpenFds(pid),
-  };
+/**
+ * Snapshot of a server process: CPU seconds, RSS KB, threads, fds. Given an
+ * array of pids (the instances of a cluster) each figure is the sum over them
+ * (null if any process could not be read, e.g. it died), and `per` keeps the
+ * figures of each pid in order; a single pid gives the single-process shape.
+ */
+function serverSnapshot(pidOrPids) {
+  const pids = Array.isArray(pidOrPids) ? pidOrPids : [pidOrPids];
+  if (pids.length <= 1) {
+    const pid = pids[0];
+    return {
+      t: nowUs(),
+      machineBusyS: machineBusySeconds(),
+      cpuS: procCpuSeconds(pid),
+      rssKb: procRssKb(pid),
+      threads: procThreads(pid),
+      fds: procOpenFds(pid),
+    };
+  }
+  const per = pids.map((pid) => ({ pid, cpuS: procCpuSeconds(pid), rssKb: procRssKb(pid), threads: procThreads(pid), fds: procOpenFds(pid) }));
+  const sum = (k) => (per.some((p) => p[k] === null) ? null : per.reduce((s, p) => s + p[k], 0));
+  return { t: nowUs(), machineBusyS: machineBusySeconds(), cpuS: sum('cpuS'), rssKb: sum('rssKb'), threads: sum('threads'), fds: sum('fds'), per };
 }
 
 function cpuDelta(a, b) {
