@@ -315,7 +315,7 @@ for (const f of files) {
     const sync = r.cluster_sync ? `, membership in sync ${r.cluster_sync.ok} after ${r.cluster_sync.elapsed_s} s` : '';
     console.log(`${f}: ${r.rooms} x ${r.members}, connected ${k(r.connected)}/${k(r.sockets)}${split}${sync}; unexpected closes ${JSON.stringify(r.unexpected_closes)}`);
     for (const s of r.steps) {
-      console.log(`  @ ${k(s.offered_deliveries_per_s)}/s: delivered ${k(s.delivered)}/${k(s.expected)} (lost ${k(s.lost)}), p50 ${s.latency_ms.p50} p99 ${s.latency_ms.p99} max ${s.latency_ms.max} ms, server CPU ${s.server.cpu_pct} % (${s.server.cpu_us_per_delivery} us/delivery), load-gen ${s.loadgen.cpu_pct_send_window} %${s.loadgen.saturated ? ' SATURATED' : ''}${s.ok ? '' : ' [not ok]'}`);
+      console.log(`  @ ${k(s.offered_deliveries_per_s)}/s: delivered ${k(s.delivered)}/${k(s.expected)} (lost ${k(s.lost)}, ${k(s.out_of_order)} out of order, ${k(s.duplicates)} duplicates), p50 ${s.latency_ms.p50} p99 ${s.latency_ms.p99} max ${s.latency_ms.max} ms, server CPU ${s.server.cpu_pct} % (${s.server.cpu_us_per_delivery} us/delivery), load-gen ${s.loadgen.cpu_pct_send_window} %${s.loadgen.saturated ? ' SATURATED' : ''}${s.ok ? '' : ' [not ok]'}`);
     }
     if (r.connected !== r.sockets || (r.cluster_sync && !r.cluster_sync.ok)) bad = true;
   } else if (r.scenario === 'connections') {

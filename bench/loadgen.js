@@ -397,13 +397,24 @@ async function fanout() {
   let stray = 0;
   let lastDeliveryAt = 0;
 
-  const onMessage = (data, isBinary) => {
+  // order per (member, publisher): the last sequence seen, reset by each step
+  let lastSeq = new Int32Array(N * PUBS).fill(-1);
+  let outOfOrder = 0;
+  let duplicates = 0;
+
+  const onMessage = (i, data, isBinary) => {
     if (isBinary || !parseTagged(data) || P.kind !== 102 /* f */) {
       stray++;
       return;
     }
     const now = S.nowUs();
     lastDeliveryAt = now;
+    if (P.a < PUBS) {
+      const k = i * PUBS + P.a;
+      if (P.b === lastSeq[k]) duplicates++;
+      else if (P.b < lastSeq[k]) outOfOrder++;
+      else lastSeq[k] = P.b;
+    }
     if (P.flag === 109 /* m */) {
       deliveredMeasured++;
       hist.record(now - P.c);
@@ -421,8 +432,8 @@ async function fanout() {
   log(`fanout: connecting ${R} rooms x ${M} members (${N} sockets), base room ${base}`);
   const before = S.serverSnapshot(SNAP_PIDS);
   const t0 = Date.now();
-  const { sockets, opened, failures } = await openMany(N, 200, (i) => `/ws/chat/${base + (i % R)}`, (ws) => {
-    ws.on('message', onMessage);
+  const { sockets, opened, failures } = await openMany(N, 200, (i) => `/ws/chat/${base + (i % R)}`, (ws, i) => {
+    ws.on('message', (data, isBinary) => onMessage(i, data, isBinary));
     unexpected.attach(ws);
   }, 60000, (i) => PORTS[portIdx(i)]);
   const connectS = (Date.now() - t0) / 1000;
@@ -471,6 +482,9 @@ async function fanout() {
     deliveredMeasured = 0;
     deliveredWarm = 0;
     stray = 0;
+    lastSeq = new Int32Array(N * PUBS).fill(-1);
+    outOfOrder = 0;
+    duplicates = 0;
     let sentMeasured = 0;
     let expectedMeasured = 0;
     let sentWarm = 0;
@@ -562,6 +576,9 @@ async function fanout() {
       sender_max_behind_ms: r3(maxBehind / 1000),
       warmup_sent: sentWarm,
       stray_frames: stray,
+      // per member and publisher, warm-up and measured messages alike
+      out_of_order: outOfOrder,
+      duplicates,
       server: {
         cpu_s: srvCpu,
         cpu_pct: srvCpu !== null ? r3((100 * srvCpu) / wallS) : null,
@@ -584,10 +601,10 @@ async function fanout() {
     step.loadgen.saturated = lgPct !== null && lgPct >= 90;
     // behind schedule without being CPU-bound: starved by other processes
     step.loadgen.lagging = !step.loadgen.saturated && step.sender_max_behind_ms > 50;
-    step.ok = step.lost === 0 && lat.p99 !== null && lat.p99 < sloMs && opened === N;
+    step.ok = step.lost === 0 && step.out_of_order === 0 && step.duplicates === 0 && lat.p99 !== null && lat.p99 < sloMs && opened === N;
     steps.push(step);
     log(
-      `fanout: step ${rate}: delivered ${deliveredMeasured}/${expectedMeasured} p50 ${lat.p50} p99 ${lat.p99} max ${lat.max} ms; ` +
+      `fanout: step ${rate}: delivered ${deliveredMeasured}/${expectedMeasured} (${outOfOrder} out of order, ${duplicates} duplicates) p50 ${lat.p50} p99 ${lat.p99} max ${lat.max} ms; ` +
         `server ${step.server.cpu_pct}% cpu ${step.server.cpu_us_per_delivery} us/delivery; loadgen ${step.loadgen.cpu_pct_send_window}%`
     );
     if (!step.ok) failedOnce = true;

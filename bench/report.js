@@ -43,7 +43,7 @@ function fanoutTable(runs, baseline, scen, rates) {
       }
       const lg = s.loadgen || {};
       rows.push(
-        `| ${run.key} | ${k(rate)} | ${k(s.delivered_per_s)} | ${k(s.delivered)} / ${k(s.expected)} | ${k(s.lost)}${s.extra ? ` (+${s.extra} extra)` : ''} | ${f(s.latency_ms.p50)} | ${f(s.latency_ms.p95)} | ${f(s.latency_ms.p99)} | ${f(s.latency_ms.max)} | ${f(s.server.cpu_us_per_delivery, 2)} | ${f(s.server.cpu_pct, 0)} | ${f(lg.cpu_pct_send_window, 0)}${lg.saturated ? ' **sat.**' : lg.lagging ? ' lag' : ''} | ${f(s.other_processes_cpu_pct, 0)} | ${b ? ratio(s.server.cpu_us_per_delivery, b.server.cpu_us_per_delivery) : '–'} | ${b ? ratio(s.latency_ms.p99, b.latency_ms.p99) : '–'} |`
+        `| ${run.key} | ${k(rate)} | ${k(s.delivered_per_s)} | ${k(s.delivered)} / ${k(s.expected)} | ${k(s.lost)}${s.extra ? ` (+${s.extra} extra)` : ''}${s.out_of_order ? ` (${k(s.out_of_order)} out of order)` : ''}${s.duplicates ? ` (${k(s.duplicates)} duplicates)` : ''} | ${f(s.latency_ms.p50)} | ${f(s.latency_ms.p95)} | ${f(s.latency_ms.p99)} | ${f(s.latency_ms.max)} | ${f(s.server.cpu_us_per_delivery, 2)} | ${f(s.server.cpu_pct, 0)} | ${f(lg.cpu_pct_send_window, 0)}${lg.saturated ? ' **sat.**' : lg.lagging ? ' lag' : ''} | ${f(s.other_processes_cpu_pct, 0)} | ${b ? ratio(s.server.cpu_us_per_delivery, b.server.cpu_us_per_delivery) : '–'} | ${b ? ratio(s.latency_ms.p99, b.latency_ms.p99) : '–'} |`
       );
     }
   }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Smoke test of the load generator (no timing assertions): starts the node-ws
 # peer on a free loopback port, runs fanout with 2 rooms x 3 members and 10
-# messages, and exits non-zero unless delivered == expected == 10 x 3.
+# messages, and exits non-zero unless delivered == expected == 10 x 3, in order, no duplicates.
 # Usage: bench/smoke.sh            (needs node + npm; installs ws if missing)
 set -euo pipefail
 BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -35,6 +35,7 @@ else {
   if (s.sent !== 10) problems.push(`sent ${s.sent} != 10`);
   if (s.expected !== 30) problems.push(`expected ${s.expected} != 30`);
   if (s.delivered !== s.expected) problems.push(`delivered ${s.delivered} != expected ${s.expected}`);
+  if (s.out_of_order || s.duplicates) problems.push(`${s.out_of_order} out of order, ${s.duplicates} duplicates`);
   if (s.stray_frames !== 0) problems.push(`${s.stray_frames} stray frames`);
 }
 if (problems.length) { console.error("smoke FAILED: " + problems.join("; ")); process.exit(1); }
