@@ -27,14 +27,12 @@ public class MetricsBinding {
     RoomRegistry rooms;
 
     void register(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
-        metrics.gauge("roomcast_connections", connections, ConnectionRegistry::size);
-        metrics.gauge("roomcast_rooms", rooms, RoomRegistry::roomCount);
-        metrics.gauge("roomcast_messages_in_total", figures, RoomcastMetrics::messagesIn);
-        metrics.gauge("roomcast_messages_out_total", figures, RoomcastMetrics::messagesOut);
-        metrics.gauge("roomcast_heartbeat_timeouts_total", figures, RoomcastMetrics::heartbeatTimeouts);
-        metrics.gauge("roomcast_slow_consumer_closes_total", figures, RoomcastMetrics::slowConsumerCloses);
+        Figure.Sources sources = new Figure.Sources(connections::size, rooms::roomCount, figures);
+        for (Figure figure : Figure.values()) {
+            metrics.gauge(figure.metricName, sources, figure::value);
+        }
         for (ErrorCode code : ErrorCode.HANDSHAKE) {
-            metrics.gauge("roomcast_handshake_failures_total", figures, f -> f.handshakeFailures(code),
+            metrics.gauge(Figure.HANDSHAKE_FAILURES, figures, f -> f.handshakeFailures(code),
                     new Tag("code", code.wire()));
         }
     }

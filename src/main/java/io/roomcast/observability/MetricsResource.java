@@ -34,34 +34,20 @@ public class MetricsResource {
         return format(connections.size(), rooms.roomCount(), figures);
     }
 
-    /** The exposition text; names as the MicroProfile Metrics binding publishes them. */
+    /** The exposition text; the same names as the MicroProfile Metrics binding publishes. */
     static String format(int connections, int rooms, RoomcastMetrics figures) {
+        Figure.Sources sources = new Figure.Sources(() -> connections, () -> rooms, figures);
         StringBuilder out = new StringBuilder(1024);
-        gauge(out, "roomcast_connections", "Live WebSocket sessions, all endpoints", connections);
-        gauge(out, "roomcast_rooms", "Rooms with at least one member", rooms);
-        counter(out, "roomcast_messages_in_total", "Data frames received from clients", figures.messagesIn());
-        counter(out, "roomcast_messages_out_total", "Messages delivered to sessions' outbound queues", figures.messagesOut());
-        counter(out, "roomcast_heartbeat_timeouts_total", "Sessions closed for silence",
-                figures.heartbeatTimeouts());
-        counter(out, "roomcast_slow_consumer_closes_total", "Sessions closed with 1013 for a full outbound queue",
-                figures.slowConsumerCloses());
-        String failures = "roomcast_handshake_failures_total";
-        header(out, failures, "Refused WebSocket handshakes by error code", "counter");
+        for (Figure figure : Figure.values()) {
+            header(out, figure.metricName, figure.help, figure.type.exposition());
+            out.append(figure.metricName).append(' ').append(figure.value(sources)).append('\n');
+        }
+        header(out, Figure.HANDSHAKE_FAILURES, Figure.HANDSHAKE_FAILURES_HELP, Figure.Type.COUNTER.exposition());
         for (ErrorCode code : ErrorCode.HANDSHAKE) {
-            out.append(failures).append("{code=\"").append(code.wire()).append("\"} ")
+            out.append(Figure.HANDSHAKE_FAILURES).append("{code=\"").append(code.wire()).append("\"} ")
                     .append(figures.handshakeFailures(code)).append('\n');
         }
         return out.toString();
-    }
-
-    private static void gauge(StringBuilder out, String name, String help, long value) {
-        header(out, name, help, "gauge");
-        out.append(name).append(' ').append(value).append('\n');
-    }
-
-    private static void counter(StringBuilder out, String name, String help, long value) {
-        header(out, name, help, "counter");
-        out.append(name).append(' ').append(value).append('\n');
     }
 
     private static void header(StringBuilder out, String name, String help, String type) {

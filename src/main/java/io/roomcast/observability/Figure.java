@@ -1,0 +1,59 @@
+package io.roomcast.observability;
+
+import io.roomcast.protocol.ErrorCode;
+import java.util.Locale;
+import java.util.function.LongSupplier;
+import java.util.function.ToLongFunction;
+
+/**
+ * Roomcast's own figures, named once for both places that publish them: {@code GET /api/metrics}
+ * ({@link MetricsResource}) and MicroProfile Metrics where the server has it ({@link MetricsBinding}).
+ */
+enum Figure {
+
+    CONNECTIONS("roomcast_connections", "Live WebSocket sessions, all endpoints", Type.GAUGE,
+            sources -> sources.connections().getAsLong()),
+    ROOMS("roomcast_rooms", "Rooms with at least one member", Type.GAUGE,
+            sources -> sources.rooms().getAsLong()),
+    MESSAGES_IN("roomcast_messages_in_total", "Data frames received from clients", Type.COUNTER,
+            sources -> sources.figures().messagesIn()),
+    MESSAGES_OUT("roomcast_messages_out_total", "Messages delivered to sessions' outbound queues", Type.COUNTER,
+            sources -> sources.figures().messagesOut()),
+    HEARTBEAT_TIMEOUTS("roomcast_heartbeat_timeouts_total", "Sessions closed for silence", Type.COUNTER,
+            sources -> sources.figures().heartbeatTimeouts()),
+    SLOW_CONSUMER_CLOSES("roomcast_slow_consumer_closes_total",
+            "Sessions closed with 1013 for a full outbound queue", Type.COUNTER,
+            sources -> sources.figures().slowConsumerCloses());
+
+    /** One series per {@link ErrorCode#HANDSHAKE} code, tagged {@code code}. */
+    static final String HANDSHAKE_FAILURES = "roomcast_handshake_failures_total";
+    static final String HANDSHAKE_FAILURES_HELP = "Refused WebSocket handshakes by error code";
+
+    enum Type {
+        GAUGE, COUNTER;
+
+        String exposition() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** Where the figures are read: live registries in production, fixed numbers in a test. */
+    record Sources(LongSupplier connections, LongSupplier rooms, RoomcastMetrics figures) {
+    }
+
+    final String metricName;
+    final String help;
+    final Type type;
+    private final ToLongFunction<Sources> reader;
+
+    Figure(String metricName, String help, Type type, ToLongFunction<Sources> reader) {
+        this.metricName = metricName;
+        this.help = help;
+        this.type = type;
+        this.reader = reader;
+    }
+
+    long value(Sources sources) {
+        return reader.applyAsLong(sources);
+    }
+}
