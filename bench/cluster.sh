@@ -125,15 +125,11 @@ trap 'exit 143' TERM
 # N free HTTP ports and N free Hazelcast ports on 127.0.0.1, scanning upward (bounded)
 free_ports() {
   node -e '
-const net = require("net");
-const [start, count, avoid] = [Number(process.argv[1]), Number(process.argv[2]), (process.argv[3] || "").split(",").map(Number)];
-const free = (p) => new Promise((res) => { const s = net.createServer(); s.once("error", () => res(false)); s.listen(p, "127.0.0.1", () => s.close(() => res(true))); });
-(async () => {
-  const got = [];
-  for (let p = start; p < start + 200 && got.length < count; p++) if (!avoid.includes(p) && (await free(p))) got.push(p);
-  if (got.length < count) { console.error(`no ${count} free ports from ${start}`); process.exit(1); }
+const { freePorts } = require(process.argv[1]);
+freePorts(Number(process.argv[2]), Number(process.argv[3]), { avoid: (process.argv[4] || "").split(",").map(Number) }).then((got) => {
+  if (!got) { console.error(`no ${process.argv[3]} free ports from ${process.argv[2]}`); process.exit(1); }
   console.log(got.join(" "));
-})();' -- "$1" "$2" "${3:-}"
+});' -- "$BENCH/lib/ports.js" "$1" "$2" "${3:-}"
 }
 read -r -a HTTP_PORTS <<<"$(free_ports "$HTTP_BASE" "$INSTANCES")"
 read -r -a HZ_PORTS <<<"$(free_ports "$HZ_BASE" "$INSTANCES" "$(IFS=,; echo "${HTTP_PORTS[*]}")")"
@@ -228,22 +224,8 @@ done
 settle() { # label
   local line
   line=$(node -e '
-const S = require(process.argv[1]);
-const pids = process.argv[2].split(",").map(Number);
-const t0 = Date.now();
-(async () => {
-  for (;;) {
-    const a = pids.map((p) => S.procCpuSeconds(p));
-    await new Promise((r) => setTimeout(r, 1000));
-    const b = pids.map((p) => S.procCpuSeconds(p));
-    const pct = pids.map((p, k) => (a[k] === null || b[k] === null ? null : Math.round((b[k] - a[k]) * 100)));
-    const idle = pct.every((x) => x === null || x < 10);
-    if (idle || Date.now() - t0 > 60000) {
-      console.log(`${idle ? "idle" : "STILL BUSY"} after ${Math.round((Date.now() - t0) / 1000)} s, CPU % per instance in the last second: ${pct.join(" ")}`);
-      return;
-    }
-  }
-})();' -- "$BENCH/lib/stats.js" "$PID_LIST")
+require(process.argv[1]).waitIdle(process.argv[2].split(",").map(Number)).then(({ idle, waitedS, pct }) =>
+  console.log(`${idle ? "idle" : "STILL BUSY"} after ${Math.round(waitedS)} s, CPU % per instance in the last second: ${pct.join(" ")}`));' -- "$BENCH/lib/stats.js" "$PID_LIST")
   say "settle ($1): $line"
   echo "$1: $line" >>"$OUT/settle.log"
 }

@@ -12,10 +12,10 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const http = require('http');
-const net = require('net');
 const { spawn, execFileSync } = require('child_process');
 const cfg = require('./config');
 const S = require('./lib/stats');
+const { freePorts } = require('./lib/ports');
 
 const BENCH = __dirname;
 const REPO = path.resolve(BENCH, '..');
@@ -111,14 +111,6 @@ setTimeout(() => {
   process.exit(3);
 }, RUN_BUDGET_S * 1000).unref();
 
-function portFree(port) {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.once('error', () => resolve(false));
-    s.listen(port, cfg.host, () => s.close(() => resolve(true)));
-  });
-}
-
 function httpStatus(port, p) {
   return new Promise((resolve) => {
     const req = http.get({ host: cfg.host, port, path: p, timeout: 2000 }, (res) => {
@@ -147,8 +139,8 @@ function roomcastArtifacts() {
 
 /** The configured port, or the next free one (up to +19) if it is taken. */
 async function pickPort(port) {
-  for (let p = port; p < port + 20; p++) if (await portFree(p)) return p;
-  return null;
+  const free = await freePorts(port, 1, { span: 20, host: cfg.host });
+  return free ? free[0] : null;
 }
 
 function serverCommand(name, variant, port) {
@@ -211,19 +203,9 @@ async function startServer(name, variant) {
 
 /** Wait (max 60 s) until the server is idle again (< 10 % of a core for 1 s). */
 async function settle(pid, key) {
-  const start = Date.now();
-  for (;;) {
-    const a = S.procCpuSeconds(pid);
-    await sleep(1000);
-    const b = S.procCpuSeconds(pid);
-    if (a === null || b === null || b - a < 0.1) break;
-    if (Date.now() - start > 60000) {
-      log(`${key}: server still busy (${Math.round((b - a) * 100)} % CPU) 60 s after the scenario; going on`);
-      break;
-    }
-  }
-  const waited = (Date.now() - start) / 1000;
-  if (waited > 3) log(`${key}: waited ${waited.toFixed(0)} s for the server to go idle`);
+  const { idle, waitedS, pct } = await S.waitIdle([pid]);
+  if (!idle) log(`${key}: server still busy (${pct[0]} % CPU) 60 s after the scenario; going on`);
+  if (waitedS > 3) log(`${key}: waited ${waitedS.toFixed(0)} s for the server to go idle`);
 }
 
 /** Wait (max maxS) until the rest of the machine is quiet before starting a server. */

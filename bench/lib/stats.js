@@ -234,7 +234,25 @@ function otherCpu(a, b, serverCpuS, loadgenCpuS) {
   return Math.round(Math.max(0, other) * 1000) / 1000;
 }
 
+/**
+ * Waits (at most maxMs) until every process uses less than 10 % of a core over
+ * one second. Returns { idle, waitedS, pct } with each process's CPU % in the
+ * last second (null where it could not be read, which counts as idle).
+ */
+async function waitIdle(pids, maxMs = 60000) {
+  const start = Date.now();
+  for (;;) {
+    const a = pids.map((pid) => procCpuSeconds(pid));
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const b = pids.map((pid) => procCpuSeconds(pid));
+    const pct = pids.map((_, k) => (a[k] === null || b[k] === null ? null : Math.round((b[k] - a[k]) * 100)));
+    const idle = pct.every((x) => x === null || x < 10);
+    if (idle || Date.now() - start > maxMs) return { idle, waitedS: (Date.now() - start) / 1000, pct };
+  }
+}
+
 module.exports = {
+  waitIdle,
   Hist,
   nowUs,
   procCpuSeconds,
