@@ -22,13 +22,47 @@ public record RoomcastSettings(
         int connectionsPerAddress,
         int connectionsPerUser,
         int sendQueue,
+        int sendQueueBytes,
+        int roomsPerConnection,
+        int roomsTotal,
         List<String> allowedOrigins,
         List<String> trustedProxies,
+        ProxyHeader proxyHeader,
         Optional<String> jwtSecret,
         Optional<String> jwtPublicKey,
+        Optional<String> jwtJwks,
+        Duration jwtJwksRefresh,
         Optional<String> jwtIssuer,
         Optional<String> jwtAudience,
         Duration jwtClockSkew) {
+
+    /** The header a trusted proxy writes with the client's address ({@code roomcast.proxy.header}). */
+    public enum ProxyHeader {
+        X_FORWARDED_FOR("X-Forwarded-For"), FORWARDED("Forwarded");
+
+        private final String headerName;
+
+        ProxyHeader(String headerName) {
+            this.headerName = headerName;
+        }
+
+        public String headerName() {
+            return headerName;
+        }
+
+        static ProxyHeader parse(String value) {
+            return switch (value.toLowerCase(java.util.Locale.ROOT)) {
+                case "x-forwarded-for" -> X_FORWARDED_FOR;
+                case "forwarded" -> FORWARDED;
+                default -> null;
+            };
+        }
+    }
+
+    /** The HTTP publish body bound (PROTOCOL 12): the largest text plus room for the JSON around it. */
+    public int maxPublishBodyBytes() {
+        return maxTextBytes + 1024;
+    }
 
     public static final String PREFIX = "roomcast.";
 
@@ -58,10 +92,16 @@ public record RoomcastSettings(
                 r.positiveInt("limits.connections-per-address", 1000),
                 r.positiveInt("limits.connections-per-user", 100),
                 r.positiveInt("limits.send-queue", 1024),
+                r.positiveInt("limits.send-queue-bytes", 4_194_304),
+                r.positiveInt("limits.rooms-per-connection", 100),
+                r.positiveInt("limits.rooms", 100_000),
                 r.list("origins"),
                 r.list("proxy.trusted"),
+                r.proxyHeader("proxy.header"),
                 r.text("jwt.secret"),
                 r.text("jwt.public-key"),
+                r.text("jwt.jwks"),
+                Duration.ofSeconds(r.positiveInt("jwt.jwks-refresh", 300)),
                 r.text("jwt.issuer"),
                 r.text("jwt.audience"),
                 Duration.ofSeconds(r.nonNegativeInt("jwt.clock-skew", 30)));
@@ -119,6 +159,16 @@ public record RoomcastSettings(
                 throw invalid(key, String.valueOf(value), "a positive number");
             }
             return value;
+        }
+
+        ProxyHeader proxyHeader(String key) {
+            return text(key).map(v -> {
+                ProxyHeader header = ProxyHeader.parse(v);
+                if (header == null) {
+                    throw invalid(key, v, "x-forwarded-for or forwarded");
+                }
+                return header;
+            }).orElse(ProxyHeader.X_FORWARDED_FOR);
         }
 
         List<String> list(String key) {

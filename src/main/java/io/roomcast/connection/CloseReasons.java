@@ -10,6 +10,7 @@ public final class CloseReasons {
     public static final CloseReason HEARTBEAT_TIMEOUT = reason(CloseCodes.GOING_AWAY, "heartbeat timeout");
     public static final CloseReason SHUTTING_DOWN = reason(CloseCodes.GOING_AWAY, "server shutting down");
     public static final CloseReason RATE_ABUSE = reason(CloseCodes.VIOLATED_POLICY, "rate limit exceeded for 10 s");
+    public static final CloseReason TOKEN_EXPIRED = reason(CloseCodes.VIOLATED_POLICY, "token expired");
     public static final CloseReason TOO_BIG = reason(CloseCodes.TOO_BIG, "frame too big");
     public static final CloseReason SLOW_CONSUMER = reason(CloseCodes.TRY_AGAIN_LATER, "slow consumer");
     public static final CloseReason SERVER_ERROR = reason(CloseCodes.UNEXPECTED_CONDITION, "server error");

@@ -14,22 +14,24 @@ import java.util.Set;
  * @param address the resolved client address
  * @param clientId the numeric client id of {@code /ws/secure/{clientId}}, otherwise null
  * @param allowedRooms the rooms the token allows, or null when every room is allowed
+ * @param expiresAt the token's {@code exp} in epoch milliseconds, null for guests
  * @param reservation the connection-limit slot the handshake reserved, claimed when the session opens
  */
 public record Identity(String user, boolean authenticated, String address, Integer clientId,
-                       Set<Integer> allowedRooms, String reservation) implements Principal {
+                       Set<Integer> allowedRooms, Long expiresAt, String reservation) implements Principal {
 
     public Identity {
         allowedRooms = allowedRooms == null ? null : Set.copyOf(allowedRooms);
     }
 
     /** An identity that holds no reservation (the session counts itself when it is added). */
-    public Identity(String user, boolean authenticated, String address, Integer clientId, Set<Integer> allowedRooms) {
-        this(user, authenticated, address, clientId, allowedRooms, null);
+    public Identity(String user, boolean authenticated, String address, Integer clientId, Set<Integer> allowedRooms,
+                    Long expiresAt) {
+        this(user, authenticated, address, clientId, allowedRooms, expiresAt, null);
     }
 
     public Identity withReservation(String id) {
-        return new Identity(user, authenticated, address, clientId, allowedRooms, id);
+        return new Identity(user, authenticated, address, clientId, allowedRooms, expiresAt, id);
     }
 
     @Override

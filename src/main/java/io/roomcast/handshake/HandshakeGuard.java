@@ -81,8 +81,9 @@ public class HandshakeGuard {
         String address = addresses.resolve(request.peerAddress(), request.headerValues("X-Forwarded-For"),
                 request.headerValues("Forwarded"));
         Identity identity = token != null
-                ? new Identity(token.user(), true, address, route == Route.SECURE ? pathId : null, token.rooms())
-                : new Identity(ids.guestName(), false, address, null, null);
+                ? new Identity(token.user(), true, address, route == Route.SECURE ? pathId : null, token.rooms(),
+                        token.expiresAt())
+                : new Identity(ids.guestName(), false, address, null, null, null);
         String reservation = ids.reservationId();
         if (!registry.reserve(reservation, address, token != null ? token.user() : null,
                 settings.connectionsPerAddress(), settings.connectionsPerUser(), System.nanoTime())) {

@@ -73,24 +73,26 @@ public class TokenVerifier {
         if (user == null || user.isBlank() || user.length() > 128) {
             throw new InvalidTokenException("'sub' must be a non-empty name of at most 128 characters");
         }
-        return new VerifiedToken(user, rooms(claims.getClaim("rooms")));
+        return new VerifiedToken(user, ids("rooms", claims.getClaim("rooms")), ids("clients", claims.getClaim("clients")),
+                claims.getExpirationTime().getTime());
     }
 
-    private static Set<Integer> rooms(Object claim) throws InvalidTokenException {
+    /** A claim holding ids in 1..2147483647 ({@code rooms}, {@code clients}); null when absent. */
+    private static Set<Integer> ids(String name, Object claim) throws InvalidTokenException {
         if (claim == null) {
             return null;
         }
         if (!(claim instanceof List<?> list)) {
-            throw new InvalidTokenException("'rooms' must be an array of room ids");
+            throw new InvalidTokenException("'" + name + "' must be an array of ids");
         }
-        Set<Integer> rooms = new HashSet<>();
+        Set<Integer> ids = new HashSet<>();
         for (Object item : list) {
-            int room = item instanceof Number n ? ClientFrameDecoder.parseId(n.toString()) : -1;
-            if (room < 0) {
-                throw new InvalidTokenException("'rooms' must hold room ids from 1 to 2147483647");
+            int id = item instanceof Number n ? ClientFrameDecoder.parseId(n.toString()) : -1;
+            if (id < 0) {
+                throw new InvalidTokenException("'" + name + "' must hold ids from 1 to 2147483647");
             }
-            rooms.add(room);
+            ids.add(id);
         }
-        return rooms;
+        return ids;
     }
 }

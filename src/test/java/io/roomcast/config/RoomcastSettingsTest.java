@@ -65,6 +65,26 @@ class RoomcastSettingsTest {
     }
 
     @Test
+    void v2LimitsAndKeysDefaultAsTheProtocolSays() {
+        RoomcastSettings s = parse(Map.of());
+        assertThat(s.sendQueueBytes()).isEqualTo(4_194_304);
+        assertThat(s.roomsPerConnection()).isEqualTo(100);
+        assertThat(s.roomsTotal()).isEqualTo(100_000);
+        assertThat(s.maxPublishBodyBytes()).isEqualTo(65536 + 1024);
+        assertThat(s.proxyHeader()).isEqualTo(RoomcastSettings.ProxyHeader.X_FORWARDED_FOR);
+        assertThat(s.jwtJwks()).isEmpty();
+        assertThat(s.jwtJwksRefresh()).isEqualTo(Duration.ofSeconds(300));
+    }
+
+    @Test
+    void theProxyHeaderIsOneOfTwoNames() {
+        assertThat(parse(Map.of("roomcast.proxy.header", "Forwarded")).proxyHeader())
+                .isEqualTo(RoomcastSettings.ProxyHeader.FORWARDED);
+        assertThatThrownBy(() -> parse(Map.of("roomcast.proxy.header", "x-real-ip")))
+                .hasMessageContaining("roomcast.proxy.header");
+    }
+
+    @Test
     void theTimeoutMustBeLongerThanTheInterval() {
         assertThatThrownBy(() -> parse(Map.of("roomcast.heartbeat.interval", "30", "roomcast.heartbeat.timeout", "30")))
                 .hasMessageContaining("roomcast.heartbeat.timeout");

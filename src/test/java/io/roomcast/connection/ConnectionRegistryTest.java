@@ -69,7 +69,7 @@ class ConnectionRegistryTest {
         assertThat(registry.reserve("r4", "10.0.0.9", null, 2, 1, 0)).as("address at its limit").isFalse();
         assertThat(registry.connectionsFromAddress("10.0.0.9")).isEqualTo(2);
 
-        Connection zoe = TestConnections.connection("z", new Identity("zoe", true, "10.0.0.9", null, null, "r1"),
+        Connection zoe = TestConnections.connection("z", new Identity("zoe", true, "10.0.0.9", null, null, null, "r1"),
                 ConnectionKind.JSON, new ArrayList<>());
         registry.add(zoe);
         assertThat(registry.connectionsFromAddress("10.0.0.9")).as("claimed, not counted twice").isEqualTo(2);
@@ -88,7 +88,7 @@ class ConnectionRegistryTest {
         assertThat(registry.connectionsOfUser("zoe")).isZero();
 
         // a late session after its reservation expired still counts itself exactly once
-        Connection late = TestConnections.connection("late", new Identity("zoe", true, "10.0.0.9", null, null, "r1"),
+        Connection late = TestConnections.connection("late", new Identity("zoe", true, "10.0.0.9", null, null, null, "r1"),
                 ConnectionKind.JSON, new ArrayList<>());
         registry.add(late);
         assertThat(registry.connectionsFromAddress("10.0.0.9")).isEqualTo(1);

@@ -12,7 +12,7 @@ public final class TestConnections {
 
     /** A connection whose outbound frames are recorded in {@code sent}, sent at once. */
     public static Connection connection(String id, String user, ConnectionKind kind, List<OutboundFrame> sent) {
-        return connection(id, new Identity(user, true, "10.0.0.1", null, null), kind, sent);
+        return connection(id, new Identity(user, true, "10.0.0.1", null, null, null), kind, sent);
     }
 
     public static Connection connection(String id, Identity identity, ConnectionKind kind, List<OutboundFrame> sent) {
@@ -29,10 +29,10 @@ public final class TestConnections {
     }
 
     public static Identity guest(String name, String address) {
-        return new Identity(name, false, address, null, null);
+        return new Identity(name, false, address, null, null, null);
     }
 
     public static Identity secure(String user, int clientId) {
-        return new Identity(user, true, "10.0.0.2", clientId, Set.of());
+        return new Identity(user, true, "10.0.0.2", clientId, Set.of(), null);
     }
 }
