@@ -2,6 +2,7 @@ package io.roomcast.heartbeat;
 
 import static io.roomcast.testsupport.WsClient.type;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.roomcast.testsupport.DeployedRoomcast;
 import io.roomcast.testsupport.Deployments;
@@ -48,8 +49,8 @@ class LivenessIT extends DeployedRoomcast {
     @Test
     void aClientThatAnswersPingsStaysConnectedPastTheTimeout() throws Exception {
         try (WsClient client = WsClient.connect(server.ws("ws/chat/202"))) {
-            Thread.sleep(6_000); // longer than the 4 s timeout: only pongs keep it alive
-            assertThat(client.isOpen()).isTrue();
+            // longer than the 4 s timeout: only the pongs to the server's pings keep it alive
+            await().during(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(8)).until(client::isOpen);
             client.send("still here");
             assertThat(client.nextText()).isEqualTo("Room 202: still here");
         }
@@ -90,8 +91,18 @@ class LivenessIT extends DeployedRoomcast {
 
     @Test
     void chatSessionsReceiveNoJsonHeartbeats() throws Exception {
-        try (WsClient client = WsClient.connect(server.ws("ws/chat/204"))) {
-            assertThat(client.nextTextOrNull(Duration.ofSeconds(3))).isNull();
+        RawWebSocket.Handshake answer = RawWebSocket.handshake(server.ws("ws/chat/204"), Map.of());
+        assertThat(answer.status()).isEqualTo(101);
+        try (RawWebSocket chat = answer.socket()) {
+            // The timer's round sends a JSON heartbeat and a ping together: two pings are two rounds,
+            // and the only frames before them must be pings.
+            List<Integer> opcodes = new ArrayList<>();
+            while (opcodes.stream().filter(op -> op == RawWebSocket.PING).count() < 2) {
+                RawWebSocket.Frame frame = chat.readFrame(Duration.ofSeconds(5));
+                assertThat(frame).isNotNull();
+                opcodes.add(frame.opcode());
+            }
+            assertThat(opcodes).containsOnly(RawWebSocket.PING);
         }
     }
 
@@ -111,8 +122,8 @@ class LivenessIT extends DeployedRoomcast {
                 clients.add(client.get());
             }
             Rooms.awaitMembers(server, 205, count);
-            Thread.sleep(2_000);
-            assertThat(clients).allMatch(WsClient::isOpen);
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+                    .until(() -> clients.stream().allMatch(WsClient::isOpen));
             clients.get(0).send("all here?");
             for (WsClient client : clients) {
                 assertThat(client.nextText()).isEqualTo("Room 205: all here?");
