@@ -15,7 +15,8 @@ public final class Connection {
     public static final String USER_PROPERTY = "roomcast.connection";
 
     private final String id;
-    private final Identity identity;
+    /** Replaced whole when the client refreshes its token, so readers see the old or the new one, never a mix. */
+    private volatile Identity identity;
     private final ConnectionKind kind;
     private final OutboundQueue outbound;
     private final Consumer<CloseReason> closer;
@@ -43,6 +44,16 @@ public final class Connection {
 
     public Identity identity() {
         return identity;
+    }
+
+    /**
+     * Rights follow a refreshed token (PROTOCOL 10): its rooms and expiry replace the old ones. Only
+     * the session's own message thread calls this; other threads read the identity at any time.
+     */
+    public Identity refreshToken(Set<Integer> rooms, long expiresAt) {
+        Identity renewed = identity.withToken(rooms, expiresAt);
+        identity = renewed;
+        return renewed;
     }
 
     public String user() {

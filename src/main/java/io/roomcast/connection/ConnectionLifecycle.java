@@ -46,6 +46,8 @@ public class ConnectionLifecycle {
     Ids ids;
     @Inject
     RoomcastMetrics metrics;
+    @Inject
+    TokenExpiry expiry;
     @Resource
     ManagedExecutorService executor;
 
@@ -75,6 +77,7 @@ public class ConnectionLifecycle {
         self[0] = connection;
         session.getUserProperties().put(Connection.USER_PROPERTY, connection);
         registry.add(connection);
+        expiry.opened(connection); // after add: an expiry that came first would find nothing to drop
         direct.opened(connection);
         status.changed();
         return connection;
@@ -167,6 +170,7 @@ public class ConnectionLifecycle {
         if (!registry.remove(connection)) {
             return false;
         }
+        expiry.ended(connection);
         rooms.leaveAll(connection);
         direct.ended(connection);
         status.changed();

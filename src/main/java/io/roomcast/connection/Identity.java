@@ -34,6 +34,14 @@ public record Identity(String user, boolean authenticated, String address, Integ
         return new Identity(user, authenticated, address, clientId, allowedRooms, expiresAt, id);
     }
 
+    /**
+     * The same connection under a refreshed token (PROTOCOL 10): the token's rooms and expiry change;
+     * the user, address, client id and reservation, on which the connection limits are counted, do not.
+     */
+    public Identity withToken(Set<Integer> rooms, long tokenExpiresAt) {
+        return new Identity(user, authenticated, address, clientId, rooms, tokenExpiresAt, reservation);
+    }
+
     @Override
     public String getName() {
         return user;

@@ -3,6 +3,11 @@ package io.roomcast.endpoint;
 import io.roomcast.config.RoomcastSettings;
 import io.roomcast.connection.Connection;
 import io.roomcast.connection.ConnectionLifecycle;
+import io.roomcast.connection.Identity;
+import io.roomcast.connection.TokenExpiry;
+import io.roomcast.handshake.InvalidTokenException;
+import io.roomcast.handshake.TokenVerifier;
+import io.roomcast.handshake.VerifiedToken;
 import io.roomcast.protocol.ClientFrame;
 import io.roomcast.protocol.ClientFrameDecoder;
 import io.roomcast.protocol.Decoded;
@@ -13,6 +18,7 @@ import io.roomcast.room.DirectService;
 import io.roomcast.room.RoomService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.List;
 
 /**
  * The JSON protocol of {@code /ws/realtime}, {@code /ws/auth} and {@code /ws/secure/{clientId}}
@@ -33,11 +39,15 @@ public class JsonProtocol {
     DirectService direct;
     @Inject
     FrameEncoder encoder;
+    @Inject
+    TokenVerifier verifier;
+    @Inject
+    TokenExpiry expiry;
 
     public void welcome(Connection connection) {
         reply(connection, new ServerFrames.Welcome(connection.id(), connection.user(),
                 connection.identity().clientId(), connection.identity().address(),
-                settings.heartbeatInterval().toSeconds(), System.currentTimeMillis()));
+                settings.heartbeatInterval().toSeconds(), System.currentTimeMillis(), connection.identity().expiresAt()));
     }
 
     public void onText(Connection connection, String text) {
@@ -71,6 +81,8 @@ public class JsonProtocol {
             if (!direct.send(connection.user(), message.to(), message.text())) {
                 error(connection, ErrorCode.NOT_FOUND, "client " + message.to() + " is not connected", message.ref());
             }
+        } else if (frame instanceof ClientFrame.Refresh refresh) {
+            refresh(connection, refresh);
         } else {
             reply(connection, new ServerFrames.Pong(System.currentTimeMillis()));
         }
@@ -107,6 +119,44 @@ public class JsonProtocol {
         }
         int members = rooms.join(connection, join.room());
         reply(connection, new ServerFrames.Joined(join.room(), members));
+    }
+
+    /**
+     * A new token for the connection (PROTOCOL 10), judged like a handshake token and for the same
+     * {@code sub}. Accepted, the connection's rights follow it: its expiry is moved, and the rooms it no
+     * longer allows are left, after the {@code refreshed} reply. Refused, nothing changes and the old
+     * token still ends the connection at its expiry.
+     */
+    private void refresh(Connection connection, ClientFrame.Refresh refresh) {
+        Identity current = connection.identity();
+        if (!current.authenticated()) {
+            error(connection, ErrorCode.INVALID_MESSAGE, "a guest connection has no token to refresh", refresh.ref());
+            return;
+        }
+        VerifiedToken token;
+        try {
+            token = verifier.verify(refresh.token());
+        } catch (InvalidTokenException e) {
+            error(connection, ErrorCode.INVALID_CREDENTIALS, "invalid credentials", refresh.ref());
+            return;
+        }
+        if (!token.user().equals(current.user())) {
+            error(connection, ErrorCode.INVALID_CREDENTIALS, "the token must name the connection's user", refresh.ref());
+            return;
+        }
+        if (current.clientId() != null && !token.mayBind(current.clientId())) {
+            error(connection, ErrorCode.FORBIDDEN_CLIENT,
+                    "the token does not allow client id " + current.clientId(), refresh.ref());
+            return;
+        }
+        Identity renewed = connection.refreshToken(token.rooms(), token.expiresAt());
+        expiry.refreshed(connection);
+        reply(connection, new ServerFrames.Refreshed(token.expiresAt(), refresh.ref()));
+        for (Integer room : List.copyOf(connection.rooms())) {
+            if (!renewed.mayEnter(room) && rooms.leave(connection, room)) {
+                reply(connection, ServerFrames.Left.forbidden(room));
+            }
+        }
     }
 
     private void reply(Connection connection, Record frame) {

@@ -20,4 +20,13 @@ public sealed interface ClientFrame {
 
     record Ping(String ref) implements ClientFrame {
     }
+
+    /** A new token for the connection (PROTOCOL 10). */
+    record Refresh(String token, String ref) implements ClientFrame {
+        /** Tokens never appear in logs, nor in anything that might be logged. */
+        @Override
+        public String toString() {
+            return "Refresh[token=<redacted>, ref=" + ref + "]";
+        }
+    }
 }

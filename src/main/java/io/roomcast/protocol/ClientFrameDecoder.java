@@ -40,6 +40,7 @@ public final class ClientFrameDecoder {
                 case "message" -> new ClientFrame.Send(id(fields, "room"), text(fields), ref);
                 case "direct" -> new ClientFrame.Direct(id(fields, "to"), text(fields), ref);
                 case "ping" -> new ClientFrame.Ping(ref);
+                case "refresh" -> new ClientFrame.Refresh(token(fields), ref);
                 default -> throw new FieldException("unknown type '" + type.getString() + "'");
             });
         } catch (FieldException e) {
@@ -71,6 +72,13 @@ public final class ClientFrameDecoder {
     private static String text(JsonObjectFields fields) {
         if (!(fields.value("text") instanceof JsonString s) || s.getString().isEmpty()) {
             throw new FieldException("'text' must be a non-empty string");
+        }
+        return s.getString();
+    }
+
+    private static String token(JsonObjectFields fields) {
+        if (!(fields.value("token") instanceof JsonString s) || s.getString().isEmpty()) {
+            throw new FieldException("'token' must be a non-empty string");
         }
         return s.getString();
     }

@@ -12,12 +12,14 @@ public final class ServerFrames {
     private ServerFrames() {
     }
 
-    @JsonbPropertyOrder({"type", "connectionId", "user", "clientId", "address", "heartbeatInterval", "timestamp"})
+    /** {@code expiresAt}: the token's {@code exp} in epoch milliseconds, null for guests (PROTOCOL 10). */
+    @JsonbPropertyOrder({"type", "connectionId", "user", "clientId", "address", "heartbeatInterval", "timestamp",
+            "expiresAt"})
     public record Welcome(String type, String connectionId, String user, Integer clientId, String address,
-                          long heartbeatInterval, long timestamp) {
+                          long heartbeatInterval, long timestamp, Long expiresAt) {
         public Welcome(String connectionId, String user, Integer clientId, String address,
-                       long heartbeatInterval, long timestamp) {
-            this("welcome", connectionId, user, clientId, address, heartbeatInterval, timestamp);
+                       long heartbeatInterval, long timestamp, Long expiresAt) {
+            this("welcome", connectionId, user, clientId, address, heartbeatInterval, timestamp, expiresAt);
         }
     }
 
@@ -28,10 +30,18 @@ public final class ServerFrames {
         }
     }
 
-    @JsonbPropertyOrder({"type", "room"})
-    public record Left(String type, int room) {
+    /**
+     * {@code reason} is null when the client left on its own, {@code forbidden_room} when a refreshed
+     * token no longer allows the room (PROTOCOL 10).
+     */
+    @JsonbPropertyOrder({"type", "room", "reason"})
+    public record Left(String type, int room, String reason) {
         public Left(int room) {
-            this("left", room);
+            this("left", room, null);
+        }
+
+        public static Left forbidden(int room) {
+            return new Left("left", room, ErrorCode.FORBIDDEN_ROOM.wire());
         }
     }
 
@@ -57,6 +67,14 @@ public final class ServerFrames {
     public record Direct(String type, String from, String text, long timestamp) {
         public Direct(String from, String text, long timestamp) {
             this("direct", from, text, timestamp);
+        }
+    }
+
+    /** A refresh was accepted (PROTOCOL 10); {@code expiresAt} is the new token's {@code exp} in epoch ms. */
+    @JsonbPropertyOrder({"type", "expiresAt", "ref"})
+    public record Refreshed(String type, long expiresAt, String ref) {
+        public Refreshed(long expiresAt, String ref) {
+            this("refreshed", expiresAt, ref);
         }
     }
 

@@ -61,6 +61,27 @@ class ClientFrameDecoderTest {
         assertThat(invalid("{\"type\":\"ping\",\"ref\":5}").ref()).isNull();
     }
 
+    @Test
+    void aRefreshFrameCarriesItsTokenAndRef() {
+        assertThat(valid("{\"type\":\"refresh\",\"token\":\"a.b.c\",\"ref\":\"r1\"}"))
+                .isEqualTo(new ClientFrame.Refresh("a.b.c", "r1"));
+        assertThat(valid("{\"type\":\"refresh\",\"token\":\"a.b.c\"}")).isEqualTo(new ClientFrame.Refresh("a.b.c", null));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "{\"type\":\"refresh\"}", "{\"type\":\"refresh\",\"token\":\"\"}", "{\"type\":\"refresh\",\"token\":null}",
+        "{\"type\":\"refresh\",\"token\":42}", "{\"type\":\"refresh\",\"token\":[\"a.b.c\"]}",
+        "{\"type\":\"REFRESH\",\"token\":\"a.b.c\"}"})
+    void aRefreshWithoutANonEmptyStringTokenIsInvalidMessage(String text) {
+        assertThat(invalid(text).code()).isEqualTo(ErrorCode.INVALID_MESSAGE);
+    }
+
+    @Test
+    void aRefreshFrameNeverShowsItsTokenWhenPrinted() {
+        assertThat(new ClientFrame.Refresh("secret.jwt.value", "r1").toString()).doesNotContain("secret.jwt.value").contains("r1");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"0", "-1", "abc", "2147483648", "7.0", "1e3", "", "+7", "99999999999999999999"})
     void pathIdsOutsideTheRangeAreRejected(String raw) {
