@@ -36,7 +36,8 @@ public final class HazelcastBus implements ClusterBus {
 
     private final HazelcastInstance hazelcast;
     private final ITopic<byte[]> topic;
-    private final Origin self;
+    /** Renewed after a merge, which gives the local member a new UUID. */
+    private volatile Origin self;
     private final SerialPublisher publisher;
     private volatile BusListener listener;
     /** Whether the cluster has another member: while alone, nothing is published (see {@link #clustered}). */
@@ -48,8 +49,8 @@ public final class HazelcastBus implements ClusterBus {
     private HazelcastBus(HazelcastInstance hazelcast, String instance, Executor executor, Runnable dropped) {
         this.hazelcast = hazelcast;
         this.topic = hazelcast.getTopic(TOPIC);
-        // The member id in here is informative only: a merge after a split gives the local member a new
-        // UUID, so receivers take the member from Hazelcast's message instead (see onMessage).
+        // Receivers take the member from Hazelcast's message (see onMessage); the id carried in the event
+        // is only their fallback, for a message from a member they do not list (yet).
         this.self = new Origin(hazelcast.getCluster().getLocalMember().getUuid().toString(), instance);
         this.publisher = new SerialPublisher(executor, topic::publish, BACKLOG, new SerialPublisher.Overflow() {
             @Override
@@ -212,8 +213,9 @@ public final class HazelcastBus implements ClusterBus {
         if (state == LifecycleEvent.LifecycleState.MERGING || state == LifecycleEvent.LifecycleState.MERGE_FAILED) {
             LOG.log(Level.INFO, "Hazelcast split-brain merge: {0}", state);
         } else if (state == LifecycleEvent.LifecycleState.MERGED) {
+            self = new Origin(hazelcast.getCluster().getLocalMember().getUuid().toString(), self.instance());
             LOG.log(Level.INFO, "Hazelcast split-brain merge: MERGED as member {0}; asking every instance to resync",
-                    hazelcast.getCluster().getLocalMember().getUuid());
+                    self.member());
             others = hazelcast.getCluster().getMembers().size() > 1;
             offerSnapshot();
             publish(new BusEvent.SyncRequest());
