@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The receiving side of the bus: applies other instances' events to this instance's view of them and
@@ -29,7 +30,7 @@ public class ClusterReceiver implements BusListener {
 
     private static final Logger LOG = System.getLogger(ClusterReceiver.class.getName());
     /** How often a lost instance whose events keep coming is asked again to resync. */
-    private static final long RESYNC_GAP_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+    private static final long RESYNC_GAP_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     @Resource
     ContextService context;
@@ -80,13 +81,15 @@ public class ClusterReceiver implements BusListener {
         } else if (event instanceof BusEvent.Binary b) {
             rooms.deliverBinary(b.room(), b.bytes());
         } else if (event instanceof BusEvent.Presence p) {
-            if (p.joined()) {
-                remote.joined(origin, p.room(), p.connectionId(), p.user());
-            } else {
-                remote.left(origin, p.room(), p.connectionId());
+            boolean changed = p.joined()
+                    ? remote.joined(origin, p.room(), p.connectionId(), p.user())
+                    : remote.left(origin, p.room(), p.connectionId());
+            // Unchanged when a snapshot of the origin, taken just after the change, came first and was
+            // announced already: the members hear of it once.
+            if (changed) {
+                rooms.deliverPresence(p.room(), p.joined(), p.user(), p.members());
+                status.changed();
             }
-            rooms.deliverPresence(p.room(), p.joined(), p.user(), p.members());
-            status.changed();
         } else if (event instanceof BusEvent.Direct d) {
             direct.deliver(d.to(), d.from(), d.text(), d.timestamp());
         } else if (event instanceof BusEvent.Client c) {

@@ -96,21 +96,25 @@ public class RemoteMembers {
         return due[0];
     }
 
-    public synchronized void joined(Origin origin, int room, String connectionId, String user) {
+    /** True when the membership is new here (not known from an earlier event or a snapshot). */
+    public synchronized boolean joined(Origin origin, int room, String connectionId, String user) {
         View view = view(origin);
-        if (view != null) {
-            view.rooms.computeIfAbsent(room, k -> new ConcurrentHashMap<>()).put(connectionId, user);
-        }
+        return view != null
+                && view.rooms.computeIfAbsent(room, k -> new ConcurrentHashMap<>()).put(connectionId, user) == null;
     }
 
-    public synchronized void left(Origin origin, int room, String connectionId) {
+    /** True when the membership was known here. */
+    public synchronized boolean left(Origin origin, int room, String connectionId) {
         View view = view(origin);
-        if (view != null) {
-            view.rooms.computeIfPresent(room, (k, members) -> {
-                members.remove(connectionId);
-                return members.isEmpty() ? null : members;
-            });
+        if (view == null) {
+            return false;
         }
+        boolean[] removed = {false};
+        view.rooms.computeIfPresent(room, (k, members) -> {
+            removed[0] = members.remove(connectionId) != null;
+            return members.isEmpty() ? null : members;
+        });
+        return removed[0];
     }
 
     public synchronized void client(Origin origin, String connectionId, int clientId, boolean online) {
