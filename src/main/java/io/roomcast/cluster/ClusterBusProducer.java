@@ -1,6 +1,7 @@
 package io.roomcast.cluster;
 
 import io.roomcast.connection.Ids;
+import io.roomcast.observability.RoomcastMetrics;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -30,6 +31,8 @@ public class ClusterBusProducer {
 
     @Inject
     Ids ids;
+    @Inject
+    RoomcastMetrics metrics;
     @Resource
     ManagedExecutorService executor;
 
@@ -40,8 +43,8 @@ public class ClusterBusProducer {
         if (hazelcast != null) {
             try {
                 Object bus = Class.forName(HAZELCAST_BUS, true, ClusterBusProducer.class.getClassLoader())
-                        .getMethod("create", Object.class, String.class, Executor.class)
-                        .invoke(null, hazelcast, ids.instance(), executor);
+                        .getMethod("create", Object.class, String.class, Executor.class, Runnable.class)
+                        .invoke(null, hazelcast, ids.instance(), executor, (Runnable) metrics::clusterEventDropped);
                 if (bus != null) {
                     return (ClusterBus) bus;
                 }

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The receiving side of the bus: applies other instances' events to this instance's view of them and
@@ -28,6 +29,8 @@ import java.util.Map;
 public class ClusterReceiver implements BusListener {
 
     private static final Logger LOG = System.getLogger(ClusterReceiver.class.getName());
+    /** How often a lost instance whose events keep coming is asked again to resync. */
+    private static final long RESYNC_GAP_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     @Resource
     ContextService context;
@@ -56,21 +59,37 @@ public class ClusterReceiver implements BusListener {
 
     @Override
     public void received(Origin origin, BusEvent event) {
-        if (!remote.isLive(origin)) {
-            return; // a straggler from an instance already gone
+        if (remote.hasDeparted(origin)) {
+            return; // a straggler from an instance that said goodbye
+        }
+        if (event instanceof BusEvent.Snapshot s) {
+            resynced(origin, s);
+            return;
+        }
+        if (remote.isLost(origin)) {
+            // Its member was removed and is back (a partition healed, a long pause ended), but what it
+            // tells us now builds on state we dropped: ignore it until its snapshot comes, and ask for that.
+            if (remote.resyncDue(origin, System.nanoTime(), RESYNC_GAP_NANOS)) {
+                LOG.log(Level.INFO, "event from lost instance {0} on member {1}: asking for a resync",
+                        origin.instance(), origin.member());
+                bus.publish(new BusEvent.SyncRequest());
+            }
+            return;
         }
         if (event instanceof BusEvent.Message m) {
             rooms.deliver(m);
         } else if (event instanceof BusEvent.Binary b) {
             rooms.deliverBinary(b.room(), b.bytes());
         } else if (event instanceof BusEvent.Presence p) {
-            if (p.joined()) {
-                remote.joined(origin, p.room(), p.connectionId(), p.user());
-            } else {
-                remote.left(origin, p.room(), p.connectionId());
+            boolean changed = p.joined()
+                    ? remote.joined(origin, p.room(), p.connectionId(), p.user())
+                    : remote.left(origin, p.room(), p.connectionId());
+            // Unchanged when a snapshot of the origin, taken just after the change, came first and was
+            // announced already: the members hear of it once.
+            if (changed) {
+                rooms.deliverPresence(p.room(), p.joined(), p.user(), p.members());
+                status.changed();
             }
-            rooms.deliverPresence(p.room(), p.joined(), p.user(), p.members());
-            status.changed();
         } else if (event instanceof BusEvent.Direct d) {
             direct.deliver(d.to(), d.from(), d.text(), d.timestamp());
         } else if (event instanceof BusEvent.Client c) {
@@ -79,16 +98,37 @@ public class ClusterReceiver implements BusListener {
             remote.figures(origin, f.connections());
             status.changed();
         } else if (event instanceof BusEvent.SyncRequest) {
-            remote.figures(origin, 0); // a new instance: it shows in the figures at once
-            LOG.log(Level.INFO, "instance {0} on member {1} joined the cluster", origin.instance(), origin.member());
-            status.changed();
-        } else if (event instanceof BusEvent.Snapshot s) {
-            remote.replace(origin, s);
-            status.changed();
+            // (the bus answers it with our snapshot) A new instance shows in the figures at once.
+            if (remote.seen(origin)) {
+                LOG.log(Level.INFO, "instance {0} on member {1} joined the cluster", origin.instance(), origin.member());
+                status.changed();
+            } else {
+                LOG.log(Level.INFO, "instance {0} on member {1} asks for a resync", origin.instance(), origin.member());
+            }
         } else if (event instanceof BusEvent.Goodbye) {
             LOG.log(Level.INFO, "instance {0} is shutting down", origin.instance());
             departed(remote.forget(origin.instance()));
         }
+    }
+
+    /**
+     * A snapshot replaces what this instance knew of the origin, and takes back an origin that was
+     * lost. Members that arrived or departed with it are announced as presence, as if they had just
+     * joined or left: after a partition healed, or after events of the origin were dropped.
+     */
+    private void resynced(Origin origin, BusEvent.Snapshot snapshot) {
+        boolean returning = remote.isLost(origin);
+        RemoteMembers.Resync change = remote.replace(origin, snapshot);
+        if (returning) {
+            LOG.log(Level.INFO, "instance {0} on member {1} is back: resynced from its snapshot ({2} room "
+                            + "membership(s) back, {3} gone); sending ours", origin.instance(), origin.member(),
+                    change.arrivals().size(), change.departures().size());
+            // It may have forgotten this instance as well, and our snapshot sent when its member came
+            // back may have reached it before it listened again.
+            bus.publish(snapshot());
+        }
+        departed(change.departures());
+        arrived(change.arrivals());
     }
 
     @Override
@@ -127,6 +167,21 @@ public class ClusterReceiver implements BusListener {
             int remaining = rooms.members(room) + users.size();
             for (String user : users) {
                 rooms.deliverPresence(room, false, user, --remaining);
+            }
+        });
+        status.changed();
+    }
+
+    /** Members of another instance that this instance did not know of: the count rises one by one. */
+    private void arrived(List<RemoteMembers.Departure> arrivals) {
+        Map<Integer, List<String>> byRoom = new LinkedHashMap<>();
+        for (RemoteMembers.Departure a : arrivals) {
+            byRoom.computeIfAbsent(a.room(), k -> new ArrayList<>()).add(a.user());
+        }
+        byRoom.forEach((room, users) -> {
+            int count = rooms.members(room) - users.size();
+            for (String user : users) {
+                rooms.deliverPresence(room, true, user, ++count);
             }
         });
         status.changed();

@@ -5,6 +5,7 @@ import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.LifecycleEvent;
 import com.hazelcast.topic.ITopic;
 import com.hazelcast.topic.Message;
 import java.lang.System.Logger;
@@ -25,33 +26,51 @@ public final class HazelcastBus implements ClusterBus {
 
     static final String TOPIC = "roomcast.bus";
     static final String GUESTS = "roomcast.guests";
-    /** Events waiting for the publisher thread before new ones are dropped (about a second of heavy traffic). */
-    private static final int BACKLOG = 100_000;
+    /**
+     * Events waiting for the publisher thread before new ones are dropped: about a second of heavy
+     * traffic, and at most 16 MiB of encoded events (sixteen 1 MiB binary frames), whichever comes first.
+     */
+    static final SerialPublisher.Bound BACKLOG = new SerialPublisher.Bound(100_000, 16L * 1024 * 1024);
 
     private static final Logger LOG = System.getLogger(HazelcastBus.class.getName());
 
     private final HazelcastInstance hazelcast;
     private final ITopic<byte[]> topic;
-    private final Origin self;
+    /** Renewed after a merge, which gives the local member a new UUID. */
+    private volatile Origin self;
     private final SerialPublisher publisher;
     private volatile BusListener listener;
     /** Whether the cluster has another member: while alone, nothing is published (see {@link #clustered}). */
     private volatile boolean others;
     private UUID topicRegistration;
     private UUID membershipRegistration;
+    private UUID lifecycleRegistration;
 
-    private HazelcastBus(HazelcastInstance hazelcast, String instance, Executor executor) {
+    private HazelcastBus(HazelcastInstance hazelcast, String instance, Executor executor, Runnable dropped) {
         this.hazelcast = hazelcast;
         this.topic = hazelcast.getTopic(TOPIC);
+        // Receivers take the member from Hazelcast's message (see onMessage); the id carried in the event
+        // is only their fallback, for a message from a member they do not list (yet).
         this.self = new Origin(hazelcast.getCluster().getLocalMember().getUuid().toString(), instance);
-        this.publisher = new SerialPublisher(executor, topic::publish, BACKLOG);
+        this.publisher = new SerialPublisher(executor, topic::publish, BACKLOG, new SerialPublisher.Overflow() {
+            @Override
+            public void dropped() {
+                dropped.run();
+            }
+
+            @Override
+            public byte[] resync() {
+                BusListener current = listener;
+                return current == null ? null : BusCodec.encode(self, current.snapshot());
+            }
+        });
     }
 
     /**
      * The bus over the given Hazelcast instance, or null when that instance cannot reach other members:
      * it is not running, or no join method is configured (Payara Micro's {@code --nocluster}).
      */
-    public static ClusterBus create(Object hazelcastInstance, String instance, Executor executor) {
+    public static ClusterBus create(Object hazelcastInstance, String instance, Executor executor, Runnable dropped) {
         if (!(hazelcastInstance instanceof HazelcastInstance hz) || !hz.getLifecycleService().isRunning()) {
             return null;
         }
@@ -62,7 +81,7 @@ public final class HazelcastBus implements ClusterBus {
         if (!joins(join)) {
             return null;
         }
-        return new HazelcastBus(hz, instance, executor);
+        return new HazelcastBus(hz, instance, executor, dropped);
     }
 
     private static boolean joins(JoinConfig join) {
@@ -97,6 +116,8 @@ public final class HazelcastBus implements ClusterBus {
             @Override
             public void memberAdded(MembershipEvent event) {
                 others = true;
+                LOG.log(Level.INFO, "cluster member {0} added: {1} member(s)", event.getMember().getUuid(),
+                        event.getMembers().size());
                 // A member that joined after us (or after a split healed) learns our state from this.
                 offerSnapshot();
             }
@@ -108,6 +129,7 @@ public final class HazelcastBus implements ClusterBus {
                 safely(() -> listener.memberLost(gone.getUuid().toString()));
             }
         });
+        lifecycleRegistration = hazelcast.getLifecycleService().addLifecycleListener(this::onLifecycle);
         int members = hazelcast.getCluster().getMembers().size();
         others = members > 1;
         if (others) {
@@ -120,8 +142,7 @@ public final class HazelcastBus implements ClusterBus {
 
     @Override
     public void publish(BusEvent event) {
-        byte[] bytes = BusCodec.encode(self, event); // on the caller's thread, spreading the work
-        publisher.offer(() -> bytes);
+        publisher.offer(BusCodec.encode(self, event)); // encoded on the caller's thread, spreading the work
     }
 
     /** From a Flake ID generator: unique cluster-wide without a round trip per number. */
@@ -147,6 +168,7 @@ public final class HazelcastBus implements ClusterBus {
             topic.publish(BusCodec.encode(self, new BusEvent.Goodbye()));
             topic.removeMessageListener(topicRegistration);
             hazelcast.getCluster().removeMembershipListener(membershipRegistration);
+            hazelcast.getLifecycleService().removeLifecycleListener(lifecycleRegistration);
         } catch (RuntimeException e) {
             LOG.log(Level.DEBUG, "cluster bus stop: {0}", e.toString());
         }
@@ -161,18 +183,48 @@ public final class HazelcastBus implements ClusterBus {
             LOG.log(Level.WARNING, "ignoring an unreadable cluster bus event: {0}", e.toString());
             return;
         }
-        if (envelope.origin().equals(self)) {
+        if (envelope.origin().instance().equals(self.instance())) {
             return; // our own event: delivered locally before it was published
         }
+        Origin origin = new Origin(publishingMember(message, envelope.origin().member()), envelope.origin().instance());
         if (envelope.event() instanceof BusEvent.SyncRequest) {
             offerSnapshot();
         }
-        safely(() -> listener.received(envelope.origin(), envelope.event()));
+        safely(() -> listener.received(origin, envelope.event()));
+    }
+
+    /**
+     * The member that published, as Hazelcast knows it now: its UUID is what a later memberRemoved
+     * names, and it changes when that member merges back after a split. The id the event carries is
+     * the fallback, for a message from a member not (or no longer) in this member's list.
+     */
+    private static String publishingMember(Message<byte[]> message, String carried) {
+        Member member = message.getPublishingMember();
+        return member == null || member.getUuid() == null ? carried : member.getUuid().toString();
+    }
+
+    /**
+     * After a split-brain merge this member's node was restarted into the other cluster (with a new
+     * member UUID), and the others may have forgotten this instance: ask for every instance's snapshot
+     * and send ours, so that both sides take each other back.
+     */
+    private void onLifecycle(LifecycleEvent event) {
+        LifecycleEvent.LifecycleState state = event.getState();
+        if (state == LifecycleEvent.LifecycleState.MERGING || state == LifecycleEvent.LifecycleState.MERGE_FAILED) {
+            LOG.log(Level.INFO, "Hazelcast split-brain merge: {0}", state);
+        } else if (state == LifecycleEvent.LifecycleState.MERGED) {
+            self = new Origin(hazelcast.getCluster().getLocalMember().getUuid().toString(), self.instance());
+            LOG.log(Level.INFO, "Hazelcast split-brain merge: MERGED as member {0}; asking every instance to resync",
+                    self.member());
+            others = hazelcast.getCluster().getMembers().size() > 1;
+            offerSnapshot();
+            publish(new BusEvent.SyncRequest());
+        }
     }
 
     /** The snapshot is taken when its turn to be published comes, after every event queued before it. */
     private void offerSnapshot() {
-        publisher.offer(() -> BusCodec.encode(self, listener.snapshot()));
+        publisher.offerLazily(() -> BusCodec.encode(self, listener.snapshot()));
     }
 
     /** A failing listener must not kill Hazelcast's event thread, nor the other events behind it. */

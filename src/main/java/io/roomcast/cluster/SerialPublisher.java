@@ -8,43 +8,107 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
  * Publishes on one thread at a time, in the order items were offered. Hazelcast keeps the order of one
  * publisher's messages; this keeps the order of ours across the many threads that handle frames, and
- * keeps those threads off the network. Items are suppliers so that a snapshot is taken when its turn
- * comes, after every event queued before it has been published.
+ * keeps those threads off the network. Snapshots are offered as suppliers, so that one is taken when
+ * its turn comes, after every event queued before it has been published.
+ *
+ * <p>The backlog is bounded by its count of items and by the bytes of the encoded events in it (one
+ * event may carry a 1 MiB binary frame). What is offered beyond either bound is dropped: an
+ * <em>overflow episode</em> begins with the first drop, which is logged once, and ends when the backlog
+ * has drained; then the {@link Overflow#resync() resync item} (this instance's snapshot) is published,
+ * so that the other instances replace their view of this one instead of silently diverging. Room
+ * messages, binary frames and direct messages dropped in the episode are lost.
  */
 final class SerialPublisher {
+
+    /** What the backlog may hold before new items are dropped. */
+    record Bound(int events, long bytes) {
+    }
+
+    /** What the owner does about dropped items. */
+    interface Overflow {
+
+        /** One item was dropped: counted by the metric. Called on the offering thread. */
+        void dropped();
+
+        /**
+         * The backlog drained after an overflow episode: the item that tells the others to resync, taken
+         * now, on the publishing thread; null for none.
+         */
+        byte[] resync();
+    }
+
+    private record Item(Supplier<byte[]> bytes, int size) {
+    }
 
     private static final Logger LOG = System.getLogger(SerialPublisher.class.getName());
 
     private final Executor executor;
     private final Consumer<byte[]> sink;
-    private final int capacity;
-    private final Queue<Supplier<byte[]>> queue = new ConcurrentLinkedQueue<>();
+    private final Bound bound;
+    private final Overflow overflow;
+    private final Queue<Item> queue = new ConcurrentLinkedQueue<>();
+    /** Items and event bytes offered and not yet published (an item counts until its publish returns). */
     private final AtomicInteger size = new AtomicInteger();
+    private final AtomicLong bytes = new AtomicLong();
     private final AtomicBoolean draining = new AtomicBoolean();
-    private final AtomicBoolean warned = new AtomicBoolean();
+    /** Set by the first drop of an overflow episode, cleared when the backlog has drained. */
+    private final AtomicBoolean overflowing = new AtomicBoolean();
+    private final AtomicLong droppedInEpisode = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
 
-    SerialPublisher(Executor executor, Consumer<byte[]> sink, int capacity) {
+    SerialPublisher(Executor executor, Consumer<byte[]> sink, Bound bound, Overflow overflow) {
         this.executor = executor;
         this.sink = sink;
-        this.capacity = capacity;
+        this.bound = bound;
+        this.overflow = overflow;
     }
 
-    /** Queues an item; when the cluster cannot keep up and the queue is full, the item is dropped. */
-    void offer(Supplier<byte[]> item) {
-        if (size.incrementAndGet() > capacity) {
-            size.decrementAndGet();
-            if (warned.compareAndSet(false, true)) {
-                LOG.log(Level.WARNING, "cluster bus backlog over {0} events: dropping until it drains", capacity);
-            }
+    /** Queues an encoded event; dropped when the backlog is full. */
+    void offer(byte[] event) {
+        offer(new Item(() -> event, event.length));
+    }
+
+    /**
+     * Queues an item taken when its turn comes (a snapshot): it counts as one item and no bytes, since
+     * it holds none while it waits. Dropped when the backlog is full; the resync at the end of the
+     * episode takes its place.
+     */
+    void offerLazily(Supplier<byte[]> item) {
+        offer(new Item(item, 0));
+    }
+
+    /** Items waiting or being published. */
+    int size() {
+        return size.get();
+    }
+
+    /** Event bytes waiting or being published. */
+    long bytes() {
+        return bytes.get();
+    }
+
+    /** Items dropped since this publisher was made. */
+    long dropped() {
+        return dropped.get();
+    }
+
+    private void offer(Item item) {
+        if (!reserve(item.size())) {
+            drop();
             return;
         }
         queue.add(item);
+        schedule();
+    }
+
+    private void schedule() {
         if (draining.compareAndSet(false, true)) {
             try {
                 executor.execute(this::drain);
@@ -54,24 +118,69 @@ final class SerialPublisher {
         }
     }
 
-    int size() {
-        return size.get();
+    private boolean reserve(int itemBytes) {
+        if (size.incrementAndGet() > bound.events()) {
+            size.decrementAndGet();
+            return false;
+        }
+        if (bytes.addAndGet(itemBytes) > bound.bytes()) {
+            bytes.addAndGet(-itemBytes);
+            size.decrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    private void drop() {
+        dropped.incrementAndGet();
+        droppedInEpisode.incrementAndGet();
+        overflow.dropped();
+        if (overflowing.compareAndSet(false, true)) {
+            LOG.log(Level.WARNING, "cluster bus backlog full ({0} events / {1} bytes queued, bounds {2} / {3}): "
+                            + "dropping events until it drains, then the other instances get a snapshot of this one "
+                            + "to resync presence and client ids; room messages, binary frames and direct messages "
+                            + "dropped meanwhile are lost",
+                    size.get(), bytes.get(), bound.events(), bound.bytes());
+        }
+        // Normally the publisher is busy (the backlog is full) and resyncs once it drained; should it
+        // have drained between our check and now, this makes sure the episode still ends with a resync.
+        schedule();
     }
 
     private void drain() {
         do {
-            Supplier<byte[]> item;
+            Item item;
             while ((item = queue.poll()) != null) {
+                publish(item.bytes());
+                bytes.addAndGet(-item.size());
                 size.decrementAndGet();
-                try {
-                    sink.accept(item.get());
-                } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "cluster bus publish failed: {0}", e.toString());
-                }
             }
-            warned.set(false);
+            if (overflowing.get()) {
+                resync();
+            }
             draining.set(false);
             // an item offered after the poll above but before the flag was cleared is ours to publish
         } while (!queue.isEmpty() && draining.compareAndSet(false, true));
+    }
+
+    /** The backlog drained after dropping: the others learn this instance's state afresh. */
+    private void resync() {
+        // Cleared before the count is taken: a drop from now on opens a new episode, with its own resync.
+        overflowing.set(false);
+        long lost = droppedInEpisode.getAndSet(0);
+        LOG.log(Level.WARNING, "cluster bus backlog drained after dropping {0} event(s): publishing a snapshot "
+                + "so the other instances resync; the room messages among them were not delivered there", lost);
+        publish(overflow::resync);
+    }
+
+    private void publish(Supplier<byte[]> item) {
+        try {
+            byte[] bytes = item.get();
+            if (bytes != null) {
+                sink.accept(bytes);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "cluster bus publish failed: {0}", e.toString());
+        }
     }
 }

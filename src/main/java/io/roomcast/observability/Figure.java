@@ -23,7 +23,10 @@ enum Figure {
             sources -> sources.figures().heartbeatTimeouts()),
     SLOW_CONSUMER_CLOSES("roomcast_slow_consumer_closes_total",
             "Sessions closed with 1013 for a full outbound queue", Type.COUNTER,
-            sources -> sources.figures().slowConsumerCloses());
+            sources -> sources.figures().slowConsumerCloses()),
+    CLUSTER_DROPPED("roomcast_cluster_dropped_total",
+            "Events for the other instances dropped because the cluster bus backlog was full", Type.COUNTER,
+            sources -> sources.figures().clusterEventsDropped());
 
     /** One series per {@link ErrorCode#HANDSHAKE} code, tagged {@code code}. */
     static final String HANDSHAKE_FAILURES = "roomcast_handshake_failures_total";

@@ -17,6 +17,7 @@ public class RoomcastMetrics {
     private final LongAdder messagesOut = new LongAdder();
     private final LongAdder heartbeatTimeouts = new LongAdder();
     private final LongAdder slowConsumerCloses = new LongAdder();
+    private final LongAdder clusterEventsDropped = new LongAdder();
     private final Map<ErrorCode, LongAdder> handshakeFailures = new EnumMap<>(ErrorCode.class);
 
     public RoomcastMetrics() {
@@ -41,6 +42,11 @@ public class RoomcastMetrics {
         slowConsumerCloses.increment();
     }
 
+    /** An event for the other instances was dropped: the cluster bus backlog was full. */
+    public void clusterEventDropped() {
+        clusterEventsDropped.increment();
+    }
+
     public void handshakeFailed(ErrorCode code) {
         handshakeFailures.get(code).increment();
     }
@@ -59,6 +65,10 @@ public class RoomcastMetrics {
 
     public long slowConsumerCloses() {
         return slowConsumerCloses.sum();
+    }
+
+    public long clusterEventsDropped() {
+        return clusterEventsDropped.sum();
     }
 
     public long handshakeFailures(ErrorCode code) {

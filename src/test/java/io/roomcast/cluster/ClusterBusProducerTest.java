@@ -22,6 +22,6 @@ class ClusterBusProducerTest {
 
     @Test
     void somethingElseAtTheHazelcastNameIsNoCluster() {
-        assertThat(HazelcastBus.create("not a Hazelcast instance", "i", Runnable::run)).isNull();
+        assertThat(HazelcastBus.create("not a Hazelcast instance", "i", Runnable::run, () -> { })).isNull();
     }
 }

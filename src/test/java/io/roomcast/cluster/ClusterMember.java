@@ -44,6 +44,7 @@ final class ClusterMember implements AutoCloseable {
     private final int hazelcastPort;
     private final Path logFile;
     private Process process;
+    private volatile boolean frozen;
 
     private ClusterMember(String name, int port, int hazelcastPort, Path logFile) {
         this.name = name;
@@ -128,6 +129,43 @@ final class ClusterMember implements AutoCloseable {
         return process != null && process.isAlive();
     }
 
+    /**
+     * Freezes the process (SIGSTOP, to the PID this test started, and only that), as a long GC pause
+     * or a stalled virtual machine would: its sockets stay open, but it answers nothing.
+     */
+    void freeze() {
+        signal("STOP");
+        frozen = true;
+    }
+
+    /** Resumes a frozen process (SIGCONT); harmless when it is not frozen. */
+    void thaw() {
+        if (frozen) {
+            signal("CONT");
+            frozen = false;
+        }
+    }
+
+    /** ProcessHandle cannot send SIGSTOP/SIGCONT: the kill command, with this process's PID only. */
+    private void signal(String signal) {
+        Process p = process;
+        if (p == null || !p.isAlive()) {
+            return;
+        }
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid()))
+                    .redirectErrorStream(true).start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + signal + " " + p.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("kill -" + signal + " " + p.pid(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted sending SIG" + signal, e);
+        }
+    }
+
     /** Dies at once, as a crashed machine would: no shutdown hooks, no goodbye on the bus. */
     void kill() {
         Process p = process;
@@ -141,13 +179,14 @@ final class ClusterMember implements AutoCloseable {
         }
     }
 
-    /** Stops politely (SIGTERM), killing after a minute. */
+    /** Stops politely (SIGTERM), killing after a minute; a frozen process is resumed first. */
     @Override
     public void close() {
         Process p = process;
         if (p == null || !p.isAlive()) {
             return;
         }
+        thaw();
         p.destroy();
         try {
             if (!p.waitFor(60, TimeUnit.SECONDS)) {

@@ -30,4 +30,14 @@ class MetricsResourceTest {
                 .doesNotContain("code=\"invalid_json\"")
                 .endsWith("\n");
     }
+
+    @Test
+    void clusterEventsDroppedFromAFullBacklogAreCounted() {
+        RoomcastMetrics figures = new RoomcastMetrics();
+        figures.clusterEventDropped();
+        figures.clusterEventDropped();
+
+        assertThat(MetricsResource.format(0, 0, figures))
+                .contains("# TYPE roomcast_cluster_dropped_total counter\nroomcast_cluster_dropped_total 2\n");
+    }
 }
