@@ -52,6 +52,8 @@ public class JwtKeys {
     RoomcastSettings settings;
 
     private List<VerificationKey> fixed;
+    /** What is configured, for the start-up log: kinds and algorithms, no key material. */
+    private final List<String> described = new ArrayList<>();
     private Optional<OctetSequenceKey> devKey = Optional.empty();
     private JwksKeys jwks;
 
@@ -66,9 +68,12 @@ public class JwtKeys {
                             + MIN_SECRET_BYTES + " bytes");
                 }
                 keys.add(VerificationKey.of(hs256(secret), true).orElseThrow());
+                described.add("secret (HS256)");
             }
             if (settings.jwtPublicKey().isPresent()) {
-                keys.add(VerificationKey.of(publicJwk(readPem(settings.jwtPublicKey().get())), false).orElseThrow());
+                VerificationKey key = VerificationKey.of(publicJwk(readPem(settings.jwtPublicKey().get())), false).orElseThrow();
+                keys.add(key);
+                described.add("public key " + key.algorithms());
             }
         } catch (JOSEException | GeneralSecurityException | IOException e) {
             throw new IllegalArgumentException("roomcast.jwt.public-key: " + e.getMessage(), e);
@@ -81,6 +86,7 @@ public class JwtKeys {
                 OctetSequenceKey dev = hs256(random);
                 keys.add(VerificationKey.of(dev, true).orElseThrow());
                 devKey = Optional.of(dev);
+                described.add("dev key (HS256)");
             } catch (JOSEException e) {
                 throw new IllegalStateException("cannot make the dev key", e);
             }
@@ -92,6 +98,7 @@ public class JwtKeys {
             jwks = JwksKeys.of(settings.jwtJwks().get());
             jwks.refresh();
             jwks.start(settings.jwtJwksRefresh());
+            described.add("JWKS refreshed every " + settings.jwtJwksRefresh().toSeconds() + " s");
         }
         if (fixed.isEmpty() && jwks == null) {
             LOG.log(Level.WARNING, "no JWT key configured (roomcast.jwt.secret, roomcast.jwt.public-key or"
@@ -105,8 +112,7 @@ public class JwtKeys {
 
     /** Forces loading at deployment, so configuration errors and the missing-key warning show at once. */
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
-        LOG.log(Level.INFO, "JWT verification keys: {0}{1}", fixed.stream().map(k -> k.algorithms().toString()).toList(),
-                jwks != null ? " and a JWKS" : "");
+        LOG.log(Level.INFO, "JWT verification keys: {0}", described);
     }
 
     @PreDestroy
