@@ -13,6 +13,7 @@ import java.lang.System.Logger.Level;
 import java.net.MalformedURLException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,7 +75,7 @@ final class JwksKeys {
         try {
             if (lower.startsWith("http://") || lower.startsWith("https://")) {
                 URI uri = new URI(setting);
-                java.net.URL url = uri.toURL();
+                URL url = uri.toURL();
                 DefaultResourceRetriever retriever = new DefaultResourceRetriever((int) FETCH_TIMEOUT.toMillis(),
                         (int) FETCH_TIMEOUT.toMillis(), MAX_BYTES);
                 String described = uri.getScheme() + "://" + uri.getHost() + (uri.getPort() >= 0 ? ":" + uri.getPort() : "")
