@@ -1,6 +1,7 @@
 package io.roomcast.api;
 
 import io.roomcast.config.RoomcastSettings;
+import io.roomcast.connection.Ids;
 import io.roomcast.handshake.DevTokenIssuer;
 import io.roomcast.protocol.CachedJson;
 import io.roomcast.protocol.ClientFrameDecoder;
@@ -28,8 +29,9 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * {@code POST /api/dev/tokens} with {@code {"user":"alice","rooms":[7]}}: a signed token, in dev mode
- * only. With dev mode off the path does not exist (404).
+ * {@code POST /api/dev/tokens} with {@code {"user":"alice","rooms":[7],"clients":[42]}} ({@code rooms}
+ * and {@code clients} optional): a token signed with the dev key, in dev mode only. With dev mode off the
+ * path does not exist (404).
  */
 @Path("/dev/tokens")
 @RequestScoped
@@ -42,7 +44,7 @@ public class DevTokenResource {
     }
 
     /** A request that passed validation. */
-    private record TokenRequest(String user, List<Integer> rooms) {
+    private record TokenRequest(String user, List<Integer> rooms, List<Integer> clients) {
     }
 
     @Inject
@@ -62,12 +64,13 @@ public class DevTokenResource {
         Optional<TokenRequest> request = parse(body);
         if (request.isEmpty()) {
             return responses.error(400, ErrorCode.INVALID_PARAMETER,
-                    "body must be {\"user\":\"<1-64 letters, digits, . _ @ ->\",\"rooms\":[<room ids>] (optional)}");
+                    "body must be {\"user\":\"<1-64 letters, digits, . _ @ -, not guest-...>\","
+                            + "\"rooms\":[<room ids>] (optional),\"clients\":[<client ids>] (optional)}");
         }
         Instant now = Instant.now();
-        Optional<String> token = issuer.issue(request.get().user(), request.get().rooms(), now);
+        Optional<String> token = issuer.issue(request.get().user(), request.get().rooms(), request.get().clients(), now);
         if (token.isEmpty()) {
-            return responses.error(404, "not_found", "dev tokens need an HS256 secret (configured or generated)");
+            return responses.error(404, "not_found", "dev tokens exist only with roomcast.dev-mode=true");
         }
         return responses.json(200, new TokenBody(token.get(), request.get().user(),
                 now.plus(DevTokenIssuer.LIFETIME).toEpochMilli()));
@@ -80,27 +83,36 @@ public class DevTokenResource {
         try (JsonReader reader = CachedJson.reader(body)) {
             if (!(reader.readValue() instanceof JsonObject object)
                     || !(object.get("user") instanceof JsonString user)
-                    || !USER.matcher(user.getString()).matches()) {
+                    || !USER.matcher(user.getString()).matches()
+                    || Ids.isGuestName(user.getString())) { // no token may name a guest: it would be refused
                 return Optional.empty();
             }
-            JsonValue roomsValue = object.get("rooms");
-            if (roomsValue == null || roomsValue == JsonValue.NULL) {
-                return Optional.of(new TokenRequest(user.getString(), null));
-            }
-            if (!(roomsValue instanceof JsonArray array)) {
-                return Optional.empty();
-            }
-            List<Integer> rooms = new ArrayList<>();
-            for (JsonValue item : array) {
-                int room = item instanceof JsonNumber n ? ClientFrameDecoder.parseId(n.toString()) : -1;
-                if (room < 0) {
-                    return Optional.empty();
-                }
-                rooms.add(room);
-            }
-            return Optional.of(new TokenRequest(user.getString(), rooms));
-        } catch (JsonException | IllegalStateException e) {
+            return Optional.of(new TokenRequest(user.getString(), ids(object.get("rooms")), ids(object.get("clients"))));
+        } catch (JsonException | IllegalStateException | IllegalArgumentException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * An optional array of ids in 1..2147483647 ({@code rooms}, {@code clients}); null when absent or null.
+     *
+     * @throws IllegalArgumentException when present but not such an array
+     */
+    private static List<Integer> ids(JsonValue value) {
+        if (value == null || value == JsonValue.NULL) {
+            return null;
+        }
+        if (!(value instanceof JsonArray array)) {
+            throw new IllegalArgumentException("not an array");
+        }
+        List<Integer> ids = new ArrayList<>();
+        for (JsonValue item : array) {
+            int id = item instanceof JsonNumber n ? ClientFrameDecoder.parseId(n.toString()) : -1;
+            if (id < 0) {
+                throw new IllegalArgumentException("not an id");
+            }
+            ids.add(id);
+        }
+        return ids;
     }
 }

@@ -1,6 +1,11 @@
 package io.roomcast.api;
 
+import io.roomcast.config.RoomcastSettings;
 import io.roomcast.connection.Ids;
+import io.roomcast.handshake.BearerToken;
+import io.roomcast.handshake.InvalidTokenException;
+import io.roomcast.handshake.TokenVerifier;
+import io.roomcast.protocol.ErrorCode;
 import io.roomcast.protocol.ServerFrames.InstanceFigure;
 import io.roomcast.status.ClusterFigures;
 import io.roomcast.status.StatusPublisher;
@@ -8,15 +13,19 @@ import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.bind.annotation.JsonbPropertyOrder;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 
 /**
  * {@code GET /api/status}: live connections and rooms of every instance of the cluster, the name of
- * the instance that answered, and a row per instance.
+ * the instance that answered, and a row per instance. With {@code roomcast.auth.anonymous=false} it
+ * needs an {@code Authorization: Bearer} token like the WebSocket endpoints; an invalid token is
+ * refused (401) whether or not credentials are needed, as in the handshake.
  */
 @Path("/status")
 @RequestScoped
@@ -36,10 +45,25 @@ public class StatusResource {
     Ids ids;
     @Inject
     ApiResponses responses;
+    @Inject
+    RoomcastSettings settings;
+    @Inject
+    TokenVerifier verifier;
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    public Response status() {
+    public Response status(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+        String token = BearerToken.from(authorization);
+        if (token == null && !settings.anonymousAllowed()) {
+            return responses.error(401, ErrorCode.MISSING_CREDENTIALS, "an Authorization: Bearer token is required");
+        }
+        if (token != null) {
+            try {
+                verifier.verify(token);
+            } catch (InvalidTokenException e) {
+                return responses.error(401, ErrorCode.INVALID_CREDENTIALS, "invalid credentials");
+            }
+        }
         ClusterFigures figures = status.figures();
         List<RoomFigure> rooms = figures.rooms().entrySet().stream()
                 .map(e -> new RoomFigure(e.getKey(), e.getValue())).toList();

@@ -14,6 +14,9 @@ import java.util.function.LongSupplier;
 @ApplicationScoped
 public class Ids {
 
+    /** Every guest name starts with this; no token may name a user so (PROTOCOL 3, docs section 8). */
+    public static final String GUEST_PREFIX = "guest-";
+
     private final String instance = Long.toString(new SecureRandom().nextLong() >>> 24, 36);
     private final AtomicLong connections = new AtomicLong();
     private final AtomicLong messages = new AtomicLong();
@@ -40,7 +43,12 @@ public class Ids {
 
     public String guestName() {
         long clusterWide = clusterGuests.getAsLong();
-        return "guest-" + (clusterWide > 0 ? clusterWide : guests.incrementAndGet());
+        return GUEST_PREFIX + (clusterWide > 0 ? clusterWide : guests.incrementAndGet());
+    }
+
+    /** Whether a name looks like a guest's, ignoring case, so that no token can pass for a guest. */
+    public static boolean isGuestName(String name) {
+        return name.regionMatches(true, 0, GUEST_PREFIX, 0, GUEST_PREFIX.length());
     }
 
     /** Installed by the cluster bus when it starts. */

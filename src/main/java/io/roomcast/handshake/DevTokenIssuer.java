@@ -16,7 +16,11 @@ import java.util.Date;
 import java.util.List;
 import java.util.Optional;
 
-/** Signs short-lived HS256 tokens for dev mode, so the demo page and newcomers need no identity provider. */
+/**
+ * Signs short-lived HS256 tokens for dev mode, so the demo page and newcomers need no identity provider.
+ * They are signed with the dev key only (never a production key), so they verify only on this server
+ * while it runs in dev mode.
+ */
 @ApplicationScoped
 public class DevTokenIssuer {
 
@@ -27,12 +31,15 @@ public class DevTokenIssuer {
     @Inject
     JwtKeys keys;
 
-    /** A signed token for the user, or empty when dev mode is off or there is no HS256 secret to sign with. */
-    public Optional<String> issue(String user, List<Integer> rooms, Instant now) {
-        if (!settings.devMode() || keys.signingSecret().isEmpty()) {
+    /**
+     * A signed token for the user with the {@code rooms} and {@code clients} claims when given (null:
+     * no claim), or empty when dev mode is off.
+     */
+    public Optional<String> issue(String user, List<Integer> rooms, List<Integer> clients, Instant now) {
+        if (!settings.devMode() || keys.devSigningKey().isEmpty()) {
             return Optional.empty();
         }
-        OctetSequenceKey key = keys.signingSecret().get();
+        OctetSequenceKey key = keys.devSigningKey().get();
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
                 .subject(user)
                 .issueTime(Date.from(now))
@@ -41,6 +48,9 @@ public class DevTokenIssuer {
         settings.jwtAudience().ifPresent(claims::audience);
         if (rooms != null) {
             claims.claim("rooms", rooms);
+        }
+        if (clients != null) {
+            claims.claim("clients", clients);
         }
         try {
             SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(key.getKeyID()).build(),

@@ -12,7 +12,8 @@ import jakarta.inject.Inject;
 
 /**
  * Decides every WebSocket handshake (PROTOCOL 2), in this order: path and query parameters (400),
- * origin (403), credentials (401), the token's rooms (403), connection limits (429). The origin is
+ * origin (403), credentials (401), the token's rooms (403), the token's clients on {@code /ws/secure}
+ * (403, PROTOCOL 11), connection limits (429). The origin is
  * judged before the credentials so that a foreign page learns nothing about a token it replays.
  */
 @ApplicationScoped
@@ -76,6 +77,10 @@ public class HandshakeGuard {
         }
         if (route == Route.CHAT && token != null && token.rooms() != null && !token.rooms().contains(pathId)) {
             return refuse(403, ErrorCode.FORBIDDEN_ROOM, "the token does not allow room " + pathId);
+        }
+        if (route == Route.SECURE && !token.mayBind(pathId)) {
+            // Without this, any valid token could bind any client id and read its direct messages.
+            return refuse(403, ErrorCode.FORBIDDEN_CLIENT, "the token does not allow client id " + pathId);
         }
 
         String address = addresses.resolve(request.peerAddress(), request.headerValues("X-Forwarded-For"),

@@ -9,6 +9,7 @@ import com.nimbusds.jose.jwk.OctetSequenceKey;
 import com.nimbusds.jose.jwk.RSAKey;
 import io.roomcast.config.RoomcastSettings;
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
@@ -20,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.Key;
 import java.security.KeyFactory;
 import java.security.PublicKey;
 import java.security.SecureRandom;
@@ -32,10 +34,13 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The keys tokens are verified with: an HS256 secret ({@code roomcast.jwt.secret}, or a random one
- * generated in dev mode when no key is configured) and an RS256 or ES256 public key
- * ({@code roomcast.jwt.public-key}, PEM text or the path of a PEM file). Each key's id is its RFC 7638
- * thumbprint, so a token naming any other {@code kid} finds no key.
+ * Every key a token may be verified with, and the key dev tokens are signed with. The candidates are
+ * an HS256 secret ({@code roomcast.jwt.secret}), an RS256 or ES256 public key
+ * ({@code roomcast.jwt.public-key}, PEM text or the path of a PEM file), the keys of a JWKS document
+ * ({@code roomcast.jwt.jwks}, refreshed every {@code roomcast.jwt.jwks-refresh}), and in dev mode only a
+ * random HS256 dev key made at start. The configured keys and the dev key are known by their RFC 7638
+ * thumbprint, JWKS keys by their {@code kid} (their thumbprint when they have none).
+ * Signing is for dev tokens only, and only with the dev key: the production keys never sign.
  */
 @ApplicationScoped
 public class JwtKeys {
@@ -46,56 +51,101 @@ public class JwtKeys {
     @Inject
     RoomcastSettings settings;
 
-    private List<JWK> keys;
-    private Optional<OctetSequenceKey> signingSecret = Optional.empty();
+    private List<VerificationKey> fixed;
+    /** What is configured, for the start-up log: kinds and algorithms, no key material. */
+    private final List<String> described = new ArrayList<>();
+    private Optional<OctetSequenceKey> devKey = Optional.empty();
+    private JwksKeys jwks;
 
     @PostConstruct
     void load() {
-        keys = new ArrayList<>();
+        List<VerificationKey> keys = new ArrayList<>();
         try {
-            Optional<byte[]> secret = settings.jwtSecret().map(s -> s.getBytes(StandardCharsets.UTF_8));
-            if (secret.isEmpty() && settings.jwtPublicKey().isEmpty() && settings.devMode()) {
-                byte[] random = new byte[MIN_SECRET_BYTES];
-                new SecureRandom().nextBytes(random);
-                secret = Optional.of(random);
-                LOG.log(Level.WARNING, "dev mode: no JWT key configured, generated a random HS256 secret;"
-                        + " get tokens from POST /api/dev/tokens. Never run dev mode in production.");
-            }
-            if (secret.isPresent()) {
-                if (secret.get().length < MIN_SECRET_BYTES) {
+            if (settings.jwtSecret().isPresent()) {
+                byte[] secret = settings.jwtSecret().get().getBytes(StandardCharsets.UTF_8);
+                if (secret.length < MIN_SECRET_BYTES) {
                     throw new IllegalArgumentException("roomcast.jwt.secret must be at least "
                             + MIN_SECRET_BYTES + " bytes");
                 }
-                OctetSequenceKey oct = new OctetSequenceKey.Builder(secret.get())
-                        .algorithm(JWSAlgorithm.HS256).keyIDFromThumbprint().build();
-                keys.add(oct);
-                signingSecret = Optional.of(oct);
+                keys.add(VerificationKey.of(hs256(secret), true).orElseThrow());
+                described.add("secret (HS256)");
             }
             if (settings.jwtPublicKey().isPresent()) {
-                keys.add(publicJwk(readPem(settings.jwtPublicKey().get())));
+                VerificationKey key = VerificationKey.of(publicJwk(readPem(settings.jwtPublicKey().get())), false).orElseThrow();
+                keys.add(key);
+                described.add("public key " + key.algorithms());
             }
         } catch (JOSEException | GeneralSecurityException | IOException e) {
             throw new IllegalArgumentException("roomcast.jwt.public-key: " + e.getMessage(), e);
         }
-        if (keys.isEmpty()) {
-            LOG.log(Level.WARNING, "no JWT key configured (roomcast.jwt.secret or roomcast.jwt.public-key):"
-                    + " every handshake that presents or requires credentials is refused with 401");
+        if (settings.devMode()) {
+            // A key of its own, new at every start: a dev token is never valid in production, nor after a restart.
+            byte[] random = new byte[MIN_SECRET_BYTES];
+            new SecureRandom().nextBytes(random);
+            try {
+                OctetSequenceKey dev = hs256(random);
+                keys.add(VerificationKey.of(dev, true).orElseThrow());
+                devKey = Optional.of(dev);
+                described.add("dev key (HS256)");
+            } catch (JOSEException e) {
+                throw new IllegalStateException("cannot make the dev key", e);
+            }
+            LOG.log(Level.WARNING, "dev mode: dev tokens from POST /api/dev/tokens are signed with a random key made"
+                    + " at start and accepted until the server stops. Never run dev mode in production.");
         }
+        fixed = List.copyOf(keys);
+        if (settings.jwtJwks().isPresent()) {
+            jwks = JwksKeys.of(settings.jwtJwks().get());
+            jwks.refresh();
+            jwks.start(settings.jwtJwksRefresh());
+            described.add("JWKS refreshed every " + settings.jwtJwksRefresh().toSeconds() + " s");
+        }
+        if (fixed.isEmpty() && jwks == null) {
+            LOG.log(Level.WARNING, "no JWT key configured (roomcast.jwt.secret, roomcast.jwt.public-key or"
+                    + " roomcast.jwt.jwks): every handshake that presents or requires credentials is refused with 401");
+        }
+    }
+
+    private static OctetSequenceKey hs256(byte[] secret) throws JOSEException {
+        return new OctetSequenceKey.Builder(secret).algorithm(JWSAlgorithm.HS256).keyIDFromThumbprint().build();
     }
 
     /** Forces loading at deployment, so configuration errors and the missing-key warning show at once. */
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
-        LOG.log(Level.INFO, "JWT verification keys: {0}", keys.stream().map(k -> k.getKeyType() + "/"
-                + k.getAlgorithm()).toList());
+        LOG.log(Level.INFO, "JWT verification keys: {0}", described);
     }
 
-    public List<JWK> verificationKeys() {
-        return keys;
+    @PreDestroy
+    void stop() {
+        if (jwks != null) {
+            jwks.stop();
+        }
     }
 
-    /** The HS256 key dev tokens are signed with, when there is one. */
-    public Optional<OctetSequenceKey> signingSecret() {
-        return signingSecret;
+    /**
+     * The keys that may verify a token of this {@code alg} naming this {@code kid} (null: none): every
+     * candidate whose algorithms include {@code alg} and, when a {@code kid} is named, whose id equals it.
+     */
+    public List<Key> keysFor(JWSAlgorithm alg, String kid) {
+        List<Key> matching = new ArrayList<>();
+        for (List<VerificationKey> keys : jwks == null ? List.of(fixed) : List.of(fixed, jwks.keys())) {
+            for (VerificationKey key : keys) {
+                if (key.accepts(alg, kid)) {
+                    matching.add(key.key());
+                }
+            }
+        }
+        return matching;
+    }
+
+    /** The JWKS keys, null when {@code roomcast.jwt.jwks} is not set. */
+    JwksKeys jwks() {
+        return jwks;
+    }
+
+    /** The key dev tokens are signed with: present in dev mode only. */
+    public Optional<OctetSequenceKey> devSigningKey() {
+        return devKey;
     }
 
     private static JWK publicJwk(PublicKey key) throws JOSEException {

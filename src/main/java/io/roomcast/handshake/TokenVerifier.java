@@ -1,16 +1,14 @@
 package io.roomcast.handshake;
 
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.jwk.JWK;
-import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
-import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.ConfigurableJWTProcessor;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import io.roomcast.config.RoomcastSettings;
+import io.roomcast.connection.Ids;
 import io.roomcast.protocol.ClientFrameDecoder;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,16 +16,22 @@ import jakarta.inject.Inject;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
- * Verifies JWTs with nimbus-jose-jwt (PROTOCOL 2). Only the algorithms of the configured keys are
- * accepted, each with its own key, which rules out {@code alg: none} and algorithm confusion (an HS256
- * token "signed" with the RSA public key). {@code sub} and {@code exp} are required, {@code nbf} is
- * honoured, {@code iss} and {@code aud} are checked when configured, all with the configured clock skew.
+ * Verifies JWTs with nimbus-jose-jwt (PROTOCOL 2). Each token is verified only with the candidate keys
+ * {@link JwtKeys} gives for its {@code alg} and {@code kid}, which rules out {@code alg: none} and
+ * algorithm confusion (an HS256 token "signed" with the RSA public key). {@code sub} and {@code exp}
+ * are required, {@code nbf} is honoured, {@code iss} and {@code aud} are checked when configured, all
+ * with the configured clock skew. Before any of that, a token longer than {@value #MAX_TOKEN_CHARS}
+ * characters is refused unparsed, and after it a {@code sub} that looks like a guest's name.
  */
 @ApplicationScoped
 public class TokenVerifier {
+
+    /** Longer tokens are refused before parsing: no real token comes close, and parsing costs. */
+    public static final int MAX_TOKEN_CHARS = 8192;
+    private static final int MAX_SUB_CHARS = 128;
+    private static final JOSEObjectType AT_JWT = new JOSEObjectType("at+jwt");
 
     @Inject
     RoomcastSettings settings;
@@ -38,19 +42,19 @@ public class TokenVerifier {
 
     @PostConstruct
     void init() {
-        if (!keys.verificationKeys().isEmpty()) {
-            processor = processor(keys.verificationKeys(), settings);
-        }
+        processor = processor(keys, settings);
     }
 
-    // A mutable set: nimbus asks it whether it contains null, which Set.of() answers with an exception.
-    static ConfigurableJWTProcessor<SecurityContext> processor(List<JWK> keys, RoomcastSettings settings) {
-        Set<JWSAlgorithm> algorithms = keys.stream()
-                .map(k -> JWSAlgorithm.parse(k.getAlgorithm().getName())).collect(Collectors.toSet());
+    static ConfigurableJWTProcessor<SecurityContext> processor(JwtKeys keys, RoomcastSettings settings) {
         DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
-        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(algorithms, new ImmutableJWKSet<>(new JWKSet(keys))));
+        // Looked up per token: JWKS keys change while the server runs.
+        processor.setJWSKeySelector((header, context) -> keys.keysFor(header.getAlgorithm(), header.getKeyID()));
+        // typ "JWT" or none, and RFC 9068 access tokens ("at+jwt") as some identity providers issue them.
+        processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(JOSEObjectType.JWT, AT_JWT,
+                new JOSEObjectType("application/at+jwt"), null));
         JWTClaimsSet.Builder exact = new JWTClaimsSet.Builder();
         settings.jwtIssuer().ifPresent(exact::issuer);
+        // A mutable set: nimbus asks it whether it contains null, which Set.of() answers with an exception.
         DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(
                 settings.jwtAudience().map(a -> new HashSet<>(List.of(a))).orElse(null), exact.build(), Set.of("sub", "exp"), null);
         claims.setMaxClockSkew((int) settings.jwtClockSkew().toSeconds());
@@ -59,8 +63,8 @@ public class TokenVerifier {
     }
 
     public VerifiedToken verify(String token) throws InvalidTokenException {
-        if (processor == null) {
-            throw new InvalidTokenException("no verification key configured");
+        if (token.length() > MAX_TOKEN_CHARS) {
+            throw new InvalidTokenException("longer than " + MAX_TOKEN_CHARS + " characters");
         }
         JWTClaimsSet claims;
         try {
@@ -70,8 +74,11 @@ public class TokenVerifier {
             throw new InvalidTokenException(e.getMessage());
         }
         String user = claims.getSubject();
-        if (user == null || user.isBlank() || user.length() > 128) {
+        if (user == null || user.isBlank() || user.length() > MAX_SUB_CHARS) {
             throw new InvalidTokenException("'sub' must be a non-empty name of at most 128 characters");
+        }
+        if (Ids.isGuestName(user)) {
+            throw new InvalidTokenException("'sub' must not start with '" + Ids.GUEST_PREFIX + "': those names are the guests'");
         }
         return new VerifiedToken(user, ids("rooms", claims.getClaim("rooms")), ids("clients", claims.getClaim("clients")),
                 claims.getExpirationTime().getTime());

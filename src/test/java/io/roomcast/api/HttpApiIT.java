@@ -72,6 +72,13 @@ class HttpApiIT extends DeployedRoomcast {
     }
 
     @Test
+    void statusIsOpenWithoutCredentialsButAnInvalidTokenIsStill401() throws Exception {
+        assertThat(server.get("api/status").statusCode()).isEqualTo(200);
+        assertThat(server.withBearer(TestTokens.valid("monitor")).get("api/status").statusCode()).isEqualTo(200);
+        assertError(server.withBearer("garbage").get("api/status"), 401, "invalid_credentials");
+    }
+
+    @Test
     void devTokensDoNotExistWithDevModeOff() throws Exception {
         assertError(server.post("api/dev/tokens", "{\"user\":\"alice\"}", Map.of()), 404, "not_found");
     }

@@ -159,7 +159,7 @@ class ClusterIT {
     @Test
     @Order(4)
     void directMessagesReachAClientIdOnTheOtherInstance() throws Exception {
-        String token = TestTokens.valid("carol");
+        String token = TestTokens.forClients("carol", List.of(4242));
         try (WsClient target = WsClient.connect(two.ws("ws/secure/4242?token=" + token));
              WsClient sender = WsClient.connect(one.ws("ws/realtime"))) {
             target.awaitJson(type("welcome"));

@@ -164,7 +164,7 @@ class JsonProtocolIT extends DeployedRoomcast {
 
     @Test
     void directMessagesReachEverySessionOfTheClientId() throws Exception {
-        String token = URLEncoder.encode(TestTokens.valid("dora"), StandardCharsets.UTF_8);
+        String token = URLEncoder.encode(TestTokens.forClients("dora", List.of(4242)), StandardCharsets.UTF_8);
         try (WsClient first = WsClient.connect(server.ws("ws/secure/4242?token=" + token));
              WsClient second = WsClient.connect(server.ws("ws/secure/4242?token=" + token));
              WsClient alice = json("alice")) {

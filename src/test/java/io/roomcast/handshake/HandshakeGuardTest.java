@@ -93,7 +93,8 @@ class HandshakeGuardTest {
         assertThat(accepted(guard.decide(request("/ws/auth", Map.of("access_token", bob),
                 Map.of("Authorization", "Bearer " + alice)))).user()).isEqualTo("alice");
         assertThat(accepted(guard.decide(request("/ws/auth", Map.of("access_token", bob), Map.of()))).user()).isEqualTo("bob");
-        Identity secure = accepted(guard.decide(request("/ws/secure/42", Map.of("token", TestTokens.valid("carol")), Map.of())));
+        Identity secure = accepted(guard.decide(request("/ws/secure/42", Map.of("token", TestTokens.forClients("carol", List.of(42))),
+                Map.of())));
         assertThat(secure.user()).isEqualTo("carol");
         assertThat(secure.clientId()).isEqualTo(42);
     }
@@ -131,6 +132,35 @@ class HandshakeGuardTest {
         String token = TestTokens.forRooms("alice", List.of(7));
         accepted(guard.decide(request("/ws/chat/7", Map.of("access_token", token), Map.of())));
         refused(guard.decide(request("/ws/chat/8", Map.of("access_token", token), Map.of())), 403, ErrorCode.FORBIDDEN_ROOM);
+    }
+
+    @Test
+    void secureBindsOnlyAClientIdTheClientsClaimLists() {
+        refused(guard.decide(request("/ws/secure/42", Map.of("token", TestTokens.valid("carol")), Map.of())), 403,
+                ErrorCode.FORBIDDEN_CLIENT);
+        refused(guard.decide(request("/ws/secure/42", Map.of("token", TestTokens.forClients("carol", List.of(41, 43))), Map.of())),
+                403, ErrorCode.FORBIDDEN_CLIENT);
+        refused(guard.decide(request("/ws/secure/42", Map.of("token", TestTokens.forClients("carol", List.of())), Map.of())),
+                403, ErrorCode.FORBIDDEN_CLIENT);
+        assertThat(accepted(guard.decide(request("/ws/secure/42", Map.of("token", TestTokens.forClients("carol", List.of(7, 42))),
+                Map.of()))).clientId()).isEqualTo(42);
+    }
+
+    @Test
+    void theClientsClaimIsJudgedAfterTheCredentialsAndBeforeTheLimits() {
+        refused(guard.decide(request("/ws/secure/42", Map.of("token", "not-a-valid-token"), Map.of())), 401,
+                ErrorCode.INVALID_CREDENTIALS);
+        registry.add(TestConnections.connection("c", "carol")); // carol is at her limit of one connection
+        refused(guard.decide(request("/ws/secure/42", Map.of("token", TestTokens.valid("carol")), Map.of())), 403,
+                ErrorCode.FORBIDDEN_CLIENT);
+        refused(guard.decide(request("/ws/secure/42", Map.of("token", TestTokens.forClients("carol", List.of(42))), Map.of())),
+                429, ErrorCode.TOO_MANY_CONNECTIONS);
+    }
+
+    @Test
+    void theClientsClaimMattersOnlyOnSecure() {
+        accepted(guard.decide(request("/ws/auth", Map.of("access_token", TestTokens.valid("dave")), Map.of())));
+        accepted(guard.decide(request("/ws/chat/7", Map.of("access_token", TestTokens.forClients("erin", List.of(1))), Map.of())));
     }
 
     @Test

@@ -12,6 +12,7 @@ import io.roomcast.testsupport.DeployedRoomcast;
 import io.roomcast.testsupport.Deployments;
 import io.roomcast.testsupport.RawWebSocket;
 import io.roomcast.testsupport.Rooms;
+import io.roomcast.testsupport.TargetServer;
 import io.roomcast.testsupport.TestTokens;
 import io.roomcast.testsupport.WsClient;
 import jakarta.json.JsonObject;
@@ -114,7 +115,7 @@ class HandshakeIT extends DeployedRoomcast {
 
     @Test
     void theTokenParameterAuthenticatesOnSecureAndBindsTheClientId() throws Exception {
-        try (WsClient client = WsClient.connect(server.ws("ws/secure/42?token=" + q(TestTokens.valid("carol"))))) {
+        try (WsClient client = WsClient.connect(server.ws("ws/secure/42?token=" + q(TestTokens.forClients("carol", List.of(42)))))) {
             JsonObject welcome = client.awaitJson(type("welcome"));
             assertThat(welcome.getString("user")).isEqualTo("carol");
             assertThat(welcome.getInt("clientId")).isEqualTo(42);
@@ -159,10 +160,25 @@ class HandshakeIT extends DeployedRoomcast {
         attacks.put("unknown kid", TestTokens.sign(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID("rotated-away").build(),
                 claims, TestTokens.SECRET.getBytes(StandardCharsets.UTF_8)));
         attacks.put("malformed", "eyJhbGciOiJIUzI1NiJ9.not-base64!.x");
+        attacks.put("a guest's name as sub", TestTokens.valid("guest-1"));
         for (Map.Entry<String, String> attack : attacks.entrySet()) {
             RawWebSocket.Handshake answer = handshake("ws/auth", bearer(attack.getValue()));
             assertThat(answer.status()).as(attack.getKey()).isEqualTo(401);
             assertThat(WsClient.parse(answer.body()).getString("error")).as(attack.getKey()).isEqualTo("invalid_credentials");
+        }
+    }
+
+    @Test
+    void aTokenLongerThan8192CharactersIsRefused() throws Exception {
+        String oversized = TestTokens.with("mallory", c -> c.claim("pad", "x".repeat(6000)));
+        assertThat(oversized.length()).isBetween(8193, 8600); // otherwise valid: refused for its length alone
+        RawWebSocket.Handshake answer = handshake("ws/auth", bearer(oversized));
+        if (TargetServer.isWildFly()) {
+            assertRefused(answer, 401, "invalid_credentials");
+        } else {
+            // Payara's HTTP layer (Grizzly) refuses a request whose headers exceed 8 KiB before Roomcast sees it.
+            assertThat(answer.status()).isEqualTo(400);
+            assertThat(answer.socket()).isNull();
         }
     }
 
@@ -198,6 +214,31 @@ class HandshakeIT extends DeployedRoomcast {
         RawWebSocket.Handshake allowed = handshake("ws/chat/8?access_token=" + q(token), Map.of());
         assertThat(allowed.status()).isEqualTo(101);
         allowed.socket().close();
+    }
+
+    // --- 403 forbidden_client (PROTOCOL 11) ---
+
+    @Test
+    void secureRefusesATokenWhoseClientsDoNotListTheClientIdWith403() throws Exception {
+        assertRefused(handshake("ws/secure/42?token=" + q(TestTokens.valid("carol")), Map.of()), 403, "forbidden_client");
+        assertRefused(handshake("ws/secure/42?token=" + q(TestTokens.forClients("carol", List.of(41, 43))), Map.of()), 403,
+                "forbidden_client");
+        assertRefused(handshake("ws/secure/42", bearer(TestTokens.forClients("carol", List.of()))), 403, "forbidden_client");
+    }
+
+    @Test
+    void directMessagesFlowBetweenSecureClientsBoundByTheirTokens() throws Exception {
+        try (WsClient one = WsClient.connect(server.ws("ws/secure/501?token=" + q(TestTokens.forClients("ann", List.of(501)))));
+             WsClient two = WsClient.connect(server.ws("ws/secure/502?token=" + q(TestTokens.forClients("ben", List.of(502)))))) {
+            assertThat(one.awaitJson(type("welcome")).getInt("clientId")).isEqualTo(501);
+            assertThat(two.awaitJson(type("welcome")).getInt("clientId")).isEqualTo(502);
+            one.send("{\"type\":\"direct\",\"to\":502,\"text\":\"hi ben\"}");
+            JsonObject direct = two.awaitJson(type("direct"));
+            assertThat(direct.getString("from")).isEqualTo("ann");
+            assertThat(direct.getString("text")).isEqualTo("hi ben");
+            two.send("{\"type\":\"direct\",\"to\":501,\"text\":\"hi ann\"}");
+            assertThat(one.awaitJson(type("direct")).getString("from")).isEqualTo("ben");
+        }
     }
 
     // --- 429 too_many_connections ---

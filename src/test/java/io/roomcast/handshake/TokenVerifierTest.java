@@ -7,9 +7,11 @@ import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.MACVerifier;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 import io.roomcast.config.RoomcastSettings;
 import io.roomcast.testsupport.TestTokens;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +19,7 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
 import java.util.HashMap;
@@ -172,6 +175,89 @@ class TokenVerifierTest {
     void aShortSecretIsAConfigurationError() {
         assertThatThrownBy(() -> verifier(Map.of("roomcast.jwt.secret", "short")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("32 bytes");
+    }
+
+    @Test
+    void tokensLongerThan8192CharactersAreRefusedBeforeParsing() throws Exception {
+        String justFits = TestTokens.with("ivy", c -> c.claim("pad", "x".repeat(5900)));
+        assertThat(justFits.length()).isLessThanOrEqualTo(TokenVerifier.MAX_TOKEN_CHARS);
+        assertThat(hs.verify(justFits).user()).isEqualTo("ivy");
+        String tooLong = TestTokens.with("ivy", c -> c.claim("pad", "x".repeat(6200)));
+        assertThat(tooLong.length()).isGreaterThan(TokenVerifier.MAX_TOKEN_CHARS);
+        assertThatThrownBy(() -> hs.verify(tooLong)).isInstanceOf(InvalidTokenException.class).hasMessageContaining("8192");
+        assertThatThrownBy(() -> hs.verify("x".repeat(1_000_000))).isInstanceOf(InvalidTokenException.class)
+                .hasMessageContaining("8192");
+    }
+
+    @Test
+    void aSubThatLooksLikeAGuestNameIsRefused() throws Exception {
+        assertThatThrownBy(() -> hs.verify(TestTokens.valid("guest-1"))).isInstanceOf(InvalidTokenException.class)
+                .hasMessageContaining("guest-");
+        assertThatThrownBy(() -> hs.verify(TestTokens.valid("Guest-7"))).isInstanceOf(InvalidTokenException.class);
+        assertThat(hs.verify(TestTokens.valid("guesthouse")).user()).isEqualTo("guesthouse");
+        assertThat(hs.verify(TestTokens.valid("my-guest-1")).user()).isEqualTo("my-guest-1");
+    }
+
+    @Test
+    void accessTokensTypedAtJwtAreAcceptedAndOtherTypesRefused() throws Exception {
+        JWTClaimsSet claims = TestTokens.claims("jay", Duration.ofMinutes(5)).build();
+        byte[] secret = TestTokens.SECRET.getBytes(StandardCharsets.UTF_8);
+        String atJwt = TestTokens.sign(new JWSHeader.Builder(JWSAlgorithm.HS256).type(new JOSEObjectType("at+jwt")).build(), claims, secret);
+        String other = TestTokens.sign(new JWSHeader.Builder(JWSAlgorithm.HS256).type(new JOSEObjectType("logout+jwt")).build(), claims, secret);
+        assertThat(hs.verify(atJwt).user()).isEqualTo("jay");
+        assertThatThrownBy(() -> hs.verify(other)).isInstanceOf(InvalidTokenException.class);
+    }
+
+    @Test
+    void theClientsClaimIsReadAndMustHoldClientIds() throws Exception {
+        assertThat(hs.verify(TestTokens.forClients("kim", List.of(42, 43))).clients()).containsExactlyInAnyOrder(42, 43);
+        assertThatThrownBy(() -> hs.verify(TestTokens.with("kim", c -> c.claim("clients", List.of(-1)))))
+                .isInstanceOf(InvalidTokenException.class);
+    }
+
+    // --- dev tokens (PROTOCOL 8: a key of their own) ---
+
+    @Test
+    void inDevModeDevTokensVerifyButAreNotSignedWithTheProductionSecret() throws Exception {
+        Map<String, String> values = Map.of("roomcast.dev-mode", "true", "roomcast.jwt.secret", TestTokens.SECRET);
+        TokenVerifier dev = verifier(values);
+        DevTokenIssuer issuer = new DevTokenIssuer();
+        issuer.settings = dev.settings;
+        issuer.keys = dev.keys;
+        String token = issuer.issue("lea", List.of(7), List.of(42), Instant.now()).orElseThrow();
+
+        VerifiedToken verified = dev.verify(token);
+        assertThat(verified.user()).isEqualTo("lea");
+        assertThat(verified.rooms()).containsExactly(7);
+        assertThat(verified.clients()).containsExactly(42);
+        assertThat(dev.verify(TestTokens.valid("production")).user()).isEqualTo("production"); // the secret still verifies
+        // The production secret alone does not verify it, with or without the dev key's kid.
+        assertThatThrownBy(() -> hs.verify(token)).isInstanceOf(InvalidTokenException.class);
+        SignedJWT parsed = SignedJWT.parse(token);
+        assertThat(parsed.verify(new MACVerifier(TestTokens.SECRET))).isFalse();
+        assertThat(parsed.getHeader().getKeyID()).isEqualTo(dev.keys.devSigningKey().orElseThrow().getKeyID());
+    }
+
+    @Test
+    void withDevModeOffThereIsNoDevKeyAndNoDevToken() {
+        assertThat(hs.keys.devSigningKey()).isEmpty();
+        DevTokenIssuer issuer = new DevTokenIssuer();
+        issuer.settings = hs.settings;
+        issuer.keys = hs.keys;
+        assertThat(issuer.issue("lea", null, null, Instant.now())).isEmpty();
+    }
+
+    @Test
+    void everyStartMakesADifferentDevKeySoDevTokensDieWithTheServer() throws Exception {
+        Map<String, String> values = Map.of("roomcast.dev-mode", "true");
+        TokenVerifier first = verifier(values);
+        TokenVerifier second = verifier(values);
+        DevTokenIssuer issuer = new DevTokenIssuer();
+        issuer.settings = first.settings;
+        issuer.keys = first.keys;
+        String token = issuer.issue("max", null, null, Instant.now()).orElseThrow();
+        assertThat(first.verify(token).user()).isEqualTo("max");
+        assertThatThrownBy(() -> second.verify(token)).isInstanceOf(InvalidTokenException.class);
     }
 
     @Test

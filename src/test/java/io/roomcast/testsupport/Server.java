@@ -10,8 +10,20 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 
-/** The deployed application as tests address it: WebSocket URIs and the HTTP API. */
-public record Server(URI base) {
+/**
+ * The deployed application as tests address it: WebSocket URIs and the HTTP API. With a bearer token
+ * ({@link #withBearer}) its GETs send it, for servers that need credentials ({@code roomcast.auth.anonymous=false}).
+ */
+public record Server(URI base, String bearer) {
+
+    public Server(URI base) {
+        this(base, null);
+    }
+
+    /** The same server, whose GETs (the status helpers included) send {@code Authorization: Bearer token}. */
+    public Server withBearer(String token) {
+        return new Server(base, token);
+    }
 
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10)).build(); // plain HTTP/1.1: no h2c upgrade
@@ -36,7 +48,13 @@ public record Server(URI base) {
     }
 
     public HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(http(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return get(path, bearer == null ? Map.of() : Map.of("Authorization", "Bearer " + bearer));
+    }
+
+    public HttpResponse<String> get(String path, Map<String, String> headers) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(http(path)).GET();
+        headers.forEach(request::header);
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     public HttpResponse<String> post(String path, String body, Map<String, String> headers)

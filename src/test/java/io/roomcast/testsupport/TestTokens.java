@@ -34,6 +34,11 @@ public final class TestTokens {
         return hs256(claims(user, Duration.ofHours(1)).claim("rooms", rooms).build());
     }
 
+    /** A valid HS256 token that lets its bearer bind the given client ids on {@code /ws/secure} (PROTOCOL 11). */
+    public static String forClients(String user, List<Integer> clients) {
+        return hs256(claims(user, Duration.ofHours(1)).claim("clients", clients).build());
+    }
+
     /** A token whose claims the caller adjusts. */
     public static String with(String user, UnaryOperator<JWTClaimsSet.Builder> adjust) {
         return hs256(adjust.apply(claims(user, Duration.ofHours(1))).build());
