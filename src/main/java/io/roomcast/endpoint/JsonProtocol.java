@@ -40,14 +40,15 @@ public class JsonProtocol {
                 settings.heartbeatInterval().toSeconds(), System.currentTimeMillis()));
     }
 
+    /**
+     * Handles one text frame. The rate is checked before the frame is parsed, so a dropped frame costs
+     * no parsing; its {@code ref} is therefore unknown and the {@code rate_limited} error carries null.
+     */
     public void onText(Connection connection, String text) {
-        Decoded decoded = decoder.decode(text);
-        if (!lifecycle.admit(connection)) {
-            String ref = decoded instanceof Decoded.Valid valid ? valid.frame().ref()
-                    : ((Decoded.Invalid) decoded).ref();
-            error(connection, ErrorCode.RATE_LIMITED, "too many frames: this one was dropped", ref);
+        if (!admitted(connection)) {
             return;
         }
+        Decoded decoded = decoder.decode(text);
         if (decoded instanceof Decoded.Invalid invalid) {
             error(connection, invalid.code(), invalid.message(), invalid.ref());
             return;
@@ -78,19 +79,18 @@ public class JsonProtocol {
 
     /** Binary frames have no meaning in the JSON protocol. */
     public void onBinary(Connection connection) {
-        if (lifecycle.admit(connection)) {
+        if (admitted(connection)) {
             error(connection, ErrorCode.INVALID_MESSAGE, "binary frames are not supported on this endpoint", null);
-        } else {
-            error(connection, ErrorCode.RATE_LIMITED, "too many frames: this one was dropped", null);
         }
     }
 
     /** {@code /ws/status} only answers pings; anything else is an {@code invalid_message}. */
     public void onStatusText(Connection connection, String text) {
+        if (!admitted(connection)) {
+            return;
+        }
         Decoded decoded = decoder.decode(text);
-        if (!lifecycle.admit(connection)) {
-            error(connection, ErrorCode.RATE_LIMITED, "too many frames: this one was dropped", null);
-        } else if (decoded instanceof Decoded.Valid valid && valid.frame() instanceof ClientFrame.Ping) {
+        if (decoded instanceof Decoded.Valid valid && valid.frame() instanceof ClientFrame.Ping) {
             reply(connection, new ServerFrames.Pong(System.currentTimeMillis()));
         } else if (decoded instanceof Decoded.Invalid invalid) {
             error(connection, invalid.code(), invalid.message(), invalid.ref());
@@ -107,6 +107,20 @@ public class JsonProtocol {
         }
         int members = rooms.join(connection, join.room());
         reply(connection, new ServerFrames.Joined(join.room(), members));
+    }
+
+    /**
+     * Counts the frame against the connection's rate; a dropped frame is answered with
+     * {@code rate_limited} at most once per second (PROTOCOL 12), with a null ref since it is not parsed.
+     */
+    private boolean admitted(Connection connection) {
+        if (lifecycle.admit(connection)) {
+            return true;
+        }
+        if (connection.rate().refusalNoticeDue(System.nanoTime())) {
+            error(connection, ErrorCode.RATE_LIMITED, "too many frames: dropped (told at most once per second)", null);
+        }
+        return false;
     }
 
     private void reply(Connection connection, Record frame) {
