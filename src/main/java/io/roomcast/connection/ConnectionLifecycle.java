@@ -66,7 +66,7 @@ public class ConnectionLifecycle {
         long now = System.nanoTime();
         Connection[] self = new Connection[1];
         OutboundQueue queue = new OutboundQueue(new SessionFrameSink(session.getAsyncRemote()),
-                settings.sendQueue(), executor,
+                settings.sendQueue(), settings.sendQueueBytes(), executor,
                 () -> slowConsumer(self[0]),
                 failure -> end(self[0], "send failed: " + failure));
         Connection connection = new Connection(ids.connectionId(), identity, kind, queue,
@@ -177,8 +177,8 @@ public class ConnectionLifecycle {
 
     private void slowConsumer(Connection connection) {
         metrics.slowConsumerClosed();
-        LOG.log(Level.WARNING, "slow consumer {0} dropped: outbound queue full ({1} frames)",
-                connection, settings.sendQueue());
+        LOG.log(Level.WARNING, "slow consumer {0} dropped: outbound queue full ({1} frames or {2} bytes)",
+                connection, settings.sendQueue(), settings.sendQueueBytes());
         drop(connection, CloseReasons.SLOW_CONSUMER);
     }
 
