@@ -167,7 +167,7 @@ public class ConnectionLifecycle {
         if (!registry.remove(connection)) {
             return false;
         }
-        rooms.leaveAll(connection);
+        rooms.ended(connection);
         direct.ended(connection);
         status.changed();
         // DEBUG: one line per connection is a log write per handshake at full rate; counts are in the metrics.

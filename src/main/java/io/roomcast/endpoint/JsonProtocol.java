@@ -10,6 +10,7 @@ import io.roomcast.protocol.ErrorCode;
 import io.roomcast.protocol.FrameEncoder;
 import io.roomcast.protocol.ServerFrames;
 import io.roomcast.room.DirectService;
+import io.roomcast.room.RoomRegistry;
 import io.roomcast.room.RoomService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -105,8 +106,18 @@ public class JsonProtocol {
             error(connection, ErrorCode.FORBIDDEN_ROOM, "the token does not allow room " + join.room(), join.ref());
             return;
         }
-        int members = rooms.join(connection, join.room());
-        reply(connection, new ServerFrames.Joined(join.room(), members));
+        RoomRegistry.Change change = rooms.join(connection, join.room());
+        if (!change.refused()) {
+            reply(connection, new ServerFrames.Joined(join.room(), change.members()));
+            return;
+        }
+        switch (change.refusal()) {
+            case ROOMS_PER_CONNECTION -> error(connection, ErrorCode.TOO_MANY_ROOMS,
+                    "a connection may be in at most " + settings.roomsPerConnection() + " rooms", join.ref());
+            case ROOMS -> error(connection, ErrorCode.TOO_MANY_ROOMS,
+                    "the server has no capacity for another room", join.ref());
+            case ENDED -> { } // the connection is gone: nobody to answer
+        }
     }
 
     /**

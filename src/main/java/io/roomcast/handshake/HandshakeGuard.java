@@ -6,13 +6,16 @@ import io.roomcast.connection.Identity;
 import io.roomcast.connection.Ids;
 import io.roomcast.protocol.ClientFrameDecoder;
 import io.roomcast.protocol.ErrorCode;
+import io.roomcast.room.RoomRegistry;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 /**
  * Decides every WebSocket handshake (PROTOCOL 2), in this order: path and query parameters (400),
- * origin (403), credentials (401), the token's rooms (403), connection limits (429). The origin is
+ * origin (403), credentials (401), the token's rooms (403), the room cap for a chat room that does not
+ * exist yet (429 {@code too_many_rooms}), connection limits (429). The room cap comes before the
+ * connection limits because those reserve a slot, which a refusal would then have to give back. The origin is
  * judged before the credentials so that a foreign page learns nothing about a token it replays.
  */
 @ApplicationScoped
@@ -28,6 +31,8 @@ public class HandshakeGuard {
     ConnectionRegistry registry;
     @Inject
     Ids ids;
+    @Inject
+    RoomRegistry rooms;
 
     private OriginPolicy origins;
     private ClientAddressResolver addresses;
@@ -76,6 +81,10 @@ public class HandshakeGuard {
         }
         if (route == Route.CHAT && token != null && token.rooms() != null && !token.rooms().contains(pathId)) {
             return refuse(403, ErrorCode.FORBIDDEN_ROOM, "the token does not allow room " + pathId);
+        }
+        // A hint only: the join on open decides (ChatEndpoint), since the last slot may go meanwhile.
+        if (route == Route.CHAT && !rooms.hasRoomFor(pathId, settings.roomsTotal())) {
+            return refuse(429, ErrorCode.TOO_MANY_ROOMS, "the server has no capacity for another room");
         }
 
         String address = addresses.resolve(request.peerAddress(), request.headerValues("X-Forwarded-For"),
