@@ -177,7 +177,7 @@ public class ConnectionLifecycle {
 
     private void slowConsumer(Connection connection) {
         metrics.slowConsumerClosed();
-        LOG.log(Level.WARNING, "slow consumer {0} dropped: outbound queue full ({1} frames or {2} bytes)",
+        LOG.log(Level.WARNING, "slow consumer {0} dropped: outbound queue full ({1,number,#} frames or {2,number,#} bytes)",
                 connection, settings.sendQueue(), settings.sendQueueBytes());
         drop(connection, CloseReasons.SLOW_CONSUMER);
     }

@@ -14,9 +14,9 @@ import jakarta.inject.Inject;
 /**
  * Decides every WebSocket handshake (PROTOCOL 2), in this order: path and query parameters (400),
  * origin (403), credentials (401), the token's rooms (403), the room cap for a chat room that does not
- * exist yet (429 {@code too_many_rooms}), connection limits (429). The room cap comes before the
- * connection limits because those reserve a slot, which a refusal would then have to give back. The origin is
- * judged before the credentials so that a foreign page learns nothing about a token it replays.
+ * exist yet (429 {@code too_many_rooms}), connection limits (429). The origin is judged before the
+ * credentials so that a foreign page learns nothing about a token it replays. The room cap comes
+ * before the connection limits because those reserve a slot, which a refusal would have to give back.
  */
 @ApplicationScoped
 public class HandshakeGuard {
