@@ -12,6 +12,8 @@ public final class CloseReasons {
     public static final CloseReason RATE_ABUSE = reason(CloseCodes.VIOLATED_POLICY, "rate limit exceeded for 10 s");
     public static final CloseReason TOKEN_EXPIRED = reason(CloseCodes.VIOLATED_POLICY, "token expired");
     public static final CloseReason TOO_BIG = reason(CloseCodes.TOO_BIG, "frame too big");
+    /** A chat connection whose room could not be created after all: the room cap filled since the handshake. */
+    public static final CloseReason TOO_MANY_ROOMS = reason(CloseCodes.TRY_AGAIN_LATER, "too many rooms");
     public static final CloseReason SLOW_CONSUMER = reason(CloseCodes.TRY_AGAIN_LATER, "slow consumer");
     public static final CloseReason SERVER_ERROR = reason(CloseCodes.UNEXPECTED_CONDITION, "server error");
 

@@ -23,6 +23,9 @@ public final class Connection {
     private final Consumer<CloseReason> immediateCloser;
     private final TokenBucket rate;
     private final Set<Integer> rooms = ConcurrentHashMap.newKeySet();
+    /** Serialises joining rooms with the end of the connection; held only while room sets change. */
+    private final Object membership = new Object();
+    private boolean ended; // guarded by membership
     private volatile long lastSeenNanos;
 
     public Connection(String id, Identity identity, ConnectionKind kind, OutboundQueue outbound,
@@ -81,6 +84,29 @@ public final class Connection {
     /** Closes on the calling thread, for shutdown, when no executor can be relied on. */
     public void closeNow(CloseReason reason) {
         immediateCloser.accept(reason);
+    }
+
+    /**
+     * Runs a change that adds room memberships, unless the connection has ended; false when it has.
+     * The change runs under the connection's membership lock, which {@link #markEnded} takes too: a
+     * join racing with the end either completes first, and the end's leaving of every room sees it,
+     * or does nothing. Nothing is ever sent under that lock.
+     */
+    public boolean unlessEnded(Runnable change) {
+        synchronized (membership) {
+            if (ended) {
+                return false;
+            }
+            change.run();
+            return true;
+        }
+    }
+
+    /** From now on the connection joins no room (see {@link #unlessEnded}). */
+    public void markEnded() {
+        synchronized (membership) {
+            ended = true;
+        }
     }
 
     /** The rooms this connection is in; changed only by the room registry. */

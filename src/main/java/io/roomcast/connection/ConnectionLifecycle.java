@@ -68,7 +68,7 @@ public class ConnectionLifecycle {
         long now = System.nanoTime();
         Connection[] self = new Connection[1];
         OutboundQueue queue = new OutboundQueue(new SessionFrameSink(session.getAsyncRemote()),
-                settings.sendQueue(), executor,
+                settings.sendQueue(), settings.sendQueueBytes(), executor,
                 () -> slowConsumer(self[0]),
                 failure -> end(self[0], "send failed: " + failure));
         Connection connection = new Connection(ids.connectionId(), identity, kind, queue,
@@ -171,7 +171,7 @@ public class ConnectionLifecycle {
             return false;
         }
         expiry.ended(connection);
-        rooms.leaveAll(connection);
+        rooms.ended(connection);
         direct.ended(connection);
         status.changed();
         // DEBUG: one line per connection is a log write per handshake at full rate; counts are in the metrics.
@@ -181,8 +181,8 @@ public class ConnectionLifecycle {
 
     private void slowConsumer(Connection connection) {
         metrics.slowConsumerClosed();
-        LOG.log(Level.WARNING, "slow consumer {0} dropped: outbound queue full ({1} frames)",
-                connection, settings.sendQueue());
+        LOG.log(Level.WARNING, "slow consumer {0} dropped: outbound queue full ({1,number,#} frames or {2,number,#} bytes)",
+                connection, settings.sendQueue(), settings.sendQueueBytes());
         drop(connection, CloseReasons.SLOW_CONSUMER);
     }
 

@@ -15,6 +15,17 @@ public final class FrameSize {
         if ((long) length * 3 <= limit) {
             return false; // no char takes more than three bytes (a surrogate pair takes four for two chars)
         }
+        return utf8Length(text, limit) > limit;
+    }
+
+    /** The length of the text's UTF-8 encoding, without encoding it. */
+    public static long utf8Length(String text) {
+        return utf8Length(text, Long.MAX_VALUE);
+    }
+
+    /** The UTF-8 length, counting stopped as soon as it passes {@code stopAbove}. */
+    private static long utf8Length(String text, long stopAbove) {
+        int length = text.length();
         long bytes = 0;
         for (int i = 0; i < length; i++) {
             char c = text.charAt(i);
@@ -28,10 +39,10 @@ public final class FrameSize {
             } else {
                 bytes += 3;
             }
-            if (bytes > limit) {
-                return true;
+            if (bytes > stopAbove) {
+                break;
             }
         }
-        return false;
+        return bytes;
     }
 }

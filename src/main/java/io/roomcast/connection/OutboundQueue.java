@@ -5,11 +5,19 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
  * A bounded per-connection queue drained by asynchronous sends, one frame in flight at a time, so
  * frames keep their order and a slow peer never blocks the thread that broadcasts to it.
+ *
+ * <p>Bounded twice: by frames ({@code roomcast.limits.send-queue}) and by payload bytes
+ * ({@code roomcast.limits.send-queue-bytes}). Both count the frames waiting, not the one being
+ * written. One frame larger than the byte bound still enters an empty queue, or it could never be
+ * sent. A frame is counted before it is queued and refused (and uncounted) when it would pass either
+ * bound; the frame bound is exact, the byte bound can be passed only by offers racing with a frame
+ * that entered an empty queue.
  *
  * <p>No lock is held while sending: whichever thread wins the {@code sending} flag starts the next
  * send, and the completion of that send starts the one after. A completion that arrives inline (the
@@ -27,32 +35,40 @@ public final class OutboundQueue {
 
     private final FrameSink sink;
     private final int capacity;
+    private final long maxBytes;
     private final Executor executor;
     private final Runnable onOverflow;
     private final Consumer<Throwable> onFailure;
     private final Queue<OutboundFrame> frames = new ConcurrentLinkedQueue<>();
     private final AtomicInteger size = new AtomicInteger();
+    private final AtomicLong bytes = new AtomicLong();
     private final AtomicBoolean sending = new AtomicBoolean();
     private final AtomicBoolean overflowed = new AtomicBoolean();
 
-    public OutboundQueue(FrameSink sink, int capacity, Executor executor, Runnable onOverflow, Consumer<Throwable> onFailure) {
+    public OutboundQueue(FrameSink sink, int capacity, long maxBytes, Executor executor, Runnable onOverflow,
+                         Consumer<Throwable> onFailure) {
         this.sink = sink;
         this.capacity = capacity;
+        this.maxBytes = maxBytes;
         this.executor = executor;
         this.onOverflow = onOverflow;
         this.onFailure = onFailure;
     }
 
     /**
-     * Queues a frame. Returns false, and reports the overflow once, when the queue is full: the peer
-     * is not reading fast enough and will be dropped.
+     * Queues a frame. Returns false, and reports the overflow once, when the queue is full (in frames
+     * or in bytes): the peer is not reading fast enough and will be dropped.
      */
     public boolean offer(OutboundFrame frame) {
         if (overflowed.get()) {
             return false;
         }
-        if (size.incrementAndGet() > capacity) {
+        long frameBytes = frame.payloadBytes();
+        int count = size.incrementAndGet();
+        long queuedBytes = bytes.addAndGet(frameBytes);
+        if (count > capacity || (queuedBytes > maxBytes && count > 1)) {
             size.decrementAndGet();
+            bytes.addAndGet(-frameBytes);
             if (overflowed.compareAndSet(false, true)) {
                 onOverflow.run();
             }
@@ -67,6 +83,11 @@ public final class OutboundQueue {
         return size.get();
     }
 
+    /** The payload bytes of the frames waiting. */
+    public long queuedBytes() {
+        return bytes.get();
+    }
+
     private void drain() {
         while (sending.compareAndSet(false, true)) {
             OutboundFrame next = frames.poll();
@@ -78,6 +99,7 @@ public final class OutboundQueue {
                 continue;
             }
             size.decrementAndGet();
+            bytes.addAndGet(-next.payloadBytes());
             sink.send(next, this::sent);
             return;
         }
@@ -87,6 +109,7 @@ public final class OutboundQueue {
         if (failure != null) {
             frames.clear();
             size.set(0);
+            bytes.set(0);
             onFailure.accept(failure);
             return;
         }

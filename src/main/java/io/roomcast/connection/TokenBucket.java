@@ -13,6 +13,8 @@ public final class TokenBucket {
     private long lastRefill;
     private long lastRefusedSecond = Long.MIN_VALUE;
     private int consecutiveRefusedSeconds;
+    private boolean refusalTold;
+    private long lastRefusalToldNanos;
 
     public TokenBucket(double ratePerSecond, int burst, long nowNanos) {
         this.ratePerNano = ratePerSecond / 1_000_000_000d;
@@ -35,6 +37,20 @@ public final class TokenBucket {
             lastRefusedSecond = second;
         }
         return false;
+    }
+
+    /**
+     * Whether a refusal at this moment should be told to the client: at most once per second
+     * (PROTOCOL 12), so that a flood earns a trickle of {@code rate_limited} errors rather than one per
+     * dropped frame. The frames themselves are dropped and counted either way.
+     */
+    public boolean refusalNoticeDue(long nowNanos) {
+        if (refusalTold && nowNanos - lastRefusalToldNanos < 1_000_000_000L) {
+            return false;
+        }
+        refusalTold = true;
+        lastRefusalToldNanos = nowNanos;
+        return true;
     }
 
     /** How many consecutive seconds, up to the last refusal, saw at least one refused frame. */

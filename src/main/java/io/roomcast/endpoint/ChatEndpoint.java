@@ -1,9 +1,11 @@
 package io.roomcast.endpoint;
 
+import io.roomcast.connection.CloseReasons;
 import io.roomcast.connection.Connection;
 import io.roomcast.connection.ConnectionKind;
 import io.roomcast.handshake.RoomcastConfigurator;
 import io.roomcast.protocol.ClientFrameDecoder;
+import io.roomcast.room.RoomRegistry;
 import io.roomcast.room.RoomService;
 import jakarta.inject.Inject;
 import jakarta.websocket.OnMessage;
@@ -24,10 +26,18 @@ public class ChatEndpoint extends LifecycleEndpoint {
     @Inject
     RoomService rooms;
 
+    /**
+     * Connecting joins the room. The handshake refused a room the cap had no slot for, but another
+     * connection may have taken the last slot since: then the session is closed with 1013
+     * {@code too many rooms}, the WebSocket counterpart of the handshake's 429.
+     */
     @OnOpen
     public void open(Session session, @PathParam("roomId") String roomId) {
         Connection connection = lifecycle.open(session, ConnectionKind.CHAT);
-        rooms.join(connection, ClientFrameDecoder.parseId(roomId));
+        RoomRegistry.Change change = rooms.join(connection, ClientFrameDecoder.parseId(roomId));
+        if (change.refusal() == RoomRegistry.Refusal.ROOMS) {
+            lifecycle.drop(connection, CloseReasons.TOO_MANY_ROOMS);
+        }
     }
 
     @OnMessage

@@ -15,6 +15,7 @@ import io.roomcast.protocol.ErrorCode;
 import io.roomcast.protocol.FrameEncoder;
 import io.roomcast.protocol.ServerFrames;
 import io.roomcast.room.DirectService;
+import io.roomcast.room.RoomRegistry;
 import io.roomcast.room.RoomService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -50,14 +51,15 @@ public class JsonProtocol {
                 settings.heartbeatInterval().toSeconds(), System.currentTimeMillis(), connection.identity().expiresAt()));
     }
 
+    /**
+     * Handles one text frame. The rate is checked before the frame is parsed, so a dropped frame costs
+     * no parsing; its {@code ref} is therefore unknown and the {@code rate_limited} error carries null.
+     */
     public void onText(Connection connection, String text) {
-        Decoded decoded = decoder.decode(text);
-        if (!lifecycle.admit(connection)) {
-            String ref = decoded instanceof Decoded.Valid valid ? valid.frame().ref()
-                    : ((Decoded.Invalid) decoded).ref();
-            error(connection, ErrorCode.RATE_LIMITED, "too many frames: this one was dropped", ref);
+        if (!admitted(connection)) {
             return;
         }
+        Decoded decoded = decoder.decode(text);
         if (decoded instanceof Decoded.Invalid invalid) {
             error(connection, invalid.code(), invalid.message(), invalid.ref());
             return;
@@ -90,19 +92,18 @@ public class JsonProtocol {
 
     /** Binary frames have no meaning in the JSON protocol. */
     public void onBinary(Connection connection) {
-        if (lifecycle.admit(connection)) {
+        if (admitted(connection)) {
             error(connection, ErrorCode.INVALID_MESSAGE, "binary frames are not supported on this endpoint", null);
-        } else {
-            error(connection, ErrorCode.RATE_LIMITED, "too many frames: this one was dropped", null);
         }
     }
 
     /** {@code /ws/status} only answers pings; anything else is an {@code invalid_message}. */
     public void onStatusText(Connection connection, String text) {
+        if (!admitted(connection)) {
+            return;
+        }
         Decoded decoded = decoder.decode(text);
-        if (!lifecycle.admit(connection)) {
-            error(connection, ErrorCode.RATE_LIMITED, "too many frames: this one was dropped", null);
-        } else if (decoded instanceof Decoded.Valid valid && valid.frame() instanceof ClientFrame.Ping) {
+        if (decoded instanceof Decoded.Valid valid && valid.frame() instanceof ClientFrame.Ping) {
             reply(connection, new ServerFrames.Pong(System.currentTimeMillis()));
         } else if (decoded instanceof Decoded.Invalid invalid) {
             error(connection, invalid.code(), invalid.message(), invalid.ref());
@@ -117,8 +118,32 @@ public class JsonProtocol {
             error(connection, ErrorCode.FORBIDDEN_ROOM, "the token does not allow room " + join.room(), join.ref());
             return;
         }
-        int members = rooms.join(connection, join.room());
-        reply(connection, new ServerFrames.Joined(join.room(), members));
+        RoomRegistry.Change change = rooms.join(connection, join.room());
+        if (!change.refused()) {
+            reply(connection, new ServerFrames.Joined(join.room(), change.members()));
+            return;
+        }
+        switch (change.refusal()) {
+            case ROOMS_PER_CONNECTION -> error(connection, ErrorCode.TOO_MANY_ROOMS,
+                    "a connection may be in at most " + settings.roomsPerConnection() + " rooms", join.ref());
+            case ROOMS -> error(connection, ErrorCode.TOO_MANY_ROOMS,
+                    "the server has no capacity for another room", join.ref());
+            case ENDED -> { } // the connection is gone: nobody to answer
+        }
+    }
+
+    /**
+     * Counts the frame against the connection's rate; a dropped frame is answered with
+     * {@code rate_limited} at most once per second (PROTOCOL 12), with a null ref since it is not parsed.
+     */
+    private boolean admitted(Connection connection) {
+        if (lifecycle.admit(connection)) {
+            return true;
+        }
+        if (connection.rate().refusalNoticeDue(System.nanoTime())) {
+            error(connection, ErrorCode.RATE_LIMITED, "too many frames: dropped (told at most once per second)", null);
+        }
+        return false;
     }
 
     /**

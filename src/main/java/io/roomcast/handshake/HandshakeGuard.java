@@ -6,6 +6,7 @@ import io.roomcast.connection.Identity;
 import io.roomcast.connection.Ids;
 import io.roomcast.protocol.ClientFrameDecoder;
 import io.roomcast.protocol.ErrorCode;
+import io.roomcast.room.RoomRegistry;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -13,8 +14,10 @@ import jakarta.inject.Inject;
 /**
  * Decides every WebSocket handshake (PROTOCOL 2), in this order: path and query parameters (400),
  * origin (403), credentials (401), the token's rooms (403), the token's clients on {@code /ws/secure}
- * (403, PROTOCOL 11), connection limits (429). The origin is
- * judged before the credentials so that a foreign page learns nothing about a token it replays.
+ * (403, PROTOCOL 11), the room cap for a chat room that does not exist yet (429 {@code too_many_rooms}),
+ * connection limits (429). The origin is judged before the credentials so that a foreign page learns
+ * nothing about a token it replays. The room cap comes before the connection limits because those
+ * reserve a slot, which a refusal would have to give back.
  */
 @ApplicationScoped
 public class HandshakeGuard {
@@ -29,6 +32,8 @@ public class HandshakeGuard {
     ConnectionRegistry registry;
     @Inject
     Ids ids;
+    @Inject
+    RoomRegistry rooms;
 
     private OriginPolicy origins;
     private ClientAddressResolver addresses;
@@ -81,6 +86,10 @@ public class HandshakeGuard {
         if (route == Route.SECURE && !token.mayBind(pathId)) {
             // Without this, any valid token could bind any client id and read its direct messages.
             return refuse(403, ErrorCode.FORBIDDEN_CLIENT, "the token does not allow client id " + pathId);
+        }
+        // A hint only: the join on open decides (ChatEndpoint), since the last slot may go meanwhile.
+        if (route == Route.CHAT && !rooms.hasRoomFor(pathId, settings.roomsTotal())) {
+            return refuse(429, ErrorCode.TOO_MANY_ROOMS, "the server has no capacity for another room");
         }
 
         String address = addresses.resolve(request.peerAddress(), request.headerValues("X-Forwarded-For"),

@@ -1,8 +1,6 @@
 package io.roomcast.protocol;
 
 import jakarta.json.JsonException;
-import jakarta.json.JsonString;
-import jakarta.json.JsonValue;
 import java.util.regex.Pattern;
 
 /**
@@ -10,6 +8,11 @@ import java.util.regex.Pattern;
  * JSON-B binding, because binding would quietly accept {@code "7"}, {@code 7.0}, {@code 7e0} or wrap
  * {@code 4294967297}, and the protocol wants each of those refused as {@code invalid_message}: ids are
  * judged on the number exactly as the client wrote it.
+ *
+ * <p>Fields the protocol does not know are ignored whatever their value; only nesting deeper than
+ * {@link JsonObjectFields#MAX_DEPTH} is refused, as {@code invalid_message}, since the frame is valid
+ * JSON. Whatever else the parser may throw on valid JSON is also {@code invalid_message}: a frame never
+ * costs the connection.
  */
 public final class ClientFrameDecoder {
 
@@ -19,29 +22,34 @@ public final class ClientFrameDecoder {
         JsonObjectFields fields;
         try {
             fields = JsonObjectFields.parse(text);
+        } catch (JsonObjectFields.TooDeepException e) {
+            return invalid("a frame may nest at most " + JsonObjectFields.MAX_DEPTH + " levels deep", null);
         } catch (JsonException | IllegalStateException | java.util.NoSuchElementException e) {
             return new Decoded.Invalid(ErrorCode.INVALID_JSON, "only JSON is supported", null);
+        } catch (RuntimeException e) {
+            // A parser limit we do not know of, on JSON it accepted so far: refuse the frame, keep the connection.
+            return invalid("the frame could not be read", null);
         }
         if (fields == null) {
             return invalid("a frame must be a JSON object", null);
         }
-        JsonValue refValue = fields.value("ref");
-        String ref = refValue instanceof JsonString s ? s.getString() : null;
-        if (refValue != null && refValue != JsonValue.NULL && ref == null) {
+        String ref = fields.string("ref");
+        if (fields.has("ref") && !fields.isNull("ref") && ref == null) {
             return invalid("'ref' must be a string", null);
         }
-        if (!(fields.value("type") instanceof JsonString type)) {
+        String type = fields.string("type");
+        if (type == null) {
             return invalid("'type' must be a string", ref);
         }
         try {
-            return new Decoded.Valid(switch (type.getString()) {
+            return new Decoded.Valid(switch (type) {
                 case "join" -> new ClientFrame.Join(id(fields, "room"), ref);
                 case "leave" -> new ClientFrame.Leave(id(fields, "room"), ref);
                 case "message" -> new ClientFrame.Send(id(fields, "room"), text(fields), ref);
                 case "direct" -> new ClientFrame.Direct(id(fields, "to"), text(fields), ref);
                 case "ping" -> new ClientFrame.Ping(ref);
                 case "refresh" -> new ClientFrame.Refresh(token(fields), ref);
-                default -> throw new FieldException("unknown type '" + type.getString() + "'");
+                default -> throw new FieldException("unknown type '" + type + "'");
             });
         } catch (FieldException e) {
             return invalid(e.getMessage(), ref);
@@ -70,17 +78,19 @@ public final class ClientFrameDecoder {
     }
 
     private static String text(JsonObjectFields fields) {
-        if (!(fields.value("text") instanceof JsonString s) || s.getString().isEmpty()) {
+        String text = fields.string("text");
+        if (text == null || text.isEmpty()) {
             throw new FieldException("'text' must be a non-empty string");
         }
-        return s.getString();
+        return text;
     }
 
     private static String token(JsonObjectFields fields) {
-        if (!(fields.value("token") instanceof JsonString s) || s.getString().isEmpty()) {
+        String token = fields.string("token");
+        if (token == null || token.isEmpty()) {
             throw new FieldException("'token' must be a non-empty string");
         }
-        return s.getString();
+        return token;
     }
 
     private static Decoded.Invalid invalid(String message, String ref) {

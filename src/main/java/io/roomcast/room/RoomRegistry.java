@@ -6,29 +6,88 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Who is in which room on this instance. A room exists while it has members: membership changes run
  * inside {@link ConcurrentHashMap#compute}, so a join can never land in a room that a concurrent last
  * leave is deleting.
+ *
+ * <p>The number of rooms is capped exactly, concurrent joins included: a join that creates a room
+ * first reserves a slot on a counter with compare-and-set, inside the room's {@code compute}, and the
+ * last leave gives the slot back inside its own. The rooms that exist are never more than the slots
+ * taken, and the slots never more than the limit. A connection's own cap is checked under its
+ * membership lock (see {@link Connection#unlessEnded}), which also keeps an ended connection out of
+ * every room.
  */
 @ApplicationScoped
 public class RoomRegistry {
 
-    /** The outcome of a join or leave: whether membership changed, and the member count after it. */
-    public record Change(boolean changed, int members) {
+    /** Why a join changed nothing. */
+    public enum Refusal {
+        /** The connection is in {@code roomcast.limits.rooms-per-connection} rooms already. */
+        ROOMS_PER_CONNECTION,
+        /** The join would create a room beyond {@code roomcast.limits.rooms}. */
+        ROOMS,
+        /** The connection has ended: it joins nothing any more. */
+        ENDED
+    }
+
+    /** The caps a join honours (PROTOCOL 12). */
+    public record Limits(int roomsPerConnection, int rooms) {
+    }
+
+    /**
+     * The outcome of a join or leave: whether membership changed, the member count after it, and for a
+     * refused join, why.
+     */
+    public record Change(boolean changed, int members, Refusal refusal) {
+        public Change(boolean changed, int members) {
+            this(changed, members, null);
+        }
+
+        static Change refused(Refusal refusal) {
+            return new Change(false, 0, refusal);
+        }
+
+        public boolean refused() {
+            return refusal != null;
+        }
     }
 
     private final Map<Integer, Set<Connection>> rooms = new ConcurrentHashMap<>();
+    /** Rooms with members plus rooms being created: the slots of the room cap. */
+    private final AtomicInteger roomSlots = new AtomicInteger();
 
-    public Change join(int room, Connection connection) {
+    public Change join(int room, Connection connection, Limits limits) {
+        Change[] change = new Change[1];
+        if (!connection.unlessEnded(() -> change[0] = add(room, connection, limits))) {
+            return Change.refused(Refusal.ENDED);
+        }
+        return change[0];
+    }
+
+    private Change add(int room, Connection connection, Limits limits) {
+        Set<Integer> joined = connection.rooms();
+        if (joined.size() >= limits.roomsPerConnection() && !joined.contains(room)) {
+            return Change.refused(Refusal.ROOMS_PER_CONNECTION);
+        }
         boolean[] added = new boolean[1];
         Set<Connection> members = rooms.compute(room, (k, set) -> {
-            Set<Connection> current = set == null ? ConcurrentHashMap.newKeySet() : set;
+            Set<Connection> current = set;
+            if (current == null) {
+                if (!takeRoomSlot(limits.rooms())) {
+                    return null;
+                }
+                current = ConcurrentHashMap.newKeySet();
+            }
             added[0] = current.add(connection);
             return current;
         });
-        connection.rooms().add(room);
+        if (members == null) {
+            return Change.refused(Refusal.ROOMS);
+        }
+        joined.add(room);
         return new Change(added[0], members.size());
     }
 
@@ -38,10 +97,33 @@ public class RoomRegistry {
         rooms.computeIfPresent(room, (k, set) -> {
             removed[0] = set.remove(connection);
             remaining[0] = set.size();
-            return set.isEmpty() ? null : set;
+            if (set.isEmpty()) {
+                roomSlots.decrementAndGet();
+                return null;
+            }
+            return set;
         });
         connection.rooms().remove(room);
         return new Change(removed[0], remaining[0]);
+    }
+
+    /**
+     * Whether a connection could enter the room without passing the room cap: the room exists, or
+     * there is a slot for one more. A hint for the handshake; the join itself decides.
+     */
+    public boolean hasRoomFor(int room, int maxRooms) {
+        return rooms.containsKey(room) || roomSlots.get() < maxRooms;
+    }
+
+    private boolean takeRoomSlot(int maxRooms) {
+        int taken;
+        do {
+            taken = roomSlots.get();
+            if (taken >= maxRooms) {
+                return false;
+            }
+        } while (!roomSlots.compareAndSet(taken, taken + 1));
+        return true;
     }
 
     /** A weakly consistent view of a room's members; empty for a room without members. */

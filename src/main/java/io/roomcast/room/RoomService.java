@@ -3,6 +3,7 @@ package io.roomcast.room;
 import io.roomcast.cluster.BusEvent;
 import io.roomcast.cluster.ClusterBus;
 import io.roomcast.cluster.RemoteMembers;
+import io.roomcast.config.RoomcastSettings;
 import io.roomcast.connection.Connection;
 import io.roomcast.connection.ConnectionKind;
 import io.roomcast.connection.Ids;
@@ -39,13 +40,19 @@ public class RoomService {
     ClusterBus bus;
     @Inject
     RemoteMembers remote;
+    @Inject
+    RoomcastSettings settings;
 
     /**
-     * Joins a room; presence goes to the other JSON members only when membership changed. Returns the
-     * cluster-wide member count.
+     * Joins a room within the room caps (PROTOCOL 12); presence goes to the other JSON members only when
+     * membership changed. Returns the change with the cluster-wide member count, or the refusal.
      */
-    public int join(Connection connection, int room) {
-        RoomRegistry.Change change = rooms.join(room, connection);
+    public RoomRegistry.Change join(Connection connection, int room) {
+        RoomRegistry.Change change = rooms.join(room, connection,
+                new RoomRegistry.Limits(settings.roomsPerConnection(), settings.roomsTotal()));
+        if (change.refused()) {
+            return change;
+        }
         int members = change.members() + remote.members(room);
         if (change.changed()) {
             presence(room, ServerFrames.Presence.join(room, connection.user(), members), connection);
@@ -53,7 +60,7 @@ public class RoomService {
                 bus.publish(new BusEvent.Presence(room, connection.id(), connection.user(), true, members));
             }
         }
-        return members;
+        return new RoomRegistry.Change(change.changed(), members);
     }
 
     /** Leaves a room; false when the connection was not a member. */
@@ -69,8 +76,14 @@ public class RoomService {
         return change.changed();
     }
 
-    /** Leaves every room, telling each room's JSON members. */
-    public void leaveAll(Connection connection) {
+    /**
+     * The connection has ended: it joins no room from now on, and leaves every room it is in, telling
+     * each room's JSON members. Marking it first means that a join racing with the end (a frame still
+     * being handled while a heartbeat timeout or a slow-consumer drop ends the connection) either
+     * lands before and is left here, or is refused: no member is left behind.
+     */
+    public void ended(Connection connection) {
+        connection.markEnded();
         for (Integer room : List.copyOf(connection.rooms())) {
             leave(connection, room);
         }

@@ -43,4 +43,15 @@ class TokenBucketTest {
         bucket.tryTake(3 * SECOND + 1);
         assertThat(bucket.consecutiveRefusedSeconds()).isEqualTo(1);
     }
+
+    @Test
+    void aRefusalIsToldAtMostOncePerSecond() {
+        TokenBucket bucket = new TokenBucket(1, 1, 0);
+        assertThat(bucket.refusalNoticeDue(5)).isTrue();
+        assertThat(bucket.refusalNoticeDue(6)).isFalse();
+        assertThat(bucket.refusalNoticeDue(5 + SECOND - 1)).isFalse();
+        assertThat(bucket.refusalNoticeDue(5 + SECOND)).isTrue();
+        assertThat(bucket.refusalNoticeDue(5 + SECOND + 1)).isFalse();
+        assertThat(bucket.refusalNoticeDue(10 * SECOND)).isTrue();
+    }
 }

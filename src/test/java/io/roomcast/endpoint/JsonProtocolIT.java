@@ -201,6 +201,24 @@ class JsonProtocolIT extends DeployedRoomcast {
     }
 
     @Test
+    void unknownFieldsAreIgnoredWhateverTheirValue() throws Exception {
+        try (WsClient alice = json("alice")) {
+            alice.send("{\"type\":\"ping\",\"n\":" + "9".repeat(4000) + ",\"e\":1e999999999,\"a\":[[{\"b\":[]}]]}");
+            assertThat(alice.nextJson().getString("type")).isEqualTo("pong");
+        }
+    }
+
+    @Test
+    void nestingTooDeepIsInvalidMessageAndTheConnectionStaysOpen() throws Exception {
+        try (WsClient alice = json("alice")) {
+            alice.send("{\"type\":\"ping\",\"deep\":" + "[".repeat(20_000) + "]".repeat(20_000) + "}");
+            assertError(alice.nextJson(), "invalid_message", null);
+            alice.send("{\"type\":\"ping\"}");
+            assertThat(alice.nextJson().getString("type")).isEqualTo("pong");
+        }
+    }
+
+    @Test
     void aNonJsonFrameIsInvalidJsonAndTheConnectionStaysOpen() throws Exception {
         try (WsClient alice = json("alice")) {
             alice.send("hello there");

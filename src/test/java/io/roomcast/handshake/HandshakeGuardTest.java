@@ -9,6 +9,7 @@ import io.roomcast.connection.Identity;
 import io.roomcast.connection.Ids;
 import io.roomcast.connection.TestConnections;
 import io.roomcast.protocol.ErrorCode;
+import io.roomcast.room.RoomRegistry;
 import io.roomcast.testsupport.TestTokens;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
 class HandshakeGuardTest {
 
     private final ConnectionRegistry registry = new ConnectionRegistry();
+    private final RoomRegistry rooms = new RoomRegistry();
 
     private HandshakeGuard guard(Map<String, String> extra) {
         Map<String, String> values = new HashMap<>(Map.of("roomcast.jwt.secret", TestTokens.SECRET,
@@ -32,6 +34,7 @@ class HandshakeGuardTest {
         guard.verifier = TokenVerifierTest.verifier(values);
         guard.registry = registry;
         guard.ids = new Ids();
+        guard.rooms = rooms;
         guard.init();
         return guard;
     }
@@ -183,5 +186,17 @@ class HandshakeGuardTest {
         HandshakeRequest carol = new HandshakeRequest("/ws/auth", Map.of("access_token", TestTokens.valid("carol"))::get,
                 name -> List.of(), "198.51.100.1", false);
         refused(guard.decide(carol), 429, ErrorCode.TOO_MANY_CONNECTIONS);
+    }
+
+    @Test
+    void aChatConnectThatWouldCreateARoomBeyondTheCapIs429TooManyRoomsAndReservesNothing() {
+        HandshakeGuard capped = guard(Map.of("roomcast.limits.rooms", "1"));
+        rooms.join(7, TestConnections.connection("a", "alice"), new RoomRegistry.Limits(100, 1));
+        accepted(capped.decide(request("/ws/chat/7")));
+        int before = registry.connectionsFromAddress("203.0.113.5");
+        refused(capped.decide(request("/ws/chat/8")), 429, ErrorCode.TOO_MANY_ROOMS);
+        assertThat(registry.connectionsFromAddress("203.0.113.5")).as("no slot held").isEqualTo(before);
+        // JSON endpoints join rooms later, by frame: their handshake is not concerned
+        accepted(capped.decide(request("/ws/realtime")));
     }
 }

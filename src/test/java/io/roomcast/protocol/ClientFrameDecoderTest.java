@@ -82,6 +82,46 @@ class ClientFrameDecoderTest {
         assertThat(new ClientFrame.Refresh("secret.jwt.value", "r1").toString()).doesNotContain("secret.jwt.value").contains("r1");
     }
 
+    @Test
+    void unknownFieldsAreIgnoredWhateverTheirValue() {
+        String bigNumber = "9".repeat(4000);
+        assertThat(valid("{\"type\":\"ping\",\"n\":" + bigNumber + "}")).isEqualTo(new ClientFrame.Ping(null));
+        assertThat(valid("{\"type\":\"ping\",\"n\":-" + bigNumber + "." + bigNumber + "e-99,\"ref\":\"r\"}"))
+                .isEqualTo(new ClientFrame.Ping("r"));
+        assertThat(valid("{\"type\":\"ping\",\"n\":1e999999999}")).isEqualTo(new ClientFrame.Ping(null));
+        assertThat(valid("{\"type\":\"ping\",\"n\":[" + bigNumber + ",1e999999999,{\"m\":" + bigNumber + "}]}"))
+                .isEqualTo(new ClientFrame.Ping(null));
+        assertThat(valid("{\"extra\":{\"a\":[[],{},[{\"b\":null}],true]},\"type\":\"join\",\"room\":7,\"s\":\""
+                + "x".repeat(60_000) + "\"}")).isEqualTo(new ClientFrame.Join(7, null));
+    }
+
+    @Test
+    void aHugeNumberWhereAnIdBelongsIsInvalidMessage() {
+        assertThat(invalid("{\"type\":\"join\",\"room\":" + "7".repeat(4000) + "}").code())
+                .isEqualTo(ErrorCode.INVALID_MESSAGE);
+        assertThat(invalid("{\"type\":\"join\",\"room\":1e999999999}").code()).isEqualTo(ErrorCode.INVALID_MESSAGE);
+    }
+
+    @Test
+    void nestingUpToTheLimitIsIgnoredLikeAnyExtraField() {
+        int inner = JsonObjectFields.MAX_DEPTH - 1; // the frame's own object is the first level
+        assertThat(valid("{\"type\":\"ping\",\"deep\":" + "[".repeat(inner) + "]".repeat(inner) + "}"))
+                .isEqualTo(new ClientFrame.Ping(null));
+        assertThat(valid("{\"type\":\"ping\",\"deep\":" + "{\"a\":".repeat(inner) + "1" + "}".repeat(inner) + "}"))
+                .isEqualTo(new ClientFrame.Ping(null));
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {JsonObjectFields.MAX_DEPTH, 1_000, 30_000})
+    void nestingBeyondTheLimitIsInvalidMessageNotAServerError(int inner) {
+        Decoded.Invalid arrays = invalid("{\"type\":\"ping\",\"deep\":" + "[".repeat(inner) + "]".repeat(inner) + "}");
+        assertThat(arrays.code()).isEqualTo(ErrorCode.INVALID_MESSAGE);
+        assertThat(arrays.message()).contains("nest");
+        assertThat(invalid("{\"type\":\"ping\",\"deep\":" + "{\"a\":".repeat(inner) + "1" + "}".repeat(inner) + "}").code())
+                .isEqualTo(ErrorCode.INVALID_MESSAGE);
+        assertThat(invalid("[".repeat(inner + 1) + "]".repeat(inner + 1)).code()).isEqualTo(ErrorCode.INVALID_MESSAGE);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"0", "-1", "abc", "2147483648", "7.0", "1e3", "", "+7", "99999999999999999999"})
     void pathIdsOutsideTheRangeAreRejected(String raw) {

@@ -1,0 +1,148 @@
+package io.roomcast.room;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.roomcast.cluster.BusEvent;
+import io.roomcast.cluster.BusListener;
+import io.roomcast.cluster.ClusterBus;
+import io.roomcast.cluster.Origin;
+import io.roomcast.cluster.RemoteMembers;
+import io.roomcast.config.RoomcastSettings;
+import io.roomcast.connection.Connection;
+import io.roomcast.connection.ConnectionKind;
+import io.roomcast.connection.Ids;
+import io.roomcast.connection.OutboundFrame;
+import io.roomcast.connection.TestConnections;
+import io.roomcast.observability.RoomcastMetrics;
+import io.roomcast.protocol.FrameEncoder;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Joins racing with the end of a connection (a heartbeat timeout, a slow-consumer drop or a close
+ * while a join frame is being handled): the real RoomService and RoomRegistry, a single server.
+ */
+class RoomServiceTest {
+
+    private final RoomRegistry registry = new RoomRegistry();
+    private final RoomService service = service(registry, Map.of());
+    private final List<OutboundFrame> observed = Collections.synchronizedList(new ArrayList<>());
+    private final Connection observer = TestConnections.connection("obs", "observer", ConnectionKind.JSON, observed);
+
+    static RoomService service(RoomRegistry registry, Map<String, String> settings) {
+        RoomService service = new RoomService();
+        service.rooms = registry;
+        service.encoder = new FrameEncoder();
+        service.ids = new Ids();
+        service.metrics = new RoomcastMetrics();
+        service.bus = new SingleServer();
+        service.remote = new RemoteMembers();
+        service.settings = RoomcastSettings.from(key -> Optional.ofNullable(settings.get(key)));
+        return service;
+    }
+
+    @Test
+    void aJoinAfterTheEndLeavesNoMemberBehind() {
+        service.join(observer, 7);
+        Connection ghost = TestConnections.connection("g", "ghost");
+        service.join(ghost, 8);
+
+        service.ended(ghost);
+        RoomRegistry.Change late = service.join(ghost, 7);
+
+        assertThat(late.refusal()).isEqualTo(RoomRegistry.Refusal.ENDED);
+        assertThat(registry.members(7)).containsExactly(observer);
+        assertThat(registry.roomCount()).as("room 8 is gone, no room created").isEqualTo(1);
+        assertThat(ghost.rooms()).isEmpty();
+        assertThat(presence("ghost")).as("no presence for a join that did not happen").isEmpty();
+    }
+
+    @Test
+    void joinsRacingWithTheEndNeverLeaveAMemberOrAnUnbalancedPresence() throws Exception {
+        service.join(observer, 1);
+        int connections = 400;
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        List<Connection> ghosts = new ArrayList<>();
+        for (int i = 0; i < connections; i++) {
+            Connection ghost = TestConnections.connection("g" + i, "ghost-" + i);
+            ghosts.add(ghost);
+            int personalRoom = 100 + i;
+            CountDownLatch go = new CountDownLatch(1);
+            pool.submit(() -> {
+                go.await();
+                for (int j = 0; j < 20; j++) {
+                    service.join(ghost, 1);
+                    service.join(ghost, personalRoom);
+                    service.leave(ghost, personalRoom);
+                }
+                return null;
+            });
+            pool.submit(() -> {
+                go.await();
+                service.ended(ghost);
+                return null;
+            });
+            go.countDown();
+        }
+        pool.shutdown();
+        assertThat(pool.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(registry.members(1)).containsExactly(observer);
+        assertThat(registry.roomCount()).isEqualTo(1);
+        for (Connection ghost : ghosts) {
+            assertThat(ghost.rooms()).as(ghost.user()).isEmpty();
+            List<String> events = presence(ghost.user());
+            long joins = events.stream().filter(e -> e.contains("\"event\":\"join\"")).count();
+            long leaves = events.size() - joins;
+            assertThat(joins).as("presence of %s: %s", ghost.user(), events).isEqualTo(leaves).isLessThanOrEqualTo(1);
+        }
+    }
+
+    /** The presence frames the observer received about a user. */
+    private List<String> presence(String user) {
+        synchronized (observed) {
+            return observed.stream().map(f -> ((OutboundFrame.Text) f).text())
+                    .filter(t -> t.contains("\"type\":\"presence\"") && t.contains("\"user\":\"" + user + "\""))
+                    .toList();
+        }
+    }
+
+    /** This instance alone: nothing is published. */
+    private static final class SingleServer implements ClusterBus {
+        @Override
+        public Origin self() {
+            return null;
+        }
+
+        @Override
+        public boolean clustered() {
+            return false;
+        }
+
+        @Override
+        public void start(BusListener listener) {
+        }
+
+        @Override
+        public void publish(BusEvent event) {
+            throw new AssertionError("a single server publishes nothing");
+        }
+
+        @Override
+        public long uniqueNumber() {
+            return 0;
+        }
+
+        @Override
+        public void stop() {
+        }
+    }
+}
