@@ -75,10 +75,15 @@ public final class RawWebSocket implements AutoCloseable {
         StringBuilder request = new StringBuilder()
                 .append("GET ").append(uri.getRawPath()).append(uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery())
                 .append(" HTTP/1.1\r\n")
-                .append("Host: ").append(uri.getHost()).append(':').append(uri.getPort()).append("\r\n")
+                .append("Host: ").append(headers.getOrDefault("Host", uri.getHost() + ":" + uri.getPort())).append("\r\n")
                 .append("Upgrade: websocket\r\nConnection: Upgrade\r\n")
                 .append("Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: ").append(key).append("\r\n");
-        headers.forEach((k, v) -> request.append(k).append(": ").append(v).append("\r\n"));
+        // A "Host" entry replaces the default Host header (to be reached under another name, as through a proxy).
+        headers.forEach((k, v) -> {
+            if (!k.equals("Host")) {
+                request.append(k).append(": ").append(v).append("\r\n");
+            }
+        });
         request.append("\r\n");
         socket.getOutputStream().write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
         socket.getOutputStream().flush();
