@@ -3,6 +3,7 @@ package io.roomcast.handshake;
 import io.roomcast.connection.Identity;
 import io.roomcast.observability.RoomcastMetrics;
 import io.roomcast.platform.ServerAdapter;
+import io.roomcast.protocol.ErrorCode;
 import io.roomcast.protocol.FrameEncoder;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
@@ -38,6 +39,8 @@ public class HandshakeFilter extends HttpFilter {
     @Inject
     RoomcastMetrics metrics;
 
+    private final RefusalLogThrottle logThrottle = new RefusalLogThrottle(System::nanoTime);
+
     @Override
     public void init() {
         LOG.log(Level.INFO, "handshakes judged by this filter, in front of {0}", ServerAdapter.describe(
@@ -48,11 +51,14 @@ public class HandshakeFilter extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
+        String path = request.getRequestURI().substring(request.getContextPath().length());
         if (!"websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
-            chain.doFilter(request, response);
+            // Nothing but WebSocket lives under /ws/: say so (RFC 9110 426) rather than the server's HTML 404.
+            response.setHeader("Upgrade", "websocket");
+            refuse(request, response, path, new HandshakeDecision.Refused(426, ErrorCode.UPGRADE_REQUIRED,
+                    "this path speaks WebSocket only: send Upgrade: websocket"));
             return;
         }
-        String path = request.getRequestURI().substring(request.getContextPath().length());
         HandshakeDecision decision = guard.decide(new HandshakeRequest(path, request::getParameter,
                 name -> headerValues(request, name), request.getRemoteAddr(), request.isSecure()));
         if (decision instanceof HandshakeDecision.Refused refused) {
@@ -67,9 +73,12 @@ public class HandshakeFilter extends HttpFilter {
     private void refuse(HttpServletRequest request, HttpServletResponse response, String path,
                         HandshakeDecision.Refused refused) throws IOException {
         metrics.handshakeFailed(refused.code());
-        // Never the query string: it may carry a token.
-        LOG.log(Level.INFO, "handshake refused {0} {1} for {2} from {3}", refused.status(),
-                refused.code().wire(), path, request.getRemoteAddr());
+        long refusals = logThrottle.refused(refused.code());
+        if (refusals > 0) {
+            // Never the query string: it may carry a token.
+            LOG.log(Level.INFO, "handshake refused {0} {1} for {2} from {3} ({4} refused with this code since its last line)",
+                    refused.status(), refused.code().wire(), path, request.getRemoteAddr(), refusals);
+        }
         byte[] body = encoder.encode(new ErrorBody(refused.code().wire(), refused.message()))
                 .getBytes(StandardCharsets.UTF_8);
         response.setStatus(refused.status());

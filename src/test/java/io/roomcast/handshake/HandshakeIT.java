@@ -79,6 +79,22 @@ class HandshakeIT extends DeployedRoomcast {
         return Map.of("Authorization", "Bearer " + token);
     }
 
+    // --- 426 upgrade_required ---
+
+    @Test
+    void aPlainRequestToAWebSocketPathGets426WithTheJsonBody() throws Exception {
+        for (String path : List.of("ws/auth", "ws/chat/7", "ws/realtime", "ws/no-such-endpoint")) {
+            java.net.http.HttpResponse<String> response = server.get(path);
+            assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(426);
+            assertThat(response.headers().firstValue("Upgrade")).as(path).hasValueSatisfying(
+                    v -> assertThat(v).isEqualToIgnoringCase("websocket"));
+            assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).contains("json"));
+            JsonObject body = WsClient.parse(response.body());
+            assertThat(body.getString("error")).isEqualTo("upgrade_required");
+            assertThat(body.getString("message")).isNotBlank();
+        }
+    }
+
     // --- 400 invalid_parameter ---
 
     @Test
@@ -262,7 +278,7 @@ class HandshakeIT extends DeployedRoomcast {
     void anHttpsOriginIsTheSameOriginBehindATlsTerminatingTrustedProxy() throws Exception {
         Map<String, String> page = Map.of("Host", "chat.roomcast.test", "Origin", "https://chat.roomcast.test");
         assertRefused(RawWebSocket.handshake(server.ws("127.0.0.1", "ws/chat/7"), page), 403, "forbidden_origin");
-        Map<String, String> proxied = new java.util.HashMap<>(page);
+        Map<String, String> proxied = new HashMap<>(page);
         proxied.put("X-Forwarded-Proto", "https");
         RawWebSocket.Handshake answer = RawWebSocket.handshake(server.ws("127.0.0.1", "ws/chat/7"), proxied);
         assertThat(answer.status()).as(answer.body()).isEqualTo(101);
