@@ -2,6 +2,9 @@ package io.roomcast.handshake;
 
 import io.roomcast.connection.Identity;
 import io.roomcast.observability.RoomcastMetrics;
+import io.roomcast.config.RoomcastSettings;
+import io.roomcast.platform.FrameHeaderGuard;
+import io.roomcast.platform.GuardedUpgradeHandler;
 import io.roomcast.platform.ServerAdapter;
 import io.roomcast.protocol.ErrorCode;
 import io.roomcast.protocol.FrameEncoder;
@@ -13,6 +16,7 @@ import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpUpgradeHandler;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -20,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.Principal;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Judges every WebSocket upgrade before the WebSocket implementation sees it. A servlet filter is the
@@ -38,6 +43,8 @@ public class HandshakeFilter extends HttpFilter {
     FrameEncoder encoder;
     @Inject
     RoomcastMetrics metrics;
+    @Inject
+    RoomcastSettings settings;
 
     private final RefusalLogThrottle logThrottle = new RefusalLogThrottle(System::nanoTime);
 
@@ -64,7 +71,8 @@ public class HandshakeFilter extends HttpFilter {
         if (decision instanceof HandshakeDecision.Refused refused) {
             refuse(request, response, path, refused);
         } else if (decision instanceof HandshakeDecision.Accepted accepted) {
-            chain.doFilter(new IdentifiedRequest(request, accepted.identity()), response);
+            chain.doFilter(new IdentifiedRequest(request, accepted.identity(), this::frameGuard), response);
+            ServerAdapter.guardUndertowUpgrade(request, this::frameGuard);
         } else {
             chain.doFilter(request, response);
         }
@@ -94,18 +102,40 @@ public class HandshakeFilter extends HttpFilter {
         return Collections.list(request.getHeaders(name));
     }
 
-    /** The upgrade request, carrying the accepted identity as its user principal. */
+    /** A guard judging the new connection's frame headers against the size limits (PROTOCOL 5). */
+    private FrameHeaderGuard frameGuard() {
+        return new FrameHeaderGuard(settings.maxTextBytes(), settings.maxBinaryBytes(),
+                () -> LOG.log(Level.DEBUG, "frame header over the size limits: closing with 1009"));
+    }
+
+    /**
+     * The upgrade request, carrying the accepted identity as its user principal. A WebSocket
+     * implementation that upgrades through the servlet API (Tyrus) gets the connection with its
+     * frame headers guarded; Undertow upgrades by other means (see ServerAdapter).
+     */
     private static final class IdentifiedRequest extends HttpServletRequestWrapper {
         private final Identity identity;
+        private final Supplier<FrameHeaderGuard> frameGuard;
 
-        IdentifiedRequest(HttpServletRequest request, Identity identity) {
+        IdentifiedRequest(HttpServletRequest request, Identity identity, Supplier<FrameHeaderGuard> frameGuard) {
             super(request);
             this.identity = identity;
+            this.frameGuard = frameGuard;
         }
 
         @Override
         public Principal getUserPrincipal() {
             return identity;
+        }
+
+        @Override
+        public <T extends HttpUpgradeHandler> T upgrade(Class<T> handlerClass) throws IOException, ServletException {
+            return GuardedUpgradeHandler.upgrade(handlerClass, new GuardedUpgradeHandler.Upgrader() {
+                @Override
+                public <U extends HttpUpgradeHandler> U upgrade(Class<U> type) throws IOException, ServletException {
+                    return IdentifiedRequest.super.upgrade(type);
+                }
+            }, frameGuard.get());
         }
     }
 }

@@ -162,6 +162,32 @@ public final class RawWebSocket implements AutoCloseable {
         out.flush();
     }
 
+    /**
+     * Writes only a masked frame header declaring {@code declaredLength} payload bytes (any 63-bit
+     * value: 2^62 too), and no payload: to see what the server does with the header alone.
+     */
+    public void sendHeaderOnly(int opcode, long declaredLength, boolean fin) throws IOException {
+        ByteArrayOutputStream header = new ByteArrayOutputStream();
+        header.write((fin ? 0x80 : 0) | opcode);
+        if (declaredLength < 126) {
+            header.write(0x80 | (int) declaredLength);
+        } else if (declaredLength < 65536) {
+            header.write(0x80 | 126);
+            header.write((int) (declaredLength >>> 8));
+            header.write((int) declaredLength & 0xFF);
+        } else {
+            header.write(0x80 | 127);
+            for (int i = 7; i >= 0; i--) {
+                header.write((int) (declaredLength >>> (8 * i)) & 0xFF);
+            }
+        }
+        byte[] mask = new byte[4];
+        random.nextBytes(mask);
+        header.write(mask);
+        out.write(header.toByteArray());
+        out.flush();
+    }
+
     /** The next frame from the server, or null when none arrives within the wait. */
     public Frame readFrame(Duration wait) throws IOException {
         socket.setSoTimeout((int) wait.toMillis());
