@@ -17,11 +17,15 @@ import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.json.bind.annotation.JsonbPropertyOrder;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.io.InputStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,6 +41,8 @@ import java.util.regex.Pattern;
 @RequestScoped
 public class DevTokenResource {
 
+    /** A token request is a user name and a few ids: 4 KB is plenty, and bounds what a client makes us buffer. */
+    static final int MAX_BODY_BYTES = 4096;
     private static final Pattern USER = Pattern.compile("[\\p{L}\\p{N}._@-]{1,64}");
 
     @JsonbPropertyOrder({"token", "user", "expiresAt"})
@@ -57,10 +63,17 @@ public class DevTokenResource {
     @POST
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
-    public Response issue(String body) {
+    public Response issue(@HeaderParam(HttpHeaders.CONTENT_LENGTH) String contentLength, InputStream stream)
+            throws IOException {
         if (!settings.devMode()) {
             return responses.error(404, "not_found", "dev tokens exist only with roomcast.dev-mode=true");
         }
+        BoundedBody.Result read = BoundedBody.read(contentLength, stream, MAX_BODY_BYTES);
+        if (read instanceof BoundedBody.TooLarge) {
+            return Response.fromResponse(responses.error(413, ErrorCode.TOO_LARGE,
+                    "the body is larger than " + MAX_BODY_BYTES + " bytes")).header("Connection", "close").build();
+        }
+        String body = read instanceof BoundedBody.Text t ? t.text() : null;
         Optional<TokenRequest> request = parse(body);
         if (request.isEmpty()) {
             return responses.error(400, ErrorCode.INVALID_PARAMETER,

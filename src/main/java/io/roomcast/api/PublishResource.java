@@ -1,5 +1,7 @@
 package io.roomcast.api;
 
+import io.roomcast.config.RoomcastSettings;
+import io.roomcast.connection.FrameSize;
 import io.roomcast.handshake.BearerToken;
 import io.roomcast.handshake.InvalidTokenException;
 import io.roomcast.handshake.TokenVerifier;
@@ -24,10 +26,14 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.io.InputStream;
 
 /**
  * {@code POST /api/rooms/{roomId}/messages}: lets a back end publish into a room as the token's
- * user. Not subject to the per-connection rate limit (PROTOCOL 5).
+ * user. Not subject to the per-connection rate limit (PROTOCOL 5), but to a rate per user and a body
+ * bound (PROTOCOL 12). Checks in order: room id 400, credentials 401, rooms claim 403, rate 429, body
+ * size 413, body 400, text size 413.
  */
 @Path("/rooms/{roomId}/messages")
 @RequestScoped
@@ -42,12 +48,18 @@ public class PublishResource {
     RoomService rooms;
     @Inject
     ApiResponses responses;
+    @Inject
+    PublishRates rates;
+    @Inject
+    RoomcastSettings settings;
 
     @POST
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
     public Response publish(@PathParam("roomId") String roomId,
-                            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, String body) {
+                            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+                            @HeaderParam(HttpHeaders.CONTENT_LENGTH) String contentLength, InputStream body)
+            throws IOException {
         int room = ClientFrameDecoder.parseId(roomId);
         if (room < 0) {
             return responses.error(400, ErrorCode.INVALID_PARAMETER, "room id must be an integer from 1 to 2147483647");
@@ -65,12 +77,28 @@ public class PublishResource {
         if (verified.rooms() != null && !verified.rooms().contains(room)) {
             return responses.error(403, ErrorCode.FORBIDDEN_ROOM, "the token does not allow room " + room);
         }
-        String text = text(body);
+        if (!rates.tryPublish(verified.user())) {
+            return responses.error(429, ErrorCode.RATE_LIMITED, "over roomcast.limits.rate publishes per second for this user");
+        }
+        int limit = settings.maxPublishBodyBytes();
+        BoundedBody.Result read = BoundedBody.read(contentLength, body, limit);
+        if (read instanceof BoundedBody.TooLarge) {
+            return tooLarge("the body is larger than " + limit + " bytes");
+        }
+        String text = read instanceof BoundedBody.Text t ? text(t.text()) : null;
         if (text == null) {
             return responses.error(400, ErrorCode.INVALID_MESSAGE, "body must be {\"text\":\"<non-empty string>\"}");
         }
+        if (FrameSize.utf8LengthExceeds(text, settings.maxTextBytes())) {
+            return tooLarge("text is longer than " + settings.maxTextBytes() + " UTF-8 bytes");
+        }
         rooms.publish(room, verified.user(), text, null);
         return responses.json(202, new Accepted("accepted"));
+    }
+
+    /** 413; the connection is closed after it, so the container never reads the rest of a large body. */
+    private Response tooLarge(String message) {
+        return Response.fromResponse(responses.error(413, ErrorCode.TOO_LARGE, message)).header("Connection", "close").build();
     }
 
     private static String text(String body) {

@@ -2,7 +2,11 @@ package io.roomcast.handshake;
 
 import io.roomcast.connection.Identity;
 import io.roomcast.observability.RoomcastMetrics;
+import io.roomcast.config.RoomcastSettings;
+import io.roomcast.platform.FrameHeaderGuard;
+import io.roomcast.platform.GuardedUpgradeHandler;
 import io.roomcast.platform.ServerAdapter;
+import io.roomcast.protocol.ErrorCode;
 import io.roomcast.protocol.FrameEncoder;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
@@ -12,6 +16,7 @@ import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpUpgradeHandler;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -19,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.Principal;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Judges every WebSocket upgrade before the WebSocket implementation sees it. A servlet filter is the
@@ -37,6 +43,10 @@ public class HandshakeFilter extends HttpFilter {
     FrameEncoder encoder;
     @Inject
     RoomcastMetrics metrics;
+    @Inject
+    RoomcastSettings settings;
+
+    private final RefusalLogThrottle logThrottle = new RefusalLogThrottle(System::nanoTime);
 
     @Override
     public void init() {
@@ -48,17 +58,21 @@ public class HandshakeFilter extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
+        String path = request.getRequestURI().substring(request.getContextPath().length());
         if (!"websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
-            chain.doFilter(request, response);
+            // Nothing but WebSocket lives under /ws/: say so (RFC 9110 426) rather than the server's HTML 404.
+            response.setHeader("Upgrade", "websocket");
+            refuse(request, response, path, new HandshakeDecision.Refused(426, ErrorCode.UPGRADE_REQUIRED,
+                    "this path speaks WebSocket only: send Upgrade: websocket"));
             return;
         }
-        String path = request.getRequestURI().substring(request.getContextPath().length());
         HandshakeDecision decision = guard.decide(new HandshakeRequest(path, request::getParameter,
                 name -> headerValues(request, name), request.getRemoteAddr(), request.isSecure()));
         if (decision instanceof HandshakeDecision.Refused refused) {
             refuse(request, response, path, refused);
         } else if (decision instanceof HandshakeDecision.Accepted accepted) {
-            chain.doFilter(new IdentifiedRequest(request, accepted.identity()), response);
+            chain.doFilter(new IdentifiedRequest(request, accepted.identity(), this::frameGuard), response);
+            ServerAdapter.guardUndertowUpgrade(request, this::frameGuard);
         } else {
             chain.doFilter(request, response);
         }
@@ -67,9 +81,12 @@ public class HandshakeFilter extends HttpFilter {
     private void refuse(HttpServletRequest request, HttpServletResponse response, String path,
                         HandshakeDecision.Refused refused) throws IOException {
         metrics.handshakeFailed(refused.code());
-        // Never the query string: it may carry a token.
-        LOG.log(Level.INFO, "handshake refused {0} {1} for {2} from {3}", refused.status(),
-                refused.code().wire(), path, request.getRemoteAddr());
+        long refusals = logThrottle.refused(refused.code());
+        if (refusals > 0) {
+            // Never the query string: it may carry a token.
+            LOG.log(Level.INFO, "handshake refused {0} {1} for {2} from {3} ({4} refused with this code since its last line)",
+                    refused.status(), refused.code().wire(), path, request.getRemoteAddr(), refusals);
+        }
         byte[] body = encoder.encode(new ErrorBody(refused.code().wire(), refused.message()))
                 .getBytes(StandardCharsets.UTF_8);
         response.setStatus(refused.status());
@@ -85,18 +102,40 @@ public class HandshakeFilter extends HttpFilter {
         return Collections.list(request.getHeaders(name));
     }
 
-    /** The upgrade request, carrying the accepted identity as its user principal. */
+    /** A guard judging the new connection's frame headers against the size limits (PROTOCOL 5). */
+    private FrameHeaderGuard frameGuard() {
+        return new FrameHeaderGuard(settings.maxTextBytes(), settings.maxBinaryBytes(),
+                () -> LOG.log(Level.DEBUG, "frame header over the size limits: closing with 1009"));
+    }
+
+    /**
+     * The upgrade request, carrying the accepted identity as its user principal. A WebSocket
+     * implementation that upgrades through the servlet API (Tyrus) gets the connection with its
+     * frame headers guarded; Undertow upgrades by other means (see ServerAdapter).
+     */
     private static final class IdentifiedRequest extends HttpServletRequestWrapper {
         private final Identity identity;
+        private final Supplier<FrameHeaderGuard> frameGuard;
 
-        IdentifiedRequest(HttpServletRequest request, Identity identity) {
+        IdentifiedRequest(HttpServletRequest request, Identity identity, Supplier<FrameHeaderGuard> frameGuard) {
             super(request);
             this.identity = identity;
+            this.frameGuard = frameGuard;
         }
 
         @Override
         public Principal getUserPrincipal() {
             return identity;
+        }
+
+        @Override
+        public <T extends HttpUpgradeHandler> T upgrade(Class<T> handlerClass) throws IOException, ServletException {
+            return GuardedUpgradeHandler.upgrade(handlerClass, new GuardedUpgradeHandler.Upgrader() {
+                @Override
+                public <U extends HttpUpgradeHandler> U upgrade(Class<U> type) throws IOException, ServletException {
+                    return IdentifiedRequest.super.upgrade(type);
+                }
+            }, frameGuard.get());
         }
     }
 }

@@ -41,7 +41,7 @@ public class HandshakeGuard {
     @PostConstruct
     void init() {
         origins = new OriginPolicy(settings.allowedOrigins());
-        addresses = new ClientAddressResolver(settings.trustedProxies());
+        addresses = new ClientAddressResolver(settings.trustedProxies(), settings.proxyHeader());
     }
 
     public HandshakeDecision decide(HandshakeRequest request) {
@@ -63,7 +63,9 @@ public class HandshakeGuard {
         if (tokenParameter != null && tokenParameter.length() < MIN_TOKEN_PARAMETER) {
             return refuse(400, ErrorCode.INVALID_PARAMETER, "token must be at least 8 characters");
         }
-        if (!origins.allows(request.header("Origin"), request.header("Host"), request.secure())) {
+        // Behind a TLS-terminating proxy the request reaches us in plain HTTP: the proxy says what the page used.
+        boolean secure = addresses.forwardedSecure(request.peerAddress(), request::headerValues).orElse(request.secure());
+        if (!origins.allows(request.header("Origin"), request.header("Host"), secure)) {
             return refuse(403, ErrorCode.FORBIDDEN_ORIGIN, "origin not allowed");
         }
 
@@ -92,8 +94,7 @@ public class HandshakeGuard {
             return refuse(429, ErrorCode.TOO_MANY_ROOMS, "the server has no capacity for another room");
         }
 
-        String address = addresses.resolve(request.peerAddress(), request.headerValues("X-Forwarded-For"),
-                request.headerValues("Forwarded"));
+        String address = addresses.resolve(request.peerAddress(), request::headerValues);
         Identity identity = token != null
                 ? new Identity(token.user(), true, address, route == Route.SECURE ? pathId : null, token.rooms(),
                         token.expiresAt())

@@ -3,6 +3,7 @@ package io.roomcast.platform;
 import java.lang.reflect.Field;
 import java.util.Locale;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Supplier;
 
 /**
  * What Roomcast knows about the server it runs on, found at run time by probing class names, so the
@@ -26,7 +27,8 @@ import java.util.concurrent.ScheduledExecutorService;
  * ({@code <if-class-not-available>}) where the API is missing; Roomcast's own figures are always at
  * {@code GET /api/metrics}. This class names what was found, for the log.
  *
- * <p>One behaviour is adapted, and only here: {@link #replaceSessionTimers} (see there why).
+ * <p>Two behaviours are adapted, and only here: {@link #replaceSessionTimers} (see there why), and the
+ * frame-header guard on Undertow ({@link #guardUndertowUpgrade}).
  */
 public final class ServerAdapter {
 
@@ -96,6 +98,30 @@ public final class ServerAdapter {
             }
         }
         return false;
+    }
+
+    /**
+     * On Undertow, after its WebSocket filter accepted the upgrade of this request: puts a
+     * {@link FrameHeaderGuard} under the WebSocket connection about to be made (see
+     * {@link UndertowFrameGuard}), so a frame header over the size limits closes it with 1009 at once.
+     * Undertow, like Tyrus, never judges a header's declared length: it waits for the payload and
+     * counts it as it arrives. On Tyrus the same guard is installed through the servlet API's
+     * {@code upgrade} ({@link GuardedUpgradeHandler}). Anything but Undertow is left untouched.
+     *
+     * @param servletRequest the request as the container gave it to the filter (not a wrapper)
+     * @return whether the guard will be installed
+     */
+    public static boolean guardUndertowUpgrade(Object servletRequest, Supplier<FrameHeaderGuard> guards) {
+        if (!servletRequest.getClass().getName().startsWith("io.undertow.")) {
+            return false;
+        }
+        try {
+            return UndertowFrameGuard.guardUpgrade(servletRequest, guards);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            System.getLogger(ServerAdapter.class.getName()).log(System.Logger.Level.WARNING,
+                    "frame headers not guarded on this Undertow: " + e);
+            return false;
+        }
     }
 
     static final String TYRUS_BASE_CONTAINER = "org.glassfish.tyrus.core.BaseContainer";

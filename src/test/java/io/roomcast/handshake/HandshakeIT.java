@@ -80,6 +80,22 @@ class HandshakeIT extends DeployedRoomcast {
         return Map.of("Authorization", "Bearer " + token);
     }
 
+    // --- 426 upgrade_required ---
+
+    @Test
+    void aPlainRequestToAWebSocketPathGets426WithTheJsonBody() throws Exception {
+        for (String path : List.of("ws/auth", "ws/chat/7", "ws/realtime", "ws/no-such-endpoint")) {
+            java.net.http.HttpResponse<String> response = server.get(path);
+            assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(426);
+            assertThat(response.headers().firstValue("Upgrade")).as(path).hasValueSatisfying(
+                    v -> assertThat(v).isEqualToIgnoringCase("websocket"));
+            assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).contains("json"));
+            JsonObject body = WsClient.parse(response.body());
+            assertThat(body.getString("error")).isEqualTo("upgrade_required");
+            assertThat(body.getString("message")).isNotBlank();
+        }
+    }
+
     // --- 400 invalid_parameter ---
 
     @Test
@@ -288,10 +304,28 @@ class HandshakeIT extends DeployedRoomcast {
                 Map.of("X-Forwarded-For", "203.0.113.50, 127.0.0.1"))) {
             assertThat(client.awaitJson(type("welcome")).getString("address")).isEqualTo("203.0.113.50");
         }
+    }
+
+    @Test
+    void aForwardedHeaderIsIgnoredWhenTheProxyWritesXForwardedFor() throws Exception {
+        // roomcast.proxy.header defaults to x-forwarded-for: a Forwarded header came from the client itself.
         try (WsClient client = WsClient.connect(server.ws("127.0.0.1", "ws/realtime"),
                 Map.of("Forwarded", "for=\"[2001:db8::7]:443\""))) {
-            assertThat(client.awaitJson(type("welcome")).getString("address")).isEqualTo("2001:db8:0:0:0:0:0:7");
+            assertThat(client.awaitJson(type("welcome")).getString("address")).isEqualTo("127.0.0.1");
         }
+    }
+
+    @Test
+    void anHttpsOriginIsTheSameOriginBehindATlsTerminatingTrustedProxy() throws Exception {
+        Map<String, String> page = Map.of("Host", "chat.roomcast.test", "Origin", "https://chat.roomcast.test");
+        assertRefused(RawWebSocket.handshake(server.ws("127.0.0.1", "ws/chat/7"), page), 403, "forbidden_origin");
+        Map<String, String> proxied = new HashMap<>(page);
+        proxied.put("X-Forwarded-Proto", "https");
+        RawWebSocket.Handshake answer = RawWebSocket.handshake(server.ws("127.0.0.1", "ws/chat/7"), proxied);
+        assertThat(answer.status()).as(answer.body()).isEqualTo(101);
+        close(answer.socket());
+        // From an untrusted peer the header is the client's own word.
+        assertRefused(RawWebSocket.handshake(server.ws("ws/chat/7"), proxied), 403, "forbidden_origin");
     }
 
     private static void close(RawWebSocket socket) {

@@ -75,10 +75,15 @@ public final class RawWebSocket implements AutoCloseable {
         StringBuilder request = new StringBuilder()
                 .append("GET ").append(uri.getRawPath()).append(uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery())
                 .append(" HTTP/1.1\r\n")
-                .append("Host: ").append(uri.getHost()).append(':').append(uri.getPort()).append("\r\n")
+                .append("Host: ").append(headers.getOrDefault("Host", uri.getHost() + ":" + uri.getPort())).append("\r\n")
                 .append("Upgrade: websocket\r\nConnection: Upgrade\r\n")
                 .append("Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: ").append(key).append("\r\n");
-        headers.forEach((k, v) -> request.append(k).append(": ").append(v).append("\r\n"));
+        // A "Host" entry replaces the default Host header (to be reached under another name, as through a proxy).
+        headers.forEach((k, v) -> {
+            if (!k.equals("Host")) {
+                request.append(k).append(": ").append(v).append("\r\n");
+            }
+        });
         request.append("\r\n");
         socket.getOutputStream().write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
         socket.getOutputStream().flush();
@@ -154,6 +159,32 @@ public final class RawWebSocket implements AutoCloseable {
         }
         frame.write(body);
         out.write(frame.toByteArray());
+        out.flush();
+    }
+
+    /**
+     * Writes only a masked frame header declaring {@code declaredLength} payload bytes (any 63-bit
+     * value: 2^62 too), and no payload: to see what the server does with the header alone.
+     */
+    public void sendHeaderOnly(int opcode, long declaredLength, boolean fin) throws IOException {
+        ByteArrayOutputStream header = new ByteArrayOutputStream();
+        header.write((fin ? 0x80 : 0) | opcode);
+        if (declaredLength < 126) {
+            header.write(0x80 | (int) declaredLength);
+        } else if (declaredLength < 65536) {
+            header.write(0x80 | 126);
+            header.write((int) (declaredLength >>> 8));
+            header.write((int) declaredLength & 0xFF);
+        } else {
+            header.write(0x80 | 127);
+            for (int i = 7; i >= 0; i--) {
+                header.write((int) (declaredLength >>> (8 * i)) & 0xFF);
+            }
+        }
+        byte[] mask = new byte[4];
+        random.nextBytes(mask);
+        header.write(mask);
+        out.write(header.toByteArray());
         out.flush();
     }
 
