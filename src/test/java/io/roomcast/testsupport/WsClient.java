@@ -135,6 +135,41 @@ public final class WsClient implements AutoCloseable {
         throw new AssertionError("no matching frame within " + WAIT + "; received " + skipped);
     }
 
+    /**
+     * Proves what arrived on a JSON endpoint: sends a {@code ping} and returns every frame received
+     * before its {@code pong}, heartbeats left out. The server answers frames in order and queues
+     * every frame for a connection in order, so an empty list means nothing else was sent before.
+     */
+    public List<String> framesBeforePong() throws IOException {
+        send("{\"type\":\"ping\",\"ref\":\"fence\"}");
+        List<String> before = new ArrayList<>();
+        while (true) {
+            String text = nextText();
+            JsonObject frame = parse(text);
+            String type = frame.getString("type", "");
+            if ("pong".equals(type)) {
+                return before;
+            }
+            if (!"heartbeat".equals(type)) {
+                before.add(text);
+            }
+        }
+    }
+
+    /**
+     * The same fence for a {@code /ws/chat} member: it sends a line to its own room and returns every
+     * text received before that line came back.
+     */
+    public List<String> linesBeforeEcho(int room) throws IOException {
+        String fence = "fence-" + System.nanoTime();
+        send(fence);
+        List<String> before = new ArrayList<>();
+        for (String text = nextText(); !text.equals("Room " + room + ": " + fence); text = nextText()) {
+            before.add(text);
+        }
+        return before;
+    }
+
     public static Predicate<JsonObject> type(String type) {
         return frame -> type.equals(frame.getString("type", ""));
     }
