@@ -85,7 +85,7 @@ class ClusterHealIT {
 
             second.freeze();
             try {
-                JsonObject left = awaitFrame(alice, presence("leave", bobName), CLUSTER_WAIT);
+                JsonObject left = alice.awaitJson(presence("leave", bobName), CLUSTER_WAIT);
                 assertThat(left.getInt("members")).isEqualTo(1);
                 await().atMost(CLUSTER_WAIT).until(() -> instanceRows(first) == 1 && membersOf(first, room) == 1);
             } finally {
@@ -94,7 +94,7 @@ class ClusterHealIT {
             Instant resumed = Instant.now();
 
             // Instance 1 takes instance 2 back: its members return to the room, with presence.
-            JsonObject back = awaitFrame(alice, presence("join", bobName), HEAL_WAIT);
+            JsonObject back = alice.awaitJson(presence("join", bobName), HEAL_WAIT);
             assertThat(back.getInt("members")).isEqualTo(2);
             await().atMost(HEAL_WAIT).until(() -> instanceRows(first) == 2 && instanceRows(second) == 2);
             awaitMembersEverywhere(room, 2, HEAL_WAIT);
@@ -109,17 +109,6 @@ class ClusterHealIT {
         }
     }
 
-    /** The first frame that matches within the wait, which may be longer than the client's own. */
-    private static JsonObject awaitFrame(WsClient client, Predicate<JsonObject> wanted, Duration wait) {
-        long deadline = System.nanoTime() + wait.toNanos();
-        while (System.nanoTime() < deadline) {
-            String text = client.nextTextOrNull(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
-            if (text != null && wanted.test(WsClient.parse(text))) {
-                return WsClient.parse(text);
-            }
-        }
-        throw new AssertionError("no matching frame within " + wait);
-    }
 
     private static JsonObject join(WsClient client, int room) throws Exception {
         client.send("{\"type\":\"join\",\"room\":" + room + "}");

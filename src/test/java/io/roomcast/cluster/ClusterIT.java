@@ -191,7 +191,7 @@ class ClusterIT {
 
             members.get(1).kill();
 
-            JsonObject left = awaitFrame(watcher, presence("leave", doomedName), HEARTBEAT_TIMEOUT);
+            JsonObject left = watcher.awaitJson(presence("leave", doomedName), HEARTBEAT_TIMEOUT);
             assertThat(left.getInt("members")).isEqualTo(1);
             doomed.close();
 
@@ -216,17 +216,6 @@ class ClusterIT {
         return frames;
     }
 
-    /** The first frame that matches within the wait, which may be longer than the client's own. */
-    private static JsonObject awaitFrame(WsClient client, Predicate<JsonObject> wanted, Duration wait) {
-        long deadline = System.nanoTime() + wait.toNanos();
-        while (System.nanoTime() < deadline) {
-            String text = client.nextTextOrNull(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
-            if (text != null && wanted.test(WsClient.parse(text))) {
-                return WsClient.parse(text);
-            }
-        }
-        throw new AssertionError("no matching frame within " + wait);
-    }
 
     private static JsonObject join(WsClient client, int room) throws Exception {
         client.send("{\"type\":\"join\",\"room\":" + room + "}");

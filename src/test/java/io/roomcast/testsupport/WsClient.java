@@ -119,7 +119,12 @@ public final class WsClient implements AutoCloseable {
 
     /** Skips frames until one matches, failing after the wait; the skipped frames are returned too. */
     public JsonObject awaitJson(Predicate<JsonObject> wanted) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
+        return awaitJson(wanted, WAIT);
+    }
+
+    /** As {@link #awaitJson(Predicate)}, with a wait of the caller's (a cluster may need longer). */
+    public JsonObject awaitJson(Predicate<JsonObject> wanted, Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
         List<String> skipped = new ArrayList<>();
         while (System.nanoTime() < deadline) {
             String text = nextTextOrNull(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
@@ -132,7 +137,7 @@ public final class WsClient implements AutoCloseable {
             }
             skipped.add(text);
         }
-        throw new AssertionError("no matching frame within " + WAIT + "; received " + skipped);
+        throw new AssertionError("no matching frame within " + wait + "; received " + skipped);
     }
 
     /**
