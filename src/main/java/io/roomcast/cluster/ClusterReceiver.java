@@ -3,7 +3,8 @@ package io.roomcast.cluster;
 import io.roomcast.connection.Connection;
 import io.roomcast.connection.ConnectionRegistry;
 import io.roomcast.connection.Ids;
-import io.roomcast.room.DirectService;
+import io.roomcast.fanout.EventSink;
+import io.roomcast.room.RoomEvent;
 import io.roomcast.room.RoomService;
 import io.roomcast.status.StatusPublisher;
 import jakarta.annotation.Resource;
@@ -40,8 +41,9 @@ public class ClusterReceiver implements BusListener {
     RemoteMembers remote;
     @Inject
     RoomService rooms;
+    /** Other instances' events go straight to this instance's connections, not through the domain again. */
     @Inject
-    DirectService direct;
+    EventSink local;
     @Inject
     StatusPublisher status;
     @Inject
@@ -77,9 +79,9 @@ public class ClusterReceiver implements BusListener {
             return;
         }
         if (event instanceof BusEvent.Message m) {
-            rooms.deliver(m);
+            local.deliver(new RoomEvent.Message(m.room(), m.id(), m.from(), m.text(), m.ref(), m.timestamp()));
         } else if (event instanceof BusEvent.Binary b) {
-            rooms.deliverBinary(b.room(), b.bytes());
+            local.deliver(new RoomEvent.Binary(b.room(), b.bytes()));
         } else if (event instanceof BusEvent.Presence p) {
             boolean changed = p.joined()
                     ? remote.joined(origin, p.room(), p.connectionId(), p.user())
@@ -87,11 +89,11 @@ public class ClusterReceiver implements BusListener {
             // Unchanged when a snapshot of the origin, taken just after the change, came first and was
             // announced already: the members hear of it once.
             if (changed) {
-                rooms.deliverPresence(p.room(), p.joined(), p.user(), p.members());
+                presence(p.room(), p.joined(), p.user(), p.members());
                 status.changed();
             }
         } else if (event instanceof BusEvent.Direct d) {
-            direct.deliver(d.to(), d.from(), d.text(), d.timestamp());
+            local.deliver(new RoomEvent.Direct(d.to(), d.from(), d.text(), d.timestamp()));
         } else if (event instanceof BusEvent.Client c) {
             remote.client(origin, c.connectionId(), c.clientId(), c.online());
         } else if (event instanceof BusEvent.Figures f) {
@@ -166,7 +168,7 @@ public class ClusterReceiver implements BusListener {
         byRoom.forEach((room, users) -> {
             int remaining = rooms.members(room) + users.size();
             for (String user : users) {
-                rooms.deliverPresence(room, false, user, --remaining);
+                presence(room, false, user, --remaining);
             }
         });
         status.changed();
@@ -181,9 +183,14 @@ public class ClusterReceiver implements BusListener {
         byRoom.forEach((room, users) -> {
             int count = rooms.members(room) - users.size();
             for (String user : users) {
-                rooms.deliverPresence(room, true, user, ++count);
+                presence(room, true, user, ++count);
             }
         });
         status.changed();
+    }
+
+    /** Presence of a member of another instance: no connection of this instance is the one it is about. */
+    private void presence(int room, boolean joined, String user, int members) {
+        local.deliver(new RoomEvent.Presence(room, null, user, joined, members));
     }
 }

@@ -66,15 +66,13 @@ public class ConnectionLifecycle {
         session.setMaxTextMessageBufferSize(settings.maxTextBytes());
         session.setMaxBinaryMessageBufferSize(settings.maxBinaryBytes());
         long now = System.nanoTime();
-        Connection[] self = new Connection[1];
-        OutboundQueue queue = new OutboundQueue(new SessionFrameSink(session.getAsyncRemote()),
-                settings.sendQueue(), settings.sendQueueBytes(), executor,
-                () -> slowConsumer(self[0]),
-                failure -> end(self[0], "send failed: " + failure));
-        Connection connection = new Connection(ids.connectionId(), identity, kind, queue,
+        Connection connection = new Connection(ids.connectionId(), identity, kind,
+                self -> new OutboundQueue(new SessionFrameSink(session.getAsyncRemote()),
+                        settings.sendQueue(), settings.sendQueueBytes(), executor,
+                        () -> slowConsumer(self),
+                        failure -> end(self, "send failed: " + failure)),
                 reason -> closeSession(session, reason), reason -> closeQuietly(session, reason),
                 new TokenBucket(settings.ratePerSecond(), settings.rateBurst(), now), now);
-        self[0] = connection;
         session.getUserProperties().put(Connection.USER_PROPERTY, connection);
         registry.add(connection);
         expiry.opened(connection); // after add: an expiry that came first would find nothing to drop

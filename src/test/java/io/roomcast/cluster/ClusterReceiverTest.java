@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.roomcast.connection.ConnectionRegistry;
 import io.roomcast.connection.Ids;
 import io.roomcast.protocol.ServerFrames.InstanceFigure;
+import io.roomcast.room.RoomEvent;
 import io.roomcast.room.RoomService;
 import io.roomcast.status.StatusPublisher;
 import java.util.List;
@@ -65,14 +66,11 @@ class ClusterReceiverTest {
             public int members(int room) {
                 return remote.members(room); // no members on this instance
             }
-
-            @Override
-            public void deliverPresence(int room, boolean joined, String user, int members) {
-                presence.add(room + (joined ? " join " : " leave ") + user + " " + members);
-            }
-
-            @Override
-            public void deliver(BusEvent.Message m) {
+        };
+        receiver.local = event -> {
+            if (event instanceof RoomEvent.Presence p) {
+                presence.add(p.room() + (p.joined() ? " join " : " leave ") + p.user() + " " + p.members());
+            } else if (event instanceof RoomEvent.Message m) {
                 presence.add("message " + m.text()); // must not happen in these tests
             }
         };
