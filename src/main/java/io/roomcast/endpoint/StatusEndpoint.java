@@ -1,5 +1,6 @@
 package io.roomcast.endpoint;
 
+import io.roomcast.session.JsonProtocol;
 import io.roomcast.connection.Connection;
 import io.roomcast.connection.ConnectionKind;
 import io.roomcast.handshake.RoomcastConfigurator;

@@ -1,6 +1,16 @@
-package io.roomcast.connection;
+package io.roomcast.session;
 
 import io.roomcast.config.RoomcastSettings;
+import io.roomcast.connection.CloseReasons;
+import io.roomcast.connection.Connection;
+import io.roomcast.connection.ConnectionKind;
+import io.roomcast.connection.ConnectionRegistry;
+import io.roomcast.connection.FrameSize;
+import io.roomcast.connection.Identity;
+import io.roomcast.connection.Ids;
+import io.roomcast.connection.OutboundQueue;
+import io.roomcast.connection.SessionFrameSink;
+import io.roomcast.connection.TokenBucket;
 import io.roomcast.observability.RoomcastMetrics;
 import io.roomcast.room.DirectService;
 import io.roomcast.room.RoomService;
@@ -14,9 +24,9 @@ import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.lang.System.Logger;
 import java.nio.ByteBuffer;
-import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 

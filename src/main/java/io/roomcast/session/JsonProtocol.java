@@ -1,10 +1,10 @@
-package io.roomcast.endpoint;
+package io.roomcast.session;
 
 import io.roomcast.config.RoomcastSettings;
 import io.roomcast.connection.Connection;
-import io.roomcast.connection.ConnectionLifecycle;
+import io.roomcast.session.ConnectionLifecycle;
 import io.roomcast.connection.Identity;
-import io.roomcast.connection.TokenExpiry;
+import io.roomcast.session.TokenExpiry;
 import io.roomcast.handshake.InvalidTokenException;
 import io.roomcast.handshake.TokenVerifier;
 import io.roomcast.handshake.VerifiedToken;
