@@ -12,6 +12,7 @@ import io.roomcast.protocol.ClientFrame;
 import io.roomcast.protocol.ClientFrameDecoder;
 import io.roomcast.protocol.Decoded;
 import io.roomcast.protocol.ErrorCode;
+import io.roomcast.protocol.ErrorTexts;
 import io.roomcast.protocol.FrameEncoder;
 import io.roomcast.protocol.ServerFrames;
 import io.roomcast.room.DirectService;
@@ -115,7 +116,7 @@ public class JsonProtocol {
 
     private void join(Connection connection, ClientFrame.Join join) {
         if (!connection.identity().mayEnter(join.room())) {
-            error(connection, ErrorCode.FORBIDDEN_ROOM, "the token does not allow room " + join.room(), join.ref());
+            error(connection, ErrorCode.FORBIDDEN_ROOM, ErrorTexts.forbiddenRoom(join.room()), join.ref());
             return;
         }
         RoomRegistry.Change change = rooms.join(connection, join.room());
@@ -126,8 +127,7 @@ public class JsonProtocol {
         switch (change.refusal()) {
             case ROOMS_PER_CONNECTION -> error(connection, ErrorCode.TOO_MANY_ROOMS,
                     "a connection may be in at most " + settings.roomsPerConnection() + " rooms", join.ref());
-            case ROOMS -> error(connection, ErrorCode.TOO_MANY_ROOMS,
-                    "the server has no capacity for another room", join.ref());
+            case ROOMS -> error(connection, ErrorCode.TOO_MANY_ROOMS, ErrorTexts.NO_ROOM_CAPACITY, join.ref());
             case ENDED -> { } // the connection is gone: nobody to answer
         }
     }
@@ -162,7 +162,7 @@ public class JsonProtocol {
         try {
             token = verifier.verify(refresh.token());
         } catch (InvalidTokenException e) {
-            error(connection, ErrorCode.INVALID_CREDENTIALS, "invalid credentials", refresh.ref());
+            error(connection, ErrorCode.INVALID_CREDENTIALS, ErrorTexts.INVALID_CREDENTIALS, refresh.ref());
             return;
         }
         if (!token.user().equals(current.user())) {
@@ -171,7 +171,7 @@ public class JsonProtocol {
         }
         if (current.clientId() != null && !token.mayBind(current.clientId())) {
             error(connection, ErrorCode.FORBIDDEN_CLIENT,
-                    "the token does not allow client id " + current.clientId(), refresh.ref());
+                    ErrorTexts.forbiddenClient(current.clientId()), refresh.ref());
             return;
         }
         Identity renewed = connection.refreshToken(token.rooms(), token.expiresAt());
