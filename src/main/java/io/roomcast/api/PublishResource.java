@@ -2,10 +2,10 @@ package io.roomcast.api;
 
 import io.roomcast.config.RoomcastSettings;
 import io.roomcast.connection.FrameSize;
-import io.roomcast.handshake.BearerToken;
-import io.roomcast.handshake.InvalidTokenException;
-import io.roomcast.handshake.TokenVerifier;
-import io.roomcast.handshake.VerifiedToken;
+import io.roomcast.auth.BearerToken;
+import io.roomcast.auth.InvalidTokenException;
+import io.roomcast.auth.TokenVerifier;
+import io.roomcast.auth.VerifiedToken;
 import io.roomcast.protocol.CachedJson;
 import io.roomcast.protocol.ErrorCode;
 import io.roomcast.protocol.ErrorTexts;

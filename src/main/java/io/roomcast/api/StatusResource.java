@@ -2,9 +2,9 @@ package io.roomcast.api;
 
 import io.roomcast.config.RoomcastSettings;
 import io.roomcast.connection.Ids;
-import io.roomcast.handshake.BearerToken;
-import io.roomcast.handshake.InvalidTokenException;
-import io.roomcast.handshake.TokenVerifier;
+import io.roomcast.auth.BearerToken;
+import io.roomcast.auth.InvalidTokenException;
+import io.roomcast.auth.TokenVerifier;
 import io.roomcast.protocol.ErrorCode;
 import io.roomcast.protocol.ErrorTexts;
 import io.roomcast.protocol.ServerFrames.InstanceFigure;

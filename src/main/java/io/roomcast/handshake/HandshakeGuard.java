@@ -1,5 +1,9 @@
 package io.roomcast.handshake;
 
+import io.roomcast.auth.BearerToken;
+import io.roomcast.auth.InvalidTokenException;
+import io.roomcast.auth.TokenVerifier;
+import io.roomcast.auth.VerifiedToken;
 import io.roomcast.config.RoomcastSettings;
 import io.roomcast.connection.ConnectionRegistry;
 import io.roomcast.connection.Identity;

@@ -10,9 +10,10 @@ import com.tngtech.archunit.lang.ArchRule;
 
 /**
  * Imports point one way (docs/ARCHITECTURE.md, "Layers"): entry points -> application -> delivery ->
- * domain -> base. A layer may use any layer below it and its own; nothing uses a layer above it, and
- * no two packages depend on each other, not even within a layer. Read from the compiled classes, so
- * every kind of dependency counts (imports, calls, fields, annotations).
+ * domain (room, connection, protocol, auth) -> base. A layer may use any layer below it and its own;
+ * nothing uses a layer above it, and no two packages depend on each other, not even within a layer.
+ * Read from the compiled classes, so every kind of dependency counts (imports, calls, fields,
+ * annotations).
  */
 @AnalyzeClasses(packages = "io.roomcast", importOptions = ImportOption.DoNotIncludeTests.class)
 class LayersTest {
@@ -30,7 +31,8 @@ class LayersTest {
             .layer(APPLICATION).definedBy("io.roomcast.session..", "io.roomcast.handshake..",
                     "io.roomcast.heartbeat..", "io.roomcast.cluster..")
             .layer(DELIVERY).definedBy("io.roomcast.fanout..", "io.roomcast.status..", "io.roomcast.observability..")
-            .layer(DOMAIN).definedBy("io.roomcast.room..", "io.roomcast.connection..", "io.roomcast.protocol..")
+            .layer(DOMAIN).definedBy("io.roomcast.room..", "io.roomcast.connection..", "io.roomcast.protocol..",
+                    "io.roomcast.auth..")
             .layer(BASE).definedBy("io.roomcast.config..", "io.roomcast.platform..")
             .whereLayer(ENTRY).mayNotBeAccessedByAnyLayer()
             .whereLayer(APPLICATION).mayOnlyBeAccessedByLayers(ENTRY)

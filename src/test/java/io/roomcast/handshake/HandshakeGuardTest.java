@@ -1,5 +1,6 @@
 package io.roomcast.handshake;
 
+import io.roomcast.auth.TokenVerifierTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.roomcast.config.RoomcastSettings;

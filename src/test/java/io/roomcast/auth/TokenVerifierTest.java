@@ -1,4 +1,4 @@
-package io.roomcast.handshake;
+package io.roomcast.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -29,12 +29,12 @@ import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-class TokenVerifierTest {
+public class TokenVerifierTest {
 
     static final KeyPair RSA = generate("RSA", null);
     static final KeyPair EC = generate("EC", new ECGenParameterSpec("secp256r1"));
 
-    static KeyPair generate(String algorithm, ECGenParameterSpec spec) {
+    public static KeyPair generate(String algorithm, ECGenParameterSpec spec) {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance(algorithm);
             if (spec != null) {
@@ -48,13 +48,13 @@ class TokenVerifierTest {
         }
     }
 
-    static String pem(KeyPair pair) {
+    public static String pem(KeyPair pair) {
         return "-----BEGIN PUBLIC KEY-----\n"
                 + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(pair.getPublic().getEncoded())
                 + "\n-----END PUBLIC KEY-----\n";
     }
 
-    static TokenVerifier verifier(Map<String, String> values) {
+    public static TokenVerifier verifier(Map<String, String> values) {
         RoomcastSettings settings = RoomcastSettings.from(k -> Optional.ofNullable(values.get(k)));
         JwtKeys keys = new JwtKeys();
         keys.settings = settings;

@@ -1,4 +1,4 @@
-package io.roomcast.handshake;
+package io.roomcast.auth;
 
 import io.roomcast.connection.Identity;
 import java.util.Set;
