@@ -24,4 +24,10 @@ class ClusterBusProducerTest {
     void somethingElseAtTheHazelcastNameIsNoCluster() {
         assertThat(HazelcastBus.create("not a Hazelcast instance", "i", Runnable::run, () -> { })).isNull();
     }
+
+    @Test
+    void theAdapterLoadedByNameIsTheHazelcastBus() {
+        // A renamed or moved adapter would otherwise drop every cluster to single-instance mode silently.
+        assertThat(ClusterBusProducer.HAZELCAST_BUS).isEqualTo(HazelcastBus.class.getName());
+    }
 }
