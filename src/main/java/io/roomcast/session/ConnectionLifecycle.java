@@ -42,26 +42,37 @@ public class ConnectionLifecycle {
     /** Consecutive seconds with refused frames after which a connection is closed (PROTOCOL 5). */
     private static final int RATE_ABUSE_SECONDS = 10;
 
-    @Inject
-    RoomcastSettings settings;
-    @Inject
-    ConnectionRegistry registry;
-    @Inject
-    RoomService rooms;
-    @Inject
-    DirectService direct;
-    @Inject
-    StatusPublisher status;
-    @Inject
-    Ids ids;
-    @Inject
-    RoomcastMetrics metrics;
-    @Inject
-    TokenExpiry expiry;
+    private final RoomcastSettings settings;
+    private final ConnectionRegistry registry;
+    private final RoomService rooms;
+    private final DirectService direct;
+    private final StatusPublisher status;
+    private final Ids ids;
+    private final RoomcastMetrics metrics;
+    private final TokenExpiry expiry;
     @Resource
     ManagedExecutorService executor;
 
     private Thread shutdownHook;
+
+    @Inject
+    public ConnectionLifecycle(RoomcastSettings settings, ConnectionRegistry registry, RoomService rooms,
+                               DirectService direct, StatusPublisher status, Ids ids, RoomcastMetrics metrics,
+                               TokenExpiry expiry) {
+        this.settings = settings;
+        this.registry = registry;
+        this.rooms = rooms;
+        this.direct = direct;
+        this.status = status;
+        this.ids = ids;
+        this.metrics = metrics;
+        this.expiry = expiry;
+    }
+
+    /** For the CDI client proxy only. */
+    protected ConnectionLifecycle() {
+        this(null, null, null, null, null, null, null, null);
+    }
 
     /**
      * Registers a freshly opened session. The identity comes from the handshake guard as the

@@ -31,20 +31,30 @@ public class JsonProtocol {
 
     private final ClientFrameDecoder decoder = new ClientFrameDecoder();
 
+    private final RoomcastSettings settings;
+    private final ConnectionLifecycle lifecycle;
+    private final RoomService rooms;
+    private final DirectService direct;
+    private final FrameEncoder encoder;
+    private final TokenVerifier verifier;
+    private final TokenExpiry expiry;
+
     @Inject
-    RoomcastSettings settings;
-    @Inject
-    ConnectionLifecycle lifecycle;
-    @Inject
-    RoomService rooms;
-    @Inject
-    DirectService direct;
-    @Inject
-    FrameEncoder encoder;
-    @Inject
-    TokenVerifier verifier;
-    @Inject
-    TokenExpiry expiry;
+    public JsonProtocol(RoomcastSettings settings, ConnectionLifecycle lifecycle, RoomService rooms,
+                        DirectService direct, FrameEncoder encoder, TokenVerifier verifier, TokenExpiry expiry) {
+        this.settings = settings;
+        this.lifecycle = lifecycle;
+        this.rooms = rooms;
+        this.direct = direct;
+        this.encoder = encoder;
+        this.verifier = verifier;
+        this.expiry = expiry;
+    }
+
+    /** For the CDI client proxy only. */
+    protected JsonProtocol() {
+        this(null, null, null, null, null, null, null);
+    }
 
     public void welcome(Connection connection) {
         reply(connection, new ServerFrames.Welcome(connection.id(), connection.user(),

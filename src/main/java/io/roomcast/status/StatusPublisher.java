@@ -29,21 +29,31 @@ public class StatusPublisher {
 
     private static final long MIN_GAP_MILLIS = 1000;
 
-    @Inject
-    ConnectionRegistry registry;
-    @Inject
-    RoomRegistry rooms;
-    @Inject
-    FrameEncoder encoder;
-    @Inject
-    Ids ids;
-    @Inject
-    FiguresElsewhere elsewhere;
+    private final ConnectionRegistry registry;
+    private final RoomRegistry rooms;
+    private final FrameEncoder encoder;
+    private final Ids ids;
+    private final FiguresElsewhere elsewhere;
     @Resource
     ManagedScheduledExecutorService scheduler;
 
     private final AtomicBoolean pending = new AtomicBoolean();
     private volatile long lastSentMillis;
+
+    @Inject
+    public StatusPublisher(ConnectionRegistry registry, RoomRegistry rooms, FrameEncoder encoder, Ids ids,
+                           FiguresElsewhere elsewhere) {
+        this.registry = registry;
+        this.rooms = rooms;
+        this.encoder = encoder;
+        this.ids = ids;
+        this.elsewhere = elsewhere;
+    }
+
+    /** For the CDI client proxy only. */
+    protected StatusPublisher() {
+        this(null, null, null, null, null);
+    }
 
     /** The figures changed; a status frame will follow within a second. */
     public void changed() {
