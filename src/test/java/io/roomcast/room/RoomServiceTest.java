@@ -43,7 +43,7 @@ class RoomServiceTest {
             // a single server: nothing is replicated
         });
         return new RoomService(registry, new Ids(), RoomcastSettings.from(key -> Optional.ofNullable(settings.get(key))),
-                fanOut, new NoneElsewhere());
+                fanOut, new NobodyElsewhere());
     }
 
     @Test
@@ -109,19 +109,6 @@ class RoomServiceTest {
             return observed.stream().map(f -> ((OutboundFrame.Text) f).text())
                     .filter(t -> t.contains("\"type\":\"presence\"") && t.contains("\"user\":\"" + user + "\""))
                     .toList();
-        }
-    }
-
-    /** This instance alone: no members elsewhere. */
-    private static final class NoneElsewhere implements MembersElsewhere {
-        @Override
-        public int members(int room) {
-            return 0;
-        }
-
-        @Override
-        public boolean hasClient(int clientId) {
-            return false;
         }
     }
 }

@@ -17,6 +17,7 @@ import io.roomcast.observability.RoomcastMetrics;
 import io.roomcast.protocol.FrameEncoder;
 import io.roomcast.room.DirectService;
 import io.roomcast.room.MembersElsewhere;
+import io.roomcast.room.NobodyElsewhere;
 import io.roomcast.room.RoomRegistry;
 import io.roomcast.room.RoomService;
 import java.util.ArrayList;
@@ -31,17 +32,7 @@ import org.junit.jupiter.api.Test;
  */
 class JsonProtocolTest {
 
-    private static final MembersElsewhere NONE = new MembersElsewhere() {
-        @Override
-        public int members(int room) {
-            return 0;
-        }
-
-        @Override
-        public boolean hasClient(int clientId) {
-            return false;
-        }
-    };
+    private static final MembersElsewhere NONE = new NobodyElsewhere();
 
     private final RoomcastSettings settings = RoomcastSettings.from(key -> Optional.empty());
     private final ConnectionRegistry connections = new ConnectionRegistry();
