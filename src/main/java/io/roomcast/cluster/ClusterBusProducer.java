@@ -30,12 +30,21 @@ public class ClusterBusProducer {
     static final String HAZELCAST_BUS = "io.roomcast.cluster.HazelcastBus";
     private static final Logger LOG = System.getLogger(ClusterBusProducer.class.getName());
 
-    @Inject
-    Ids ids;
-    @Inject
-    RoomcastMetrics metrics;
+    final Ids ids;
+    private final RoomcastMetrics metrics;
     @Resource
     ManagedExecutorService executor;
+
+    @Inject
+    public ClusterBusProducer(Ids ids, RoomcastMetrics metrics) {
+        this.ids = ids;
+        this.metrics = metrics;
+    }
+
+    /** For the CDI client proxy only. */
+    protected ClusterBusProducer() {
+        this(null, null);
+    }
 
     @Produces
     @ApplicationScoped

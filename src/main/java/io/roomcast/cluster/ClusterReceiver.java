@@ -35,21 +35,31 @@ public class ClusterReceiver implements BusListener {
 
     @Resource
     ContextService context;
-    @Inject
-    ClusterBus bus;
-    @Inject
-    RemoteMembers remote;
-    @Inject
-    RoomService rooms;
+    private final ClusterBus bus;
+    final RemoteMembers remote;
+    private final RoomService rooms;
     /** Other instances' events go straight to this instance's connections, not through the domain again. */
+    private final EventSink local;
+    private final StatusPublisher status;
+    private final ConnectionRegistry registry;
+    private final Ids ids;
+
     @Inject
-    EventSink local;
-    @Inject
-    StatusPublisher status;
-    @Inject
-    ConnectionRegistry registry;
-    @Inject
-    Ids ids;
+    public ClusterReceiver(ClusterBus bus, RemoteMembers remote, RoomService rooms, EventSink local,
+                           StatusPublisher status, ConnectionRegistry registry, Ids ids) {
+        this.bus = bus;
+        this.remote = remote;
+        this.rooms = rooms;
+        this.local = local;
+        this.status = status;
+        this.registry = registry;
+        this.ids = ids;
+    }
+
+    /** For the CDI client proxy only. */
+    protected ClusterReceiver() {
+        this(null, null, null, null, null, null, null);
+    }
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object started) {
         // The bus calls back on Hazelcast's threads, which have neither our class loader nor our JNDI

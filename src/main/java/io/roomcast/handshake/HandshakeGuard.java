@@ -13,7 +13,6 @@ import io.roomcast.protocol.ErrorCode;
 import io.roomcast.protocol.ErrorTexts;
 import io.roomcast.protocol.RoomId;
 import io.roomcast.room.RoomRegistry;
-import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -30,24 +29,35 @@ public class HandshakeGuard {
 
     private static final int MIN_TOKEN_PARAMETER = 8;
 
-    @Inject
-    RoomcastSettings settings;
-    @Inject
-    TokenVerifier verifier;
-    @Inject
-    ConnectionRegistry registry;
-    @Inject
-    Ids ids;
-    @Inject
-    RoomRegistry rooms;
+    private final RoomcastSettings settings;
+    private final TokenVerifier verifier;
+    private final ConnectionRegistry registry;
+    private final Ids ids;
+    private final RoomRegistry rooms;
+    private final OriginPolicy origins;
+    private final ClientAddressResolver addresses;
 
-    private OriginPolicy origins;
-    private ClientAddressResolver addresses;
+    @Inject
+    public HandshakeGuard(RoomcastSettings settings, TokenVerifier verifier, ConnectionRegistry registry, Ids ids,
+                          RoomRegistry rooms) {
+        this.settings = settings;
+        this.verifier = verifier;
+        this.registry = registry;
+        this.ids = ids;
+        this.rooms = rooms;
+        this.origins = new OriginPolicy(settings.allowedOrigins());
+        this.addresses = new ClientAddressResolver(settings.trustedProxies(), settings.proxyHeader());
+    }
 
-    @PostConstruct
-    void init() {
-        origins = new OriginPolicy(settings.allowedOrigins());
-        addresses = new ClientAddressResolver(settings.trustedProxies(), settings.proxyHeader());
+    /** For the CDI client proxy only: it delegates every call, so it needs none of the state. */
+    protected HandshakeGuard() {
+        this.settings = null;
+        this.verifier = null;
+        this.registry = null;
+        this.ids = null;
+        this.rooms = null;
+        this.origins = null;
+        this.addresses = null;
     }
 
     public HandshakeDecision decide(HandshakeRequest request) {

@@ -59,11 +59,7 @@ public class TokenVerifierTest {
         JwtKeys keys = new JwtKeys();
         keys.settings = settings;
         keys.load();
-        TokenVerifier verifier = new TokenVerifier();
-        verifier.settings = settings;
-        verifier.keys = keys;
-        verifier.init();
-        return verifier;
+        return new TokenVerifier(settings, keys);
     }
 
     private final TokenVerifier hs = verifier(Map.of("roomcast.jwt.secret", TestTokens.SECRET));
@@ -221,9 +217,7 @@ public class TokenVerifierTest {
     void inDevModeDevTokensVerifyButAreNotSignedWithTheProductionSecret() throws Exception {
         Map<String, String> values = Map.of("roomcast.dev-mode", "true", "roomcast.jwt.secret", TestTokens.SECRET);
         TokenVerifier dev = verifier(values);
-        DevTokenIssuer issuer = new DevTokenIssuer();
-        issuer.settings = dev.settings;
-        issuer.keys = dev.keys;
+        DevTokenIssuer issuer = new DevTokenIssuer(dev.settings, dev.keys);
         String token = issuer.issue("lea", List.of(7), List.of(42), Instant.now()).orElseThrow();
 
         VerifiedToken verified = dev.verify(token);
@@ -241,9 +235,7 @@ public class TokenVerifierTest {
     @Test
     void withDevModeOffThereIsNoDevKeyAndNoDevToken() {
         assertThat(hs.keys.devSigningKey()).isEmpty();
-        DevTokenIssuer issuer = new DevTokenIssuer();
-        issuer.settings = hs.settings;
-        issuer.keys = hs.keys;
+        DevTokenIssuer issuer = new DevTokenIssuer(hs.settings, hs.keys);
         assertThat(issuer.issue("lea", null, null, Instant.now())).isEmpty();
     }
 
@@ -252,9 +244,7 @@ public class TokenVerifierTest {
         Map<String, String> values = Map.of("roomcast.dev-mode", "true");
         TokenVerifier first = verifier(values);
         TokenVerifier second = verifier(values);
-        DevTokenIssuer issuer = new DevTokenIssuer();
-        issuer.settings = first.settings;
-        issuer.keys = first.keys;
+        DevTokenIssuer issuer = new DevTokenIssuer(first.settings, first.keys);
         String token = issuer.issue("max", null, null, Instant.now()).orElseThrow();
         assertThat(first.verify(token).user()).isEqualTo("max");
         assertThatThrownBy(() -> second.verify(token)).isInstanceOf(InvalidTokenException.class);

@@ -10,8 +10,7 @@ class ClusterBusProducerTest {
 
     @Test
     void withoutHazelcastTheBusIsLocalAndSilent() {
-        ClusterBusProducer producer = new ClusterBusProducer();
-        producer.ids = new Ids();
+        ClusterBusProducer producer = new ClusterBusProducer(new Ids(), null);
         ClusterBus bus = producer.bus();
         assertThat(bus).isInstanceOf(LocalBus.class);
         assertThat(bus.clustered()).isFalse();
