@@ -49,4 +49,14 @@ class LayersTest {
             .noClasses().that().resideInAPackage("io.roomcast.room..")
             .should().dependOnClassesThat().resideInAnyPackage("io.roomcast.protocol..", "io.roomcast.cluster..",
                     "io.roomcast.fanout..", "jakarta.websocket..");
+
+    /**
+     * The cluster adapter is the only code that knows there are other instances: CDI wires it to the
+     * ports it implements ({@code fanout.Replication}, {@code room.MembersElsewhere},
+     * {@code status.FiguresElsewhere}), and no other package names it.
+     */
+    @ArchTest
+    static final ArchRule onlyTheClusterAdapterKnowsTheCluster = com.tngtech.archunit.lang.syntax.ArchRuleDefinition
+            .noClasses().that().resideOutsideOfPackage("io.roomcast.cluster..")
+            .should().dependOnClassesThat().resideInAPackage("io.roomcast.cluster..");
 }
