@@ -1,6 +1,6 @@
 package io.roomcast.api;
 
-import io.roomcast.handshake.ErrorBody;
+import io.roomcast.protocol.ErrorBody;
 import io.roomcast.protocol.ErrorCode;
 import io.roomcast.protocol.FrameEncoder;
 import jakarta.enterprise.context.ApplicationScoped;

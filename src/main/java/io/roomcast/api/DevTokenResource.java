@@ -2,7 +2,7 @@ package io.roomcast.api;
 
 import io.roomcast.config.RoomcastSettings;
 import io.roomcast.connection.Ids;
-import io.roomcast.handshake.DevTokenIssuer;
+import io.roomcast.auth.DevTokenIssuer;
 import io.roomcast.protocol.CachedJson;
 import io.roomcast.protocol.ClientFrameDecoder;
 import io.roomcast.protocol.ErrorCode;

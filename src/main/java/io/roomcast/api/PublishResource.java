@@ -2,13 +2,14 @@ package io.roomcast.api;
 
 import io.roomcast.config.RoomcastSettings;
 import io.roomcast.connection.FrameSize;
-import io.roomcast.handshake.BearerToken;
-import io.roomcast.handshake.InvalidTokenException;
-import io.roomcast.handshake.TokenVerifier;
-import io.roomcast.handshake.VerifiedToken;
+import io.roomcast.auth.BearerToken;
+import io.roomcast.auth.InvalidTokenException;
+import io.roomcast.auth.TokenVerifier;
+import io.roomcast.auth.VerifiedToken;
 import io.roomcast.protocol.CachedJson;
-import io.roomcast.protocol.ClientFrameDecoder;
 import io.roomcast.protocol.ErrorCode;
+import io.roomcast.protocol.ErrorTexts;
+import io.roomcast.protocol.RoomId;
 import io.roomcast.room.RoomService;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -60,22 +61,23 @@ public class PublishResource {
                             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
                             @HeaderParam(HttpHeaders.CONTENT_LENGTH) String contentLength, InputStream body)
             throws IOException {
-        int room = ClientFrameDecoder.parseId(roomId);
-        if (room < 0) {
-            return responses.error(400, ErrorCode.INVALID_PARAMETER, "room id must be an integer from 1 to 2147483647");
+        RoomId parsed = RoomId.parse(roomId);
+        if (parsed == null) {
+            return responses.error(400, ErrorCode.INVALID_PARAMETER, ErrorTexts.idOutOfRange("room"));
         }
+        int room = parsed.value();
         String token = BearerToken.from(authorization);
         if (token == null) {
-            return responses.error(401, ErrorCode.MISSING_CREDENTIALS, "an Authorization: Bearer token is required");
+            return responses.error(401, ErrorCode.MISSING_CREDENTIALS, ErrorTexts.BEARER_REQUIRED);
         }
         VerifiedToken verified;
         try {
             verified = verifier.verify(token);
         } catch (InvalidTokenException e) {
-            return responses.error(401, ErrorCode.INVALID_CREDENTIALS, "invalid credentials");
+            return responses.error(401, ErrorCode.INVALID_CREDENTIALS, ErrorTexts.INVALID_CREDENTIALS);
         }
-        if (verified.rooms() != null && !verified.rooms().contains(room)) {
-            return responses.error(403, ErrorCode.FORBIDDEN_ROOM, "the token does not allow room " + room);
+        if (!verified.mayEnter(room)) {
+            return responses.error(403, ErrorCode.FORBIDDEN_ROOM, ErrorTexts.forbiddenRoom(room));
         }
         if (!rates.tryPublish(verified.user())) {
             return responses.error(429, ErrorCode.RATE_LIMITED, "over roomcast.limits.rate publishes per second for this user");

@@ -2,10 +2,11 @@ package io.roomcast.api;
 
 import io.roomcast.config.RoomcastSettings;
 import io.roomcast.connection.Ids;
-import io.roomcast.handshake.BearerToken;
-import io.roomcast.handshake.InvalidTokenException;
-import io.roomcast.handshake.TokenVerifier;
+import io.roomcast.auth.BearerToken;
+import io.roomcast.auth.InvalidTokenException;
+import io.roomcast.auth.TokenVerifier;
 import io.roomcast.protocol.ErrorCode;
+import io.roomcast.protocol.ErrorTexts;
 import io.roomcast.protocol.ServerFrames.InstanceFigure;
 import io.roomcast.status.ClusterFigures;
 import io.roomcast.status.StatusPublisher;
@@ -55,13 +56,13 @@ public class StatusResource {
     public Response status(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         String token = BearerToken.from(authorization);
         if (token == null && !settings.anonymousAllowed()) {
-            return responses.error(401, ErrorCode.MISSING_CREDENTIALS, "an Authorization: Bearer token is required");
+            return responses.error(401, ErrorCode.MISSING_CREDENTIALS, ErrorTexts.BEARER_REQUIRED);
         }
         if (token != null) {
             try {
                 verifier.verify(token);
             } catch (InvalidTokenException e) {
-                return responses.error(401, ErrorCode.INVALID_CREDENTIALS, "invalid credentials");
+                return responses.error(401, ErrorCode.INVALID_CREDENTIALS, ErrorTexts.INVALID_CREDENTIALS);
             }
         }
         ClusterFigures figures = status.figures();

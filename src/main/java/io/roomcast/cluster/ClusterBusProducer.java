@@ -16,25 +16,35 @@ import javax.naming.NamingException;
 
 /**
  * Chooses the bus at run time: the Hazelcast bus when Payara's Hazelcast instance is bound at
- * {@value #HAZELCAST_JNDI} and configured to join other members, the {@link LocalBus} otherwise (a
+ * {@link HazelcastBus#JNDI_NAME} and configured to join other members, the {@link LocalBus} otherwise (a
  * single server, Payara Micro with {@code --nocluster}, WildFly).
  *
  * <p>This class names no Hazelcast type: the Hazelcast bus is loaded by name, and only once the lookup
- * found an instance, so that Weld on a server without Hazelcast never meets a type it cannot load.
+ * found an instance, so that Weld on a server without Hazelcast never meets a type it cannot load. The
+ * JNDI name is the adapter's constant, inlined here by the compiler (no class reference);
+ * {@code ClusterBusProducerTest} pins the class name to the adapter's.
  */
 @ApplicationScoped
 public class ClusterBusProducer {
 
-    static final String HAZELCAST_JNDI = "payara/Hazelcast";
-    private static final String HAZELCAST_BUS = "io.roomcast.cluster.HazelcastBus";
+    static final String HAZELCAST_BUS = "io.roomcast.cluster.HazelcastBus";
     private static final Logger LOG = System.getLogger(ClusterBusProducer.class.getName());
 
-    @Inject
-    Ids ids;
-    @Inject
-    RoomcastMetrics metrics;
+    final Ids ids;
+    private final RoomcastMetrics metrics;
     @Resource
     ManagedExecutorService executor;
+
+    @Inject
+    public ClusterBusProducer(Ids ids, RoomcastMetrics metrics) {
+        this.ids = ids;
+        this.metrics = metrics;
+    }
+
+    /** For the CDI client proxy only. */
+    protected ClusterBusProducer() {
+        this(null, null);
+    }
 
     @Produces
     @ApplicationScoped
@@ -54,7 +64,7 @@ public class ClusterBusProducer {
                         e.toString());
             }
         } else {
-            LOG.log(Level.INFO, "no Hazelcast at {0}: single-instance mode", HAZELCAST_JNDI);
+            LOG.log(Level.INFO, "no Hazelcast at {0}: single-instance mode", HazelcastBus.JNDI_NAME);
         }
         return new LocalBus(ids.instance());
     }
@@ -65,7 +75,7 @@ public class ClusterBusProducer {
 
     private static Object lookupHazelcast() {
         try {
-            return new InitialContext().lookup(HAZELCAST_JNDI);
+            return new InitialContext().lookup(HazelcastBus.JNDI_NAME);
         } catch (NamingException | RuntimeException e) {
             return null; // not bound: no Payara, or Hazelcast disabled
         }

@@ -3,7 +3,8 @@ package io.roomcast.cluster;
 import io.roomcast.connection.Connection;
 import io.roomcast.connection.ConnectionRegistry;
 import io.roomcast.connection.Ids;
-import io.roomcast.room.DirectService;
+import io.roomcast.fanout.EventSink;
+import io.roomcast.room.RoomEvent;
 import io.roomcast.room.RoomService;
 import io.roomcast.status.StatusPublisher;
 import jakarta.annotation.Resource;
@@ -34,20 +35,31 @@ public class ClusterReceiver implements BusListener {
 
     @Resource
     ContextService context;
+    private final ClusterBus bus;
+    final RemoteMembers remote;
+    private final RoomService rooms;
+    /** Other instances' events go straight to this instance's connections, not through the domain again. */
+    private final EventSink local;
+    private final StatusPublisher status;
+    private final ConnectionRegistry registry;
+    private final Ids ids;
+
     @Inject
-    ClusterBus bus;
-    @Inject
-    RemoteMembers remote;
-    @Inject
-    RoomService rooms;
-    @Inject
-    DirectService direct;
-    @Inject
-    StatusPublisher status;
-    @Inject
-    ConnectionRegistry registry;
-    @Inject
-    Ids ids;
+    public ClusterReceiver(ClusterBus bus, RemoteMembers remote, RoomService rooms, EventSink local,
+                           StatusPublisher status, ConnectionRegistry registry, Ids ids) {
+        this.bus = bus;
+        this.remote = remote;
+        this.rooms = rooms;
+        this.local = local;
+        this.status = status;
+        this.registry = registry;
+        this.ids = ids;
+    }
+
+    /** For the CDI client proxy only. */
+    protected ClusterReceiver() {
+        this(null, null, null, null, null, null, null);
+    }
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object started) {
         // The bus calls back on Hazelcast's threads, which have neither our class loader nor our JNDI
@@ -77,9 +89,9 @@ public class ClusterReceiver implements BusListener {
             return;
         }
         if (event instanceof BusEvent.Message m) {
-            rooms.deliver(m);
+            local.deliver(new RoomEvent.Message(m.room(), m.id(), m.from(), m.text(), m.ref(), m.timestamp()));
         } else if (event instanceof BusEvent.Binary b) {
-            rooms.deliverBinary(b.room(), b.bytes());
+            local.deliver(new RoomEvent.Binary(b.room(), b.bytes()));
         } else if (event instanceof BusEvent.Presence p) {
             boolean changed = p.joined()
                     ? remote.joined(origin, p.room(), p.connectionId(), p.user())
@@ -87,11 +99,11 @@ public class ClusterReceiver implements BusListener {
             // Unchanged when a snapshot of the origin, taken just after the change, came first and was
             // announced already: the members hear of it once.
             if (changed) {
-                rooms.deliverPresence(p.room(), p.joined(), p.user(), p.members());
+                presence(p.room(), p.joined(), p.user(), p.members());
                 status.changed();
             }
         } else if (event instanceof BusEvent.Direct d) {
-            direct.deliver(d.to(), d.from(), d.text(), d.timestamp());
+            local.deliver(new RoomEvent.Direct(d.to(), d.from(), d.text(), d.timestamp()));
         } else if (event instanceof BusEvent.Client c) {
             remote.client(origin, c.connectionId(), c.clientId(), c.online());
         } else if (event instanceof BusEvent.Figures f) {
@@ -166,7 +178,7 @@ public class ClusterReceiver implements BusListener {
         byRoom.forEach((room, users) -> {
             int remaining = rooms.members(room) + users.size();
             for (String user : users) {
-                rooms.deliverPresence(room, false, user, --remaining);
+                presence(room, false, user, --remaining);
             }
         });
         status.changed();
@@ -181,9 +193,14 @@ public class ClusterReceiver implements BusListener {
         byRoom.forEach((room, users) -> {
             int count = rooms.members(room) - users.size();
             for (String user : users) {
-                rooms.deliverPresence(room, true, user, ++count);
+                presence(room, true, user, ++count);
             }
         });
         status.changed();
+    }
+
+    /** Presence of a member of another instance: no connection of this instance is the one it is about. */
+    private void presence(int room, boolean joined, String user, int members) {
+        local.deliver(new RoomEvent.Presence(room, null, user, joined, members));
     }
 }

@@ -24,6 +24,9 @@ import java.util.concurrent.Executor;
  */
 public final class HazelcastBus implements ClusterBus {
 
+    /** Where Payara binds its Hazelcast instance. A constant: naming it loads no Hazelcast type. */
+    public static final String JNDI_NAME = "payara/Hazelcast";
+
     static final String TOPIC = "roomcast.bus";
     static final String GUESTS = "roomcast.guests";
     /**

@@ -1,6 +1,7 @@
 package io.roomcast.cluster;
 
 import io.roomcast.protocol.ServerFrames.InstanceFigure;
+import io.roomcast.room.MembersElsewhere;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -20,7 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * reads, without locking.
  */
 @ApplicationScoped
-public class RemoteMembers {
+public class RemoteMembers implements MembersElsewhere {
 
     /** One room membership that an instance had when it was lost (or, in a {@link Resync}, gained). */
     public record Departure(int room, String user) {

@@ -4,6 +4,7 @@ import jakarta.websocket.CloseReason;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * One live WebSocket connection: who it is, what it speaks, which rooms it is in, when it was last
@@ -28,13 +29,18 @@ public final class Connection {
     private boolean ended; // guarded by membership
     private volatile long lastSeenNanos;
 
-    public Connection(String id, Identity identity, ConnectionKind kind, OutboundQueue outbound,
+    /**
+     * {@code outbound} makes the connection's queue; it is given the connection so that the queue's
+     * callbacks (overflow, a failed send) can name it. They run only once frames are queued, which is
+     * after the connection is built and registered.
+     */
+    public Connection(String id, Identity identity, ConnectionKind kind, Function<Connection, OutboundQueue> outbound,
                       Consumer<CloseReason> closer, Consumer<CloseReason> immediateCloser, TokenBucket rate,
                       long nowNanos) {
         this.id = id;
         this.identity = identity;
         this.kind = kind;
-        this.outbound = outbound;
+        this.outbound = outbound.apply(this);
         this.closer = closer;
         this.immediateCloser = immediateCloser;
         this.rate = rate;

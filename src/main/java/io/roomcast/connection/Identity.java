@@ -1,5 +1,6 @@
 package io.roomcast.connection;
 
+import io.roomcast.protocol.RoomId;
 import java.security.Principal;
 import java.util.Set;
 
@@ -13,25 +14,32 @@ import java.util.Set;
  * @param authenticated whether the name comes from a verified token
  * @param address the resolved client address
  * @param clientId the numeric client id of {@code /ws/secure/{clientId}}, otherwise null
+ * @param room the room of {@code /ws/chat/{roomId}}, parsed once by the handshake; otherwise null
  * @param allowedRooms the rooms the token allows, or null when every room is allowed
  * @param expiresAt the token's {@code exp} in epoch milliseconds, null for guests
  * @param reservation the connection-limit slot the handshake reserved, claimed when the session opens
  */
-public record Identity(String user, boolean authenticated, String address, Integer clientId,
+public record Identity(String user, boolean authenticated, String address, Integer clientId, RoomId room,
                        Set<Integer> allowedRooms, Long expiresAt, String reservation) implements Principal {
 
     public Identity {
         allowedRooms = allowedRooms == null ? null : Set.copyOf(allowedRooms);
     }
 
+    /** An identity of any path but the chat room's. */
+    public Identity(String user, boolean authenticated, String address, Integer clientId, Set<Integer> allowedRooms,
+                    Long expiresAt, String reservation) {
+        this(user, authenticated, address, clientId, null, allowedRooms, expiresAt, reservation);
+    }
+
     /** An identity that holds no reservation (the session counts itself when it is added). */
     public Identity(String user, boolean authenticated, String address, Integer clientId, Set<Integer> allowedRooms,
                     Long expiresAt) {
-        this(user, authenticated, address, clientId, allowedRooms, expiresAt, null);
+        this(user, authenticated, address, clientId, null, allowedRooms, expiresAt, null);
     }
 
     public Identity withReservation(String id) {
-        return new Identity(user, authenticated, address, clientId, allowedRooms, expiresAt, id);
+        return new Identity(user, authenticated, address, clientId, room, allowedRooms, expiresAt, id);
     }
 
     /**
@@ -39,7 +47,7 @@ public record Identity(String user, boolean authenticated, String address, Integ
      * the user, address, client id and reservation, on which the connection limits are counted, do not.
      */
     public Identity withToken(Set<Integer> rooms, long tokenExpiresAt) {
-        return new Identity(user, authenticated, address, clientId, rooms, tokenExpiresAt, reservation);
+        return new Identity(user, authenticated, address, clientId, room, rooms, tokenExpiresAt, reservation);
     }
 
     @Override
@@ -47,7 +55,19 @@ public record Identity(String user, boolean authenticated, String address, Integ
         return user;
     }
 
+    public Identity inRoom(RoomId chatRoom) {
+        return new Identity(user, authenticated, address, clientId, chatRoom, allowedRooms, expiresAt, reservation);
+    }
+
     public boolean mayEnter(int room) {
+        return mayEnter(allowedRooms, room);
+    }
+
+    /**
+     * The one room-access rule (PROTOCOL 10), for the handshake, {@code join} and the publish API alike:
+     * a token's {@code rooms} claim, null when absent, allows the rooms it lists, or every room.
+     */
+    public static boolean mayEnter(Set<Integer> allowedRooms, int room) {
         return allowedRooms == null || allowedRooms.contains(room);
     }
 }

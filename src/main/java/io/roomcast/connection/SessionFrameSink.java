@@ -11,13 +11,13 @@ import java.util.function.Consumer;
  * also restarts the session's idle timer inside Tyrus: see platform.SessionTimers for why that timer
  * runs on a plain scheduler.)
  */
-final class SessionFrameSink implements FrameSink {
+public final class SessionFrameSink implements FrameSink {
 
     private static final ByteBuffer NO_DATA = ByteBuffer.allocate(0);
 
     private final RemoteEndpoint.Async remote;
 
-    SessionFrameSink(RemoteEndpoint.Async remote) {
+    public SessionFrameSink(RemoteEndpoint.Async remote) {
         this.remote = remote;
     }
 

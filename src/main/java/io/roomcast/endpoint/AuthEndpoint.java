@@ -1,9 +1,10 @@
 package io.roomcast.endpoint;
 
 import io.roomcast.handshake.RoomcastConfigurator;
+import io.roomcast.handshake.Route;
 import jakarta.websocket.server.ServerEndpoint;
 
 /** {@code /ws/auth}: the JSON protocol for header- or access_token-authenticated clients. */
-@ServerEndpoint(value = "/ws/auth", configurator = RoomcastConfigurator.class)
+@ServerEndpoint(value = Route.Paths.AUTH, configurator = RoomcastConfigurator.class)
 public class AuthEndpoint extends JsonEndpoint {
 }

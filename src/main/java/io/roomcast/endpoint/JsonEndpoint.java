@@ -2,6 +2,7 @@ package io.roomcast.endpoint;
 
 import io.roomcast.connection.Connection;
 import io.roomcast.connection.ConnectionKind;
+import io.roomcast.session.JsonProtocol;
 import jakarta.inject.Inject;
 import jakarta.websocket.OnMessage;
 import jakarta.websocket.OnOpen;

@@ -1,6 +1,6 @@
 package io.roomcast.endpoint;
 
-import io.roomcast.connection.ConnectionLifecycle;
+import io.roomcast.session.ConnectionLifecycle;
 import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.OnClose;

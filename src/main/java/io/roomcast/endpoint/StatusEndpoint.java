@@ -3,6 +3,8 @@ package io.roomcast.endpoint;
 import io.roomcast.connection.Connection;
 import io.roomcast.connection.ConnectionKind;
 import io.roomcast.handshake.RoomcastConfigurator;
+import io.roomcast.handshake.Route;
+import io.roomcast.session.JsonProtocol;
 import io.roomcast.status.StatusPublisher;
 import jakarta.inject.Inject;
 import jakarta.websocket.OnMessage;
@@ -12,7 +14,7 @@ import jakarta.websocket.server.ServerEndpoint;
 import java.nio.ByteBuffer;
 
 /** {@code /ws/status}: live connection figures (PROTOCOL 3.3); no welcome frame. */
-@ServerEndpoint(value = "/ws/status", configurator = RoomcastConfigurator.class)
+@ServerEndpoint(value = Route.Paths.STATUS, configurator = RoomcastConfigurator.class)
 public class StatusEndpoint extends LifecycleEndpoint {
 
     @Inject

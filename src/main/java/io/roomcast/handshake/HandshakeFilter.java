@@ -1,11 +1,12 @@
 package io.roomcast.handshake;
 
+import io.roomcast.config.RoomcastSettings;
 import io.roomcast.connection.Identity;
 import io.roomcast.observability.RoomcastMetrics;
-import io.roomcast.config.RoomcastSettings;
 import io.roomcast.platform.FrameHeaderGuard;
 import io.roomcast.platform.GuardedUpgradeHandler;
 import io.roomcast.platform.ServerAdapter;
+import io.roomcast.protocol.ErrorBody;
 import io.roomcast.protocol.ErrorCode;
 import io.roomcast.protocol.FrameEncoder;
 import jakarta.inject.Inject;
@@ -18,8 +19,8 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpUpgradeHandler;
 import java.io.IOException;
-import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.lang.System.Logger;
 import java.nio.charset.StandardCharsets;
 import java.security.Principal;
 import java.util.Collections;

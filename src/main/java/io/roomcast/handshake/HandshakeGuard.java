@@ -1,13 +1,18 @@
 package io.roomcast.handshake;
 
+import io.roomcast.auth.BearerToken;
+import io.roomcast.auth.InvalidTokenException;
+import io.roomcast.auth.TokenVerifier;
+import io.roomcast.auth.VerifiedToken;
 import io.roomcast.config.RoomcastSettings;
 import io.roomcast.connection.ConnectionRegistry;
 import io.roomcast.connection.Identity;
 import io.roomcast.connection.Ids;
 import io.roomcast.protocol.ClientFrameDecoder;
 import io.roomcast.protocol.ErrorCode;
+import io.roomcast.protocol.ErrorTexts;
+import io.roomcast.protocol.RoomId;
 import io.roomcast.room.RoomRegistry;
-import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -24,24 +29,35 @@ public class HandshakeGuard {
 
     private static final int MIN_TOKEN_PARAMETER = 8;
 
-    @Inject
-    RoomcastSettings settings;
-    @Inject
-    TokenVerifier verifier;
-    @Inject
-    ConnectionRegistry registry;
-    @Inject
-    Ids ids;
-    @Inject
-    RoomRegistry rooms;
+    private final RoomcastSettings settings;
+    private final TokenVerifier verifier;
+    private final ConnectionRegistry registry;
+    private final Ids ids;
+    private final RoomRegistry rooms;
+    private final OriginPolicy origins;
+    private final ClientAddressResolver addresses;
 
-    private OriginPolicy origins;
-    private ClientAddressResolver addresses;
+    @Inject
+    public HandshakeGuard(RoomcastSettings settings, TokenVerifier verifier, ConnectionRegistry registry, Ids ids,
+                          RoomRegistry rooms) {
+        this.settings = settings;
+        this.verifier = verifier;
+        this.registry = registry;
+        this.ids = ids;
+        this.rooms = rooms;
+        this.origins = new OriginPolicy(settings.allowedOrigins());
+        this.addresses = new ClientAddressResolver(settings.trustedProxies(), settings.proxyHeader());
+    }
 
-    @PostConstruct
-    void init() {
-        origins = new OriginPolicy(settings.allowedOrigins());
-        addresses = new ClientAddressResolver(settings.trustedProxies(), settings.proxyHeader());
+    /** For the CDI client proxy only: it delegates every call, so it needs none of the state. */
+    protected HandshakeGuard() {
+        this.settings = null;
+        this.verifier = null;
+        this.registry = null;
+        this.ids = null;
+        this.rooms = null;
+        this.origins = null;
+        this.addresses = null;
     }
 
     public HandshakeDecision decide(HandshakeRequest request) {
@@ -54,8 +70,7 @@ public class HandshakeGuard {
         if (match.parameter() != null) {
             int id = ClientFrameDecoder.parseId(match.parameter());
             if (id < 0) {
-                return refuse(400, ErrorCode.INVALID_PARAMETER, (route == Route.CHAT ? "room" : "client")
-                        + " id must be an integer from 1 to 2147483647");
+                return refuse(400, ErrorCode.INVALID_PARAMETER, ErrorTexts.idOutOfRange(route == Route.CHAT ? "room" : "client"));
             }
             pathId = id;
         }
@@ -79,19 +94,19 @@ public class HandshakeGuard {
             try {
                 token = verifier.verify(credential);
             } catch (InvalidTokenException e) {
-                return refuse(401, ErrorCode.INVALID_CREDENTIALS, "invalid credentials");
+                return refuse(401, ErrorCode.INVALID_CREDENTIALS, ErrorTexts.INVALID_CREDENTIALS);
             }
         }
-        if (route == Route.CHAT && token != null && token.rooms() != null && !token.rooms().contains(pathId)) {
-            return refuse(403, ErrorCode.FORBIDDEN_ROOM, "the token does not allow room " + pathId);
+        if (route == Route.CHAT && token != null && !token.mayEnter(pathId)) {
+            return refuse(403, ErrorCode.FORBIDDEN_ROOM, ErrorTexts.forbiddenRoom(pathId));
         }
         if (route == Route.SECURE && !token.mayBind(pathId)) {
             // Without this, any valid token could bind any client id and read its direct messages.
-            return refuse(403, ErrorCode.FORBIDDEN_CLIENT, "the token does not allow client id " + pathId);
+            return refuse(403, ErrorCode.FORBIDDEN_CLIENT, ErrorTexts.forbiddenClient(pathId));
         }
         // A hint only: the join on open decides (ChatEndpoint), since the last slot may go meanwhile.
         if (route == Route.CHAT && !rooms.hasRoomFor(pathId, settings.roomsTotal())) {
-            return refuse(429, ErrorCode.TOO_MANY_ROOMS, "the server has no capacity for another room");
+            return refuse(429, ErrorCode.TOO_MANY_ROOMS, ErrorTexts.NO_ROOM_CAPACITY);
         }
 
         String address = addresses.resolve(request.peerAddress(), request::headerValues);
@@ -105,6 +120,9 @@ public class HandshakeGuard {
             return refuse(429, ErrorCode.TOO_MANY_CONNECTIONS, "too many connections from this address or user");
         }
         identity = identity.withReservation(reservation);
+        if (route == Route.CHAT) {
+            identity = identity.inRoom(new RoomId(pathId)); // the endpoint never parses the path again
+        }
         return new HandshakeDecision.Accepted(identity);
     }
 

@@ -3,13 +3,29 @@ package io.roomcast.handshake;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The WebSocket paths and what each one asks of a handshake (PROTOCOL 3). */
+/**
+ * The route table: the WebSocket paths and what each one asks of a handshake (PROTOCOL 3). The
+ * endpoints' {@code @ServerEndpoint} values are the {@link Paths} constants, and the filter matches the
+ * same templates, so a path is spelled once.
+ */
 public enum Route {
-    CHAT("/ws/chat/([^/]+)", false),
-    SECURE("/ws/secure/([^/]+)", true),
-    AUTH("/ws/auth", true),
-    REALTIME("/ws/realtime", false),
-    STATUS("/ws/status", false);
+    CHAT(Paths.CHAT, false),
+    SECURE(Paths.SECURE, true),
+    AUTH(Paths.AUTH, true),
+    REALTIME(Paths.REALTIME, false),
+    STATUS(Paths.STATUS, false);
+
+    /** The path templates, as constants so that annotations can name them. */
+    public static final class Paths {
+        public static final String CHAT = "/ws/chat/{roomId}";
+        public static final String SECURE = "/ws/secure/{clientId}";
+        public static final String AUTH = "/ws/auth";
+        public static final String REALTIME = "/ws/realtime";
+        public static final String STATUS = "/ws/status";
+
+        private Paths() {
+        }
+    }
 
     /** A request path matched to a route, with its raw path parameter when it has one. */
     public record Match(Route route, String parameter) {
@@ -18,8 +34,9 @@ public enum Route {
     private final Pattern pattern;
     private final boolean credentialsRequired;
 
-    Route(String pattern, boolean credentialsRequired) {
-        this.pattern = Pattern.compile(pattern);
+    Route(String template, boolean credentialsRequired) {
+        // A {parameter} matches one path segment, as in the WebSocket API's URI templates.
+        this.pattern = Pattern.compile(template.replaceAll("\\{[^/}]+}", "([^/]+)"));
         this.credentialsRequired = credentialsRequired;
     }
 

@@ -2,7 +2,7 @@ package io.roomcast.heartbeat;
 
 import io.roomcast.config.RoomcastSettings;
 import io.roomcast.connection.CloseReasons;
-import io.roomcast.connection.ConnectionLifecycle;
+import io.roomcast.session.ConnectionLifecycle;
 import io.roomcast.connection.ConnectionRegistry;
 import io.roomcast.connection.OutboundFrame;
 import io.roomcast.observability.RoomcastMetrics;

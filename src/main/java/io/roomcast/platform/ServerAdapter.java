@@ -1,7 +1,6 @@
 package io.roomcast.platform;
 
 import java.lang.reflect.Field;
-import java.util.Locale;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
 
@@ -57,11 +56,7 @@ public final class ServerAdapter {
         if (serverContainer == null) {
             return "no";
         }
-        String name = serverContainer.getClass().getName();
-        if (name.toLowerCase(Locale.ROOT).contains("tyrus")) {
-            return "Tyrus";
-        }
-        return name.startsWith("io.undertow.") ? "Undertow" : name;
+        return ServerKind.describe(serverContainer);
     }
 
     /**
@@ -78,7 +73,7 @@ public final class ServerAdapter {
      * @return whether the scheduler was installed
      */
     public static boolean replaceSessionTimers(Object serverContainer, ScheduledExecutorService timers) {
-        if (serverContainer == null || !"Tyrus".equals(webSocketImplementation(serverContainer))) {
+        if (serverContainer == null || ServerKind.of(serverContainer) != ServerKind.TYRUS) {
             return false;
         }
         for (Class<?> type = serverContainer.getClass(); type != null; type = type.getSuperclass()) {
@@ -112,7 +107,7 @@ public final class ServerAdapter {
      * @return whether the guard will be installed
      */
     public static boolean guardUndertowUpgrade(Object servletRequest, Supplier<FrameHeaderGuard> guards) {
-        if (!servletRequest.getClass().getName().startsWith("io.undertow.")) {
+        if (ServerKind.of(servletRequest) != ServerKind.UNDERTOW) {
             return false;
         }
         try {

@@ -53,7 +53,7 @@ public class SessionTimers implements ServletContextListener {
             LOG.log(Level.INFO, "WebSocket session idle timers run on a plain scheduler");
         } else {
             candidate.shutdown();
-            if ("Tyrus".equals(ServerAdapter.webSocketImplementation(container))) {
+            if (container != null && ServerKind.of(container) == ServerKind.TYRUS) {
                 LOG.log(Level.WARNING, "this Tyrus keeps its session idle timers on the managed executor:"
                         + " on Payara every frame then costs a class path scan (docs/BENCHMARKS.md)");
             }

@@ -1,8 +1,5 @@
 package io.roomcast.status;
 
-import io.roomcast.cluster.BusEvent;
-import io.roomcast.cluster.ClusterBus;
-import io.roomcast.cluster.RemoteMembers;
 import io.roomcast.connection.Connection;
 import io.roomcast.connection.ConnectionKind;
 import io.roomcast.connection.ConnectionRegistry;
@@ -32,24 +29,31 @@ public class StatusPublisher {
 
     private static final long MIN_GAP_MILLIS = 1000;
 
-    @Inject
-    ConnectionRegistry registry;
-    @Inject
-    RoomRegistry rooms;
-    @Inject
-    FrameEncoder encoder;
-    @Inject
-    Ids ids;
-    @Inject
-    ClusterBus bus;
-    @Inject
-    RemoteMembers remote;
+    private final ConnectionRegistry registry;
+    private final RoomRegistry rooms;
+    private final FrameEncoder encoder;
+    private final Ids ids;
+    private final FiguresElsewhere elsewhere;
     @Resource
     ManagedScheduledExecutorService scheduler;
 
     private final AtomicBoolean pending = new AtomicBoolean();
     private volatile long lastSentMillis;
-    private volatile int lastPublishedConnections = -1;
+
+    @Inject
+    public StatusPublisher(ConnectionRegistry registry, RoomRegistry rooms, FrameEncoder encoder, Ids ids,
+                           FiguresElsewhere elsewhere) {
+        this.registry = registry;
+        this.rooms = rooms;
+        this.encoder = encoder;
+        this.ids = ids;
+        this.elsewhere = elsewhere;
+    }
+
+    /** For the CDI client proxy only. */
+    protected StatusPublisher() {
+        this(null, null, null, null, null);
+    }
 
     /** The figures changed; a status frame will follow within a second. */
     public void changed() {
@@ -75,13 +79,10 @@ public class StatusPublisher {
         int local = registry.size();
         List<ServerFrames.InstanceFigure> instances = new ArrayList<>();
         instances.add(new ServerFrames.InstanceFigure(ids.instance(), local));
-        if (!bus.clustered()) {
-            return new ClusterFigures(local, rooms.sizes(), instances);
-        }
         Map<Integer, Integer> sizes = new TreeMap<>(rooms.sizes());
-        remote.sizes().forEach((room, n) -> sizes.merge(room, n, Integer::sum));
-        instances.addAll(remote.instances());
-        return new ClusterFigures(local + remote.connections(), sizes, instances);
+        elsewhere.sizes().forEach((room, n) -> sizes.merge(room, n, Integer::sum));
+        instances.addAll(elsewhere.instances());
+        return new ClusterFigures(local + elsewhere.connections(), sizes, instances);
     }
 
     private OutboundFrame currentFrame() {
@@ -91,11 +92,7 @@ public class StatusPublisher {
     private void publish() {
         pending.set(false);
         lastSentMillis = System.currentTimeMillis();
-        int local = registry.size();
-        if (bus.clustered() && local != lastPublishedConnections) {
-            lastPublishedConnections = local;
-            bus.publish(new BusEvent.Figures(local));
-        }
+        elsewhere.tell(registry.size());
         OutboundFrame frame = currentFrame();
         for (Connection connection : registry.all()) {
             if (connection.kind() == ConnectionKind.STATUS) {

@@ -10,8 +10,7 @@ class ClusterBusProducerTest {
 
     @Test
     void withoutHazelcastTheBusIsLocalAndSilent() {
-        ClusterBusProducer producer = new ClusterBusProducer();
-        producer.ids = new Ids();
+        ClusterBusProducer producer = new ClusterBusProducer(new Ids(), null);
         ClusterBus bus = producer.bus();
         assertThat(bus).isInstanceOf(LocalBus.class);
         assertThat(bus.clustered()).isFalse();
@@ -23,5 +22,11 @@ class ClusterBusProducerTest {
     @Test
     void somethingElseAtTheHazelcastNameIsNoCluster() {
         assertThat(HazelcastBus.create("not a Hazelcast instance", "i", Runnable::run, () -> { })).isNull();
+    }
+
+    @Test
+    void theAdapterLoadedByNameIsTheHazelcastBus() {
+        // A renamed or moved adapter would otherwise drop every cluster to single-instance mode silently.
+        assertThat(ClusterBusProducer.HAZELCAST_BUS).isEqualTo(HazelcastBus.class.getName());
     }
 }

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.roomcast.connection.ConnectionRegistry;
 import io.roomcast.connection.Ids;
+import io.roomcast.fanout.EventSink;
 import io.roomcast.protocol.ServerFrames.InstanceFigure;
+import io.roomcast.room.RoomEvent;
 import io.roomcast.room.RoomService;
 import io.roomcast.status.StatusPublisher;
 import java.util.List;
@@ -23,7 +25,7 @@ class ClusterReceiverTest {
     private final Origin bMerged = new Origin("member-b2", "inst-b"); // same instance, new member UUID
     private final List<BusEvent> published = new CopyOnWriteArrayList<>();
     private final List<String> presence = new CopyOnWriteArrayList<>();
-    private final ClusterReceiver receiver = new ClusterReceiver();
+    private ClusterReceiver receiver;
 
     @BeforeEach
     void wire() {
@@ -58,32 +60,26 @@ class ClusterReceiverTest {
             public void stop() {
             }
         };
-        receiver.bus = bus;
-        receiver.remote = remote;
-        receiver.rooms = new RoomService() {
+        RoomService rooms = new RoomService() {
             @Override
             public int members(int room) {
                 return remote.members(room); // no members on this instance
             }
-
-            @Override
-            public void deliverPresence(int room, boolean joined, String user, int members) {
-                presence.add(room + (joined ? " join " : " leave ") + user + " " + members);
-            }
-
-            @Override
-            public void deliver(BusEvent.Message m) {
+        };
+        EventSink local = event -> {
+            if (event instanceof RoomEvent.Presence p) {
+                presence.add(p.room() + (p.joined() ? " join " : " leave ") + p.user() + " " + p.members());
+            } else if (event instanceof RoomEvent.Message m) {
                 presence.add("message " + m.text()); // must not happen in these tests
             }
         };
-        receiver.registry = new ConnectionRegistry();
-        receiver.ids = ids;
-        receiver.status = new StatusPublisher() {
+        StatusPublisher status = new StatusPublisher() {
             @Override
             public void changed() {
                 // no status sessions here
             }
         };
+        receiver = new ClusterReceiver(bus, remote, rooms, local, status, new ConnectionRegistry(), ids);
     }
 
     private static BusEvent.Snapshot snapshotOfBob() {

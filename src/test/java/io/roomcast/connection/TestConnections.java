@@ -21,7 +21,7 @@ public final class TestConnections {
             done.accept(null);
         };
         OutboundQueue queue = new OutboundQueue(sink, 1024, 4_194_304, Runnable::run, () -> { }, e -> { });
-        return new Connection(id, identity, kind, queue, reason -> { }, reason -> { }, new TokenBucket(20, 40, 0), 0);
+        return new Connection(id, identity, kind, self -> queue, reason -> { }, reason -> { }, new TokenBucket(20, 40, 0), 0);
     }
 
     public static Connection connection(String id, String user) {

@@ -1,5 +1,6 @@
 package io.roomcast.handshake;
 
+import io.roomcast.auth.TokenVerifierTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.roomcast.config.RoomcastSettings;
@@ -29,13 +30,8 @@ class HandshakeGuardTest {
                 "roomcast.limits.connections-per-address", "3", "roomcast.limits.connections-per-user", "1"));
         values.putAll(extra);
         RoomcastSettings settings = RoomcastSettings.from(k -> Optional.ofNullable(values.get(k)));
-        HandshakeGuard guard = new HandshakeGuard();
-        guard.settings = settings;
-        guard.verifier = TokenVerifierTest.verifier(values);
-        guard.registry = registry;
-        guard.ids = new Ids();
-        guard.rooms = rooms;
-        guard.init();
+        HandshakeGuard guard = new HandshakeGuard(settings, TokenVerifierTest.verifier(values), registry, new Ids(),
+                rooms);
         return guard;
     }
 

@@ -1,5 +1,6 @@
 package io.roomcast.handshake;
 
+import io.roomcast.auth.TokenVerifierTest;
 import static io.roomcast.testsupport.WsClient.type;
 import static org.assertj.core.api.Assertions.assertThat;
 

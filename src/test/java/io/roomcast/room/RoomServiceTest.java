@@ -2,15 +2,14 @@ package io.roomcast.room;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.roomcast.cluster.BusEvent;
-import io.roomcast.cluster.BusListener;
-import io.roomcast.cluster.ClusterBus;
-import io.roomcast.cluster.Origin;
-import io.roomcast.cluster.RemoteMembers;
 import io.roomcast.config.RoomcastSettings;
 import io.roomcast.connection.Connection;
 import io.roomcast.connection.ConnectionKind;
+import io.roomcast.connection.ConnectionRegistry;
 import io.roomcast.connection.Ids;
+import io.roomcast.fanout.FanOutPort;
+import io.roomcast.fanout.LocalDelivery;
+import io.roomcast.fanout.RoomStreams;
 import io.roomcast.connection.OutboundFrame;
 import io.roomcast.connection.TestConnections;
 import io.roomcast.observability.RoomcastMetrics;
@@ -38,15 +37,13 @@ class RoomServiceTest {
     private final Connection observer = TestConnections.connection("obs", "observer", ConnectionKind.JSON, observed);
 
     static RoomService service(RoomRegistry registry, Map<String, String> settings) {
-        RoomService service = new RoomService();
-        service.rooms = registry;
-        service.encoder = new FrameEncoder();
-        service.ids = new Ids();
-        service.metrics = new RoomcastMetrics();
-        service.bus = new SingleServer();
-        service.remote = new RemoteMembers();
-        service.settings = RoomcastSettings.from(key -> Optional.ofNullable(settings.get(key)));
-        return service;
+        LocalDelivery local = new LocalDelivery(registry, new ConnectionRegistry(), new FrameEncoder(),
+                new RoomcastMetrics());
+        FanOutPort fanOut = new FanOutPort(new RoomStreams(), local, event -> {
+            // a single server: nothing is replicated
+        });
+        return new RoomService(registry, new Ids(), RoomcastSettings.from(key -> Optional.ofNullable(settings.get(key))),
+                fanOut, new NobodyElsewhere());
     }
 
     @Test
@@ -112,37 +109,6 @@ class RoomServiceTest {
             return observed.stream().map(f -> ((OutboundFrame.Text) f).text())
                     .filter(t -> t.contains("\"type\":\"presence\"") && t.contains("\"user\":\"" + user + "\""))
                     .toList();
-        }
-    }
-
-    /** This instance alone: nothing is published. */
-    private static final class SingleServer implements ClusterBus {
-        @Override
-        public Origin self() {
-            return null;
-        }
-
-        @Override
-        public boolean clustered() {
-            return false;
-        }
-
-        @Override
-        public void start(BusListener listener) {
-        }
-
-        @Override
-        public void publish(BusEvent event) {
-            throw new AssertionError("a single server publishes nothing");
-        }
-
-        @Override
-        public long uniqueNumber() {
-            return 0;
-        }
-
-        @Override
-        public void stop() {
         }
     }
 }

@@ -1,17 +1,18 @@
-package io.roomcast.endpoint;
+package io.roomcast.session;
 
 import io.roomcast.config.RoomcastSettings;
 import io.roomcast.connection.Connection;
-import io.roomcast.connection.ConnectionLifecycle;
+import io.roomcast.session.ConnectionLifecycle;
 import io.roomcast.connection.Identity;
-import io.roomcast.connection.TokenExpiry;
-import io.roomcast.handshake.InvalidTokenException;
-import io.roomcast.handshake.TokenVerifier;
-import io.roomcast.handshake.VerifiedToken;
+import io.roomcast.session.TokenExpiry;
+import io.roomcast.auth.InvalidTokenException;
+import io.roomcast.auth.TokenVerifier;
+import io.roomcast.auth.VerifiedToken;
 import io.roomcast.protocol.ClientFrame;
 import io.roomcast.protocol.ClientFrameDecoder;
 import io.roomcast.protocol.Decoded;
 import io.roomcast.protocol.ErrorCode;
+import io.roomcast.protocol.ErrorTexts;
 import io.roomcast.protocol.FrameEncoder;
 import io.roomcast.protocol.ServerFrames;
 import io.roomcast.room.DirectService;
@@ -30,20 +31,30 @@ public class JsonProtocol {
 
     private final ClientFrameDecoder decoder = new ClientFrameDecoder();
 
+    private final RoomcastSettings settings;
+    private final ConnectionLifecycle lifecycle;
+    private final RoomService rooms;
+    private final DirectService direct;
+    private final FrameEncoder encoder;
+    private final TokenVerifier verifier;
+    private final TokenExpiry expiry;
+
     @Inject
-    RoomcastSettings settings;
-    @Inject
-    ConnectionLifecycle lifecycle;
-    @Inject
-    RoomService rooms;
-    @Inject
-    DirectService direct;
-    @Inject
-    FrameEncoder encoder;
-    @Inject
-    TokenVerifier verifier;
-    @Inject
-    TokenExpiry expiry;
+    public JsonProtocol(RoomcastSettings settings, ConnectionLifecycle lifecycle, RoomService rooms,
+                        DirectService direct, FrameEncoder encoder, TokenVerifier verifier, TokenExpiry expiry) {
+        this.settings = settings;
+        this.lifecycle = lifecycle;
+        this.rooms = rooms;
+        this.direct = direct;
+        this.encoder = encoder;
+        this.verifier = verifier;
+        this.expiry = expiry;
+    }
+
+    /** For the CDI client proxy only. */
+    protected JsonProtocol() {
+        this(null, null, null, null, null, null, null);
+    }
 
     public void welcome(Connection connection) {
         reply(connection, new ServerFrames.Welcome(connection.id(), connection.user(),
@@ -115,7 +126,7 @@ public class JsonProtocol {
 
     private void join(Connection connection, ClientFrame.Join join) {
         if (!connection.identity().mayEnter(join.room())) {
-            error(connection, ErrorCode.FORBIDDEN_ROOM, "the token does not allow room " + join.room(), join.ref());
+            error(connection, ErrorCode.FORBIDDEN_ROOM, ErrorTexts.forbiddenRoom(join.room()), join.ref());
             return;
         }
         RoomRegistry.Change change = rooms.join(connection, join.room());
@@ -126,8 +137,7 @@ public class JsonProtocol {
         switch (change.refusal()) {
             case ROOMS_PER_CONNECTION -> error(connection, ErrorCode.TOO_MANY_ROOMS,
                     "a connection may be in at most " + settings.roomsPerConnection() + " rooms", join.ref());
-            case ROOMS -> error(connection, ErrorCode.TOO_MANY_ROOMS,
-                    "the server has no capacity for another room", join.ref());
+            case ROOMS -> error(connection, ErrorCode.TOO_MANY_ROOMS, ErrorTexts.NO_ROOM_CAPACITY, join.ref());
             case ENDED -> { } // the connection is gone: nobody to answer
         }
     }
@@ -162,7 +172,7 @@ public class JsonProtocol {
         try {
             token = verifier.verify(refresh.token());
         } catch (InvalidTokenException e) {
-            error(connection, ErrorCode.INVALID_CREDENTIALS, "invalid credentials", refresh.ref());
+            error(connection, ErrorCode.INVALID_CREDENTIALS, ErrorTexts.INVALID_CREDENTIALS, refresh.ref());
             return;
         }
         if (!token.user().equals(current.user())) {
@@ -171,7 +181,7 @@ public class JsonProtocol {
         }
         if (current.clientId() != null && !token.mayBind(current.clientId())) {
             error(connection, ErrorCode.FORBIDDEN_CLIENT,
-                    "the token does not allow client id " + current.clientId(), refresh.ref());
+                    ErrorTexts.forbiddenClient(current.clientId()), refresh.ref());
             return;
         }
         Identity renewed = connection.refreshToken(token.rooms(), token.expiresAt());

@@ -1,12 +1,15 @@
-package io.roomcast.connection;
+package io.roomcast.session;
 
 import io.roomcast.config.RoomcastSettings;
+import io.roomcast.connection.CloseReasons;
+import io.roomcast.connection.Connection;
+import io.roomcast.connection.ExpiryTimers;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.lang.System.Logger;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;

@@ -1,4 +1,4 @@
-package io.roomcast.handshake;
+package io.roomcast.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -29,12 +29,12 @@ import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-class TokenVerifierTest {
+public class TokenVerifierTest {
 
     static final KeyPair RSA = generate("RSA", null);
     static final KeyPair EC = generate("EC", new ECGenParameterSpec("secp256r1"));
 
-    static KeyPair generate(String algorithm, ECGenParameterSpec spec) {
+    public static KeyPair generate(String algorithm, ECGenParameterSpec spec) {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance(algorithm);
             if (spec != null) {
@@ -48,22 +48,18 @@ class TokenVerifierTest {
         }
     }
 
-    static String pem(KeyPair pair) {
+    public static String pem(KeyPair pair) {
         return "-----BEGIN PUBLIC KEY-----\n"
                 + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(pair.getPublic().getEncoded())
                 + "\n-----END PUBLIC KEY-----\n";
     }
 
-    static TokenVerifier verifier(Map<String, String> values) {
+    public static TokenVerifier verifier(Map<String, String> values) {
         RoomcastSettings settings = RoomcastSettings.from(k -> Optional.ofNullable(values.get(k)));
         JwtKeys keys = new JwtKeys();
         keys.settings = settings;
         keys.load();
-        TokenVerifier verifier = new TokenVerifier();
-        verifier.settings = settings;
-        verifier.keys = keys;
-        verifier.init();
-        return verifier;
+        return new TokenVerifier(settings, keys);
     }
 
     private final TokenVerifier hs = verifier(Map.of("roomcast.jwt.secret", TestTokens.SECRET));
@@ -221,9 +217,7 @@ class TokenVerifierTest {
     void inDevModeDevTokensVerifyButAreNotSignedWithTheProductionSecret() throws Exception {
         Map<String, String> values = Map.of("roomcast.dev-mode", "true", "roomcast.jwt.secret", TestTokens.SECRET);
         TokenVerifier dev = verifier(values);
-        DevTokenIssuer issuer = new DevTokenIssuer();
-        issuer.settings = dev.settings;
-        issuer.keys = dev.keys;
+        DevTokenIssuer issuer = new DevTokenIssuer(dev.settings, dev.keys);
         String token = issuer.issue("lea", List.of(7), List.of(42), Instant.now()).orElseThrow();
 
         VerifiedToken verified = dev.verify(token);
@@ -241,9 +235,7 @@ class TokenVerifierTest {
     @Test
     void withDevModeOffThereIsNoDevKeyAndNoDevToken() {
         assertThat(hs.keys.devSigningKey()).isEmpty();
-        DevTokenIssuer issuer = new DevTokenIssuer();
-        issuer.settings = hs.settings;
-        issuer.keys = hs.keys;
+        DevTokenIssuer issuer = new DevTokenIssuer(hs.settings, hs.keys);
         assertThat(issuer.issue("lea", null, null, Instant.now())).isEmpty();
     }
 
@@ -252,9 +244,7 @@ class TokenVerifierTest {
         Map<String, String> values = Map.of("roomcast.dev-mode", "true");
         TokenVerifier first = verifier(values);
         TokenVerifier second = verifier(values);
-        DevTokenIssuer issuer = new DevTokenIssuer();
-        issuer.settings = first.settings;
-        issuer.keys = first.keys;
+        DevTokenIssuer issuer = new DevTokenIssuer(first.settings, first.keys);
         String token = issuer.issue("max", null, null, Instant.now()).orElseThrow();
         assertThat(first.verify(token).user()).isEqualTo("max");
         assertThatThrownBy(() -> second.verify(token)).isInstanceOf(InvalidTokenException.class);

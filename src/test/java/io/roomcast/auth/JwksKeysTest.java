@@ -1,4 +1,4 @@
-package io.roomcast.handshake;
+package io.roomcast.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

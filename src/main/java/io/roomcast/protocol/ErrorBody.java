@@ -1,4 +1,4 @@
-package io.roomcast.handshake;
+package io.roomcast.protocol;
 
 import jakarta.json.bind.annotation.JsonbPropertyOrder;
 

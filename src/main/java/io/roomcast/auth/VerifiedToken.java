@@ -1,5 +1,6 @@
-package io.roomcast.handshake;
+package io.roomcast.auth;
 
+import io.roomcast.connection.Identity;
 import java.util.Set;
 
 /**
@@ -16,6 +17,11 @@ public record VerifiedToken(String user, Set<Integer> rooms, Set<Integer> client
     public VerifiedToken {
         rooms = rooms == null ? null : Set.copyOf(rooms);
         clients = clients == null ? null : Set.copyOf(clients);
+    }
+
+    /** Whether the token lets its bearer into the room ({@link Identity#mayEnter(Set, int)}). */
+    public boolean mayEnter(int room) {
+        return Identity.mayEnter(rooms, room);
     }
 
     /** Whether the token lets its bearer bind {@code /ws/secure/{clientId}} (PROTOCOL 11). */

@@ -1,4 +1,4 @@
-package io.roomcast.handshake;
+package io.roomcast.auth;
 
 import static io.roomcast.testsupport.WsClient.type;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,4 +1,4 @@
-package io.roomcast.handshake;
+package io.roomcast.auth;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -26,10 +26,19 @@ public class DevTokenIssuer {
 
     public static final Duration LIFETIME = Duration.ofHours(12);
 
+    private final RoomcastSettings settings;
+    private final JwtKeys keys;
+
     @Inject
-    RoomcastSettings settings;
-    @Inject
-    JwtKeys keys;
+    public DevTokenIssuer(RoomcastSettings settings, JwtKeys keys) {
+        this.settings = settings;
+        this.keys = keys;
+    }
+
+    /** For the CDI client proxy only. */
+    protected DevTokenIssuer() {
+        this(null, null);
+    }
 
     /**
      * A signed token for the user with the {@code rooms} and {@code clients} claims when given (null:

@@ -1,4 +1,4 @@
-package io.roomcast.handshake;
+package io.roomcast.auth;
 
 /** A token failed verification. The message says why, and never contains the token. */
 public final class InvalidTokenException extends Exception {

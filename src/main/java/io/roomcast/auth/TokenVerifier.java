@@ -1,4 +1,4 @@
-package io.roomcast.handshake;
+package io.roomcast.auth;
 
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
@@ -10,7 +10,6 @@ import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import io.roomcast.config.RoomcastSettings;
 import io.roomcast.connection.Ids;
 import io.roomcast.protocol.ClientFrameDecoder;
-import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.HashSet;
@@ -33,16 +32,23 @@ public class TokenVerifier {
     private static final int MAX_SUB_CHARS = 128;
     private static final JOSEObjectType AT_JWT = new JOSEObjectType("at+jwt");
 
-    @Inject
-    RoomcastSettings settings;
-    @Inject
-    JwtKeys keys;
+    final RoomcastSettings settings;
+    final JwtKeys keys;
+    private final ConfigurableJWTProcessor<SecurityContext> processor;
 
-    private ConfigurableJWTProcessor<SecurityContext> processor;
+    /** Builds the processor; it asks {@code keys} for keys per token, never now. */
+    @Inject
+    public TokenVerifier(RoomcastSettings settings, JwtKeys keys) {
+        this.settings = settings;
+        this.keys = keys;
+        this.processor = processor(keys, settings);
+    }
 
-    @PostConstruct
-    void init() {
-        processor = processor(keys, settings);
+    /** For the CDI client proxy only: it delegates every call, so it needs none of the state. */
+    protected TokenVerifier() {
+        this.settings = null;
+        this.keys = null;
+        this.processor = null;
     }
 
     static ConfigurableJWTProcessor<SecurityContext> processor(JwtKeys keys, RoomcastSettings settings) {

@@ -1,4 +1,4 @@
-package io.roomcast.handshake;
+package io.roomcast.auth;
 
 /** Extracts the token of an {@code Authorization: Bearer} header. */
 public final class BearerToken {

@@ -1,6 +1,16 @@
-package io.roomcast.connection;
+package io.roomcast.session;
 
 import io.roomcast.config.RoomcastSettings;
+import io.roomcast.connection.CloseReasons;
+import io.roomcast.connection.Connection;
+import io.roomcast.connection.ConnectionKind;
+import io.roomcast.connection.ConnectionRegistry;
+import io.roomcast.connection.FrameSize;
+import io.roomcast.connection.Identity;
+import io.roomcast.connection.Ids;
+import io.roomcast.connection.OutboundQueue;
+import io.roomcast.connection.SessionFrameSink;
+import io.roomcast.connection.TokenBucket;
 import io.roomcast.observability.RoomcastMetrics;
 import io.roomcast.room.DirectService;
 import io.roomcast.room.RoomService;
@@ -14,9 +24,9 @@ import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.lang.System.Logger;
 import java.nio.ByteBuffer;
-import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 
@@ -32,26 +42,37 @@ public class ConnectionLifecycle {
     /** Consecutive seconds with refused frames after which a connection is closed (PROTOCOL 5). */
     private static final int RATE_ABUSE_SECONDS = 10;
 
-    @Inject
-    RoomcastSettings settings;
-    @Inject
-    ConnectionRegistry registry;
-    @Inject
-    RoomService rooms;
-    @Inject
-    DirectService direct;
-    @Inject
-    StatusPublisher status;
-    @Inject
-    Ids ids;
-    @Inject
-    RoomcastMetrics metrics;
-    @Inject
-    TokenExpiry expiry;
+    private final RoomcastSettings settings;
+    private final ConnectionRegistry registry;
+    private final RoomService rooms;
+    private final DirectService direct;
+    private final StatusPublisher status;
+    private final Ids ids;
+    private final RoomcastMetrics metrics;
+    private final TokenExpiry expiry;
     @Resource
     ManagedExecutorService executor;
 
     private Thread shutdownHook;
+
+    @Inject
+    public ConnectionLifecycle(RoomcastSettings settings, ConnectionRegistry registry, RoomService rooms,
+                               DirectService direct, StatusPublisher status, Ids ids, RoomcastMetrics metrics,
+                               TokenExpiry expiry) {
+        this.settings = settings;
+        this.registry = registry;
+        this.rooms = rooms;
+        this.direct = direct;
+        this.status = status;
+        this.ids = ids;
+        this.metrics = metrics;
+        this.expiry = expiry;
+    }
+
+    /** For the CDI client proxy only. */
+    protected ConnectionLifecycle() {
+        this(null, null, null, null, null, null, null, null);
+    }
 
     /**
      * Registers a freshly opened session. The identity comes from the handshake guard as the
@@ -66,15 +87,13 @@ public class ConnectionLifecycle {
         session.setMaxTextMessageBufferSize(settings.maxTextBytes());
         session.setMaxBinaryMessageBufferSize(settings.maxBinaryBytes());
         long now = System.nanoTime();
-        Connection[] self = new Connection[1];
-        OutboundQueue queue = new OutboundQueue(new SessionFrameSink(session.getAsyncRemote()),
-                settings.sendQueue(), settings.sendQueueBytes(), executor,
-                () -> slowConsumer(self[0]),
-                failure -> end(self[0], "send failed: " + failure));
-        Connection connection = new Connection(ids.connectionId(), identity, kind, queue,
+        Connection connection = new Connection(ids.connectionId(), identity, kind,
+                self -> new OutboundQueue(new SessionFrameSink(session.getAsyncRemote()),
+                        settings.sendQueue(), settings.sendQueueBytes(), executor,
+                        () -> slowConsumer(self),
+                        failure -> end(self, "send failed: " + failure)),
                 reason -> closeSession(session, reason), reason -> closeQuietly(session, reason),
                 new TokenBucket(settings.ratePerSecond(), settings.rateBurst(), now), now);
-        self[0] = connection;
         session.getUserProperties().put(Connection.USER_PROPERTY, connection);
         registry.add(connection);
         expiry.opened(connection); // after add: an expiry that came first would find nothing to drop

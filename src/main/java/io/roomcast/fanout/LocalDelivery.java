@@ -1,0 +1,116 @@
+package io.roomcast.fanout;
+
+import io.roomcast.connection.Connection;
+import io.roomcast.connection.ConnectionKind;
+import io.roomcast.connection.ConnectionRegistry;
+import io.roomcast.connection.OutboundFrame;
+import io.roomcast.observability.RoomcastMetrics;
+import io.roomcast.protocol.FrameEncoder;
+import io.roomcast.protocol.ServerFrames;
+import io.roomcast.room.RoomEvent;
+import io.roomcast.room.RoomRegistry;
+import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Inject;
+import java.nio.ByteBuffer;
+import java.util.Set;
+
+/**
+ * Delivers an event to this instance's connections, whichever instance it came from. Each
+ * representation is rendered once per event, lazily, when the first member who speaks it is met (the
+ * chat line {@code Room N: text}, the JSON frame), and that one immutable frame is queued for every
+ * member who speaks it: the cost per member is a queue insertion.
+ */
+@Dependent
+public class LocalDelivery implements EventSink {
+
+    private final RoomRegistry rooms;
+    private final ConnectionRegistry connections;
+    private final FrameEncoder encoder;
+    private final RoomcastMetrics metrics;
+
+    @Inject
+    public LocalDelivery(RoomRegistry rooms, ConnectionRegistry connections, FrameEncoder encoder,
+                         RoomcastMetrics metrics) {
+        this.rooms = rooms;
+        this.connections = connections;
+        this.encoder = encoder;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void deliver(RoomEvent event) {
+        if (event instanceof RoomEvent.Message m) {
+            message(m);
+        } else if (event instanceof RoomEvent.Presence p) {
+            presence(p);
+        } else if (event instanceof RoomEvent.Binary b) {
+            binary(b);
+        } else if (event instanceof RoomEvent.Direct d) {
+            direct(d);
+        } // ClientSession: nothing to deliver
+    }
+
+    private void message(RoomEvent.Message m) {
+        OutboundFrame json = null;
+        OutboundFrame chat = null;
+        int delivered = 0;
+        for (Connection member : rooms.members(m.room())) {
+            if (member.kind() == ConnectionKind.CHAT) {
+                if (chat == null) {
+                    chat = new OutboundFrame.Text("Room " + m.room() + ": " + m.text());
+                }
+                member.send(chat);
+            } else {
+                if (json == null) {
+                    json = new OutboundFrame.Text(encoder.encode(
+                            new ServerFrames.Message(m.room(), m.id(), m.from(), m.text(), m.ref(), m.timestamp())));
+                }
+                member.send(json);
+            }
+            delivered++;
+        }
+        metrics.messagesOut(delivered);
+    }
+
+    /** Presence goes to the room's JSON members, never to the member it is about. */
+    private void presence(RoomEvent.Presence p) {
+        OutboundFrame frame = null;
+        for (Connection member : rooms.members(p.room())) {
+            if (member.kind() == ConnectionKind.JSON && !member.id().equals(p.connectionId())) {
+                if (frame == null) {
+                    frame = new OutboundFrame.Text(encoder.encode(p.joined()
+                            ? ServerFrames.Presence.join(p.room(), p.user(), p.members())
+                            : ServerFrames.Presence.leave(p.room(), p.user(), p.members())));
+                }
+                member.send(frame);
+            }
+        }
+    }
+
+    /** Binary frames go to the room's chat members, unchanged. */
+    private void binary(RoomEvent.Binary b) {
+        OutboundFrame frame = new OutboundFrame.Binary(ByteBuffer.wrap(b.bytes()));
+        int delivered = 0;
+        for (Connection member : rooms.members(b.room())) {
+            if (member.kind() == ConnectionKind.CHAT) {
+                member.send(frame);
+                delivered++;
+            }
+        }
+        metrics.messagesOut(delivered);
+    }
+
+    private void direct(RoomEvent.Direct d) {
+        Set<Connection> targets = connections.byClientId(d.to());
+        if (targets.isEmpty()) {
+            return;
+        }
+        OutboundFrame frame = new OutboundFrame.Text(encoder.encode(new ServerFrames.Direct(d.from(), d.text(), d.timestamp())));
+        int delivered = 0;
+        for (Connection target : targets) {
+            target.send(frame);
+            delivered++;
+        }
+        metrics.messagesOut(delivered);
+    }
+}

@@ -1,0 +1,12 @@
+package io.roomcast.fanout;
+
+import io.roomcast.room.RoomEvent;
+
+/**
+ * Hands this instance's events to the other instances. The cluster adapter is the one implementation:
+ * the only code that knows there are other instances, and that on a single server there are none.
+ */
+public interface Replication {
+
+    void replicate(RoomEvent event);
+}

@@ -1,0 +1,36 @@
+package io.roomcast.room;
+
+/**
+ * What the room domain emits: each membership change, publication and direct message becomes one
+ * event, handed once to the {@link FanOut} port. Events carry no wire format; every connection renders
+ * an event into its own representation when it is delivered.
+ */
+public sealed interface RoomEvent {
+
+    /** A text message for every member of the room, the sender included. */
+    record Message(int room, String id, String from, String text, String ref, long timestamp) implements RoomEvent {
+    }
+
+    /** A binary frame, relayed unchanged to the room's chat members; the bytes are never changed. */
+    record Binary(int room, byte[] bytes) implements RoomEvent {
+    }
+
+    /**
+     * A member joined ({@code joined} true) or left; {@code members} is the count on every instance
+     * after the change. {@code connectionId} is the member's own connection, which does not hear of
+     * itself; null for a member that no connection of this instance is.
+     */
+    record Presence(int room, String connectionId, String user, boolean joined, int members) implements RoomEvent {
+    }
+
+    /** A direct message for the {@code /ws/secure/{clientId}} sessions of a client id. */
+    record Direct(int to, String from, String text, long timestamp) implements RoomEvent {
+    }
+
+    /**
+     * A {@code /ws/secure/{clientId}} session opened ({@code online}) or ended: nothing to deliver, but
+     * where a client id is served matters to whoever routes direct messages.
+     */
+    record ClientSession(String connectionId, int clientId, boolean online) implements RoomEvent {
+    }
+}

@@ -1,0 +1,109 @@
+package io.roomcast.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.roomcast.config.RoomcastSettings;
+import io.roomcast.connection.Connection;
+import io.roomcast.connection.ConnectionKind;
+import io.roomcast.connection.ConnectionRegistry;
+import io.roomcast.connection.Identity;
+import io.roomcast.connection.Ids;
+import io.roomcast.connection.OutboundFrame;
+import io.roomcast.connection.TestConnections;
+import io.roomcast.fanout.FanOutPort;
+import io.roomcast.fanout.LocalDelivery;
+import io.roomcast.fanout.RoomStreams;
+import io.roomcast.observability.RoomcastMetrics;
+import io.roomcast.protocol.FrameEncoder;
+import io.roomcast.room.DirectService;
+import io.roomcast.room.MembersElsewhere;
+import io.roomcast.room.NobodyElsewhere;
+import io.roomcast.room.RoomRegistry;
+import io.roomcast.room.RoomService;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The session layer's JSON protocol on the real domain and local delivery of a single server: frames in,
+ * the frames each connection is sent out.
+ */
+class JsonProtocolTest {
+
+    private static final MembersElsewhere NONE = new NobodyElsewhere();
+
+    private final RoomcastSettings settings = RoomcastSettings.from(key -> Optional.empty());
+    private final ConnectionRegistry connections = new ConnectionRegistry();
+    private final RoomRegistry registry = new RoomRegistry();
+    private final FrameEncoder encoder = new FrameEncoder();
+    private final RoomcastMetrics metrics = new RoomcastMetrics();
+    private final FanOutPort fanOut = new FanOutPort(new RoomStreams(),
+            new LocalDelivery(registry, connections, encoder, metrics), event -> { });
+    private final RoomService rooms = new RoomService(registry, new Ids(), settings, fanOut, NONE);
+    private final DirectService direct = new DirectService(connections, fanOut, NONE);
+    private final ConnectionLifecycle lifecycle = new ConnectionLifecycle(settings, connections, rooms, direct, null,
+            new Ids(), metrics, null);
+    private final JsonProtocol protocol = new JsonProtocol(settings, lifecycle, rooms, direct, encoder, null, null);
+
+    private final List<OutboundFrame> aliceFrames = new ArrayList<>();
+    private final Connection alice = TestConnections.connection("c1", "alice", ConnectionKind.JSON, aliceFrames);
+    private final List<OutboundFrame> bobFrames = new ArrayList<>();
+    private final Connection bob = TestConnections.connection("c2", "bob", ConnectionKind.JSON, bobFrames);
+
+    @Test
+    void aJoinIsAnsweredAndTheRoomHearsOfIt() {
+        protocol.onText(bob, "{\"type\":\"join\",\"room\":7}");
+        protocol.onText(alice, "{\"type\":\"join\",\"room\":7,\"ref\":\"j\"}");
+
+        assertThat(texts(aliceFrames)).singleElement().asString().contains("\"type\":\"joined\"", "\"members\":2");
+        assertThat(texts(bobFrames)).last().asString().contains("\"type\":\"presence\"", "\"user\":\"alice\"");
+    }
+
+    @Test
+    void aMessageReachesEveryMemberTheSenderIncluded() {
+        protocol.onText(alice, "{\"type\":\"join\",\"room\":7}");
+        protocol.onText(bob, "{\"type\":\"join\",\"room\":7}");
+
+        protocol.onText(alice, "{\"type\":\"message\",\"room\":7,\"text\":\"hi\",\"ref\":\"s1\"}");
+
+        assertThat(texts(aliceFrames)).last().asString().contains("\"type\":\"message\"", "\"text\":\"hi\"", "\"ref\":\"s1\"");
+        assertThat(texts(bobFrames)).last().asString().contains("\"type\":\"message\"", "\"text\":\"hi\"");
+    }
+
+    @Test
+    void sendingToARoomNotJoinedIsNotMember() {
+        protocol.onText(alice, "{\"type\":\"message\",\"room\":7,\"text\":\"hi\",\"ref\":\"s1\"}");
+
+        assertThat(texts(aliceFrames)).singleElement().asString()
+                .contains("\"code\":\"not_member\"", "\"ref\":\"s1\"");
+    }
+
+    @Test
+    void aRoomTheTokenDoesNotAllowIsForbidden() {
+        List<OutboundFrame> frames = new ArrayList<>();
+        Connection limited = TestConnections.connection("c3",
+                new Identity("carol", true, "10.0.0.3", null, Set.of(1), null), ConnectionKind.JSON, frames);
+
+        protocol.onText(limited, "{\"type\":\"join\",\"room\":7,\"ref\":\"j\"}");
+
+        assertThat(texts(frames)).singleElement().asString()
+                .contains("\"code\":\"forbidden_room\"", "the token does not allow room 7");
+        assertThat(registry.roomCount()).isZero();
+    }
+
+    @Test
+    void aPingIsAnsweredWithAPongAndInvalidJsonWithAnErrorFrame() {
+        protocol.onText(alice, "{\"type\":\"ping\"}");
+        protocol.onText(alice, "{not json");
+
+        assertThat(texts(aliceFrames)).hasSize(2);
+        assertThat(texts(aliceFrames).get(0)).contains("\"type\":\"pong\"");
+        assertThat(texts(aliceFrames).get(1)).contains("\"code\":\"invalid_json\"");
+    }
+
+    private static List<String> texts(List<OutboundFrame> frames) {
+        return frames.stream().map(f -> ((OutboundFrame.Text) f).text()).toList();
+    }
+}
