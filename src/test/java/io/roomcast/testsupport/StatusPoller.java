@@ -1,5 +1,7 @@
 package io.roomcast.testsupport;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -8,6 +10,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * Waits for a server process launched by a test to serve {@code GET /api/status} with 200: ready
@@ -25,33 +29,38 @@ public final class StatusPoller {
      * what was last seen ("exited with code N", "connection refused", "HTTP 404", ...).
      */
     public static String awaitOk(HttpClient http, Process process, URI status, Instant deadline) {
-        String last = "no answer yet";
-        while (Instant.now().isBefore(deadline)) {
-            if (!process.isAlive()) {
-                return "exited with code " + process.exitValue();
-            }
-            try {
-                HttpResponse<Void> response = http.send(HttpRequest.newBuilder(status).timeout(Duration.ofSeconds(5))
-                        .GET().build(), HttpResponse.BodyHandlers.discarding());
-                if (response.statusCode() == 200) {
-                    return null;
-                }
-                last = "HTTP " + response.statusCode();
-            } catch (ConnectException e) {
-                last = "connection refused";
-            } catch (IOException e) {
-                last = e.toString();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for " + status, e);
-            }
-            try {
-                Thread.sleep(POLL_INTERVAL.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for " + status, e);
-            }
+        AtomicReference<String> last = new AtomicReference<>("no answer yet");
+        Duration wait = Duration.between(Instant.now(), deadline);
+        if (wait.isNegative() || wait.isZero()) {
+            return last.get();
         }
-        return last;
+        try {
+            // Ends on an answer either way: 200 (ready) or the process gone (never will be).
+            await().atMost(wait).pollInterval(POLL_INTERVAL).until(() -> {
+                if (!process.isAlive()) {
+                    last.set("exited with code " + process.exitValue());
+                    return true;
+                }
+                String seen = poll(http, status);
+                last.set(seen);
+                return seen == null;
+            });
+        } catch (ConditionTimeoutException e) {
+            return last.get();
+        }
+        return last.get();
+    }
+
+    /** Null for a 200, else what was seen. */
+    private static String poll(HttpClient http, URI status) throws InterruptedException {
+        try {
+            HttpResponse<Void> response = http.send(HttpRequest.newBuilder(status).timeout(Duration.ofSeconds(5))
+                    .GET().build(), HttpResponse.BodyHandlers.discarding());
+            return response.statusCode() == 200 ? null : "HTTP " + response.statusCode();
+        } catch (ConnectException e) {
+            return "connection refused";
+        } catch (IOException e) {
+            return e.toString();
+        }
     }
 }
