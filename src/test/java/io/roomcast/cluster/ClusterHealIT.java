@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,9 +40,6 @@ class ClusterHealIT {
 
     @BeforeAll
     void startTwoInstances() {
-        members = ClusterMember.plan("cluster-heal-it", 2);
-        String memberList = ClusterMember.memberList(members);
-        String clusterName = "roomcast-heal-" + UUID.randomUUID().toString().substring(0, 8);
         Map<String, String> settings = Map.of(
                 "roomcast.jwt.secret", TestTokens.SECRET,
                 // The WebSocket clients of the frozen instance must outlive the freeze.
@@ -54,9 +50,7 @@ class ClusterHealIT {
                 "hazelcast.max.no.heartbeat.seconds", Integer.toString(NO_HEARTBEAT_SECONDS),
                 "hazelcast.merge.first.run.delay.seconds", "5",
                 "hazelcast.merge.next.run.delay.seconds", "5");
-        members.forEach(m -> m.launch(clusterName, memberList, settings));
-        Instant deadline = Instant.now().plus(ClusterMember.STARTUP);
-        members.forEach(m -> m.awaitReady(deadline));
+        members = ClusterMember.startCluster("cluster-heal-it", 2, settings);
         first = members.get(0);
         second = members.get(1);
         await().atMost(CLUSTER_WAIT).until(() -> instanceRows(first) == 2 && instanceRows(second) == 2);

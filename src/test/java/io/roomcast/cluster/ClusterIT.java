@@ -9,11 +9,9 @@ import io.roomcast.testsupport.TestTokens;
 import io.roomcast.testsupport.WsClient;
 import jakarta.json.JsonObject;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,16 +42,11 @@ class ClusterIT {
 
     @BeforeAll
     void startTwoInstances() {
-        members = ClusterMember.plan("cluster-it", 2);
-        String memberList = ClusterMember.memberList(members);
-        String clusterName = "roomcast-it-" + UUID.randomUUID().toString().substring(0, 8);
         Map<String, String> settings = Map.of(
                 "roomcast.jwt.secret", TestTokens.SECRET,
                 "roomcast.heartbeat.interval", "2",
                 "roomcast.heartbeat.timeout", Long.toString(HEARTBEAT_TIMEOUT.toSeconds()));
-        members.forEach(m -> m.launch(clusterName, memberList, settings));
-        Instant deadline = Instant.now().plus(ClusterMember.STARTUP);
-        members.forEach(m -> m.awaitReady(deadline));
+        members = ClusterMember.startCluster("cluster-it", 2, settings);
         first = members.get(0);
         second = members.get(1);
         one = first.server();

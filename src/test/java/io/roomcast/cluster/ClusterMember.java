@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -63,6 +64,20 @@ final class ClusterMember implements AutoCloseable {
             String name = prefix + "-" + i;
             members.add(new ClusterMember(name, freePort(), freePort(), war.toAbsolutePath().getParent().resolve(name + ".log")));
         }
+        return members;
+    }
+
+    /**
+     * Plans, launches and awaits {@code count} members of a cluster of their own (a fresh cluster name,
+     * so that concurrent runs never join each other), all with the given settings.
+     */
+    static List<ClusterMember> startCluster(String prefix, int count, Map<String, String> settings) {
+        List<ClusterMember> members = plan(prefix, count);
+        String memberList = memberList(members);
+        String clusterName = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+        members.forEach(m -> m.launch(clusterName, memberList, settings));
+        Instant deadline = Instant.now().plus(STARTUP);
+        members.forEach(m -> m.awaitReady(deadline));
         return members;
     }
 
