@@ -26,4 +26,9 @@ public class ApiResponses {
     public Response error(int status, String code, String message) {
         return json(status, new ErrorBody(code, message));
     }
+
+    /** 413; the connection is closed after it, so the container never reads the rest of a large body. */
+    public Response tooLarge(String message) {
+        return Response.fromResponse(error(413, ErrorCode.TOO_LARGE, message)).header("Connection", "close").build();
+    }
 }

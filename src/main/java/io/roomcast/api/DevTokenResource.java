@@ -43,6 +43,7 @@ public class DevTokenResource {
 
     /** A token request is a user name and a few ids: 4 KB is plenty, and bounds what a client makes us buffer. */
     static final int MAX_BODY_BYTES = 4096;
+    private static final String DEV_MODE_OFF = "dev tokens exist only with roomcast.dev-mode=true";
     private static final Pattern USER = Pattern.compile("[\\p{L}\\p{N}._@-]{1,64}");
 
     @JsonbPropertyOrder({"token", "user", "expiresAt"})
@@ -66,12 +67,11 @@ public class DevTokenResource {
     public Response issue(@HeaderParam(HttpHeaders.CONTENT_LENGTH) String contentLength, InputStream stream)
             throws IOException {
         if (!settings.devMode()) {
-            return responses.error(404, "not_found", "dev tokens exist only with roomcast.dev-mode=true");
+            return responses.error(404, "not_found", DEV_MODE_OFF);
         }
         BoundedBody.Result read = BoundedBody.read(contentLength, stream, MAX_BODY_BYTES);
         if (read instanceof BoundedBody.TooLarge) {
-            return Response.fromResponse(responses.error(413, ErrorCode.TOO_LARGE,
-                    "the body is larger than " + MAX_BODY_BYTES + " bytes")).header("Connection", "close").build();
+            return responses.tooLarge("the body is larger than " + MAX_BODY_BYTES + " bytes");
         }
         String body = read instanceof BoundedBody.Text t ? t.text() : null;
         Optional<TokenRequest> request = parse(body);
@@ -83,7 +83,7 @@ public class DevTokenResource {
         Instant now = Instant.now();
         Optional<String> token = issuer.issue(request.get().user(), request.get().rooms(), request.get().clients(), now);
         if (token.isEmpty()) {
-            return responses.error(404, "not_found", "dev tokens exist only with roomcast.dev-mode=true");
+            return responses.error(404, "not_found", DEV_MODE_OFF);
         }
         return responses.json(200, new TokenBody(token.get(), request.get().user(),
                 now.plus(DevTokenIssuer.LIFETIME).toEpochMilli()));

@@ -85,22 +85,17 @@ public class PublishResource {
         int limit = settings.maxPublishBodyBytes();
         BoundedBody.Result read = BoundedBody.read(contentLength, body, limit);
         if (read instanceof BoundedBody.TooLarge) {
-            return tooLarge("the body is larger than " + limit + " bytes");
+            return responses.tooLarge("the body is larger than " + limit + " bytes");
         }
         String text = read instanceof BoundedBody.Text t ? text(t.text()) : null;
         if (text == null) {
             return responses.error(400, ErrorCode.INVALID_MESSAGE, "body must be {\"text\":\"<non-empty string>\"}");
         }
         if (FrameSize.utf8LengthExceeds(text, settings.maxTextBytes())) {
-            return tooLarge("text is longer than " + settings.maxTextBytes() + " UTF-8 bytes");
+            return responses.tooLarge("text is longer than " + settings.maxTextBytes() + " UTF-8 bytes");
         }
         rooms.publish(room, verified.user(), text, null);
         return responses.json(202, new Accepted("accepted"));
-    }
-
-    /** 413; the connection is closed after it, so the container never reads the rest of a large body. */
-    private Response tooLarge(String message) {
-        return Response.fromResponse(responses.error(413, ErrorCode.TOO_LARGE, message)).header("Connection", "close").build();
     }
 
     private static String text(String body) {
