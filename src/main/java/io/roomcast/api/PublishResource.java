@@ -10,6 +10,7 @@ import io.roomcast.protocol.CachedJson;
 import io.roomcast.protocol.ErrorCode;
 import io.roomcast.protocol.ErrorTexts;
 import io.roomcast.protocol.RoomId;
+import io.roomcast.room.RoomEvent;
 import io.roomcast.room.RoomService;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -18,6 +19,7 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import jakarta.json.bind.annotation.JsonbPropertyOrder;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -33,15 +35,22 @@ import java.io.InputStream;
 /**
  * {@code POST /api/rooms/{roomId}/messages}: lets a back end publish into a room as the token's
  * user. Not subject to the per-connection rate limit (PROTOCOL 5), but to a rate per user and a body
- * bound (PROTOCOL 12). Checks in order: room id 400, credentials 401, rooms claim 403, rate 429, body
- * size 413, body 400, text size 413.
+ * bound (PROTOCOL 12). Checks in order: room id 400, credentials 401, rooms claim 403,
+ * {@code Idempotency-Key} 400, rate 429, body size 413, body 400, text size 413. A repeated
+ * {@code Idempotency-Key} of the same user and room within the TTL answers the first publish again
+ * and publishes nothing (PROTOCOL 9.3).
  */
 @Path("/rooms/{roomId}/messages")
 @RequestScoped
 public class PublishResource {
 
-    public record Accepted(String status) {
+    /** {@code epoch} and {@code offset} are the message's place in the room's stream, null when streams are off. */
+    @JsonbPropertyOrder({"status", "id", "epoch", "offset"})
+    public record Accepted(String status, String id, String epoch, Long offset) {
     }
+
+    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    static final int MAX_IDEMPOTENCY_KEY = 64;
 
     @Inject
     TokenVerifier verifier;
@@ -59,7 +68,8 @@ public class PublishResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response publish(@PathParam("roomId") String roomId,
                             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-                            @HeaderParam(HttpHeaders.CONTENT_LENGTH) String contentLength, InputStream body)
+                            @HeaderParam(HttpHeaders.CONTENT_LENGTH) String contentLength,
+                            @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey, InputStream body)
             throws IOException {
         RoomId parsed = RoomId.parse(roomId);
         if (parsed == null) {
@@ -79,6 +89,10 @@ public class PublishResource {
         if (!verified.mayEnter(room)) {
             return responses.error(403, ErrorCode.FORBIDDEN_ROOM, ErrorTexts.forbiddenRoom(room));
         }
+        if (idempotencyKey != null && (idempotencyKey.isEmpty() || idempotencyKey.length() > MAX_IDEMPOTENCY_KEY)) {
+            return responses.error(400, ErrorCode.INVALID_PARAMETER,
+                    "Idempotency-Key must be 1-" + MAX_IDEMPOTENCY_KEY + " characters");
+        }
         if (!rates.tryPublish(verified.user())) {
             return responses.error(429, ErrorCode.RATE_LIMITED, "over roomcast.limits.rate publishes per second for this user");
         }
@@ -94,8 +108,9 @@ public class PublishResource {
         if (FrameSize.utf8LengthExceeds(text, settings.maxTextBytes())) {
             return responses.tooLarge("text is longer than " + settings.maxTextBytes() + " UTF-8 bytes");
         }
-        rooms.publish(room, verified.user(), text, null);
-        return responses.json(202, new Accepted("accepted"));
+        RoomEvent.Message placed = rooms.publish(room, verified.user(), text, null, idempotencyKey, null);
+        return responses.json(202, new Accepted("accepted", placed.id(), placed.epoch(),
+                placed.positioned() ? placed.offset() : null));
     }
 
     private static String text(String body) {

@@ -72,6 +72,8 @@ public final class BusCodec {
             string(out, m.text());
             nullableString(out, m.ref());
             out.writeLong(m.timestamp());
+            nullableString(out, m.epoch());
+            out.writeLong(m.offset());
         } else if (event instanceof BusEvent.Binary b) {
             out.writeByte(BINARY);
             out.writeInt(b.room());
@@ -125,7 +127,7 @@ public final class BusCodec {
         int kind = in.readUnsignedByte();
         return switch (kind) {
             case MESSAGE -> new BusEvent.Message(in.readInt(), string(in), string(in), string(in),
-                    nullableString(in), in.readLong());
+                    nullableString(in), in.readLong(), nullableString(in), in.readLong());
             case BINARY -> {
                 int room = in.readInt();
                 byte[] bytes = new byte[in.readInt()];

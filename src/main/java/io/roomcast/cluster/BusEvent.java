@@ -9,8 +9,9 @@ import java.util.List;
  */
 public sealed interface BusEvent {
 
-    /** A room message, already given its id and timestamp by the sending instance. */
-    record Message(int room, String id, String from, String text, String ref, long timestamp) implements BusEvent {
+    /** A room message, already given its id, timestamp and place in its room's stream by the sending instance. */
+    record Message(int room, String id, String from, String text, String ref, long timestamp, String epoch,
+                   long offset) implements BusEvent {
     }
 
     /** A binary frame for the chat members of a room. */

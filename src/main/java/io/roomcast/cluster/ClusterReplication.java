@@ -35,7 +35,8 @@ public class ClusterReplication implements Replication {
 
     private BusEvent toBus(RoomEvent event) {
         if (event instanceof RoomEvent.Message m) {
-            return new BusEvent.Message(m.room(), m.id(), m.from(), m.text(), m.ref(), m.timestamp());
+            return new BusEvent.Message(m.room(), m.id(), m.from(), m.text(), m.ref(), m.timestamp(), m.epoch(),
+                    m.offset());
         } else if (event instanceof RoomEvent.Binary b) {
             return new BusEvent.Binary(b.room(), b.bytes());
         } else if (event instanceof RoomEvent.Presence p) {

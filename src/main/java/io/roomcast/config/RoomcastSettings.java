@@ -34,7 +34,10 @@ public record RoomcastSettings(
         Duration jwtJwksRefresh,
         Optional<String> jwtIssuer,
         Optional<String> jwtAudience,
-        Duration jwtClockSkew) {
+        Duration jwtClockSkew,
+        int historySize,
+        Duration historyTtl,
+        long historyMaxBytes) {
 
     /** The header a trusted proxy writes with the client's address ({@code roomcast.proxy.header}). */
     public enum ProxyHeader {
@@ -104,7 +107,10 @@ public record RoomcastSettings(
                 Duration.ofSeconds(r.positiveInt("jwt.jwks-refresh", 300)),
                 r.text("jwt.issuer"),
                 r.text("jwt.audience"),
-                Duration.ofSeconds(r.nonNegativeInt("jwt.clock-skew", 30)));
+                Duration.ofSeconds(r.nonNegativeInt("jwt.clock-skew", 30)),
+                r.nonNegativeInt("history.size", 1000),
+                Duration.ofSeconds(r.positiveInt("history.ttl", 300)),
+                r.positiveLong("history.max-bytes", 268_435_456L));
     }
 
     private record Reader(Function<String, Optional<String>> lookup) {
@@ -145,6 +151,20 @@ public record RoomcastSettings(
                     throw invalid(key, v, "an integer");
                 }
             }).orElse(fallback);
+        }
+
+        long positiveLong(String key, long fallback) {
+            long value = text(key).map(v -> {
+                try {
+                    return Long.parseLong(v);
+                } catch (NumberFormatException e) {
+                    throw invalid(key, v, "an integer");
+                }
+            }).orElse(fallback);
+            if (value <= 0) {
+                throw invalid(key, String.valueOf(value), "a positive integer");
+            }
+            return value;
         }
 
         double positiveDouble(String key, double fallback) {

@@ -15,6 +15,8 @@ public final class CloseReasons {
     /** A chat connection whose room could not be created after all: the room cap filled since the handshake. */
     public static final CloseReason TOO_MANY_ROOMS = reason(CloseCodes.TRY_AGAIN_LATER, "too many rooms");
     public static final CloseReason SLOW_CONSUMER = reason(CloseCodes.TRY_AGAIN_LATER, "slow consumer");
+    /** Messages of a room this connection is in can no longer be delivered in order: rejoin with {@code since} (PROTOCOL 9). */
+    public static final CloseReason MISSED_MESSAGES = reason(CloseCodes.TRY_AGAIN_LATER, "missed messages: rejoin with since");
     public static final CloseReason SERVER_ERROR = reason(CloseCodes.UNEXPECTED_CONDITION, "server error");
 
     private CloseReasons() {

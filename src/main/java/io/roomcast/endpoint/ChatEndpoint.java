@@ -1,12 +1,10 @@
 package io.roomcast.endpoint;
 
-import io.roomcast.connection.CloseReasons;
 import io.roomcast.connection.Connection;
 import io.roomcast.connection.ConnectionKind;
 import io.roomcast.handshake.RoomcastConfigurator;
 import io.roomcast.handshake.Route;
-import io.roomcast.room.RoomRegistry;
-import io.roomcast.room.RoomService;
+import io.roomcast.session.ChatProtocol;
 import jakarta.inject.Inject;
 import jakarta.websocket.OnMessage;
 import jakarta.websocket.OnOpen;
@@ -24,35 +22,26 @@ import java.nio.ByteBuffer;
 public class ChatEndpoint extends LifecycleEndpoint {
 
     @Inject
-    RoomService rooms;
+    ChatProtocol chat;
 
-    /**
-     * Connecting joins the room. The handshake refused a room the cap had no slot for, but another
-     * connection may have taken the last slot since: then the session is closed with 1013
-     * {@code too many rooms}, the WebSocket counterpart of the handshake's 429.
-     */
     @OnOpen
     public void open(Session session) {
-        Connection connection = lifecycle.open(session, ConnectionKind.CHAT);
-        RoomRegistry.Change change = rooms.join(connection, connection.identity().room().value());
-        if (change.refusal() == RoomRegistry.Refusal.ROOMS) {
-            lifecycle.drop(connection, CloseReasons.TOO_MANY_ROOMS);
-        }
+        chat.opened(lifecycle.open(session, ConnectionKind.CHAT));
     }
 
     @OnMessage
     public void text(Session session, String text) {
         Connection connection = lifecycle.receivedText(session, text);
-        if (connection != null && lifecycle.admit(connection)) {
-            rooms.publish(connection.identity().room().value(), connection.user(), text, null);
+        if (connection != null) {
+            chat.onText(connection, text);
         }
     }
 
     @OnMessage
     public void binary(Session session, ByteBuffer bytes) {
         Connection connection = lifecycle.receivedBinary(session, bytes);
-        if (connection != null && lifecycle.admit(connection)) {
-            rooms.relayBinary(connection.identity().room().value(), bytes);
+        if (connection != null) {
+            chat.onBinary(connection, bytes);
         }
     }
 }

@@ -1,25 +1,30 @@
 package io.roomcast.fanout;
 
 import io.roomcast.room.FanOut;
+import io.roomcast.room.Publication;
 import io.roomcast.room.RoomEvent;
+import io.roomcast.stream.Appended;
+import io.roomcast.stream.StreamStore;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 
 /**
- * The fan-out port's composition: an event gets its place in its room ({@link RoomStreams}), is
- * delivered to this instance's connections at once, with no round trip, and is then replicated to the
- * other instances in the same order. Dependent, like its parts, so a publication costs no client-proxy
- * hop between the domain and the connections' queues.
+ * The fan-out port's composition. A room message is put into its room's stream first ({@link StreamStore}:
+ * its epoch and offset, once, whichever instance received it), then delivered to this instance's
+ * members in offset order ({@link RoomStreams}), then replicated to the other instances. Other events
+ * are delivered at once and replicated in the same order.
  */
 @Dependent
 public class FanOutPort implements FanOut {
 
+    private final StreamStore store;
     private final RoomStreams streams;
-    private final EventSink local;
+    private final LocalDelivery local;
     private final Replication replication;
 
     @Inject
-    public FanOutPort(RoomStreams streams, LocalDelivery local, Replication replication) {
+    public FanOutPort(StreamStore store, RoomStreams streams, LocalDelivery local, Replication replication) {
+        this.store = store;
         this.streams = streams;
         this.local = local;
         this.replication = replication;
@@ -27,8 +32,23 @@ public class FanOutPort implements FanOut {
 
     @Override
     public void publish(RoomEvent event) {
-        RoomEvent positioned = streams.position(event);
-        local.deliver(positioned);
-        replication.replicate(positioned);
+        local.deliver(event);
+        replication.replicate(event);
+        if (event instanceof RoomEvent.Presence p && !p.joined() && p.connectionId() != null) {
+            streams.left(p.room());
+        }
+    }
+
+    @Override
+    public RoomEvent.Message publish(Publication publication) {
+        Appended appended = store.append(publication.message(), publication.dedupKey());
+        RoomEvent.Message placed = appended.message();
+        if (appended.duplicate()) {
+            streams.ack(publication.ackTo(), placed);
+            return placed;
+        }
+        streams.deliver(placed, publication.ackTo());
+        replication.replicate(placed);
+        return placed;
     }
 }

@@ -21,7 +21,7 @@ import java.util.Set;
  * member who speaks it: the cost per member is a queue insertion.
  */
 @Dependent
-public class LocalDelivery implements EventSink {
+public class LocalDelivery {
 
     private final RoomRegistry rooms;
     private final ConnectionRegistry connections;
@@ -37,7 +37,7 @@ public class LocalDelivery implements EventSink {
         this.metrics = metrics;
     }
 
-    @Override
+    /** Delivers an event at once; positioned messages come through {@link RoomStreams}, in their turn. */
     public void deliver(RoomEvent event) {
         if (event instanceof RoomEvent.Message m) {
             message(m);
@@ -50,7 +50,7 @@ public class LocalDelivery implements EventSink {
         } // ClientSession: nothing to deliver
     }
 
-    private void message(RoomEvent.Message m) {
+    void message(RoomEvent.Message m) {
         OutboundFrame json = null;
         OutboundFrame chat = null;
         int delivered = 0;
@@ -62,8 +62,7 @@ public class LocalDelivery implements EventSink {
                 member.send(chat);
             } else {
                 if (json == null) {
-                    json = new OutboundFrame.Text(encoder.encode(
-                            new ServerFrames.Message(m.room(), m.id(), m.from(), m.text(), m.ref(), m.timestamp())));
+                    json = new OutboundFrame.Text(encoder.encode(MessageFrames.of(m)));
                 }
                 member.send(json);
             }

@@ -1,19 +1,408 @@
 package io.roomcast.fanout;
 
+import io.roomcast.config.RoomcastSettings;
+import io.roomcast.connection.CloseReasons;
+import io.roomcast.connection.Connection;
+import io.roomcast.connection.ConnectionKind;
+import io.roomcast.connection.OutboundFrame;
+import io.roomcast.protocol.FrameEncoder;
+import io.roomcast.protocol.ServerFrames;
 import io.roomcast.room.RoomEvent;
-import jakarta.enterprise.context.Dependent;
+import io.roomcast.room.RoomRegistry;
+import io.roomcast.stream.History;
+import io.roomcast.stream.Recovery;
+import io.roomcast.stream.Slice;
+import io.roomcast.stream.StreamPosition;
+import io.roomcast.stream.StreamStore;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
- * Where an event gets its position in its room, before anyone delivers or replicates it: the place of
- * the per-room stream (offsets, history and recovery, PROTOCOL v2 section 9). Today rooms have no
- * stream and every event passes unchanged. The stream will hold state per room, so it will then
- * become {@code @ApplicationScoped} (one stream for every fan-out), not the dependent object it is now.
+ * Rooms' streams as this instance's members see them (PROTOCOL 9): every positioned message is
+ * delivered here in offset order, whichever instance published it, through the room's
+ * {@link RoomSequencer}; a join takes effect between two offsets, under the same sequencer, so that a
+ * recovering joiner gets exactly the messages after its {@code since} and then the live ones, with
+ * nothing missing or twice across that seam.
+ *
+ * <p>A message that arrives out of turn waits; if the ones before it have not arrived after
+ * {@link #GAP_WAIT_MILLIS}, they are read from the stream. When the stream no longer keeps them, the
+ * room's members here are closed with 1013: they reconnect and rejoin with {@code since}, and learn
+ * from {@code recovered} what they missed. Nothing is skipped silently.
  */
-@Dependent
-public class RoomStreams {
+@ApplicationScoped
+public class RoomStreams implements EventSink {
 
-    /** The event as it is to be delivered: today, unchanged. */
-    public RoomEvent position(RoomEvent event) {
-        return event;
+    static final long GAP_WAIT_MILLIS = 200;
+    private static final Logger LOG = System.getLogger(RoomStreams.class.getName());
+
+    private final StreamStore store;
+    private final LocalDelivery local;
+    private final RoomRegistry rooms;
+    private final FrameEncoder encoder;
+    private final RoomcastSettings settings;
+    private final Map<Integer, RoomSequencer> sequencers = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService gaps;
+
+    @Inject
+    public RoomStreams(StreamStore store, LocalDelivery local, RoomRegistry rooms, FrameEncoder encoder,
+                       RoomcastSettings settings) {
+        this.store = store;
+        this.local = local;
+        this.rooms = rooms;
+        this.encoder = encoder;
+        this.settings = settings;
+        this.gaps = store == null ? null : Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "roomcast-stream-gaps");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** For the CDI client proxy only. */
+    protected RoomStreams() {
+        this(null, null, null, null, null);
+    }
+
+    @PreDestroy
+    void stop() {
+        gaps.shutdownNow();
+    }
+
+    public boolean enabled() {
+        return store.enabled();
+    }
+
+    /** Other instances' events: positioned messages take their turn; the rest are delivered as they come. */
+    @Override
+    public void deliver(RoomEvent event) {
+        if (event instanceof RoomEvent.Message m && m.positioned()) {
+            deliver(m, null);
+        } else {
+            local.deliver(event);
+        }
+    }
+
+    /**
+     * A message of this instance or another, in its turn; {@code ackTo} gets the {@code ack} right after
+     * the message was queued for the room's members, so after its own copy.
+     */
+    public void deliver(RoomEvent.Message message, Connection ackTo) {
+        if (!message.positioned()) {
+            local.deliver(message);
+            ack(ackTo, message);
+            return;
+        }
+        RoomSequencer sequencer = sequencers.get(message.room());
+        if (sequencer == null) {
+            ack(ackTo, message); // no member here: nothing to order
+            return;
+        }
+        synchronized (sequencer) {
+            if (sequencer.dead) {
+                ack(ackTo, message);
+                return;
+            }
+            accept(sequencer, message, ackTo);
+        }
+    }
+
+    /** The first publish's ack for a repeated idempotency key: its message is not delivered again. */
+    public void ack(Connection ackTo, RoomEvent.Message message) {
+        if (ackTo != null && message.ref() != null) {
+            ackTo.sendText(encoder.encode(MessageFrames.ack(message.ref(), message)));
+        }
+    }
+
+    /**
+     * Joins a room at a point of its stream (PROTOCOL 9.1): {@code joining} changes the membership, and
+     * a JSON member then gets its {@code joined} reply and, with a {@code since} that can be honoured,
+     * the messages it missed, all before any live message of the room. {@code since} is null for a join
+     * without one; chat members get no reply.
+     */
+    public RoomRegistry.Change join(Connection connection, int room, StreamPosition since,
+                                    Supplier<RoomRegistry.Change> joining) {
+        boolean recovering = since != null && store.enabled();
+        Slice missed = recovering ? store.read(room, since.offset(), Integer.MAX_VALUE, false) : null;
+        for (int attempt = 0; ; attempt++) {
+            RoomSequencer sequencer = sequencer(room);
+            synchronized (sequencer) {
+                if (sequencer.dead) {
+                    continue;
+                }
+                initialize(sequencer);
+                if (recovering && missed.latest() < sequencer.delivered && missed.epoch().equals(sequencer.epoch)) {
+                    if (attempt < 3) {
+                        missed = null; // delivered past what was read: read again, outside the lock
+                    } else {
+                        missed = store.read(room, since.offset(), Integer.MAX_VALUE, false);
+                    }
+                }
+                if (!recovering || missed != null) {
+                    RoomRegistry.Change change = joining.get();
+                    if (change.refused()) {
+                        retireIfEmpty(sequencer);
+                    } else if (connection.kind() != ConnectionKind.CHAT) {
+                        joined(connection, room, change.members(), sequencer, since, missed);
+                    }
+                    return change;
+                }
+            }
+            missed = store.read(room, since.offset(), Integer.MAX_VALUE, false);
+        }
+    }
+
+    /** A page of the room's stream (PROTOCOL 9.2), as the JSON frame and the HTTP API answer it. */
+    public ServerFrames.History history(int room, StreamPosition since, int limit, String ref) {
+        History page = History.of(store, room, since, limit);
+        return new ServerFrames.History(room, page.epoch(), page.epoch() == null ? null : page.latest(),
+                page.messages().stream().map(MessageFrames::of).toList(), page.complete(), ref);
+    }
+
+    /** A member of this instance left the room: the room's sequencer goes with its last local member. */
+    public void left(int room) {
+        RoomSequencer sequencer = sequencers.get(room);
+        if (sequencer != null) {
+            synchronized (sequencer) {
+                retireIfEmpty(sequencer);
+            }
+        }
+    }
+
+    /**
+     * Reads from the stream whatever this instance may have missed in every room it has members in:
+     * after the cluster told us events were dropped on their way here.
+     */
+    public void catchUp() {
+        for (RoomSequencer sequencer : sequencers.values()) {
+            fetchMissing(sequencer, Long.MAX_VALUE);
+        }
+    }
+
+    private RoomSequencer sequencer(int room) {
+        return sequencers.computeIfAbsent(room, RoomSequencer::new);
+    }
+
+    /** Under the sequencer's lock: a new sequencer starts after the stream's latest offset. */
+    private void initialize(RoomSequencer sequencer) {
+        if (sequencer.initialized) {
+            return;
+        }
+        if (store.enabled()) {
+            Slice head = store.head(sequencer.room);
+            sequencer.epoch = head.epoch();
+            sequencer.delivered = head.latest();
+        }
+        sequencer.initialized = true;
+        drain(sequencer);
+    }
+
+    private void retireIfEmpty(RoomSequencer sequencer) {
+        if (!sequencer.dead && rooms.memberCount(sequencer.room) == 0) {
+            sequencer.dead = true;
+            sequencers.remove(sequencer.room, sequencer);
+        }
+    }
+
+    /** Under the sequencer's lock. */
+    private void accept(RoomSequencer sequencer, RoomEvent.Message message, Connection ackTo) {
+        if (!sequencer.initialized) {
+            sequencer.pending.put(message.offset(), new RoomSequencer.Pending(message, ackTo));
+            return;
+        }
+        if (!message.epoch().equals(sequencer.epoch) && !newEpoch(sequencer, message)) {
+            ack(ackTo, message); // of an epoch this room has left behind
+            return;
+        }
+        if (message.offset() <= sequencer.delivered) {
+            ack(ackTo, message); // delivered already (read from the stream while it was on its way)
+            return;
+        }
+        sequencer.pending.put(message.offset(), new RoomSequencer.Pending(message, ackTo));
+        drain(sequencer);
+        if (sequencer.hasGap()) {
+            scheduleGapCheck(sequencer);
+        }
+    }
+
+    /**
+     * A message of another epoch: the stream was lost and started anew (every copy of it, in a cluster).
+     * The stream itself says which epoch is current; a straggler of the old one is dropped.
+     */
+    private boolean newEpoch(RoomSequencer sequencer, RoomEvent.Message message) {
+        Slice head = store.head(sequencer.room);
+        if (!message.epoch().equals(head.epoch())) {
+            return false;
+        }
+        LOG.log(Level.INFO, "room {0}: stream epoch {1} replaced by {2}", sequencer.room, sequencer.epoch, head.epoch());
+        sequencer.epoch = head.epoch();
+        sequencer.delivered = 0;
+        sequencer.pending.clear();
+        return true;
+    }
+
+    /** Delivers waiting messages while the next one in turn is there. Under the sequencer's lock. */
+    private void drain(RoomSequencer sequencer) {
+        while (!sequencer.pending.isEmpty()) {
+            Map.Entry<Long, RoomSequencer.Pending> first = sequencer.pending.firstEntry();
+            if (first.getKey() <= sequencer.delivered) {
+                sequencer.pending.pollFirstEntry();
+                ack(first.getValue().ackTo(), first.getValue().message());
+            } else if (first.getKey() == sequencer.delivered + 1) {
+                sequencer.pending.pollFirstEntry();
+                emit(sequencer, first.getValue().message(), first.getValue().ackTo());
+            } else {
+                return;
+            }
+        }
+    }
+
+    private void emit(RoomSequencer sequencer, RoomEvent.Message message, Connection ackTo) {
+        local.message(message);
+        sequencer.delivered = message.offset();
+        ack(ackTo, message);
+    }
+
+    private void scheduleGapCheck(RoomSequencer sequencer) {
+        if (!sequencer.gapCheckScheduled) {
+            sequencer.gapCheckScheduled = true;
+            gaps.schedule(() -> {
+                synchronized (sequencer) {
+                    sequencer.gapCheckScheduled = false;
+                    if (sequencer.dead || !sequencer.hasGap()) {
+                        return;
+                    }
+                }
+                fetchMissing(sequencer, 0);
+            }, GAP_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * Reads what the sequencer lacks from the stream and delivers it in turn. {@code upTo} 0 fills the
+     * gap before the first waiting message; {@link Long#MAX_VALUE} reads everything after the last
+     * delivered. A gap the stream no longer covers closes the room's members here (see the class).
+     */
+    private void fetchMissing(RoomSequencer sequencer, long upTo) {
+        long after;
+        int limit;
+        synchronized (sequencer) {
+            if (sequencer.dead || !sequencer.initialized || !store.enabled()) {
+                return;
+            }
+            after = sequencer.delivered;
+            long until = upTo == 0 ? (sequencer.pending.isEmpty() ? after : sequencer.pending.firstKey() - 1) : upTo;
+            limit = (int) Math.min(Integer.MAX_VALUE, until - after);
+        }
+        if (limit <= 0) {
+            return;
+        }
+        Slice slice;
+        try {
+            slice = store.read(sequencer.room, after, limit, false);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "room {0}: reading missed messages failed: {1}", sequencer.room, e.toString());
+            lost(sequencer);
+            return;
+        }
+        synchronized (sequencer) {
+            if (sequencer.dead || !slice.epoch().equals(sequencer.epoch)) {
+                return;
+            }
+            for (RoomEvent.Message message : slice.messages()) {
+                if (message.offset() == sequencer.delivered + 1) {
+                    RoomSequencer.Pending waiting = sequencer.pending.remove(message.offset());
+                    emit(sequencer, message, waiting == null ? null : waiting.ackTo());
+                }
+            }
+            drain(sequencer);
+            if (!sequencer.hasGap()) {
+                return;
+            }
+        }
+        lost(sequencer);
+    }
+
+    /**
+     * Messages this instance never got are no longer kept: deliver what follows the gap, and close the
+     * room's members here with 1013 so that each rejoins with {@code since} and is told.
+     */
+    private void lost(RoomSequencer sequencer) {
+        List<Connection> members;
+        synchronized (sequencer) {
+            if (sequencer.dead || sequencer.pending.isEmpty()) {
+                return;
+            }
+            LOG.log(Level.WARNING, "room {0}: messages {1}..{2} of epoch {3} are no longer kept; closing the room''s "
+                    + "members here so that they rejoin with since", sequencer.room, sequencer.delivered + 1,
+                    sequencer.pending.firstKey() - 1, sequencer.epoch);
+            members = List.copyOf(rooms.members(sequencer.room));
+            sequencer.delivered = sequencer.pending.firstKey() - 1;
+            drain(sequencer);
+        }
+        for (Connection member : members) {
+            member.close(CloseReasons.MISSED_MESSAGES);
+        }
+    }
+
+    /** The joined reply, then the missed messages; under the sequencer's lock, so before any live message. */
+    private void joined(Connection connection, int room, int members, RoomSequencer sequencer, StreamPosition since,
+                        Slice missed) {
+        if (!store.enabled()) {
+            reply(connection, since == null ? new ServerFrames.Joined(room, members, null, null, false, 0)
+                    : new ServerFrames.JoinedUnrecovered(room, members, null, null, Recovery.DISABLED));
+            return;
+        }
+        Long latest = sequencer.delivered;
+        if (since == null) {
+            reply(connection, new ServerFrames.Joined(room, members, sequencer.epoch, latest, false, 0));
+            return;
+        }
+        long oldest = missed.epoch().equals(sequencer.epoch) ? missed.oldest() : 1;
+        Recovery recovery = Recovery.decide(true, since, sequencer.epoch, sequencer.delivered, oldest);
+        List<RoomEvent.Message> replay = recovery.recovered()
+                ? missed.messages().stream().filter(m -> m.offset() <= sequencer.delivered).toList() : List.of();
+        if (recovery.recovered() && !fitsTheQueue(replay)) {
+            recovery = Recovery.failed(Recovery.TOO_OLD);
+            replay = List.of();
+        }
+        if (!recovery.recovered()) {
+            reply(connection, new ServerFrames.JoinedUnrecovered(room, members, sequencer.epoch, latest,
+                    recovery.reason()));
+            return;
+        }
+        reply(connection, new ServerFrames.Joined(room, members, sequencer.epoch, latest, true, replay.size()));
+        for (RoomEvent.Message message : replay) {
+            connection.send(new OutboundFrame.Text(encoder.encode(MessageFrames.of(message))));
+        }
+    }
+
+    /**
+     * A replay that would fill more than half the joiner's send queue (frames or bytes) would close it
+     * as a slow consumer, and it would reconnect into the same replay: it is answered as too old
+     * instead, and the client pages through history (docs/PROTOCOL.md section 8).
+     */
+    private boolean fitsTheQueue(List<RoomEvent.Message> replay) {
+        if (replay.size() > settings.sendQueue() / 2) {
+            return false;
+        }
+        long bytes = 0;
+        for (RoomEvent.Message message : replay) {
+            bytes += 3L * message.text().length() + 200;
+        }
+        return bytes <= settings.sendQueueBytes() / 2;
+    }
+
+    private void reply(Connection connection, Record frame) {
+        connection.sendText(encoder.encode(frame));
     }
 }

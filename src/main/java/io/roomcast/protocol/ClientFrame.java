@@ -6,7 +6,16 @@ public sealed interface ClientFrame {
     /** The client's own correlation id, echoed in error frames; null when absent. */
     String ref();
 
-    record Join(int room, String ref) implements ClientFrame {
+    /** {@code since} is null for a plain join, else the position to recover from (PROTOCOL 9.1). */
+    record Join(int room, Since since, String ref) implements ClientFrame {
+    }
+
+    /** A page of a room's stream (PROTOCOL 9.2); {@code since} null for the newest messages. */
+    record History(int room, Since since, int limit, String ref) implements ClientFrame {
+    }
+
+    /** A stream position as a client sends it: an epoch of 1-32 characters and an offset in 0..2^53-1. */
+    record Since(String epoch, long offset) {
     }
 
     record Leave(int room, String ref) implements ClientFrame {

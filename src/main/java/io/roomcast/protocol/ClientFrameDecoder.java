@@ -43,9 +43,10 @@ public final class ClientFrameDecoder {
         }
         try {
             return new Decoded.Valid(switch (type) {
-                case "join" -> new ClientFrame.Join(id(fields, "room"), ref);
+                case "join" -> new ClientFrame.Join(id(fields, "room"), since(fields), ref);
+                case "history" -> new ClientFrame.History(id(fields, "room"), since(fields), limit(fields), ref);
                 case "leave" -> new ClientFrame.Leave(id(fields, "room"), ref);
-                case "message" -> new ClientFrame.Send(id(fields, "room"), text(fields), ref);
+                case "message" -> new ClientFrame.Send(id(fields, "room"), text(fields), messageRef(ref));
                 case "direct" -> new ClientFrame.Direct(id(fields, "to"), text(fields), ref);
                 case "ping" -> new ClientFrame.Ping(ref);
                 case "refresh" -> new ClientFrame.Refresh(token(fields), ref);
@@ -75,6 +76,56 @@ public final class ClientFrameDecoder {
             throw new FieldException("'" + field + "' must be an integer from 1 to 2147483647");
         }
         return id;
+    }
+
+    /** The largest offset a client may send: 2^53-1, the largest integer every JSON reader holds exactly. */
+    static final long MAX_OFFSET = (1L << 53) - 1;
+    static final int MAX_EPOCH_LENGTH = 32;
+    static final int MAX_MESSAGE_REF_LENGTH = 64;
+    static final int MAX_HISTORY_LIMIT = 1000;
+    static final int DEFAULT_HISTORY_LIMIT = 100;
+    private static final String SINCE_RULE = "'since' must be {\"epoch\":<string of 1-32 characters>,\"offset\":<integer 0..2^53-1>}";
+
+    /** Absent or null: no {@code since}. Anything else must be a well-formed position. */
+    private static ClientFrame.Since since(JsonObjectFields fields) {
+        if (!fields.has(JsonObjectFields.SINCE) || fields.isNull(JsonObjectFields.SINCE)) {
+            return null;
+        }
+        JsonObjectFields since = fields.since();
+        if (since == null) {
+            throw new FieldException(SINCE_RULE);
+        }
+        String epoch = since.string("epoch");
+        String rawOffset = since.rawNumber("offset");
+        if (epoch == null || epoch.isEmpty() || epoch.length() > MAX_EPOCH_LENGTH || rawOffset == null
+                || !PLAIN_INTEGER.matcher(rawOffset).matches() || rawOffset.startsWith("-") || rawOffset.length() > 16) {
+            throw new FieldException(SINCE_RULE);
+        }
+        long offset = Long.parseLong(rawOffset);
+        if (offset > MAX_OFFSET) {
+            throw new FieldException(SINCE_RULE);
+        }
+        return new ClientFrame.Since(epoch, offset);
+    }
+
+    private static int limit(JsonObjectFields fields) {
+        if (!fields.has("limit") || fields.isNull("limit")) {
+            return DEFAULT_HISTORY_LIMIT;
+        }
+        String raw = fields.rawNumber("limit");
+        int limit = raw == null ? -1 : parseId(raw);
+        if (limit < 1 || limit > MAX_HISTORY_LIMIT) {
+            throw new FieldException("'limit' must be an integer from 1 to " + MAX_HISTORY_LIMIT);
+        }
+        return limit;
+    }
+
+    /** A message's ref asks for an ack (PROTOCOL 9.3): 1-64 characters. */
+    private static String messageRef(String ref) {
+        if (ref != null && (ref.isEmpty() || ref.length() > MAX_MESSAGE_REF_LENGTH)) {
+            throw new FieldException("a message's 'ref' must be 1-" + MAX_MESSAGE_REF_LENGTH + " characters");
+        }
+        return ref;
     }
 
     private static String text(JsonObjectFields fields) {

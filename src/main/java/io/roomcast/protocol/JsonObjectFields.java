@@ -24,6 +24,11 @@ final class JsonObjectFields {
     private final Map<String, String> strings = new HashMap<>();
     private final Map<String, String> rawNumbers = new HashMap<>();
     private final Map<String, JsonParser.Event> kinds = new HashMap<>();
+    /** The scalar fields of the one nested object the protocol reads, {@code since} (PROTOCOL 9.1). */
+    private JsonObjectFields since;
+
+    /** The only nested object whose fields are read; every other nested value is skipped. */
+    static final String SINCE = "since";
 
     private JsonObjectFields() {
     }
@@ -56,10 +61,20 @@ final class JsonObjectFields {
                     fields.kinds.put(key, valueEvent);
                     fields.strings.remove(key);
                     fields.rawNumbers.remove(key);
+                    if (key.equals(SINCE)) {
+                        fields.since = null;
+                    }
                     switch (valueEvent) {
                         case VALUE_STRING -> fields.strings.put(key, parser.getString());
                         case VALUE_NUMBER -> fields.rawNumbers.put(key, parser.getString());
-                        case START_OBJECT, START_ARRAY -> skipNested(parser, 2);
+                        case START_OBJECT -> {
+                            if (key.equals(SINCE)) {
+                                fields.since = readFlat(parser);
+                            } else {
+                                skipNested(parser, 2);
+                            }
+                        }
+                        case START_ARRAY -> skipNested(parser, 2);
                         default -> { } // true, false, null: the kind says it all
                     }
                 }
@@ -71,6 +86,26 @@ final class JsonObjectFields {
             }
             return fields;
         }
+    }
+
+    /** The scalar fields of the object just started at depth 2; its own nested values are skipped. */
+    private static JsonObjectFields readFlat(JsonParser parser) {
+        JsonObjectFields fields = new JsonObjectFields();
+        JsonParser.Event event;
+        while ((event = parser.next()) == JsonParser.Event.KEY_NAME) {
+            String key = parser.getString();
+            JsonParser.Event valueEvent = parser.next();
+            fields.kinds.put(key, valueEvent);
+            fields.strings.remove(key);
+            fields.rawNumbers.remove(key);
+            switch (valueEvent) {
+                case VALUE_STRING -> fields.strings.put(key, parser.getString());
+                case VALUE_NUMBER -> fields.rawNumbers.put(key, parser.getString());
+                case START_OBJECT, START_ARRAY -> skipNested(parser, 3);
+                default -> { }
+            }
+        }
+        return fields;
     }
 
     /** Walks past the object or array just started at the given depth, counting depth instead of recursing. */
@@ -91,6 +126,11 @@ final class JsonObjectFields {
                 default -> { } // scalars and keys: nothing to keep
             }
         }
+    }
+
+    /** The fields of {@code since} when it is an object, else null. */
+    JsonObjectFields since() {
+        return since;
     }
 
     boolean has(String key) {

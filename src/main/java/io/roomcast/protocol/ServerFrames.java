@@ -23,10 +23,42 @@ public final class ServerFrames {
         }
     }
 
-    @JsonbPropertyOrder({"type", "room", "members"})
-    public record Joined(String type, int room, int members) {
-        public Joined(int room, int members) {
-            this("joined", room, members);
+    /**
+     * A join took effect (PROTOCOL 9): {@code offset} is the room's latest offset the joiner's live
+     * messages follow; {@code recovered} and {@code missed} describe a {@code since} that was honoured.
+     * {@code epoch} and {@code offset} are null when streams are off (docs section 8).
+     */
+    @JsonbPropertyOrder({"type", "room", "members", "epoch", "offset", "recovered", "missed"})
+    public record Joined(String type, int room, int members, String epoch, Long offset, boolean recovered,
+                         long missed) {
+        public Joined(int room, int members, String epoch, Long offset, boolean recovered, long missed) {
+            this("joined", room, members, epoch, offset, recovered, missed);
+        }
+    }
+
+    /** A join whose {@code since} could not be honoured: the same, with the first {@code reason} that applied. */
+    @JsonbPropertyOrder({"type", "room", "members", "epoch", "offset", "recovered", "missed", "reason"})
+    public record JoinedUnrecovered(String type, int room, int members, String epoch, Long offset, boolean recovered,
+                                    long missed, String reason) {
+        public JoinedUnrecovered(int room, int members, String epoch, Long offset, String reason) {
+            this("joined", room, members, epoch, offset, false, 0, reason);
+        }
+    }
+
+    /** A message with a {@code ref} is in the stream (PROTOCOL 9.3); sent after the sender's own copy. */
+    @JsonbPropertyOrder({"type", "ref", "room", "id", "epoch", "offset"})
+    public record Ack(String type, String ref, int room, String id, String epoch, Long offset) {
+        public Ack(String ref, int room, String id, String epoch, Long offset) {
+            this("ack", ref, room, id, epoch, offset);
+        }
+    }
+
+    /** A page of a room's stream (PROTOCOL 9.2); {@code messages} are message frames. */
+    @JsonbPropertyOrder({"type", "room", "epoch", "offset", "messages", "complete", "ref"})
+    public record History(String type, int room, String epoch, Long offset, List<Message> messages, boolean complete,
+                          String ref) {
+        public History(int room, String epoch, Long offset, List<Message> messages, boolean complete, String ref) {
+            this("history", room, epoch, offset, List.copyOf(messages), complete, ref);
         }
     }
 
@@ -56,10 +88,13 @@ public final class ServerFrames {
         }
     }
 
-    @JsonbPropertyOrder({"type", "room", "id", "from", "text", "ref", "timestamp"})
-    public record Message(String type, int room, String id, String from, String text, String ref, long timestamp) {
-        public Message(int room, String id, String from, String text, String ref, long timestamp) {
-            this("message", room, id, from, text, ref, timestamp);
+    /** {@code epoch} and {@code offset} place it in its room's stream; null when streams are off (PROTOCOL 9). */
+    @JsonbPropertyOrder({"type", "room", "id", "from", "text", "ref", "timestamp", "epoch", "offset"})
+    public record Message(String type, int room, String id, String from, String text, String ref, long timestamp,
+                          String epoch, Long offset) {
+        public Message(int room, String id, String from, String text, String ref, long timestamp, String epoch,
+                       Long offset) {
+            this("message", room, id, from, text, ref, timestamp, epoch, offset);
         }
     }
 

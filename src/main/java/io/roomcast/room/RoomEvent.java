@@ -7,8 +7,26 @@ package io.roomcast.room;
  */
 public sealed interface RoomEvent {
 
-    /** A text message for every member of the room, the sender included. */
-    record Message(int room, String id, String from, String text, String ref, long timestamp) implements RoomEvent {
+    /**
+     * A text message for every member of the room, the sender included. {@code epoch} and
+     * {@code offset} are its place in the room's stream (PROTOCOL 9): null and 0 until the stream gave
+     * it one, and for good when streams are off.
+     */
+    record Message(int room, String id, String from, String text, String ref, long timestamp, String epoch,
+                   long offset) implements RoomEvent {
+
+        /** A message not yet in its room's stream. */
+        public Message(int room, String id, String from, String text, String ref, long timestamp) {
+            this(room, id, from, text, ref, timestamp, null, 0);
+        }
+
+        public Message at(String epoch, long offset) {
+            return new Message(room, id, from, text, ref, timestamp, epoch, offset);
+        }
+
+        public boolean positioned() {
+            return epoch != null;
+        }
     }
 
     /** A binary frame, relayed unchanged to the room's chat members; the bytes are never changed. */

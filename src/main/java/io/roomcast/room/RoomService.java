@@ -87,9 +87,17 @@ public class RoomService {
         return rooms.memberCount(room) + elsewhere.members(room);
     }
 
-    /** Publishes a text message to every member of the room, the sender included. */
-    public void publish(int room, String from, String text, String ref) {
-        fanOut.publish(new RoomEvent.Message(room, ids.messageId(), from, text, ref, System.currentTimeMillis()));
+    /**
+     * Publishes a text message to every member of the room, the sender included, through the room's
+     * stream. {@code idempotencyKey} (null for none) makes a repeat by the same user to the same room
+     * within the TTL a no-op that returns the first publish (PROTOCOL 9.3); {@code ackTo} (null for none)
+     * gets the {@code ack}. Returns the message as the stream placed it.
+     */
+    public RoomEvent.Message publish(int room, String from, String text, String ref, String idempotencyKey,
+                                     Connection ackTo) {
+        RoomEvent.Message message = new RoomEvent.Message(room, ids.messageId(), from, text, ref,
+                System.currentTimeMillis());
+        return fanOut.publish(new Publication(message, idempotencyKey, ackTo));
     }
 
     /** Relays a binary frame, unchanged, to every chat member of the room, the sender included. */

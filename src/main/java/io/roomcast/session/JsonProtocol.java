@@ -2,9 +2,7 @@ package io.roomcast.session;
 
 import io.roomcast.config.RoomcastSettings;
 import io.roomcast.connection.Connection;
-import io.roomcast.session.ConnectionLifecycle;
 import io.roomcast.connection.Identity;
-import io.roomcast.session.TokenExpiry;
 import io.roomcast.auth.InvalidTokenException;
 import io.roomcast.auth.TokenVerifier;
 import io.roomcast.auth.VerifiedToken;
@@ -15,9 +13,11 @@ import io.roomcast.protocol.ErrorCode;
 import io.roomcast.protocol.ErrorTexts;
 import io.roomcast.protocol.FrameEncoder;
 import io.roomcast.protocol.ServerFrames;
+import io.roomcast.fanout.RoomStreams;
 import io.roomcast.room.DirectService;
 import io.roomcast.room.RoomRegistry;
 import io.roomcast.room.RoomService;
+import io.roomcast.stream.StreamPosition;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.List;
@@ -38,10 +38,13 @@ public class JsonProtocol {
     private final FrameEncoder encoder;
     private final TokenVerifier verifier;
     private final TokenExpiry expiry;
+    private final RoomStreams streams;
 
     @Inject
     public JsonProtocol(RoomcastSettings settings, ConnectionLifecycle lifecycle, RoomService rooms,
-                        DirectService direct, FrameEncoder encoder, TokenVerifier verifier, TokenExpiry expiry) {
+                        DirectService direct, FrameEncoder encoder, TokenVerifier verifier, TokenExpiry expiry,
+                        RoomStreams streams) {
+        this.streams = streams;
         this.settings = settings;
         this.lifecycle = lifecycle;
         this.rooms = rooms;
@@ -53,7 +56,7 @@ public class JsonProtocol {
 
     /** For the CDI client proxy only. */
     protected JsonProtocol() {
-        this(null, null, null, null, null, null, null);
+        this(null, null, null, null, null, null, null, null);
     }
 
     public void welcome(Connection connection) {
@@ -78,6 +81,8 @@ public class JsonProtocol {
         ClientFrame frame = ((Decoded.Valid) decoded).frame();
         if (frame instanceof ClientFrame.Join join) {
             join(connection, join);
+        } else if (frame instanceof ClientFrame.History history) {
+            history(connection, history);
         } else if (frame instanceof ClientFrame.Leave leave) {
             if (rooms.leave(connection, leave.room())) {
                 reply(connection, new ServerFrames.Left(leave.room()));
@@ -86,7 +91,7 @@ public class JsonProtocol {
             }
         } else if (frame instanceof ClientFrame.Send send) {
             if (rooms.isMember(connection, send.room())) {
-                rooms.publish(send.room(), connection.user(), send.text(), send.ref());
+                publish(connection, send);
             } else {
                 error(connection, ErrorCode.NOT_MEMBER, "join room " + send.room() + " before sending to it", send.ref());
             }
@@ -129,10 +134,10 @@ public class JsonProtocol {
             error(connection, ErrorCode.FORBIDDEN_ROOM, ErrorTexts.forbiddenRoom(join.room()), join.ref());
             return;
         }
-        RoomRegistry.Change change = rooms.join(connection, join.room());
+        RoomRegistry.Change change = streams.join(connection, join.room(), position(join.since()),
+                () -> rooms.join(connection, join.room()));
         if (!change.refused()) {
-            reply(connection, new ServerFrames.Joined(join.room(), change.members()));
-            return;
+            return; // answered in the room's turn, with any missed messages
         }
         switch (change.refusal()) {
             case ROOMS_PER_CONNECTION -> error(connection, ErrorCode.TOO_MANY_ROOMS,
@@ -140,6 +145,29 @@ public class JsonProtocol {
             case ROOMS -> error(connection, ErrorCode.TOO_MANY_ROOMS, ErrorTexts.NO_ROOM_CAPACITY, join.ref());
             case ENDED -> { } // the connection is gone: nobody to answer
         }
+    }
+
+    /**
+     * A message with a {@code ref} is acknowledged; an authenticated user's {@code ref} is also its
+     * idempotency key. A guest's is not: its name is not stable across connections (PROTOCOL 9.3).
+     */
+    private void publish(Connection connection, ClientFrame.Send send) {
+        String key = send.ref() != null && connection.identity().authenticated() ? send.ref() : null;
+        rooms.publish(send.room(), connection.user(), send.text(), send.ref(), key,
+                send.ref() == null ? null : connection);
+    }
+
+    /** History needs the right to enter the room, not membership (PROTOCOL 9.2). */
+    private void history(Connection connection, ClientFrame.History history) {
+        if (!connection.identity().mayEnter(history.room())) {
+            error(connection, ErrorCode.FORBIDDEN_ROOM, ErrorTexts.forbiddenRoom(history.room()), history.ref());
+            return;
+        }
+        reply(connection, streams.history(history.room(), position(history.since()), history.limit(), history.ref()));
+    }
+
+    private static StreamPosition position(ClientFrame.Since since) {
+        return since == null ? null : new StreamPosition(since.epoch(), since.offset());
     }
 
     /**

@@ -19,8 +19,8 @@ class BusCodecTest {
     @Test
     void recordEventsSurviveTheTrip() {
         List<BusEvent> events = List.of(
-                new BusEvent.Message(7, "m-1", "alice", "héllo ✓", "r1", 123L),
-                new BusEvent.Message(7, "m-2", "alice", "no ref", null, 124L),
+                new BusEvent.Message(7, "m-1", "alice", "héllo ✓", "r1", 123L, "k3x9", 42),
+                new BusEvent.Message(7, "m-2", "alice", "no ref", null, 124L, null, 0),
                 new BusEvent.Presence(2147483647, "c-x-1", "bob", true, 3),
                 new BusEvent.Presence(1, "c-x-2", "bob", false, 0),
                 new BusEvent.Direct(42, "carol", "psst", 99L),
@@ -47,7 +47,7 @@ class BusCodecTest {
         assertThat(binary.bytes()).isEqualTo(bytes);
 
         String big = "ü".repeat(40_000); // 80,000 bytes of UTF-8: more than writeUTF takes
-        assertThat(((BusEvent.Message) roundTrip(new BusEvent.Message(1, "m", "u", big, null, 0))).text()).isEqualTo(big);
+        assertThat(((BusEvent.Message) roundTrip(new BusEvent.Message(1, "m", "u", big, null, 0, "e", 1))).text()).isEqualTo(big);
     }
 
     @Test

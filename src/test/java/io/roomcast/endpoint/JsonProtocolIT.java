@@ -122,6 +122,7 @@ class JsonProtocolIT extends DeployedRoomcast {
                 assertThat(message.getString("ref")).isEqualTo("c-1");
                 assertThat(message.getJsonNumber("timestamp").longValueExact()).isPositive();
             }
+            assertThat(alice.nextJson().getString("type")).as("the sender's ack follows its copy").isEqualTo("ack");
             bob.send("{\"type\":\"message\",\"room\":15,\"text\":\"no ref\"}");
             assertThat(alice.nextJson().get("ref")).as("null keys are sent as null").isEqualTo(JsonValue.NULL);
         }

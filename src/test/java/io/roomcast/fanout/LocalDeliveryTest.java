@@ -2,6 +2,7 @@ package io.roomcast.fanout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.roomcast.config.RoomcastSettings;
 import io.roomcast.connection.Connection;
 import io.roomcast.connection.ConnectionKind;
 import io.roomcast.connection.ConnectionRegistry;
@@ -13,6 +14,7 @@ import io.roomcast.room.RoomEvent;
 import io.roomcast.room.RoomRegistry;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** Local delivery renders each representation once per event and queues the same frame for every member. */
@@ -92,11 +94,12 @@ class LocalDeliveryTest {
     @Test
     void thePortDeliversLocallyThenReplicatesTheSameEvent() {
         List<RoomEvent> replicated = new ArrayList<>();
-        FanOutPort port = new FanOutPort(new RoomStreams(), delivery, event -> {
-            assertThat(chat1).as("delivered here first").hasSize(1);
-            replicated.add(event);
-        });
-        RoomEvent event = new RoomEvent.Message(7, "m1", "alice", "hi", null, 1L);
+        FanOutPort port = SingleServerFanOut.of(rooms, connections, RoomcastSettings.from(key -> Optional.empty()),
+                event -> {
+                    assertThat(chat1).as("delivered here first").hasSize(1);
+                    replicated.add(event);
+                }).port();
+        RoomEvent event = new RoomEvent.Binary(7, new byte[] {1, 2});
 
         port.publish(event);
 

@@ -24,7 +24,7 @@ class ClientFrameDecoderTest {
 
     @Test
     void everyClientFrameDecodes() {
-        assertThat(valid("{\"type\":\"join\",\"room\":7}")).isEqualTo(new ClientFrame.Join(7, null));
+        assertThat(valid("{\"type\":\"join\",\"room\":7}")).isEqualTo(new ClientFrame.Join(7, null, null));
         assertThat(valid("{\"type\":\"leave\",\"room\":7,\"ref\":\"r1\"}")).isEqualTo(new ClientFrame.Leave(7, "r1"));
         assertThat(valid("{\"type\":\"message\",\"room\":2147483647,\"text\":\"hi\",\"ref\":null}"))
                 .isEqualTo(new ClientFrame.Send(2147483647, "hi", null));
@@ -92,7 +92,7 @@ class ClientFrameDecoderTest {
         assertThat(valid("{\"type\":\"ping\",\"n\":[" + bigNumber + ",1e999999999,{\"m\":" + bigNumber + "}]}"))
                 .isEqualTo(new ClientFrame.Ping(null));
         assertThat(valid("{\"extra\":{\"a\":[[],{},[{\"b\":null}],true]},\"type\":\"join\",\"room\":7,\"s\":\""
-                + "x".repeat(60_000) + "\"}")).isEqualTo(new ClientFrame.Join(7, null));
+                + "x".repeat(60_000) + "\"}")).isEqualTo(new ClientFrame.Join(7, null, null));
     }
 
     @Test

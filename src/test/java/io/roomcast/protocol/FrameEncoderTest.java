@@ -10,8 +10,9 @@ class FrameEncoderTest {
 
     @Test
     void nullsAreWrittenAndTypeComesFirst() {
-        assertThat(encoder.encode(new ServerFrames.Message(7, "m-1", "alice", "hi", null, 5L)))
-                .isEqualTo("{\"type\":\"message\",\"room\":7,\"id\":\"m-1\",\"from\":\"alice\",\"text\":\"hi\",\"ref\":null,\"timestamp\":5}");
+        assertThat(encoder.encode(new ServerFrames.Message(7, "m-1", "alice", "hi", null, 5L, "e1", 3L)))
+                .isEqualTo("{\"type\":\"message\",\"room\":7,\"id\":\"m-1\",\"from\":\"alice\",\"text\":\"hi\",\"ref\":null,\"timestamp\":5,"
+                        + "\"epoch\":\"e1\",\"offset\":3}");
         assertThat(encoder.encode(new ServerFrames.Welcome("c-1", "guest-1", null, "127.0.0.1", 30, 9L, null)))
                 .isEqualTo("{\"type\":\"welcome\",\"connectionId\":\"c-1\",\"user\":\"guest-1\",\"clientId\":null,"
                         + "\"address\":\"127.0.0.1\",\"heartbeatInterval\":30,\"timestamp\":9,\"expiresAt\":null}");

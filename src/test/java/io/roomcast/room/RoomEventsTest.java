@@ -34,8 +34,8 @@ class RoomEventsTest {
         }
     };
     private final RoomService rooms = new RoomService(registry, new Ids(),
-            RoomcastSettings.from(key -> Optional.empty()), published::add, elsewhere);
-    private final DirectService direct = new DirectService(connections, published::add, elsewhere);
+            RoomcastSettings.from(key -> Optional.empty()), new RecordingFanOut(published), elsewhere);
+    private final DirectService direct = new DirectService(connections, new RecordingFanOut(published), elsewhere);
     private final Connection alice = TestConnections.connection("c1", "alice");
 
     @Test
@@ -74,7 +74,7 @@ class RoomEventsTest {
 
     @Test
     void aPublicationIsOneMessageEventWithItsIdAndTimestamp() {
-        rooms.publish(7, "alice", "hi", "r1");
+        rooms.publish(7, "alice", "hi", "r1", null, null);
 
         assertThat(published).singleElement().isInstanceOfSatisfying(RoomEvent.Message.class, m -> {
             assertThat(m.room()).isEqualTo(7);

@@ -8,8 +8,7 @@ import io.roomcast.connection.ConnectionKind;
 import io.roomcast.connection.ConnectionRegistry;
 import io.roomcast.connection.Ids;
 import io.roomcast.fanout.FanOutPort;
-import io.roomcast.fanout.LocalDelivery;
-import io.roomcast.fanout.RoomStreams;
+import io.roomcast.fanout.SingleServerFanOut;
 import io.roomcast.connection.OutboundFrame;
 import io.roomcast.connection.TestConnections;
 import io.roomcast.observability.RoomcastMetrics;
@@ -37,13 +36,11 @@ class RoomServiceTest {
     private final Connection observer = TestConnections.connection("obs", "observer", ConnectionKind.JSON, observed);
 
     static RoomService service(RoomRegistry registry, Map<String, String> settings) {
-        LocalDelivery local = new LocalDelivery(registry, new ConnectionRegistry(), new FrameEncoder(),
-                new RoomcastMetrics());
-        FanOutPort fanOut = new FanOutPort(new RoomStreams(), local, event -> {
+        RoomcastSettings parsed = RoomcastSettings.from(key -> Optional.ofNullable(settings.get(key)));
+        FanOutPort fanOut = SingleServerFanOut.of(registry, new ConnectionRegistry(), parsed, event -> {
             // a single server: nothing is replicated
-        });
-        return new RoomService(registry, new Ids(), RoomcastSettings.from(key -> Optional.ofNullable(settings.get(key))),
-                fanOut, new NobodyElsewhere());
+        }).port();
+        return new RoomService(registry, new Ids(), parsed, fanOut, new NobodyElsewhere());
     }
 
     @Test

@@ -11,8 +11,7 @@ import io.roomcast.connection.Ids;
 import io.roomcast.connection.OutboundFrame;
 import io.roomcast.connection.TestConnections;
 import io.roomcast.fanout.FanOutPort;
-import io.roomcast.fanout.LocalDelivery;
-import io.roomcast.fanout.RoomStreams;
+import io.roomcast.fanout.SingleServerFanOut;
 import io.roomcast.observability.RoomcastMetrics;
 import io.roomcast.protocol.FrameEncoder;
 import io.roomcast.room.DirectService;
@@ -39,13 +38,14 @@ class JsonProtocolTest {
     private final RoomRegistry registry = new RoomRegistry();
     private final FrameEncoder encoder = new FrameEncoder();
     private final RoomcastMetrics metrics = new RoomcastMetrics();
-    private final FanOutPort fanOut = new FanOutPort(new RoomStreams(),
-            new LocalDelivery(registry, connections, encoder, metrics), event -> { });
+    private final SingleServerFanOut single = SingleServerFanOut.of(registry, connections, settings, event -> { });
+    private final FanOutPort fanOut = single.port();
     private final RoomService rooms = new RoomService(registry, new Ids(), settings, fanOut, NONE);
     private final DirectService direct = new DirectService(connections, fanOut, NONE);
     private final ConnectionLifecycle lifecycle = new ConnectionLifecycle(settings, connections, rooms, direct, null,
             new Ids(), metrics, null);
-    private final JsonProtocol protocol = new JsonProtocol(settings, lifecycle, rooms, direct, encoder, null, null);
+    private final JsonProtocol protocol = new JsonProtocol(settings, lifecycle, rooms, direct, encoder, null, null,
+            single.streams());
 
     private final List<OutboundFrame> aliceFrames = new ArrayList<>();
     private final Connection alice = TestConnections.connection("c1", "alice", ConnectionKind.JSON, aliceFrames);
@@ -62,13 +62,16 @@ class JsonProtocolTest {
     }
 
     @Test
-    void aMessageReachesEveryMemberTheSenderIncluded() {
+    void aMessageReachesEveryMemberTheSenderIncludedAndTheAckFollowsTheSendersCopy() {
         protocol.onText(alice, "{\"type\":\"join\",\"room\":7}");
         protocol.onText(bob, "{\"type\":\"join\",\"room\":7}");
 
         protocol.onText(alice, "{\"type\":\"message\",\"room\":7,\"text\":\"hi\",\"ref\":\"s1\"}");
 
-        assertThat(texts(aliceFrames)).last().asString().contains("\"type\":\"message\"", "\"text\":\"hi\"", "\"ref\":\"s1\"");
+        List<String> own = texts(aliceFrames);
+        assertThat(own.get(own.size() - 2)).contains("\"type\":\"message\"", "\"text\":\"hi\"", "\"ref\":\"s1\"",
+                "\"offset\":1");
+        assertThat(own.get(own.size() - 1)).contains("\"type\":\"ack\"", "\"ref\":\"s1\"", "\"offset\":1");
         assertThat(texts(bobFrames)).last().asString().contains("\"type\":\"message\"", "\"text\":\"hi\"");
     }
 

@@ -1,0 +1,115 @@
+package io.roomcast.api;
+
+import io.roomcast.auth.BearerToken;
+import io.roomcast.auth.InvalidTokenException;
+import io.roomcast.auth.TokenVerifier;
+import io.roomcast.auth.VerifiedToken;
+import io.roomcast.config.RoomcastSettings;
+import io.roomcast.fanout.RoomStreams;
+import io.roomcast.protocol.ErrorCode;
+import io.roomcast.protocol.ErrorTexts;
+import io.roomcast.protocol.RoomId;
+import io.roomcast.protocol.ServerFrames;
+import io.roomcast.stream.StreamPosition;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.json.bind.annotation.JsonbPropertyOrder;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+
+/**
+ * {@code GET /api/rooms/{roomId}/history?limit=&epoch=&offset=}: a page of a room's stream, the same
+ * answer as the {@code history} frame without {@code type} and {@code ref} (PROTOCOL 9.2). Credentials
+ * as for publishing, or none when anonymous access is on. Checks in order: room id 400, credentials
+ * 401, rooms claim 403, parameters 400.
+ */
+@Path("/rooms/{roomId}/history")
+@RequestScoped
+public class HistoryResource {
+
+    @JsonbPropertyOrder({"room", "epoch", "offset", "messages", "complete"})
+    public record Page(int room, String epoch, Long offset, List<ServerFrames.Message> messages, boolean complete) {
+    }
+
+    @Inject
+    TokenVerifier verifier;
+    @Inject
+    RoomStreams streams;
+    @Inject
+    ApiResponses responses;
+    @Inject
+    RoomcastSettings settings;
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response history(@PathParam("roomId") String roomId,
+                            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+                            @QueryParam("limit") String limit, @QueryParam("epoch") String epoch,
+                            @QueryParam("offset") String offset) {
+        RoomId parsed = RoomId.parse(roomId);
+        if (parsed == null) {
+            return responses.error(400, ErrorCode.INVALID_PARAMETER, ErrorTexts.idOutOfRange("room"));
+        }
+        int room = parsed.value();
+        String token = BearerToken.from(authorization);
+        if (token == null && !settings.anonymousAllowed()) {
+            return responses.error(401, ErrorCode.MISSING_CREDENTIALS, ErrorTexts.BEARER_REQUIRED);
+        }
+        if (token != null) {
+            VerifiedToken verified;
+            try {
+                verified = verifier.verify(token);
+            } catch (InvalidTokenException e) {
+                return responses.error(401, ErrorCode.INVALID_CREDENTIALS, ErrorTexts.INVALID_CREDENTIALS);
+            }
+            if (!verified.mayEnter(room)) {
+                return responses.error(403, ErrorCode.FORBIDDEN_ROOM, ErrorTexts.forbiddenRoom(room));
+            }
+        }
+        HistoryQuery query = HistoryQuery.parse(limit, epoch, offset);
+        if (query.problem() != null) {
+            return responses.error(400, ErrorCode.INVALID_PARAMETER, query.problem());
+        }
+        ServerFrames.History page = streams.history(room, query.since(), query.limit(), null);
+        return responses.json(200, new Page(page.room(), page.epoch(), page.offset(), page.messages(), page.complete()));
+    }
+
+    /** The query parameters, judged like the frame's fields (PROTOCOL 9.1, 9.2). */
+    record HistoryQuery(int limit, StreamPosition since, String problem) {
+
+        static final int MAX_LIMIT = 1000;
+        static final int DEFAULT_LIMIT = 100;
+        static final long MAX_OFFSET = (1L << 53) - 1;
+
+        static HistoryQuery parse(String limit, String epoch, String offset) {
+            int parsedLimit = DEFAULT_LIMIT;
+            if (limit != null) {
+                RoomId asNumber = RoomId.parse(limit);
+                if (asNumber == null || asNumber.value() > MAX_LIMIT) {
+                    return invalid("'limit' must be an integer from 1 to " + MAX_LIMIT);
+                }
+                parsedLimit = asNumber.value();
+            }
+            if (epoch == null && offset == null) {
+                return new HistoryQuery(parsedLimit, null, null);
+            }
+            if (epoch == null || epoch.isEmpty() || epoch.length() > 32 || offset == null
+                    || !offset.matches("[0-9]{1,16}") || Long.parseLong(offset) > MAX_OFFSET) {
+                return invalid("'epoch' (1-32 characters) and 'offset' (an integer 0..2^53-1) go together");
+            }
+            return new HistoryQuery(parsedLimit, new StreamPosition(epoch, Long.parseLong(offset)), null);
+        }
+
+        private static HistoryQuery invalid(String problem) {
+            return new HistoryQuery(0, null, problem);
+        }
+    }
+}

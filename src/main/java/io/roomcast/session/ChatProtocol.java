@@ -1,0 +1,66 @@
+package io.roomcast.session;
+
+import io.roomcast.connection.CloseReasons;
+import io.roomcast.connection.Connection;
+import io.roomcast.fanout.RoomStreams;
+import io.roomcast.room.RoomRegistry;
+import io.roomcast.room.RoomService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.nio.ByteBuffer;
+
+/**
+ * The text protocol of {@code /ws/chat/{roomId}} (PROTOCOL 3.1): connecting joins the room, a text
+ * line enters the room's stream like any message, a binary frame is relayed unchanged. A connection
+ * that is no longer a member (it is ending) publishes nothing more.
+ */
+@ApplicationScoped
+public class ChatProtocol {
+
+    private final ConnectionLifecycle lifecycle;
+    private final RoomService rooms;
+    private final RoomStreams streams;
+
+    @Inject
+    public ChatProtocol(ConnectionLifecycle lifecycle, RoomService rooms, RoomStreams streams) {
+        this.lifecycle = lifecycle;
+        this.rooms = rooms;
+        this.streams = streams;
+    }
+
+    /** For the CDI client proxy only. */
+    protected ChatProtocol() {
+        this(null, null, null);
+    }
+
+    /**
+     * Joins the connection's room. The handshake refused a room the cap had no slot for, but another
+     * connection may have taken the last slot since: then the session is closed with 1013
+     * {@code too many rooms}, the WebSocket counterpart of the handshake's 429.
+     */
+    public void opened(Connection connection) {
+        int room = room(connection);
+        RoomRegistry.Change change = streams.join(connection, room, null, () -> rooms.join(connection, room));
+        if (change.refusal() == RoomRegistry.Refusal.ROOMS) {
+            lifecycle.drop(connection, CloseReasons.TOO_MANY_ROOMS);
+        }
+    }
+
+    public void onText(Connection connection, String text) {
+        int room = room(connection);
+        if (lifecycle.admit(connection) && rooms.isMember(connection, room)) {
+            rooms.publish(room, connection.user(), text, null, null, null);
+        }
+    }
+
+    public void onBinary(Connection connection, ByteBuffer bytes) {
+        int room = room(connection);
+        if (lifecycle.admit(connection) && rooms.isMember(connection, room)) {
+            rooms.relayBinary(room, bytes);
+        }
+    }
+
+    private static int room(Connection connection) {
+        return connection.identity().room().value();
+    }
+}

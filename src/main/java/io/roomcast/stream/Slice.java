@@ -1,0 +1,21 @@
+package io.roomcast.stream;
+
+import io.roomcast.room.RoomEvent;
+import java.util.List;
+
+/**
+ * A read of a room's stream: its epoch, its latest offset (0 while empty), the oldest offset it still
+ * keeps ({@code latest + 1} when it keeps none), and the messages asked for, in offset order.
+ * {@code more} says that a kept message the read would have returned was left out by its limit.
+ */
+public record Slice(String epoch, long latest, long oldest, List<RoomEvent.Message> messages, boolean more) {
+
+    public Slice {
+        messages = List.copyOf(messages);
+    }
+
+    /** Streams are off: no epoch, no offsets, nothing kept. */
+    public static Slice disabled() {
+        return new Slice(null, 0, 1, List.of(), false);
+    }
+}

@@ -1,0 +1,34 @@
+package io.roomcast.stream;
+
+import io.roomcast.room.RoomEvent;
+
+/**
+ * Where rooms' streams are kept (PROTOCOL 9): in this instance's memory ({@link MemoryStreams}), or
+ * held by a cluster with a backup (the cluster adapter's store). Every instance that receives a publish
+ * appends it here first, so a message has its one epoch and offset before anybody delivers it.
+ */
+public interface StreamStore {
+
+    /** False when {@code roomcast.history.size} is 0: messages get no offsets and nothing is kept. */
+    boolean enabled();
+
+    /**
+     * Puts a message at the end of its room's stream and returns it placed; blocks until it is stored
+     * (in a cluster: by the room's owner and one backup). With a {@code dedupKey} seen within the TTL,
+     * stores nothing and returns the first publish's message as a duplicate. With streams off the
+     * message comes back unplaced, still de-duplicated.
+     */
+    Appended append(RoomEvent.Message message, String dedupKey);
+
+    /**
+     * Reads kept messages with an offset above {@code after}: the oldest {@code limit} of them, or the
+     * newest {@code limit} when {@code newest}. Creates the room's stream, and its epoch, when there is
+     * none yet (a join or history request starts a stream, PROTOCOL 9).
+     */
+    Slice read(int room, long after, int limit, boolean newest);
+
+    /** The stream's epoch, latest and oldest kept offsets, without messages. */
+    default Slice head(int room) {
+        return read(room, Long.MAX_VALUE, 0, false);
+    }
+}
