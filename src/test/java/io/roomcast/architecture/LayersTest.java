@@ -31,8 +31,8 @@ class LayersTest {
             .layer(APPLICATION).definedBy("io.roomcast.session..", "io.roomcast.handshake..",
                     "io.roomcast.heartbeat..", "io.roomcast.cluster..")
             .layer(DELIVERY).definedBy("io.roomcast.fanout..", "io.roomcast.status..", "io.roomcast.observability..")
-            .layer(DOMAIN).definedBy("io.roomcast.room..", "io.roomcast.connection..", "io.roomcast.protocol..",
-                    "io.roomcast.auth..")
+            .layer(DOMAIN).definedBy("io.roomcast.room..", "io.roomcast.stream..", "io.roomcast.connection..",
+                    "io.roomcast.protocol..", "io.roomcast.auth..")
             .layer(BASE).definedBy("io.roomcast.config..", "io.roomcast.platform..")
             .whereLayer(ENTRY).mayNotBeAccessedByAnyLayer()
             .whereLayer(APPLICATION).mayOnlyBeAccessedByLayers(ENTRY)
@@ -46,7 +46,7 @@ class LayersTest {
     /** The domain knows neither sockets, nor the wire, nor the cluster. */
     @ArchTest
     static final ArchRule roomsKnowNoWireAndNoCluster = com.tngtech.archunit.lang.syntax.ArchRuleDefinition
-            .noClasses().that().resideInAPackage("io.roomcast.room..")
+            .noClasses().that().resideInAnyPackage("io.roomcast.room..", "io.roomcast.stream..")
             .should().dependOnClassesThat().resideInAnyPackage("io.roomcast.protocol..", "io.roomcast.cluster..",
                     "io.roomcast.fanout..", "jakarta.websocket..");
 
