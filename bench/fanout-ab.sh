@@ -5,7 +5,10 @@
 # publishers) at 20,000 deliveries/s and prints server CPU per delivery, p99 and loss.
 #
 #   bench/fanout-ab.sh BEFORE.war AFTER.war [rounds=2]
+#   AB_ENV_A="ROOMCAST_HISTORY_SIZE=0" bench/fanout-ab.sh target/roomcast.war target/roomcast.war
 #
+# AB_ENV_A / AB_ENV_B add environment settings (KEY=VALUE, space-separated) to one side only: the same
+# WAR with two configurations, e.g. room streams off (A) against on (B).
 # For a before/after of a change: build the old commit's WAR first (git worktree + mvn package) and
 # copy it away. Loopback only (127.0.0.1:18080); it signals only the server PIDs it started.
 set -euo pipefail
@@ -39,9 +42,10 @@ stop() {
 trap stop EXIT INT TERM
 
 run() { # label war round
-  local label=$1 war=$2 round=$3 log="$OUT/$1-$3.server.log"
+  local label=$1 war=$2 round=$3 log="$OUT/$1-$3.server.log" extra
+  [ "$label" = A ] && extra="${AB_ENV_A:-}" || extra="${AB_ENV_B:-}"
   # shellcheck disable=SC2086
-  java $JVM_OPTS -jar "$JAR" --deploy "$war" --contextroot / --port $PORT --nocluster >"$log" 2>&1 &
+  env $extra java $JVM_OPTS -jar "$JAR" --deploy "$war" --contextroot / --port $PORT --nocluster >"$log" 2>&1 &
   server=$!
   for _ in $(seq 1 720); do
     [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/api/status" || true)" = 200 ] && break
