@@ -227,6 +227,10 @@ public class RoomStreams implements EventSink {
             ack(ackTo, message); // delivered already (read from the stream while it was on its way)
             return;
         }
+        if (message.offset() == sequencer.delivered + 1 && sequencer.pending.isEmpty()) {
+            emit(sequencer, message, ackTo); // the usual case: in turn, nothing waiting
+            return;
+        }
         sequencer.pending.put(message.offset(), new RoomSequencer.Pending(message, ackTo));
         drain(sequencer);
         if (sequencer.hasGap()) {
