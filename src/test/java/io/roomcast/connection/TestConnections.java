@@ -1,5 +1,6 @@
 package io.roomcast.connection;
 
+import jakarta.websocket.CloseReason;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -16,12 +17,18 @@ public final class TestConnections {
     }
 
     public static Connection connection(String id, Identity identity, ConnectionKind kind, List<OutboundFrame> sent) {
+        return connection(id, identity, kind, sent, new ArrayList<>());
+    }
+
+    /** The same, with the close reasons it was asked to close with recorded in {@code closes}. */
+    public static Connection connection(String id, Identity identity, ConnectionKind kind, List<OutboundFrame> sent,
+                                        List<CloseReason> closes) {
         FrameSink sink = (frame, done) -> {
             sent.add(frame);
             done.accept(null);
         };
         OutboundQueue queue = new OutboundQueue(sink, 1024, 4_194_304, Runnable::run, () -> { }, e -> { });
-        return new Connection(id, identity, kind, self -> queue, reason -> { }, reason -> { }, new TokenBucket(20, 40, 0), 0);
+        return new Connection(id, identity, kind, self -> queue, closes::add, closes::add, new TokenBucket(20, 40, 0), 0);
     }
 
     public static Connection connection(String id, String user) {

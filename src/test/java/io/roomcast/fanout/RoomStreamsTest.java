@@ -1,0 +1,131 @@
+package io.roomcast.fanout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.roomcast.config.RoomcastSettings;
+import io.roomcast.connection.CloseReasons;
+import io.roomcast.connection.Connection;
+import io.roomcast.connection.ConnectionKind;
+import io.roomcast.connection.ConnectionRegistry;
+import io.roomcast.connection.Identity;
+import io.roomcast.connection.OutboundFrame;
+import io.roomcast.connection.TestConnections;
+import io.roomcast.room.RoomEvent;
+import io.roomcast.room.RoomRegistry;
+import jakarta.websocket.CloseReason;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** Delivery in offset order on one instance: messages out of turn wait, gaps are read from the stream. */
+class RoomStreamsTest {
+
+    private static final Pattern OFFSET = Pattern.compile("\"type\":\"message\".*\"offset\":(\\d+)");
+
+    private final RoomRegistry rooms = new RoomRegistry();
+    private final List<OutboundFrame> frames = Collections.synchronizedList(new ArrayList<>());
+    private final List<CloseReason> closes = Collections.synchronizedList(new ArrayList<>());
+    private final Connection member = TestConnections.connection("c1",
+            new Identity("bob", true, "10.0.0.1", null, null, null), ConnectionKind.JSON, frames, closes);
+
+    private SingleServerFanOut fanOut(Map<String, String> settings) {
+        SingleServerFanOut single = SingleServerFanOut.of(rooms, new ConnectionRegistry(),
+                RoomcastSettings.from(key -> Optional.ofNullable(settings.get(key))), event -> { });
+        single.streams().join(member, 7, null,
+                () -> rooms.join(7, member, new RoomRegistry.Limits(100, 100)));
+        frames.clear();
+        return single;
+    }
+
+    private static RoomEvent.Message stored(SingleServerFanOut single, String text) {
+        return single.store().append(new RoomEvent.Message(7, "m-" + text, "alice", text, null, 1L), null).message();
+    }
+
+    private List<Long> deliveredOffsets() {
+        List<Long> offsets = new ArrayList<>();
+        synchronized (frames) {
+            for (OutboundFrame frame : frames) {
+                Matcher m = OFFSET.matcher(((OutboundFrame.Text) frame).text());
+                if (m.find()) {
+                    offsets.add(Long.parseLong(m.group(1)));
+                }
+            }
+        }
+        return offsets;
+    }
+
+    @Test
+    void messagesArrivingOutOfTurnAreDeliveredInOffsetOrder() {
+        SingleServerFanOut single = fanOut(Map.of());
+        RoomEvent.Message first = stored(single, "a");
+        RoomEvent.Message second = stored(single, "b");
+        RoomEvent.Message third = stored(single, "c");
+
+        single.streams().deliver(third, null);
+        single.streams().deliver(first, null);
+        assertThat(deliveredOffsets()).containsExactly(1L);
+        single.streams().deliver(second, null);
+
+        assertThat(deliveredOffsets()).containsExactly(1L, 2L, 3L);
+    }
+
+    @Test
+    void aMessageDeliveredTwiceReachesTheMembersOnce() {
+        SingleServerFanOut single = fanOut(Map.of());
+        RoomEvent.Message first = stored(single, "a");
+
+        single.streams().deliver(first, null);
+        single.streams().deliver(first, null);
+
+        assertThat(deliveredOffsets()).containsExactly(1L);
+    }
+
+    @Test
+    void aGapThatNeverArrivesIsReadFromTheStream() {
+        SingleServerFanOut single = fanOut(Map.of());
+        stored(single, "a");
+        stored(single, "b");
+        RoomEvent.Message third = stored(single, "c");
+
+        single.streams().deliver(third, null);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> deliveredOffsets().size() == 3);
+        assertThat(deliveredOffsets()).containsExactly(1L, 2L, 3L);
+        assertThat(closes).isEmpty();
+    }
+
+    @Test
+    void aGapTheStreamNoLongerKeepsClosesTheRoomsMembersSoThatTheyRecover() {
+        SingleServerFanOut single = fanOut(Map.of("roomcast.history.size", "1"));
+        stored(single, "a");
+        stored(single, "b");
+        RoomEvent.Message third = stored(single, "c"); // only this one is kept
+
+        single.streams().deliver(third, null);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> !closes.isEmpty());
+        assertThat(closes).containsExactly(CloseReasons.MISSED_MESSAGES);
+        assertThat(deliveredOffsets()).as("what follows the gap is still delivered, in order").containsExactly(3L);
+    }
+
+    @Test
+    void theAckFollowsTheSendersOwnCopy() {
+        SingleServerFanOut single = fanOut(Map.of());
+        RoomEvent.Message message = single.store()
+                .append(new RoomEvent.Message(7, "m-1", "bob", "hi", "r1", 1L), null).message();
+
+        single.streams().deliver(message, member);
+
+        assertThat(frames).extracting(f -> ((OutboundFrame.Text) f).text())
+                .satisfiesExactly(
+                        copy -> assertThat(copy).contains("\"type\":\"message\"", "\"ref\":\"r1\""),
+                        ack -> assertThat(ack).contains("\"type\":\"ack\"", "\"ref\":\"r1\"", "\"offset\":1"));
+    }
+}
