@@ -6,6 +6,15 @@ import io.roomcast.auth.DevTokenIssuer;
 import io.roomcast.protocol.CachedJson;
 import io.roomcast.protocol.ClientFrameDecoder;
 import io.roomcast.protocol.ErrorCode;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArray;
@@ -64,6 +73,17 @@ public class DevTokenResource {
     @POST
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
+    @Tag(name = "dev")
+    @Operation(summary = "A token for trying Roomcast out (dev mode only)",
+            description = "Body {\"user\":\"alice\",\"rooms\":[7],\"clients\":[42]}, rooms and clients optional.")
+    @APIResponse(responseCode = "200", description = "a signed token",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiSchemas.TOKEN)))
+    @APIResponse(responseCode = "400", description = "invalid body",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiSchemas.ERROR)))
+    @APIResponse(responseCode = "404", description = "dev mode is off",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiSchemas.ERROR)))
+    @APIResponse(responseCode = "413", description = "body over 4 KB",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiSchemas.ERROR)))
     public Response issue(@HeaderParam(HttpHeaders.CONTENT_LENGTH) String contentLength, InputStream stream)
             throws IOException {
         if (!settings.devMode()) {

@@ -11,6 +11,15 @@ import io.roomcast.protocol.ErrorTexts;
 import io.roomcast.protocol.RoomId;
 import io.roomcast.protocol.ServerFrames;
 import io.roomcast.stream.StreamPosition;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.bind.annotation.JsonbPropertyOrder;
@@ -50,6 +59,23 @@ public class HistoryResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
+    @Tag(name = "rooms")
+    @Operation(summary = "A page of a room's stream (PROTOCOL 9.2)",
+            description = "The oldest `limit` kept messages after (epoch, offset), or the newest `limit` without them. "
+                    + "No token needed when roomcast.auth.anonymous is true.")
+    @SecurityRequirement(name = RoomcastApi.BEARER)
+    @Parameter(name = "roomId", in = ParameterIn.PATH, required = true, description = "1..2147483647")
+    @Parameter(name = "limit", in = ParameterIn.QUERY, description = "1..1000, default 100")
+    @Parameter(name = "epoch", in = ParameterIn.QUERY, description = "with offset: 1-32 characters")
+    @Parameter(name = "offset", in = ParameterIn.QUERY, description = "with epoch: 0..2^53-1")
+    @APIResponse(responseCode = "200", description = "the page",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiSchemas.HISTORY)))
+    @APIResponse(responseCode = "400", description = "invalid room id, limit, epoch or offset",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiSchemas.ERROR)))
+    @APIResponse(responseCode = "401", description = "missing or invalid credentials",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiSchemas.ERROR)))
+    @APIResponse(responseCode = "403", description = "the token's rooms exclude the room",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiSchemas.ERROR)))
     public Response history(@PathParam("roomId") String roomId,
                             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
                             @QueryParam("limit") String limit, @QueryParam("epoch") String epoch,

@@ -12,6 +12,15 @@ import io.roomcast.protocol.ErrorTexts;
 import io.roomcast.protocol.RoomId;
 import io.roomcast.room.RoomEvent;
 import io.roomcast.room.RoomService;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonException;
@@ -66,6 +75,27 @@ public class PublishResource {
     @POST
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
+    @Tag(name = "rooms")
+    @Operation(summary = "Publish a message into a room as the token's user",
+            description = "Enters the room's stream like any message (PROTOCOL 9). A repeated Idempotency-Key of the "
+                    + "same user and room within roomcast.history.ttl answers the first publish and publishes nothing.")
+    @SecurityRequirement(name = RoomcastApi.BEARER)
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(ref = OpenApiSchemas.PUBLISH)))
+    @Parameter(name = "roomId", in = ParameterIn.PATH, required = true, description = "1..2147483647")
+    @Parameter(name = IDEMPOTENCY_KEY, in = ParameterIn.HEADER, description = "1-64 characters")
+    @APIResponse(responseCode = "202", description = "in the room's stream",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiSchemas.ACCEPTED)))
+    @APIResponse(responseCode = "400", description = "invalid room id, Idempotency-Key or body",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiSchemas.ERROR)))
+    @APIResponse(responseCode = "401", description = "missing or invalid credentials",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiSchemas.ERROR)))
+    @APIResponse(responseCode = "403", description = "the token's rooms exclude the room",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiSchemas.ERROR)))
+    @APIResponse(responseCode = "413", description = "body or text too large",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiSchemas.ERROR)))
+    @APIResponse(responseCode = "429", description = "over the publish rate of this user",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiSchemas.ERROR)))
     public Response publish(@PathParam("roomId") String roomId,
                             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
                             @HeaderParam(HttpHeaders.CONTENT_LENGTH) String contentLength,

@@ -10,6 +10,15 @@ import io.roomcast.protocol.ErrorTexts;
 import io.roomcast.protocol.ServerFrames.InstanceFigure;
 import io.roomcast.status.ClusterFigures;
 import io.roomcast.status.StatusPublisher;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.bind.annotation.JsonbPropertyOrder;
@@ -53,6 +62,13 @@ public class StatusResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
+    @Tag(name = "figures")
+    @Operation(summary = "Live connections and rooms of every instance")
+    @SecurityRequirement(name = RoomcastApi.BEARER)
+    @APIResponse(responseCode = "200", description = "the figures",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiSchemas.STATUS)))
+    @APIResponse(responseCode = "401", description = "credentials missing (anonymous access off) or invalid",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiSchemas.ERROR)))
     public Response status(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         String token = BearerToken.from(authorization);
         if (token == null && !settings.anonymousAllowed()) {

@@ -39,6 +39,8 @@ public final class WsClient implements AutoCloseable {
     private final BlockingQueue<String> texts = new LinkedBlockingQueue<>();
     private final BlockingQueue<ByteBuffer> binaries = new LinkedBlockingQueue<>();
     private final CompletableFuture<CloseReason> closed = new CompletableFuture<>();
+    /** Server frames that broke docs/asyncapi.yaml: any fails the test at its next read or at close. */
+    private final List<String> violations = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Session session;
 
     private WsClient(URI uri, Map<String, String> headers) throws Exception {
@@ -52,7 +54,14 @@ public final class WsClient implements AutoCloseable {
         session = Holder.CONTAINER.connectToServer(new Endpoint() {
             @Override
             public void onOpen(Session s, EndpointConfig c) {
-                s.addMessageHandler(String.class, texts::add);
+                boolean json = !uri.getPath().contains("/ws/chat/");
+                s.addMessageHandler(String.class, (MessageHandler.Whole<String>) text -> {
+                    if (json) {
+                        FrameContract.serverFrames().violations(text)
+                                .forEach(v -> violations.add(v + " in " + text));
+                    }
+                    texts.add(text);
+                });
                 s.addMessageHandler(ByteBuffer.class, (MessageHandler.Whole<ByteBuffer>) binaries::add);
             }
 
@@ -90,6 +99,7 @@ public final class WsClient implements AutoCloseable {
 
     /** The next text frame, or an assertion failure after the wait. */
     public String nextText() {
+        assertFramesMeetTheContract();
         return poll(texts, WAIT, "a text frame");
     }
 
@@ -124,6 +134,7 @@ public final class WsClient implements AutoCloseable {
 
     /** As {@link #awaitJson(Predicate)}, with a wait of the caller's (a cluster may need longer). */
     public JsonObject awaitJson(Predicate<JsonObject> wanted, Duration wait) {
+        assertFramesMeetTheContract();
         long deadline = System.nanoTime() + wait.toNanos();
         List<String> skipped = new ArrayList<>();
         while (System.nanoTime() < deadline) {
@@ -198,6 +209,13 @@ public final class WsClient implements AutoCloseable {
         return session.isOpen();
     }
 
+    /** Fails when the server sent a JSON frame that docs/asyncapi.yaml does not allow. */
+    public void assertFramesMeetTheContract() {
+        if (!violations.isEmpty()) {
+            throw new AssertionError("server frames break docs/asyncapi.yaml: " + violations);
+        }
+    }
+
     public static JsonObject parse(String text) {
         return Json.createReader(new StringReader(text)).readObject();
     }
@@ -224,5 +242,6 @@ public final class WsClient implements AutoCloseable {
         } catch (IOException e) {
             // already gone
         }
+        assertFramesMeetTheContract();
     }
 }

@@ -1,0 +1,73 @@
+package io.roomcast.testsupport;
+
+import com.networknt.schema.Error;
+import com.networknt.schema.InputFormat;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaLocation;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+
+/**
+ * The contract every JSON frame the server sends must meet: the {@code ServerFrame} schema of
+ * docs/asyncapi.yaml, read from the document itself, so the contract and the server cannot drift
+ * apart. {@link WsClient} checks every frame it receives on a JSON endpoint against it.
+ */
+public final class FrameContract {
+
+    static final Path DOCUMENT = Path.of(System.getProperty("basedir", System.getProperty("user.dir")),
+            "docs", "asyncapi.yaml");
+
+    private static final class Holder {
+        static final FrameContract SERVER_FRAMES = load(DOCUMENT, "ServerFrame");
+    }
+
+    private final Schema schema;
+
+    private FrameContract(Schema schema) {
+        this.schema = schema;
+    }
+
+    /** Every JSON frame a server may send, from docs/asyncapi.yaml. */
+    public static FrameContract serverFrames() {
+        return Holder.SERVER_FRAMES;
+    }
+
+    /** One of the document's {@code components.schemas}, its references resolved within the document. */
+    public static FrameContract load(Path asyncApi, String schemaName) {
+        JsonNode document;
+        try {
+            document = new YAMLMapper().readTree(Files.readString(asyncApi));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (document.path("components").path("schemas").path(schemaName).isMissingNode()) {
+            throw new IllegalArgumentException(asyncApi + " has no components.schemas." + schemaName);
+        }
+        // The schema is the document's components under a root that refers to the one wanted: every
+        // "#/components/schemas/..." reference then resolves inside the AsyncAPI document itself.
+        ObjectNode root = ((ObjectNode) document).objectNode();
+        root.put("$ref", "#/components/schemas/" + schemaName);
+        root.set("components", document.get("components"));
+        SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_7);
+        return new FrameContract(registry.getSchema(SchemaLocation.of("urn:roomcast:asyncapi"), root));
+    }
+
+    /** What is wrong with a frame, one line per violation; empty when it meets the contract. */
+    public List<String> violations(String frame) {
+        List<Error> errors;
+        try {
+            errors = schema.validate(frame, InputFormat.JSON);
+        } catch (RuntimeException e) {
+            return List.of("not JSON: " + e.getMessage());
+        }
+        return errors.stream().map(Error::toString).toList();
+    }
+}
