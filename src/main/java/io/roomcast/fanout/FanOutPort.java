@@ -44,7 +44,7 @@ public class FanOutPort implements FanOut {
         Appended appended = store.append(publication.message(), publication.dedupKey());
         RoomEvent.Message placed = appended.message();
         if (appended.duplicate()) {
-            streams.ack(publication.ackTo(), placed);
+            streams.ack(publication.ackTo(), publication.message().ref(), placed);
             return placed;
         }
         streams.deliver(placed, publication.ackTo());

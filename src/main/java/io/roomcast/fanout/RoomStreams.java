@@ -116,10 +116,18 @@ public class RoomStreams implements EventSink {
         }
     }
 
-    /** The first publish's ack for a repeated idempotency key: its message is not delivered again. */
+    /** The ack of a message that went out, under its own ref. */
     public void ack(Connection ackTo, RoomEvent.Message message) {
-        if (ackTo != null && message.ref() != null) {
-            ackTo.sendText(encoder.encode(MessageFrames.ack(message.ref(), message)));
+        ack(ackTo, message.ref(), message);
+    }
+
+    /**
+     * The first publish's ack for a repeated idempotency key, under the ref the repeat was sent with: the
+     * first publish may have had none (an HTTP publish with the same key). Its message is not delivered again.
+     */
+    public void ack(Connection ackTo, String ref, RoomEvent.Message message) {
+        if (ackTo != null && ref != null) {
+            ackTo.sendText(encoder.encode(MessageFrames.ack(ref, message)));
         }
     }
 

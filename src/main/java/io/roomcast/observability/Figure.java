@@ -24,6 +24,11 @@ enum Figure {
     SLOW_CONSUMER_CLOSES("roomcast_slow_consumer_closes_total",
             "Sessions closed with 1013 for a full outbound queue", Type.COUNTER,
             sources -> sources.figures().slowConsumerCloses()),
+    HISTORY_BYTES("roomcast_history_bytes",
+            "Estimated bytes of the room stream messages this instance keeps (bounded by roomcast.history.max-bytes)",
+            Type.GAUGE, sources -> sources.historyBytes().getAsLong()),
+    STREAMS("roomcast_streams", "Room streams this instance keeps", Type.GAUGE,
+            sources -> sources.streams().getAsLong()),
     CLUSTER_DROPPED("roomcast_cluster_dropped_total",
             "Events for the other instances dropped because the cluster bus backlog was full", Type.COUNTER,
             sources -> sources.figures().clusterEventsDropped());
@@ -41,7 +46,8 @@ enum Figure {
     }
 
     /** Where the figures are read: live registries in production, fixed numbers in a test. */
-    record Sources(LongSupplier connections, LongSupplier rooms, RoomcastMetrics figures) {
+    record Sources(LongSupplier connections, LongSupplier rooms, LongSupplier historyBytes, LongSupplier streams,
+                   RoomcastMetrics figures) {
     }
 
     final String metricName;

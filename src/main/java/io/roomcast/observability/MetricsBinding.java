@@ -3,6 +3,7 @@ package io.roomcast.observability;
 import io.roomcast.connection.ConnectionRegistry;
 import io.roomcast.protocol.ErrorCode;
 import io.roomcast.room.RoomRegistry;
+import io.roomcast.stream.StreamStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
@@ -25,9 +26,12 @@ public class MetricsBinding {
     ConnectionRegistry connections;
     @Inject
     RoomRegistry rooms;
+    @Inject
+    StreamStore streams;
 
     void register(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
-        Figure.Sources sources = new Figure.Sources(connections::size, rooms::roomCount, figures);
+        Figure.Sources sources = new Figure.Sources(connections::size, rooms::roomCount, streams::bytes,
+                streams::streams, figures);
         for (Figure figure : Figure.values()) {
             metrics.gauge(figure.metricName, sources, figure::value);
         }

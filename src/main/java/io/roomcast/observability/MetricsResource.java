@@ -3,6 +3,7 @@ package io.roomcast.observability;
 import io.roomcast.connection.ConnectionRegistry;
 import io.roomcast.protocol.ErrorCode;
 import io.roomcast.room.RoomRegistry;
+import io.roomcast.stream.StreamStore;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -27,16 +28,19 @@ public class MetricsResource {
     ConnectionRegistry connections;
     @Inject
     RoomRegistry rooms;
+    @Inject
+    StreamStore streams;
 
     @GET
     @Produces(CONTENT_TYPE)
     public String metrics() {
-        return format(connections.size(), rooms.roomCount(), figures);
+        return format(connections.size(), rooms.roomCount(), streams.bytes(), streams.streams(), figures);
     }
 
     /** The exposition text; the same names as the MicroProfile Metrics binding publishes. */
-    static String format(int connections, int rooms, RoomcastMetrics figures) {
-        Figure.Sources sources = new Figure.Sources(() -> connections, () -> rooms, figures);
+    static String format(int connections, int rooms, long historyBytes, long streams, RoomcastMetrics figures) {
+        Figure.Sources sources = new Figure.Sources(() -> connections, () -> rooms, () -> historyBytes,
+                () -> streams, figures);
         StringBuilder out = new StringBuilder(1024);
         for (Figure figure : Figure.values()) {
             header(out, figure.metricName, figure.help, figure.type.exposition());

@@ -142,11 +142,13 @@ public final class MemoryStreams implements StreamStore {
     }
 
     /** The estimated bytes of all kept messages. */
+    @Override
     public long bytes() {
         return bytes.get();
     }
 
-    public int streams() {
+    @Override
+    public long streams() {
         return streams.size();
     }
 

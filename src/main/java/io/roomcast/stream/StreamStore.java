@@ -31,4 +31,14 @@ public interface StreamStore {
     default Slice head(int room) {
         return read(room, Long.MAX_VALUE, 0, false);
     }
+
+    /** The estimated bytes of the messages this instance keeps, for {@code roomcast_history_bytes}. */
+    default long bytes() {
+        return 0;
+    }
+
+    /** The room streams this instance keeps, for {@code roomcast_streams}. */
+    default long streams() {
+        return 0;
+    }
 }

@@ -16,7 +16,7 @@ class MetricsResourceTest {
         figures.handshakeFailed(ErrorCode.FORBIDDEN_ORIGIN);
         figures.handshakeFailed(ErrorCode.FORBIDDEN_ORIGIN);
 
-        String text = MetricsResource.format(5, 2, figures);
+        String text = MetricsResource.format(5, 2, 0, 0, figures);
 
         assertThat(text).contains("# TYPE roomcast_connections gauge\nroomcast_connections 5\n")
                 .contains("# TYPE roomcast_rooms gauge\nroomcast_rooms 2\n")
@@ -37,7 +37,14 @@ class MetricsResourceTest {
         figures.clusterEventDropped();
         figures.clusterEventDropped();
 
-        assertThat(MetricsResource.format(0, 0, figures))
+        assertThat(MetricsResource.format(0, 0, 0, 0, figures))
                 .contains("# TYPE roomcast_cluster_dropped_total counter\nroomcast_cluster_dropped_total 2\n");
+    }
+
+    @Test
+    void theBytesAndStreamsOfRoomHistoryAreGauges() {
+        assertThat(MetricsResource.format(0, 0, 4096, 3, new RoomcastMetrics()))
+                .contains("# TYPE roomcast_history_bytes gauge\nroomcast_history_bytes 4096\n")
+                .contains("# TYPE roomcast_streams gauge\nroomcast_streams 3\n");
     }
 }

@@ -134,4 +134,56 @@ class ClientFrameDecoderTest {
         assertThat(ClientFrameDecoder.parseId("2147483647")).isEqualTo(Integer.MAX_VALUE);
         assertThat(ClientFrameDecoder.parseId("007")).isEqualTo(7);
     }
+
+    @Test
+    void aJoinOrHistoryMayCarryASincePosition() {
+        assertThat(valid("{\"type\":\"join\",\"room\":7,\"since\":{\"epoch\":\"e1\",\"offset\":41},\"ref\":\"j\"}"))
+                .isEqualTo(new ClientFrame.Join(7, new ClientFrame.Since("e1", 41), "j"));
+        assertThat(valid("{\"type\":\"join\",\"room\":7,\"since\":null}")).isEqualTo(new ClientFrame.Join(7, null, null));
+        assertThat(valid("{\"type\":\"join\",\"room\":7,\"since\":{\"epoch\":\"" + "e".repeat(32)
+                + "\",\"offset\":9007199254740991,\"extra\":[1]}}"))
+                .isEqualTo(new ClientFrame.Join(7, new ClientFrame.Since("e".repeat(32), 9007199254740991L), null));
+        assertThat(valid("{\"type\":\"join\",\"room\":7,\"since\":{\"epoch\":\"e\",\"offset\":0}}"))
+                .isEqualTo(new ClientFrame.Join(7, new ClientFrame.Since("e", 0), null));
+        assertThat(valid("{\"type\":\"history\",\"room\":7,\"since\":{\"epoch\":\"e1\",\"offset\":10},\"limit\":50,\"ref\":\"h\"}"))
+                .isEqualTo(new ClientFrame.History(7, new ClientFrame.Since("e1", 10), 50, "h"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "{\"epoch\":\"\",\"offset\":1}", "{\"epoch\":\"123456789012345678901234567890123\",\"offset\":1}",
+        "{\"epoch\":7,\"offset\":1}", "{\"epoch\":null,\"offset\":1}", "{\"epoch\":\"e\",\"offset\":-1}",
+        "{\"epoch\":\"e\",\"offset\":1.5}", "{\"epoch\":\"e\",\"offset\":1e3}", "{\"epoch\":\"e\",\"offset\":9007199254740992}",
+        "{\"epoch\":\"e\",\"offset\":99999999999999999999}", "{\"epoch\":\"e\",\"offset\":\"5\"}",
+        "{\"epoch\":\"e\"}", "{\"offset\":1}", "{}", "\"e:1\"", "[\"e\",1]", "true", "41"})
+    void anIllFormedSinceIsInvalidMessageWithTheRefEchoed(String since) {
+        Decoded.Invalid join = invalid("{\"type\":\"join\",\"room\":7,\"since\":" + since + ",\"ref\":\"j\"}");
+        assertThat(join.code()).isEqualTo(ErrorCode.INVALID_MESSAGE);
+        assertThat(join.ref()).isEqualTo("j");
+        assertThat(invalid("{\"type\":\"history\",\"room\":7,\"since\":" + since + "}").code())
+                .isEqualTo(ErrorCode.INVALID_MESSAGE);
+    }
+
+    @Test
+    void historyHasALimitOf1To1000DefaultingTo100() {
+        assertThat(((ClientFrame.History) valid("{\"type\":\"history\",\"room\":7}")).limit()).isEqualTo(100);
+        assertThat(((ClientFrame.History) valid("{\"type\":\"history\",\"room\":7,\"limit\":null}")).limit()).isEqualTo(100);
+        assertThat(((ClientFrame.History) valid("{\"type\":\"history\",\"room\":7,\"limit\":1000}")).limit()).isEqualTo(1000);
+        for (String limit : new String[] {"0", "1001", "-1", "1.5", "\"5\"", "true"}) {
+            assertThat(invalid("{\"type\":\"history\",\"room\":7,\"limit\":" + limit + "}").code()).as(limit)
+                    .isEqualTo(ErrorCode.INVALID_MESSAGE);
+        }
+    }
+
+    @Test
+    void aMessageRefOf1To64CharactersIsValidAndLongerOrEmptyIsInvalidMessage() {
+        assertThat(valid("{\"type\":\"message\",\"room\":7,\"text\":\"x\",\"ref\":\"" + "r".repeat(64) + "\"}"))
+                .isEqualTo(new ClientFrame.Send(7, "x", "r".repeat(64)));
+        Decoded.Invalid tooLong = invalid("{\"type\":\"message\",\"room\":7,\"text\":\"x\",\"ref\":\"" + "r".repeat(65) + "\"}");
+        assertThat(tooLong.code()).isEqualTo(ErrorCode.INVALID_MESSAGE);
+        assertThat(invalid("{\"type\":\"message\",\"room\":7,\"text\":\"x\",\"ref\":\"\"}").code())
+                .isEqualTo(ErrorCode.INVALID_MESSAGE);
+        assertThat(valid("{\"type\":\"ping\",\"ref\":\"" + "r".repeat(65) + "\"}")).as("only a message's ref is bounded")
+                .isEqualTo(new ClientFrame.Ping("r".repeat(65)));
+    }
 }

@@ -1,0 +1,128 @@
+package io.roomcast.stream;
+
+import static io.roomcast.testsupport.StreamClients.history;
+import static io.roomcast.testsupport.StreamClients.join;
+import static io.roomcast.testsupport.StreamClients.joinSince;
+import static io.roomcast.testsupport.StreamClients.send;
+import static io.roomcast.testsupport.WsClient.type;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.roomcast.testsupport.DeployedRoomcast;
+import io.roomcast.testsupport.Deployments;
+import io.roomcast.testsupport.StreamClients;
+import io.roomcast.testsupport.WsClient;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code roomcast.history.size=0} turns streams off (PROTOCOL 9): no offsets, nothing kept, recovery
+ * always {@code disabled}; epoch and offset are null wherever they would appear (docs section 8).
+ * Acks and de-duplication still work.
+ */
+class StreamsOffIT extends DeployedRoomcast {
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return Deployments.roomcast(Map.of(
+                "roomcast.heartbeat.interval", "30", "roomcast.heartbeat.timeout", "75",
+                "roomcast.history.size", "0"));
+    }
+
+    private StreamClients clients;
+
+    @BeforeEach
+    void clients() {
+        clients = new StreamClients(server);
+    }
+
+    @Test
+    void messagesJoinedAndAcksCarryNoEpochOrOffset() throws Exception {
+        int room = 7001;
+        try (WsClient alice = clients.json("alice")) {
+            JsonObject joined = join(alice, room);
+            assertThat(joined.get("epoch")).isEqualTo(JsonValue.NULL);
+            assertThat(joined.get("offset")).isEqualTo(JsonValue.NULL);
+            assertThat(joined.getBoolean("recovered")).isFalse();
+            assertThat(joined.getInt("missed")).isZero();
+            assertThat(joined.containsKey("reason")).isFalse();
+
+            send(alice, room, "hi", "a-1");
+            JsonObject message = alice.nextJson();
+            JsonObject ack = alice.nextJson();
+            assertThat(message.getString("type")).isEqualTo("message");
+            assertThat(message.get("epoch")).isEqualTo(JsonValue.NULL);
+            assertThat(message.get("offset")).isEqualTo(JsonValue.NULL);
+            assertThat(ack.getString("type")).isEqualTo("ack");
+            assertThat(ack.getString("id")).isEqualTo(message.getString("id"));
+            assertThat(ack.get("epoch")).isEqualTo(JsonValue.NULL);
+            assertThat(ack.get("offset")).isEqualTo(JsonValue.NULL);
+        }
+    }
+
+    @Test
+    void aJoinWithSinceIsNotRecoveredDisabled() throws Exception {
+        try (WsClient alice = clients.json("alice")) {
+            JsonObject joined = joinSince(alice, 7002, "any", 3);
+            assertThat(joined.getBoolean("recovered")).isFalse();
+            assertThat(joined.getInt("missed")).isZero();
+            assertThat(joined.getString("reason")).isEqualTo("disabled");
+            assertThat(joined.get("epoch")).isEqualTo(JsonValue.NULL);
+            assertThat(joined.get("offset")).isEqualTo(JsonValue.NULL);
+            assertThat(alice.framesBeforePong()).isEmpty();
+        }
+    }
+
+    @Test
+    void historyIsEmptyAndCompleteWithNoEpoch() throws Exception {
+        clients.published("bob", 7003, "not kept");
+        try (WsClient alice = clients.json("alice")) {
+            JsonObject page = history(alice, "{\"type\":\"history\",\"room\":7003,\"ref\":\"h\"}");
+            assertThat(page.get("epoch")).isEqualTo(JsonValue.NULL);
+            assertThat(page.get("offset")).isEqualTo(JsonValue.NULL);
+            assertThat(page.getJsonArray("messages")).isEmpty();
+            assertThat(page.getBoolean("complete")).isTrue();
+            assertThat(page.getString("ref")).isEqualTo("h");
+        }
+        HttpResponse<String> response = server.get("api/rooms/7003/history?limit=5");
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonObject page = WsClient.parse(response.body());
+        assertThat(page.get("epoch")).isEqualTo(JsonValue.NULL);
+        assertThat(page.getJsonArray("messages")).isEmpty();
+    }
+
+    @Test
+    void publishesAreStillDeduplicatedWithoutOffsets() throws Exception {
+        int room = 7004;
+        try (WsClient alice = clients.json("alice")) {
+            join(alice, room);
+            HttpResponse<String> first = clients.publish("backend", room, "once", "key-1");
+            HttpResponse<String> again = clients.publish("backend", room, "once", "key-1");
+            JsonObject accepted = WsClient.parse(first.body());
+            assertThat(first.statusCode()).isEqualTo(202);
+            assertThat(accepted.get("epoch")).isEqualTo(JsonValue.NULL);
+            assertThat(accepted.get("offset")).isEqualTo(JsonValue.NULL);
+            assertThat(WsClient.parse(again.body())).isEqualTo(accepted);
+            assertThat(alice.nextJson().getString("id")).isEqualTo(accepted.getString("id"));
+            assertThat(alice.framesBeforePong()).isEmpty();
+
+            send(alice, room, "ws", "r-1");
+            JsonObject firstAck = alice.awaitJson(type("ack"));
+            send(alice, room, "ws again", "r-1");
+            assertThat(alice.nextJson()).isEqualTo(firstAck);
+            assertThat(alice.framesBeforePong()).isEmpty();
+        }
+    }
+
+    @Test
+    void nothingIsKeptSoTheGaugesStayAtZero() throws Exception {
+        clients.published("bob", 7005, "not kept");
+        assertThat(clients.metric("roomcast_history_bytes")).isZero();
+        assertThat(clients.metric("roomcast_streams")).isZero();
+    }
+}
