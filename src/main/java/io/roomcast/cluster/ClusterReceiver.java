@@ -142,6 +142,9 @@ public class ClusterReceiver implements BusListener {
         }
         departed(change.departures());
         arrived(change.arrivals());
+        // A snapshot follows a join, a healed split or an overflow of the origin's bus backlog: in the
+        // last two, room messages of the origin were dropped, and nothing else would tell.
+        local.catchUp();
     }
 
     @Override
@@ -149,6 +152,8 @@ public class ClusterReceiver implements BusListener {
         List<RemoteMembers.Departure> departures = remote.forgetMember(member);
         LOG.log(Level.INFO, "cluster member {0} lost: {1} room membership(s) leave", member, departures.size());
         departed(departures);
+        // Messages it appended to a stream but had not yet published on the bus are only in the stream.
+        local.catchUp();
     }
 
     @Override
