@@ -6,6 +6,7 @@ import com.hazelcast.config.InvalidConfigurationException;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.RingbufferConfig;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.LifecycleEvent;
 import com.hazelcast.map.IMap;
 import com.hazelcast.ringbuffer.OverflowPolicy;
 import com.hazelcast.ringbuffer.ReadResultSet;
@@ -19,9 +20,12 @@ import io.roomcast.stream.StreamStore;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -34,10 +38,12 @@ import java.util.concurrent.TimeUnit;
  * loss of one member, and both are lost together when every copy is.
  *
  * <p>The epoch vouches for the ring. A message's (epoch, offset) is used only when the epoch read
- * after the ring operation is the one read before it: epochs are random and never put twice, so an
- * unchanged entry proves that the partition was not lost in between, and that the sequence belongs to
- * that epoch. When every copy was lost, the entry is gone, the ring starts again at sequence 0, and the
- * first operation puts a new epoch: offsets restart at 1 under it, never reused within an epoch.
+ * after the ring operation is the one this instance knew before it: epochs are random and never put
+ * twice, so an unchanged entry proves that the partition was not lost in between, and that the
+ * sequence belongs to that epoch. When every copy was lost, the entry is gone, the ring starts again
+ * at sequence 0, and the first operation puts a new epoch: offsets restart at 1 under it, never reused
+ * within an epoch. The epochs this instance knows are remembered, and forgotten when Hazelcast reports
+ * a partition lost or a split-brain merge, so that an append costs two partition operations, not three.
  *
  * <p>Idempotency keys live in an IMap with the history TTL; {@code putIfAbsent} of a marker unique to
  * the claim decides which publish is the first, cluster-wide; a repeat waits for the first to finish.
@@ -46,7 +52,7 @@ import java.util.concurrent.TimeUnit;
  * {@link StreamStoreProducer}, once Payara's Hazelcast was found. Nothing but {@code byte[]} and
  * {@code String} is stored, so no member has to load a class of the WAR.
  */
-public final class HazelcastStreams implements StreamStore {
+public final class HazelcastStreams implements StreamStore, AutoCloseable {
 
     static final String RINGS = "roomcast.stream.";
     static final String EPOCHS = "roomcast.stream-epochs";
@@ -57,6 +63,8 @@ public final class HazelcastStreams implements StreamStore {
     private static final long CLAIM_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
     /** Attempts at an operation whose epoch changed under it (every copy of the room was just lost). */
     private static final int ATTEMPTS = 3;
+    /** Epochs remembered at most (rooms this instance touched lately). */
+    private static final int KNOWN_MAX = 100_000;
 
     private static final Logger LOG = System.getLogger(HazelcastStreams.class.getName());
 
@@ -66,13 +74,35 @@ public final class HazelcastStreams implements StreamStore {
     private final IMap<String, String> epochs;
     private final IMap<String, byte[]> keys;
     private final Epochs fresh = new Epochs();
+    /** Ring name to the epoch this instance last saw vouch for it; each use is checked (see the class). */
+    private final Map<String, String> known = new ConcurrentHashMap<>();
+    private final UUID partitionLostRegistration;
+    private final UUID lifecycleRegistration;
 
-    private HazelcastStreams(HazelcastInstance hazelcast, int size, int ttlSeconds) {
+    /** @param listen false only in tests: a store that does not hear of lost partitions (or hears late) */
+    HazelcastStreams(HazelcastInstance hazelcast, int size, int ttlSeconds, boolean listen) {
         this.hazelcast = hazelcast;
         this.size = size;
         this.ttlSeconds = ttlSeconds;
         this.epochs = hazelcast.getMap(EPOCHS);
         this.keys = hazelcast.getMap(KEYS);
+        if (!listen) {
+            this.partitionLostRegistration = null;
+            this.lifecycleRegistration = null;
+            return;
+        }
+        // Where every copy of a partition may be gone, or a merge may have replaced entries, what this
+        // instance knows of epochs is stale: forget it all (both are rare).
+        this.partitionLostRegistration = hazelcast.getPartitionService().addPartitionLostListener(event -> {
+            LOG.log(Level.WARNING, "Hazelcast lost partition {0} ({1} backup(s) lost): room streams kept there "
+                    + "start anew with a new epoch", event.getPartitionId(), event.getLostBackupCount());
+            known.clear();
+        });
+        this.lifecycleRegistration = hazelcast.getLifecycleService().addLifecycleListener(event -> {
+            if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
+                known.clear();
+            }
+        });
     }
 
     /**
@@ -85,7 +115,7 @@ public final class HazelcastStreams implements StreamStore {
         }
         int ttl = (int) Math.min(Integer.MAX_VALUE, ttlSeconds);
         configure(hz.getConfig(), size, ttl);
-        return new HazelcastStreams(hz, size, ttl);
+        return new HazelcastStreams(hz, size, ttl, true);
     }
 
     /**
@@ -155,7 +185,7 @@ public final class HazelcastStreams implements StreamStore {
         for (int attempt = 1; ; attempt++) {
             String epoch = epoch(name);
             Slice slice = read(ring, epoch, after, limit, newest);
-            if (epoch.equals(epochs.get(name))) {
+            if (vouched(name, epoch)) {
                 return slice;
             }
             lostUnder(room, "read", attempt);
@@ -173,7 +203,7 @@ public final class HazelcastStreams implements StreamStore {
             String epoch = epoch(name);
             long tail = ring.tailSequence();
             long head = ring.headSequence();
-            if (epoch.equals(epochs.get(name))) {
+            if (vouched(name, epoch)) {
                 return new Slice(epoch, tail + 1, Math.min(head, tail + 1) + 1, List.of(), false);
             }
             lostUnder(room, "head", attempt);
@@ -193,10 +223,29 @@ public final class HazelcastStreams implements StreamStore {
             String epoch = epoch(name);
             // Returns once the owner and the synchronous backup hold it (docs/CLUSTER.md on the backup ack).
             long sequence = await(ring.addAsync(stored, OverflowPolicy.OVERWRITE));
-            if (epoch.equals(epochs.get(name))) {
+            if (vouched(name, epoch)) {
                 return message.at(epoch, sequence + 1);
             }
+            // The epoch changed under the add. If the message is in the ring of the new epoch (it was
+            // added after the loss), it keeps that place: adding it again would publish it twice.
+            String current = epoch(name);
+            if (Arrays.equals(itemAt(ring, sequence), stored) && vouched(name, current)) {
+                return message.at(current, sequence + 1);
+            }
             lostUnder(message.room(), "append", attempt);
+        }
+    }
+
+    /** The ring's item at a sequence, or null when it keeps none there. */
+    private static byte[] itemAt(Ringbuffer<byte[]> ring, long sequence) {
+        if (sequence > ring.tailSequence()) {
+            return null;
+        }
+        try {
+            ReadResultSet<byte[]> one = await(ring.readManyAsync(sequence, 0, 1, null));
+            return one.readCount() > 0 && one.getSequence(0) == sequence ? one.get(0) : null;
+        } catch (StaleSequenceException e) {
+            return null;
         }
     }
 
@@ -209,15 +258,54 @@ public final class HazelcastStreams implements StreamStore {
         }
     }
 
-    /** The room's epoch, put now when the stream is new (or every copy of it was lost). */
+    /**
+     * The room's epoch as this instance knows it, else as the cluster has it, put now when the stream
+     * is new (or every copy of it was lost).
+     */
     private String epoch(String name) {
-        String epoch = epochs.get(name);
+        String epoch = known.get(name);
         if (epoch != null) {
             return epoch;
         }
-        String created = fresh.next();
-        String raced = epochs.putIfAbsent(name, created);
-        return raced != null ? raced : created;
+        epoch = epochs.get(name);
+        if (epoch == null) {
+            String created = fresh.next();
+            String raced = epochs.putIfAbsent(name, created);
+            epoch = raced != null ? raced : created;
+        }
+        remember(name, epoch);
+        return epoch;
+    }
+
+    /** Whether the cluster still has {@code epoch} for the ring, read after the ring operation. */
+    private boolean vouched(String name, String epoch) {
+        String now = epochs.get(name);
+        if (epoch.equals(now)) {
+            return true;
+        }
+        known.remove(name, epoch);
+        return false;
+    }
+
+    private void remember(String name, String epoch) {
+        if (known.size() >= KNOWN_MAX) {
+            known.clear(); // crude but bounded: an epoch forgotten costs one read
+        }
+        known.put(name, epoch);
+    }
+
+    /** Stops listening to the instance, which outlives this application. */
+    @Override
+    public void close() {
+        if (partitionLostRegistration == null) {
+            return;
+        }
+        try {
+            hazelcast.getPartitionService().removePartitionLostListener(partitionLostRegistration);
+            hazelcast.getLifecycleService().removeLifecycleListener(lifecycleRegistration);
+        } catch (RuntimeException e) {
+            LOG.log(Level.DEBUG, "room streams: {0}", e.toString()); // Hazelcast is going away as well
+        }
     }
 
     private Slice read(Ringbuffer<byte[]> ring, String epoch, long after, int limit, boolean newest) {

@@ -104,5 +104,12 @@ public class StreamStoreProducer {
         if (sweeper != null) {
             sweeper.shutdownNow();
         }
+        if (store instanceof AutoCloseable closeable) { // the cluster's: its listeners on Payara's Hazelcast
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                LOG.log(Level.DEBUG, "closing the room streams: {0}", e.toString());
+            }
+        }
     }
 }
