@@ -89,8 +89,7 @@ public class ClusterReceiver implements BusListener {
             return;
         }
         if (event instanceof BusEvent.Message m) {
-            local.deliver(new RoomEvent.Message(m.room(), m.id(), m.from(), m.text(), m.ref(), m.timestamp(), m.epoch(),
-                    m.offset()));
+            local.deliver(m.message());
         } else if (event instanceof BusEvent.Binary b) {
             local.deliver(new RoomEvent.Binary(b.room(), b.bytes()));
         } else if (event instanceof BusEvent.Presence p) {

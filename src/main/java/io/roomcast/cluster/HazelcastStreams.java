@@ -57,6 +57,8 @@ public final class HazelcastStreams implements StreamStore, AutoCloseable {
     static final String RINGS = "roomcast.stream.";
     static final String EPOCHS = "roomcast.stream-epochs";
     static final String KEYS = "roomcast.stream-keys";
+    /** Synchronous backups of every structure here: an ack means the owner and one backup hold it. */
+    static final int BACKUPS = 1;
     /** Hazelcast's largest readMany batch. */
     private static final int BATCH = 1000;
     /** How long a repeat waits for the first publish with its key before taking the claim over. */
@@ -94,9 +96,13 @@ public final class HazelcastStreams implements StreamStore, AutoCloseable {
         // Where every copy of a partition may be gone, or a merge may have replaced entries, what this
         // instance knows of epochs is stale: forget it all (both are rare).
         this.partitionLostRegistration = hazelcast.getPartitionService().addPartitionLostListener(event -> {
-            LOG.log(Level.WARNING, "Hazelcast lost partition {0} ({1} backup(s) lost): room streams kept there "
-                    + "start anew with a new epoch", event.getPartitionId(), event.getLostBackupCount());
-            known.clear();
+            // Reported for every partition whose owner was lost; the streams' data is gone only when their
+            // backup was lost too (lost backup count 0 = the owner alone, whose backup took over).
+            if (event.getLostBackupCount() >= BACKUPS) {
+                LOG.log(Level.WARNING, "Hazelcast lost every copy of partition {0}: room streams kept there start "
+                        + "anew with a new epoch", event.getPartitionId());
+                known.clear();
+            }
         });
         this.lifecycleRegistration = hazelcast.getLifecycleService().addLifecycleListener(event -> {
             if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
@@ -127,12 +133,12 @@ public final class HazelcastStreams implements StreamStore, AutoCloseable {
             add(() -> config.addRingBufferConfig(new RingbufferConfig(RINGS + "*")
                     .setCapacity(size)
                     .setTimeToLiveSeconds(ttlSeconds)
-                    .setBackupCount(1)
+                    .setBackupCount(BACKUPS)
                     .setAsyncBackupCount(0)
                     .setInMemoryFormat(InMemoryFormat.BINARY)), "ring " + RINGS + "*");
         }
-        add(() -> config.addMapConfig(new MapConfig(EPOCHS).setBackupCount(1).setAsyncBackupCount(0)), EPOCHS);
-        add(() -> config.addMapConfig(new MapConfig(KEYS).setBackupCount(1).setAsyncBackupCount(0)
+        add(() -> config.addMapConfig(new MapConfig(EPOCHS).setBackupCount(BACKUPS).setAsyncBackupCount(0)), EPOCHS);
+        add(() -> config.addMapConfig(new MapConfig(KEYS).setBackupCount(BACKUPS).setAsyncBackupCount(0)
                 .setTimeToLiveSeconds(ttlSeconds)), KEYS);
     }
 

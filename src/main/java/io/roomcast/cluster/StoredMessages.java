@@ -28,14 +28,7 @@ final class StoredMessages {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + 3 * m.text().length());
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeByte(VERSION);
-            out.writeInt(m.room());
-            string(out, m.id());
-            string(out, m.from());
-            string(out, m.text());
-            nullable(out, m.ref());
-            out.writeLong(m.timestamp());
-            nullable(out, m.epoch());
-            out.writeLong(m.offset());
+            write(out, m);
         } catch (IOException e) {
             throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
         }
@@ -49,11 +42,27 @@ final class StoredMessages {
             if (version != VERSION) {
                 throw new IllegalArgumentException("stored message of version " + version + ", expected " + VERSION);
             }
-            return new RoomEvent.Message(in.readInt(), string(in), string(in), string(in), nullable(in), in.readLong(),
-                    nullable(in), in.readLong());
+            return read(in);
         } catch (IOException e) {
             throw new IllegalArgumentException("malformed stored message", e);
         }
+    }
+
+    /** A message's fields, as the bus carries them too (inside its own envelope and version). */
+    static void write(DataOutputStream out, RoomEvent.Message m) throws IOException {
+        out.writeInt(m.room());
+        string(out, m.id());
+        string(out, m.from());
+        string(out, m.text());
+        nullable(out, m.ref());
+        out.writeLong(m.timestamp());
+        nullable(out, m.epoch());
+        out.writeLong(m.offset());
+    }
+
+    static RoomEvent.Message read(DataInputStream in) throws IOException {
+        return new RoomEvent.Message(in.readInt(), string(in), string(in), string(in), nullable(in), in.readLong(),
+                nullable(in), in.readLong());
     }
 
     /** A claim marker: unique per claim, so that only its owner can replace or remove it. */

@@ -128,7 +128,7 @@ class ClusterReceiverTest {
 
         receiver.received(bMerged, new BusEvent.Presence(8, "c1", "bob", true, 1));
         receiver.received(bMerged, new BusEvent.Figures(3));
-        receiver.received(bMerged, new BusEvent.Message(7, "m1", "bob", "hi", null, 1L, null, 0));
+        receiver.received(bMerged, new BusEvent.Message(new RoomEvent.Message(7, "m1", "bob", "hi", null, 1L, null, 0)));
 
         assertThat(receiver.remote.members(8)).isZero();
         assertThat(receiver.remote.instances()).isEmpty();

@@ -49,8 +49,8 @@ class ClusterStreamIT {
     private ClusterMember second;
     private WsClient alice;
     private WsClient bob;
-    private final Seen aliceSaw = new Seen();
-    private final Seen bobSaw = new Seen();
+    private final Seen aliceSaw = new Seen(this::threadDumps);
+    private final Seen bobSaw = new Seen(this::threadDumps);
     /** Every acknowledged message: room -> offset -> id, from either client's acks. */
     private final Map<Integer, Map<Long, String>> acknowledged = new TreeMap<>();
 
@@ -59,7 +59,10 @@ class ClusterStreamIT {
         Map<String, String> settings = Map.of(
                 "roomcast.jwt.secret", TestTokens.SECRET,
                 "roomcast.heartbeat.interval", "2",
-                "roomcast.heartbeat.timeout", "30");
+                "roomcast.heartbeat.timeout", "30",
+                // each client publishes in bursts of up to 80 messages: above the default rate limit
+                "roomcast.limits.rate", "10000",
+                "roomcast.limits.burst", "10000");
         members = ClusterMember.startCluster("cluster-stream-it", 2, settings);
         first = members.get(0);
         second = members.get(1);
@@ -138,13 +141,13 @@ class ClusterStreamIT {
         }
         int latest = 2 * BEFORE_KILL + 1 + AFTER_KILL;
         aliceSaw.until(alice, () -> aliceSaw.acks.size() == (BEFORE_KILL + AFTER_KILL) * ROOMS.size()
-                && ROOMS.stream().allMatch(r -> aliceSaw.count(r) == latest), Duration.ofSeconds(120));
+                && ROOMS.stream().allMatch(r -> aliceSaw.count(r) == latest), Duration.ofSeconds(60));
         acknowledge(aliceSaw);
 
         // bob reconnects to the survivor and rejoins each room with the last position it saw
         try (WsClient back = WsClient.connect(first.server().ws("ws/realtime"))) {
             back.awaitJson(type("welcome"));
-            Seen recovered = new Seen();
+            Seen recovered = new Seen(this::threadDumps);
             for (int room : ROOMS) {
                 long lastSeen = bobSaw.offsets(room).get(bobSaw.offsets(room).size() - 1);
                 JsonObject joined = join(back, room, new long[] {lastSeen});
@@ -177,7 +180,7 @@ class ClusterStreamIT {
         int latest = 2 * BEFORE_KILL + 1 + AFTER_KILL;
         try (WsClient carol = WsClient.connect(first.server().ws("ws/realtime"))) {
             carol.awaitJson(type("welcome"));
-            Seen carolSaw = new Seen();
+            Seen carolSaw = new Seen(this::threadDumps);
             for (int room : ROOMS) {
                 JsonObject joined = join(carol, room, null);
                 assertThat(joined.getString("epoch")).isEqualTo(aliceSaw.epoch(room));
@@ -205,6 +208,11 @@ class ClusterStreamIT {
                 assertThat(new HashSet<>(ids.values())).hasSize(latest + 1);
             }
         }
+    }
+
+    /** Where the instances wait when a client waited in vain: into target/cluster-stream-it-N.log. */
+    private void threadDumps() {
+        members.stream().filter(ClusterMember::isAlive).forEach(ClusterMember::threadDump);
     }
 
     private void acknowledge(Seen seen) {
@@ -248,6 +256,11 @@ class ClusterStreamIT {
         final Map<Integer, List<JsonObject>> messages = new TreeMap<>();
         final Map<String, JsonObject> acks = new HashMap<>();
         final Map<Integer, JsonObject> joins = new HashMap<>();
+        private final Runnable onTimeout;
+
+        Seen(Runnable onTimeout) {
+            this.onTimeout = onTimeout;
+        }
 
         void joined(int room, JsonObject reply) {
             joins.put(room, reply);
@@ -260,6 +273,7 @@ class ClusterStreamIT {
                     JsonObject before = acks.put(frame.getString("ref"), frame);
                     assertThat(before).as("one ack per ref").isNull();
                 }
+                case "error" -> throw new AssertionError("error frame: " + frame);
                 default -> { } // presence, heartbeats
             }
         }
@@ -275,6 +289,7 @@ class ClusterStreamIT {
                 long left = deadline - System.nanoTime();
                 String text = left <= 0 ? null : client.nextTextOrNull(Duration.ofNanos(left));
                 if (text == null) {
+                    onTimeout.run();
                     throw new AssertionError("not done within " + wait + ": " + acks.size() + " acks, messages per room "
                             + messages.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue().size()).toList());
                 }
