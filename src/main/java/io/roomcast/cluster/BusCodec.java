@@ -66,14 +66,7 @@ public final class BusCodec {
     private static void write(DataOutputStream out, BusEvent event) throws IOException {
         if (event instanceof BusEvent.Message m) {
             out.writeByte(MESSAGE);
-            out.writeInt(m.room());
-            string(out, m.id());
-            string(out, m.from());
-            string(out, m.text());
-            nullableString(out, m.ref());
-            out.writeLong(m.timestamp());
-            nullableString(out, m.epoch());
-            out.writeLong(m.offset());
+            StoredMessages.write(out, m.message());
         } else if (event instanceof BusEvent.Binary b) {
             out.writeByte(BINARY);
             out.writeInt(b.room());
@@ -126,8 +119,7 @@ public final class BusCodec {
     private static BusEvent read(DataInputStream in) throws IOException {
         int kind = in.readUnsignedByte();
         return switch (kind) {
-            case MESSAGE -> new BusEvent.Message(in.readInt(), string(in), string(in), string(in),
-                    nullableString(in), in.readLong(), nullableString(in), in.readLong());
+            case MESSAGE -> new BusEvent.Message(StoredMessages.read(in));
             case BINARY -> {
                 int room = in.readInt();
                 byte[] bytes = new byte[in.readInt()];
@@ -169,16 +161,5 @@ public final class BusCodec {
         byte[] utf8 = new byte[in.readInt()];
         in.readFully(utf8);
         return new String(utf8, StandardCharsets.UTF_8);
-    }
-
-    private static void nullableString(DataOutputStream out, String s) throws IOException {
-        out.writeBoolean(s != null);
-        if (s != null) {
-            string(out, s);
-        }
-    }
-
-    private static String nullableString(DataInputStream in) throws IOException {
-        return in.readBoolean() ? string(in) : null;
     }
 }

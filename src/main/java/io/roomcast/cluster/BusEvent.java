@@ -1,5 +1,6 @@
 package io.roomcast.cluster;
 
+import io.roomcast.room.RoomEvent;
 import java.util.List;
 
 /**
@@ -10,8 +11,7 @@ import java.util.List;
 public sealed interface BusEvent {
 
     /** A room message, already given its id, timestamp and place in its room's stream by the sending instance. */
-    record Message(int room, String id, String from, String text, String ref, long timestamp, String epoch,
-                   long offset) implements BusEvent {
+    record Message(RoomEvent.Message message) implements BusEvent {
     }
 
     /** A binary frame for the chat members of a room. */

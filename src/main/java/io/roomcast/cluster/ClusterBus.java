@@ -14,6 +14,12 @@ public interface ClusterBus {
     /** False while no other instance can hear (a single server): callers then build no events at all. */
     boolean clustered();
 
+    /**
+     * True for the bus of a single server ({@link LocalBus}), which will never have other instances;
+     * false for the Hazelcast bus, even while it is alone (another member may join at any time).
+     */
+    boolean local();
+
     /** Starts receiving; events published before are not lost, only not delivered to this instance. */
     void start(BusListener listener);
 

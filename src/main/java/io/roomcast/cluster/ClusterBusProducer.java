@@ -73,7 +73,8 @@ public class ClusterBusProducer {
         bus.stop();
     }
 
-    private static Object lookupHazelcast() {
+    /** Payara's Hazelcast instance, or null where there is none. */
+    static Object lookupHazelcast() {
         try {
             return new InitialContext().lookup(HazelcastBus.JNDI_NAME);
         } catch (NamingException | RuntimeException e) {

@@ -89,8 +89,7 @@ public class ClusterReceiver implements BusListener {
             return;
         }
         if (event instanceof BusEvent.Message m) {
-            local.deliver(new RoomEvent.Message(m.room(), m.id(), m.from(), m.text(), m.ref(), m.timestamp(), m.epoch(),
-                    m.offset()));
+            local.deliver(m.message());
         } else if (event instanceof BusEvent.Binary b) {
             local.deliver(new RoomEvent.Binary(b.room(), b.bytes()));
         } else if (event instanceof BusEvent.Presence p) {
@@ -142,6 +141,9 @@ public class ClusterReceiver implements BusListener {
         }
         departed(change.departures());
         arrived(change.arrivals());
+        // A snapshot follows a join, a healed split or an overflow of the origin's bus backlog: in the
+        // last two, room messages of the origin were dropped, and nothing else would tell.
+        local.catchUp();
     }
 
     @Override
@@ -149,6 +151,8 @@ public class ClusterReceiver implements BusListener {
         List<RemoteMembers.Departure> departures = remote.forgetMember(member);
         LOG.log(Level.INFO, "cluster member {0} lost: {1} room membership(s) leave", member, departures.size());
         departed(departures);
+        // Messages it appended to a stream but had not yet published on the bus are only in the stream.
+        local.catchUp();
     }
 
     @Override

@@ -35,8 +35,7 @@ public class ClusterReplication implements Replication {
 
     private BusEvent toBus(RoomEvent event) {
         if (event instanceof RoomEvent.Message m) {
-            return new BusEvent.Message(m.room(), m.id(), m.from(), m.text(), m.ref(), m.timestamp(), m.epoch(),
-                    m.offset());
+            return new BusEvent.Message(m);
         } else if (event instanceof RoomEvent.Binary b) {
             return new BusEvent.Binary(b.room(), b.bytes());
         } else if (event instanceof RoomEvent.Presence p) {

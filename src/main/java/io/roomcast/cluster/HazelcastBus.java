@@ -112,6 +112,11 @@ public final class HazelcastBus implements ClusterBus {
     }
 
     @Override
+    public boolean local() {
+        return false;
+    }
+
+    @Override
     public synchronized void start(BusListener listener) {
         this.listener = listener;
         topicRegistration = topic.addMessageListener(this::onMessage);

@@ -20,6 +20,11 @@ final class LocalBus implements ClusterBus {
     }
 
     @Override
+    public boolean local() {
+        return true;
+    }
+
+    @Override
     public void start(BusListener listener) {
     }
 

@@ -15,32 +15,71 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Chooses where rooms' streams live: in this instance's memory on a single server, swept once a second
- * by one plain daemon thread (no managed executor: the sweep needs no container context).
+ * Chooses where rooms' streams live: held by the cluster's Hazelcast whenever the Hazelcast bus is in
+ * use ({@link HazelcastStreams}, loaded by name like the bus, so that no Hazelcast type is met where
+ * there is none), else in this instance's memory ({@link MemoryStreams}), swept once a second by one
+ * plain daemon thread (no managed executor: the sweep needs no container context).
  */
 @ApplicationScoped
 public class StreamStoreProducer {
 
     private static final Logger LOG = System.getLogger(StreamStoreProducer.class.getName());
 
+    static final String HAZELCAST_STREAMS = "io.roomcast.cluster.HazelcastStreams";
+
     private final RoomcastSettings settings;
     private final RoomRegistry rooms;
+    private final ClusterBus bus;
     private ScheduledExecutorService sweeper;
 
     @Inject
-    public StreamStoreProducer(RoomcastSettings settings, RoomRegistry rooms) {
+    public StreamStoreProducer(RoomcastSettings settings, RoomRegistry rooms, ClusterBus bus) {
         this.settings = settings;
         this.rooms = rooms;
+        this.bus = bus;
     }
 
     /** For the CDI client proxy only. */
     protected StreamStoreProducer() {
-        this(null, null);
+        this(null, null, null);
     }
 
     @Produces
     @ApplicationScoped
     StreamStore streams() {
+        if (!bus.local()) {
+            StreamStore clustered = clustered();
+            if (clustered != null) {
+                return clustered;
+            }
+        }
+        return memory();
+    }
+
+    /**
+     * The cluster's store, or null when it could not start: then each instance keeps its own streams,
+     * and a warning says that offsets are per instance (a cluster without a shared stream).
+     */
+    private StreamStore clustered() {
+        Object hazelcast = ClusterBusProducer.lookupHazelcast();
+        try {
+            Object store = Class.forName(HAZELCAST_STREAMS, true, StreamStoreProducer.class.getClassLoader())
+                    .getMethod("create", Object.class, int.class, long.class)
+                    .invoke(null, hazelcast, settings.historySize(), settings.historyTtl().toSeconds());
+            if (store != null) {
+                LOG.log(Level.INFO, "room streams held by the cluster''s Hazelcast: {0} messages per room for {1} s, "
+                                + "one synchronous backup{2}", settings.historySize(), settings.historyTtl().toSeconds(),
+                        settings.historySize() > 0 ? "" : " (off: roomcast.history.size=0; idempotency keys only)");
+                return (StreamStore) store;
+            }
+        } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+            LOG.log(Level.WARNING, "the cluster bus runs on Hazelcast but the cluster's room streams could not start; "
+                    + "each instance keeps its own (offsets then differ between instances): {0}", e.toString());
+        }
+        return null;
+    }
+
+    private StreamStore memory() {
         MemoryStreams memory = new MemoryStreams(settings.historySize(), settings.historyTtl().toNanos(),
                 settings.historyMaxBytes(), room -> rooms.memberCount(room) > 0, System::nanoTime);
         sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -64,6 +103,13 @@ public class StreamStoreProducer {
     void close(@Disposes StreamStore store) {
         if (sweeper != null) {
             sweeper.shutdownNow();
+        }
+        if (store instanceof AutoCloseable closeable) { // the cluster's: its listeners on Payara's Hazelcast
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                LOG.log(Level.DEBUG, "closing the room streams: {0}", e.toString());
+            }
         }
     }
 }

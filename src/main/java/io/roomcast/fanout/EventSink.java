@@ -6,4 +6,12 @@ import io.roomcast.room.RoomEvent;
 public interface EventSink {
 
     void deliver(RoomEvent event);
+
+    /**
+     * Events of other instances may have been lost on their way here (an instance was lost, or its bus
+     * backlog overflowed): read from the rooms' streams whatever room messages this instance missed,
+     * rather than notice only when a later message arrives. Does not wait for it.
+     */
+    default void catchUp() {
+    }
 }

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -188,11 +189,19 @@ public class RoomStreams implements EventSink {
 
     /**
      * Reads from the stream whatever this instance may have missed in every room it has members in:
-     * after the cluster told us events were dropped on their way here.
+     * after the cluster told us events were dropped on their way here. On the gap thread, so that the
+     * cluster's event thread that calls it does not wait for the reads.
      */
+    @Override
     public void catchUp() {
-        for (RoomSequencer sequencer : sequencers.values()) {
-            fetchMissing(sequencer, Long.MAX_VALUE);
+        try {
+            gaps.execute(() -> {
+                for (RoomSequencer sequencer : sequencers.values()) {
+                    fetchMissing(sequencer, Long.MAX_VALUE);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            LOG.log(Level.DEBUG, "no catch-up: shutting down");
         }
     }
 

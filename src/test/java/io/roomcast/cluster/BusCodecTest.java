@@ -3,6 +3,10 @@ package io.roomcast.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.roomcast.room.RoomEvent;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -19,8 +23,8 @@ class BusCodecTest {
     @Test
     void recordEventsSurviveTheTrip() {
         List<BusEvent> events = List.of(
-                new BusEvent.Message(7, "m-1", "alice", "héllo ✓", "r1", 123L, "k3x9", 42),
-                new BusEvent.Message(7, "m-2", "alice", "no ref", null, 124L, null, 0),
+                new BusEvent.Message(new RoomEvent.Message(7, "m-1", "alice", "héllo ✓", "r1", 123L, "k3x9", 42)),
+                new BusEvent.Message(new RoomEvent.Message(7, "m-2", "alice", "no ref", null, 124L, null, 0)),
                 new BusEvent.Presence(2147483647, "c-x-1", "bob", true, 3),
                 new BusEvent.Presence(1, "c-x-2", "bob", false, 0),
                 new BusEvent.Direct(42, "carol", "psst", 99L),
@@ -47,7 +51,38 @@ class BusCodecTest {
         assertThat(binary.bytes()).isEqualTo(bytes);
 
         String big = "ü".repeat(40_000); // 80,000 bytes of UTF-8: more than writeUTF takes
-        assertThat(((BusEvent.Message) roundTrip(new BusEvent.Message(1, "m", "u", big, null, 0, "e", 1))).text()).isEqualTo(big);
+        RoomEvent.Message message = new RoomEvent.Message(1, "m", "u", big, null, 0, "e", 1);
+        assertThat(((BusEvent.Message) roundTrip(new BusEvent.Message(message))).message()).isEqualTo(message);
+    }
+
+    @Test
+    void aMessageIsCarriedInTheBytesOfVersionOne() throws Exception {
+        // Instances of one cluster may run the WAR before and after the bus carried RoomEvent.Message.
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(expected)) {
+            out.writeByte(1);
+            utf8(out, ORIGIN.member());
+            utf8(out, ORIGIN.instance());
+            out.writeByte(1); // a message
+            out.writeInt(7);
+            utf8(out, "m-1");
+            utf8(out, "alice");
+            utf8(out, "hi");
+            out.writeBoolean(true);
+            utf8(out, "r1");
+            out.writeLong(123L);
+            out.writeBoolean(true);
+            utf8(out, "k3x9");
+            out.writeLong(42);
+        }
+        RoomEvent.Message message = new RoomEvent.Message(7, "m-1", "alice", "hi", "r1", 123L, "k3x9", 42);
+        assertThat(BusCodec.encode(ORIGIN, new BusEvent.Message(message))).isEqualTo(expected.toByteArray());
+    }
+
+    private static void utf8(DataOutputStream out, String s) throws Exception {
+        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(bytes.length);
+        out.write(bytes);
     }
 
     @Test

@@ -161,6 +161,11 @@ final class ClusterMember implements AutoCloseable {
         }
     }
 
+    /** The JVM prints its threads into the member's log (SIGQUIT, to this process's PID only): for a failing test. */
+    void threadDump() {
+        signal("QUIT");
+    }
+
     /** ProcessHandle cannot send SIGSTOP/SIGCONT: the kill command, with this process's PID only. */
     private void signal(String signal) {
         Process p = process;

@@ -11,6 +11,7 @@ import io.roomcast.room.RoomService;
 import io.roomcast.status.StatusPublisher;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -25,6 +26,7 @@ class ClusterReceiverTest {
     private final Origin bMerged = new Origin("member-b2", "inst-b"); // same instance, new member UUID
     private final List<BusEvent> published = new CopyOnWriteArrayList<>();
     private final List<String> presence = new CopyOnWriteArrayList<>();
+    private final AtomicInteger catchUps = new AtomicInteger();
     private ClusterReceiver receiver;
 
     @BeforeEach
@@ -40,6 +42,11 @@ class ClusterReceiverTest {
             @Override
             public boolean clustered() {
                 return true;
+            }
+
+            @Override
+            public boolean local() {
+                return false;
             }
 
             @Override
@@ -66,11 +73,19 @@ class ClusterReceiverTest {
                 return remote.members(room); // no members on this instance
             }
         };
-        EventSink local = event -> {
-            if (event instanceof RoomEvent.Presence p) {
-                presence.add(p.room() + (p.joined() ? " join " : " leave ") + p.user() + " " + p.members());
-            } else if (event instanceof RoomEvent.Message m) {
-                presence.add("message " + m.text()); // must not happen in these tests
+        EventSink local = new EventSink() {
+            @Override
+            public void deliver(RoomEvent event) {
+                if (event instanceof RoomEvent.Presence p) {
+                    presence.add(p.room() + (p.joined() ? " join " : " leave ") + p.user() + " " + p.members());
+                } else if (event instanceof RoomEvent.Message m) {
+                    presence.add("message " + m.text()); // must not happen in these tests
+                }
+            }
+
+            @Override
+            public void catchUp() {
+                catchUps.incrementAndGet();
             }
         };
         StatusPublisher status = new StatusPublisher() {
@@ -87,6 +102,24 @@ class ClusterReceiverTest {
     }
 
     @Test
+    void aLostMemberMakesThisInstanceCatchUpFromTheStreams() {
+        receiver.received(b, snapshotOfBob());
+        catchUps.set(0);
+        receiver.memberLost("member-b");
+        // its messages appended but not yet published on the bus are only in the streams
+        assertThat(catchUps).hasValue(1);
+    }
+
+    @Test
+    void aSnapshotMakesThisInstanceCatchUpFromTheStreams() {
+        // a snapshot follows an overflow of the origin's bus backlog: its dropped messages are in the streams
+        receiver.received(b, snapshotOfBob());
+        assertThat(catchUps).hasValue(1);
+        receiver.received(b, new BusEvent.Presence(8, "c2", "bob", true, 1));
+        assertThat(catchUps).hasValue(1);
+    }
+
+    @Test
     void eventsOfALostInstanceAreIgnoredAndAnsweredWithOneResyncRequest() {
         receiver.received(b, snapshotOfBob());
         receiver.memberLost("member-b");
@@ -95,7 +128,7 @@ class ClusterReceiverTest {
 
         receiver.received(bMerged, new BusEvent.Presence(8, "c1", "bob", true, 1));
         receiver.received(bMerged, new BusEvent.Figures(3));
-        receiver.received(bMerged, new BusEvent.Message(7, "m1", "bob", "hi", null, 1L, null, 0));
+        receiver.received(bMerged, new BusEvent.Message(new RoomEvent.Message(7, "m1", "bob", "hi", null, 1L, null, 0)));
 
         assertThat(receiver.remote.members(8)).isZero();
         assertThat(receiver.remote.instances()).isEmpty();

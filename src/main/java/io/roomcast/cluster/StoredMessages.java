@@ -1,0 +1,103 @@
+package io.roomcast.cluster;
+
+import io.roomcast.room.RoomEvent;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Room messages as the cluster keeps them: bytes, for the same reason as {@link BusCodec} (the member
+ * that holds them cannot load the WAR's classes, and the format stays ours to version). A message in
+ * a room's ring is kept without its place: its room is the ring's, its offset the ring's sequence + 1,
+ * and its epoch the stream's; a remembered idempotency key keeps the whole placed message.
+ */
+final class StoredMessages {
+
+    static final int VERSION = 1;
+    /** First byte of a claim on an idempotency key whose first publish is still under way. */
+    static final int PENDING = 0x50;
+
+    private StoredMessages() {
+    }
+
+    static byte[] encode(RoomEvent.Message m) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + 3 * m.text().length());
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(VERSION);
+            write(out, m);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
+        }
+        return bytes.toByteArray();
+    }
+
+    /** @throws IllegalArgumentException when the bytes are not a message of this version */
+    static RoomEvent.Message decode(byte[] data) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
+            int version = in.readUnsignedByte();
+            if (version != VERSION) {
+                throw new IllegalArgumentException("stored message of version " + version + ", expected " + VERSION);
+            }
+            return read(in);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("malformed stored message", e);
+        }
+    }
+
+    /** A message's fields, as the bus carries them too (inside its own envelope and version). */
+    static void write(DataOutputStream out, RoomEvent.Message m) throws IOException {
+        out.writeInt(m.room());
+        string(out, m.id());
+        string(out, m.from());
+        string(out, m.text());
+        nullable(out, m.ref());
+        out.writeLong(m.timestamp());
+        nullable(out, m.epoch());
+        out.writeLong(m.offset());
+    }
+
+    static RoomEvent.Message read(DataInputStream in) throws IOException {
+        return new RoomEvent.Message(in.readInt(), string(in), string(in), string(in), nullable(in), in.readLong(),
+                nullable(in), in.readLong());
+    }
+
+    /** A claim marker: unique per claim, so that only its owner can replace or remove it. */
+    static byte[] pending(String claimant) {
+        byte[] id = claimant.getBytes(StandardCharsets.UTF_8);
+        byte[] marker = new byte[id.length + 1];
+        marker[0] = (byte) PENDING;
+        System.arraycopy(id, 0, marker, 1, id.length);
+        return marker;
+    }
+
+    static boolean isPending(byte[] value) {
+        return value.length > 0 && value[0] == (byte) PENDING;
+    }
+
+    private static void string(DataOutputStream out, String s) throws IOException {
+        byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(utf8.length);
+        out.write(utf8);
+    }
+
+    private static String string(DataInputStream in) throws IOException {
+        byte[] utf8 = new byte[in.readInt()];
+        in.readFully(utf8);
+        return new String(utf8, StandardCharsets.UTF_8);
+    }
+
+    private static void nullable(DataOutputStream out, String s) throws IOException {
+        out.writeBoolean(s != null);
+        if (s != null) {
+            string(out, s);
+        }
+    }
+
+    private static String nullable(DataInputStream in) throws IOException {
+        return in.readBoolean() ? string(in) : null;
+    }
+}

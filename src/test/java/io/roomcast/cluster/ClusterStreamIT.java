@@ -1,0 +1,331 @@
+package io.roomcast.cluster;
+
+import static io.roomcast.testsupport.WsClient.type;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.roomcast.testsupport.Server;
+import io.roomcast.testsupport.TestTokens;
+import io.roomcast.testsupport.WsClient;
+import jakarta.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Room streams across a cluster (PROTOCOL 9, "on one instance and across a cluster"): two Roomcast
+ * instances on loopback whose streams Payara's Hazelcast holds. A JSON client of each, in several rooms
+ * (so that, whichever instance dies, it owned some rooms' partitions and backed up the others'), publish
+ * acknowledged messages: both see the same offsets, gap-free. Then instance 2 is killed (SIGKILL, its
+ * own PID); its client reconnects to instance 1 with {@code since} and recovers every acknowledged
+ * message exactly once, under the same epoch, and the offsets go on from where they were. The tests run
+ * in order and share the cluster.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterStreamIT {
+
+    private static final Duration CLUSTER_WAIT = Duration.ofSeconds(60);
+    private static final List<Integer> ROOMS = List.of(801, 802, 803, 804, 805, 806, 807, 808);
+    private static final int BEFORE_KILL = 10;
+    private static final int AFTER_KILL = 5;
+
+    private List<ClusterMember> members;
+    private ClusterMember first;
+    private ClusterMember second;
+    private WsClient alice;
+    private WsClient bob;
+    private final Seen aliceSaw = new Seen(this::threadDumps);
+    private final Seen bobSaw = new Seen(this::threadDumps);
+    /** Every acknowledged message: room -> offset -> id, from either client's acks. */
+    private final Map<Integer, Map<Long, String>> acknowledged = new TreeMap<>();
+
+    @BeforeAll
+    void startTwoInstances() throws Exception {
+        Map<String, String> settings = Map.of(
+                "roomcast.jwt.secret", TestTokens.SECRET,
+                "roomcast.heartbeat.interval", "2",
+                "roomcast.heartbeat.timeout", "30",
+                // each client publishes in bursts of up to 80 messages: above the default rate limit
+                "roomcast.limits.rate", "10000",
+                "roomcast.limits.burst", "10000");
+        members = ClusterMember.startCluster("cluster-stream-it", 2, settings);
+        first = members.get(0);
+        second = members.get(1);
+        await().atMost(CLUSTER_WAIT).until(() -> instanceRows(first) == 2 && instanceRows(second) == 2);
+        alice = WsClient.connect(first.server().ws("ws/realtime"));
+        bob = WsClient.connect(second.server().ws("ws/realtime"));
+        alice.awaitJson(type("welcome"));
+        bob.awaitJson(type("welcome"));
+    }
+
+    @AfterAll
+    void stopInstances() {
+        for (WsClient client : new WsClient[] {alice, bob}) {
+            if (client != null) {
+                client.close();
+            }
+        }
+        if (members != null) {
+            members.forEach(ClusterMember::close);
+        }
+    }
+
+    @Test
+    @Order(1)
+    void bothInstancesSeeTheSameGapFreeOffsets() throws Exception {
+        for (int room : ROOMS) {
+            aliceSaw.joined(room, join(alice, room, null));
+            bobSaw.joined(room, join(bob, room, null));
+        }
+        await().atMost(CLUSTER_WAIT).until(() -> ROOMS.stream().allMatch(r -> membersOf(first, r) == 2
+                && membersOf(second, r) == 2));
+
+        for (int i = 0; i < BEFORE_KILL; i++) {
+            for (int room : ROOMS) {
+                publish(alice, room, "a" + room + "-" + i);
+                publish(bob, room, "b" + room + "-" + i);
+            }
+        }
+        int total = 2 * BEFORE_KILL;
+        aliceSaw.until(alice, () -> aliceSaw.acks.size() == BEFORE_KILL * ROOMS.size()
+                && ROOMS.stream().allMatch(r -> aliceSaw.count(r) == total));
+        bobSaw.until(bob, () -> bobSaw.acks.size() == BEFORE_KILL * ROOMS.size()
+                && ROOMS.stream().allMatch(r -> bobSaw.count(r) == total));
+
+        for (int room : ROOMS) {
+            assertThat(aliceSaw.offsets(room)).as("room %d at instance 1", room)
+                    .containsExactlyElementsOf(LongStream.rangeClosed(1, total).boxed().toList());
+            assertThat(bobSaw.ids(room)).as("room %d: the same message at each offset on both instances", room)
+                    .isEqualTo(aliceSaw.ids(room));
+            assertThat(bobSaw.epochs(room)).containsOnly(aliceSaw.epoch(room));
+            assertThat(aliceSaw.epoch(room)).isEqualTo(aliceSaw.joinedEpoch(room)).isEqualTo(bobSaw.joinedEpoch(room));
+        }
+        acknowledge(aliceSaw);
+        acknowledge(bobSaw);
+        assertThat(acknowledged.values().stream().mapToInt(Map::size).sum()).isEqualTo(total * ROOMS.size());
+    }
+
+    @Test
+    @Order(2)
+    void theKilledInstancesClientRecoversEveryAcknowledgedMessageOnTheSurvivor() throws Exception {
+        // bob's last messages: acknowledged, so in the room's ring and its backup, whichever instance dies
+        for (int room : ROOMS) {
+            publish(bob, room, "last words " + room);
+        }
+        bobSaw.until(bob, () -> bobSaw.acks.size() == (BEFORE_KILL + 1) * ROOMS.size());
+        acknowledge(bobSaw);
+
+        second.kill(); // SIGKILL to its own PID: no goodbye, no migration
+        bob.awaitClose(CLUSTER_WAIT);
+
+        // alice goes on publishing on the survivor while bob is away
+        for (int i = 0; i < AFTER_KILL; i++) {
+            for (int room : ROOMS) {
+                publish(alice, room, "after " + room + "-" + i);
+            }
+        }
+        int latest = 2 * BEFORE_KILL + 1 + AFTER_KILL;
+        aliceSaw.until(alice, () -> aliceSaw.acks.size() == (BEFORE_KILL + AFTER_KILL) * ROOMS.size()
+                && ROOMS.stream().allMatch(r -> aliceSaw.count(r) == latest), Duration.ofSeconds(60));
+        acknowledge(aliceSaw);
+
+        // bob reconnects to the survivor and rejoins each room with the last position it saw
+        try (WsClient back = WsClient.connect(first.server().ws("ws/realtime"))) {
+            back.awaitJson(type("welcome"));
+            Seen recovered = new Seen(this::threadDumps);
+            for (int room : ROOMS) {
+                long lastSeen = bobSaw.offsets(room).get(bobSaw.offsets(room).size() - 1);
+                JsonObject joined = join(back, room, new long[] {lastSeen});
+                assertThat(joined.getBoolean("recovered")).as("room %d: %s", room, joined).isTrue();
+                assertThat(joined.getString("epoch")).isEqualTo(bobSaw.epoch(room));
+                assertThat(joined.getJsonNumber("offset").longValue()).isEqualTo(latest);
+                assertThat(joined.getInt("missed")).isEqualTo((int) (latest - lastSeen));
+                recovered.joined(room, joined);
+                recovered.until(back, () -> recovered.count(room) == latest - lastSeen);
+            }
+            for (int room : ROOMS) {
+                List<Long> offsets = new ArrayList<>(bobSaw.offsets(room));
+                offsets.addAll(recovered.offsets(room));
+                assertThat(offsets).as("room %d: bob before the kill, then recovered", room)
+                        .containsExactlyElementsOf(LongStream.rangeClosed(1, latest).boxed().toList());
+                Map<Long, String> ids = new TreeMap<>(bobSaw.ids(room));
+                ids.putAll(recovered.ids(room));
+                assertThat(ids).as("room %d: every acknowledged message, at its offset", room)
+                        .containsAllEntriesOf(acknowledged.get(room));
+                assertThat(ids).isEqualTo(aliceSaw.ids(room));
+                assertThat(recovered.epochs(room)).containsOnly(bobSaw.epoch(room));
+            }
+            assertThat(back.framesBeforePong()).as("nothing twice").isEmpty();
+        }
+    }
+
+    @Test
+    @Order(3)
+    void offsetsGoOnOnTheSurvivorAfterTheKill() throws Exception {
+        int latest = 2 * BEFORE_KILL + 1 + AFTER_KILL;
+        try (WsClient carol = WsClient.connect(first.server().ws("ws/realtime"))) {
+            carol.awaitJson(type("welcome"));
+            Seen carolSaw = new Seen(this::threadDumps);
+            for (int room : ROOMS) {
+                JsonObject joined = join(carol, room, null);
+                assertThat(joined.getString("epoch")).isEqualTo(aliceSaw.epoch(room));
+                assertThat(joined.getJsonNumber("offset").longValue()).isEqualTo(latest);
+            }
+            for (int room : ROOMS) {
+                publish(carol, room, "carol " + room);
+            }
+            carolSaw.until(carol, () -> carolSaw.acks.size() == ROOMS.size());
+            for (JsonObject ack : carolSaw.acks.values()) {
+                assertThat(ack.getJsonNumber("offset").longValue()).as("%s", ack).isEqualTo(latest + 1);
+                assertThat(ack.getString("epoch")).isEqualTo(aliceSaw.epoch(ack.getInt("room")));
+            }
+            // and the stream holds each offset once, the ids the clients saw
+            for (int room : ROOMS) {
+                carol.send("{\"type\":\"history\",\"room\":" + room + ",\"limit\":1000}");
+                JsonObject history = carol.awaitJson(f -> "history".equals(f.getString("type", ""))
+                        && f.getInt("room") == room);
+                List<JsonObject> messages = history.getJsonArray("messages").getValuesAs(JsonObject.class);
+                assertThat(messages).extracting(m -> m.getJsonNumber("offset").longValue())
+                        .containsExactlyElementsOf(LongStream.rangeClosed(1, latest + 1).boxed().toList());
+                Map<Long, String> ids = new TreeMap<>();
+                messages.forEach(m -> ids.put(m.getJsonNumber("offset").longValue(), m.getString("id")));
+                assertThat(ids).containsAllEntriesOf(aliceSaw.ids(room));
+                assertThat(new HashSet<>(ids.values())).hasSize(latest + 1);
+            }
+        }
+    }
+
+    /** Where the instances wait when a client waited in vain: into target/cluster-stream-it-N.log. */
+    private void threadDumps() {
+        members.stream().filter(ClusterMember::isAlive).forEach(ClusterMember::threadDump);
+    }
+
+    private void acknowledge(Seen seen) {
+        for (JsonObject ack : seen.acks.values()) {
+            acknowledged.computeIfAbsent(ack.getInt("room"), r -> new TreeMap<>())
+                    .put(ack.getJsonNumber("offset").longValue(), ack.getString("id"));
+        }
+    }
+
+    private static void publish(WsClient client, int room, String ref) throws Exception {
+        client.send("{\"type\":\"message\",\"room\":" + room + ",\"text\":\"" + ref + "\",\"ref\":\"" + ref + "\"}");
+    }
+
+    /** Joins, with {@code since} {epoch seen, offset} when given; returns the joined reply. */
+    private JsonObject join(WsClient client, int room, long[] since) throws Exception {
+        String position = since == null ? ""
+                : ",\"since\":{\"epoch\":\"" + bobSaw.epoch(room) + "\",\"offset\":" + since[0] + "}";
+        client.send("{\"type\":\"join\",\"room\":" + room + position + "}");
+        return client.awaitJson(f -> "joined".equals(f.getString("type", "")) && f.getInt("room") == room);
+    }
+
+    private static int instanceRows(ClusterMember member) {
+        try {
+            return member.status().getJsonArray("instances").size();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    private static int membersOf(ClusterMember member, int room) {
+        try {
+            return member.status().getJsonArray("rooms").getValuesAs(JsonObject.class).stream()
+                    .filter(r -> r.getInt("room") == room).mapToInt(r -> r.getInt("members")).findFirst().orElse(0);
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    /** What one client received: its messages per room in arrival order, and its acks by ref. */
+    private static final class Seen {
+        final Map<Integer, List<JsonObject>> messages = new TreeMap<>();
+        final Map<String, JsonObject> acks = new HashMap<>();
+        final Map<Integer, JsonObject> joins = new HashMap<>();
+        private final Runnable onTimeout;
+
+        Seen(Runnable onTimeout) {
+            this.onTimeout = onTimeout;
+        }
+
+        void joined(int room, JsonObject reply) {
+            joins.put(room, reply);
+        }
+
+        void take(JsonObject frame) {
+            switch (frame.getString("type", "")) {
+                case "message" -> messages.computeIfAbsent(frame.getInt("room"), r -> new ArrayList<>()).add(frame);
+                case "ack" -> {
+                    JsonObject before = acks.put(frame.getString("ref"), frame);
+                    assertThat(before).as("one ack per ref").isNull();
+                }
+                case "error" -> throw new AssertionError("error frame: " + frame);
+                default -> { } // presence, heartbeats
+            }
+        }
+
+        /** Reads frames until {@code done}, failing after the wait (frames are taken as they come). */
+        void until(WsClient client, BooleanSupplier done) {
+            until(client, done, Duration.ofSeconds(60));
+        }
+
+        void until(WsClient client, BooleanSupplier done, Duration wait) {
+            long deadline = System.nanoTime() + wait.toNanos();
+            while (!done.getAsBoolean()) {
+                long left = deadline - System.nanoTime();
+                String text = left <= 0 ? null : client.nextTextOrNull(Duration.ofNanos(left));
+                if (text == null) {
+                    onTimeout.run();
+                    throw new AssertionError("not done within " + wait + ": " + acks.size() + " acks, messages per room "
+                            + messages.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue().size()).toList());
+                }
+                take(WsClient.parse(text));
+            }
+        }
+
+        int count(int room) {
+            return messages.getOrDefault(room, List.of()).size();
+        }
+
+        List<Long> offsets(int room) {
+            return messages.getOrDefault(room, List.of()).stream().map(m -> m.getJsonNumber("offset").longValue())
+                    .toList();
+        }
+
+        Map<Long, String> ids(int room) {
+            Map<Long, String> ids = new TreeMap<>();
+            for (JsonObject m : messages.getOrDefault(room, List.of())) {
+                ids.put(m.getJsonNumber("offset").longValue(), m.getString("id"));
+            }
+            return ids;
+        }
+
+        Set<String> epochs(int room) {
+            Set<String> epochs = new HashSet<>();
+            messages.getOrDefault(room, List.of()).forEach(m -> epochs.add(m.getString("epoch")));
+            return epochs;
+        }
+
+        String epoch(int room) {
+            return messages.get(room).get(0).getString("epoch");
+        }
+
+        String joinedEpoch(int room) {
+            return joins.get(room).getString("epoch");
+        }
+    }
+}

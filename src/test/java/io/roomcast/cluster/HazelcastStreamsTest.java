@@ -1,0 +1,348 @@
+package io.roomcast.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import io.roomcast.room.RoomEvent;
+import io.roomcast.stream.Appended;
+import io.roomcast.stream.MemoryStreams;
+import io.roomcast.stream.Slice;
+import io.roomcast.stream.StreamStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+/**
+ * The cluster's stream store on real Hazelcast members (the version Payara Micro ships), embedded in
+ * this JVM on loopback with a cluster name of their own: offsets from one ring whichever member
+ * appends, the epoch through the loss of a member and anew after the loss of every copy, idempotency
+ * keys cluster-wide, and reads below the head.
+ */
+class HazelcastStreamsTest {
+
+    private static final int SIZE = 50;
+    private static final long TTL = 300;
+
+    private final List<HazelcastInstance> members = new ArrayList<>();
+    private final String cluster = "streams-test-" + UUID.randomUUID();
+    private final List<Integer> ports = new ArrayList<>();
+
+    @AfterEach
+    void stop() {
+        members.forEach(m -> m.getLifecycleService().terminate());
+    }
+
+    @Test
+    void offsetsFollowOneAnotherWhicheverMemberAppends() {
+        List<StreamStore> stores = stores(cluster(2, 0), SIZE);
+        List<RoomEvent.Message> placed = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            placed.add(stores.get(i % 2).append(message(7, "m" + i), null).message());
+        }
+        assertThat(placed).extracting(RoomEvent.Message::offset)
+                .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, 20).boxed().toList());
+        assertThat(placed).extracting(RoomEvent.Message::epoch).containsOnly(placed.get(0).epoch());
+        for (StreamStore store : stores) {
+            Slice all = store.read(7, 0, 100, false);
+            assertThat(all.messages()).isEqualTo(placed);
+            assertThat(all.latest()).isEqualTo(20);
+            assertThat(all.oldest()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aRoomsEpochIsOneWhoeverCreatesItFirst() throws Exception {
+        List<StreamStore> stores = stores(cluster(2, 0), SIZE);
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<String>> epochs = new ArrayList<>();
+            CountDownLatch start = new CountDownLatch(1);
+            for (int i = 0; i < 16; i++) {
+                StreamStore store = stores.get(i % 2);
+                epochs.add(pool.submit(() -> {
+                    start.await();
+                    return store.head(11).epoch();
+                }));
+            }
+            start.countDown();
+            Set<String> seen = ConcurrentHashMap.newKeySet();
+            for (Future<String> epoch : epochs) {
+                seen.add(epoch.get(30, TimeUnit.SECONDS));
+            }
+            assertThat(seen).hasSize(1);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void theEpochAndEveryOffsetSurviveTheLossOfTheRoomsOwner() {
+        List<HazelcastInstance> hz = cluster(2, 0);
+        List<StreamStore> stores = stores(hz, SIZE);
+        int room = 21;
+        List<RoomEvent.Message> before = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            before.add(stores.get(i % 2).append(message(room, "before " + i), null).message());
+        }
+        int owner = ownerOf(hz, room);
+        hz.get(owner).getLifecycleService().terminate(); // as a killed process: no graceful migration
+        StreamStore survivor = stores.get(1 - owner);
+
+        Slice after = survivor.read(room, 0, 100, false);
+        assertThat(after.epoch()).isEqualTo(before.get(0).epoch());
+        assertThat(after.messages()).isEqualTo(before);
+        RoomEvent.Message next = survivor.append(message(room, "after"), null).message();
+        assertThat(next.epoch()).isEqualTo(before.get(0).epoch());
+        assertThat(next.offset()).isEqualTo(6); // no offset reused
+    }
+
+    @Test
+    void aNewEpochStartsAtOneWhenEveryCopyIsLost() {
+        // Two data members hold the room; a lite member (which holds no data) watches, and a third
+        // data member joins once both are gone.
+        List<HazelcastInstance> hz = cluster(2, 1);
+        HazelcastInstance lite = hz.get(2);
+        StreamStore watcher = stores(List.of(lite), SIZE).get(0);
+        int room = 31;
+        RoomEvent.Message first = watcher.append(message(room, "one"), null).message();
+        watcher.append(message(room, "two"), null);
+        hz.get(0).getLifecycleService().terminate();
+        hz.get(1).getLifecycleService().terminate();
+        start(false); // a data member for the partitions to go to, empty
+
+        // (another room tells when the new member serves)
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> watcher.head(room + 1).epoch() != null);
+
+        // The first append after the loss, with the old epoch still known here or not: once, at 1.
+        RoomEvent.Message again = watcher.append(message(room, "three"), null).message();
+        assertThat(again.epoch()).isNotEqualTo(first.epoch());
+        assertThat(again.offset()).isEqualTo(1);
+        Slice fresh = watcher.read(room, 0, 10, false);
+        assertThat(fresh.epoch()).isEqualTo(again.epoch());
+        assertThat(fresh.messages()).containsExactly(again);
+    }
+
+    @Test
+    void aMessageAppendedWithAnEpochLostMeanwhileKeepsItsPlaceUnderTheNewOneOnce() {
+        // The watcher does not hear of the lost partition: it appends with the old epoch it knows, to
+        // the ring of the new life; the message must be there once, at 1, under the new epoch.
+        List<HazelcastInstance> hz = cluster(2, 1);
+        HazelcastInstance lite = hz.get(2);
+        HazelcastStreams.configure(lite.getConfig(), SIZE, (int) TTL);
+        StreamStore watcher = new HazelcastStreams(lite, SIZE, (int) TTL, false);
+        int room = 35;
+        RoomEvent.Message first = watcher.append(message(room, "one"), null).message();
+        hz.get(0).getLifecycleService().terminate();
+        hz.get(1).getLifecycleService().terminate();
+        start(false);
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> watcher.head(room + 1).epoch() != null);
+
+        RoomEvent.Message again = watcher.append(message(room, "two"), null).message();
+        assertThat(again.epoch()).isNotEqualTo(first.epoch());
+        assertThat(again.offset()).isEqualTo(1);
+        assertThat(watcher.read(room, 0, 10, false).messages()).containsExactly(again);
+    }
+
+    @Test
+    void aKeySeenOnOneMemberIsADuplicateOnTheOther() {
+        List<StreamStore> stores = stores(cluster(2, 0), SIZE);
+        Appended first = stores.get(0).append(message(41, "hello"), "alice/41/r1");
+        Appended repeat = stores.get(1).append(message(41, "hello again"), "alice/41/r1");
+        assertThat(first.duplicate()).isFalse();
+        assertThat(repeat.duplicate()).isTrue();
+        assertThat(repeat.message()).isEqualTo(first.message());
+        assertThat(stores.get(1).read(41, 0, 10, false).messages()).containsExactly(first.message());
+    }
+
+    @Test
+    void repeatsRacingAFirstPublishOnBothMembersPublishOnce() throws Exception {
+        List<StreamStore> stores = stores(cluster(2, 0), SIZE);
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<Appended>> outcomes = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                StreamStore store = stores.get(i % 2);
+                int n = i;
+                Callable<Appended> publish = () -> {
+                    start.await();
+                    return store.append(message(51, "try " + n), "bob/51/r9");
+                };
+                outcomes.add(pool.submit(publish));
+            }
+            start.countDown();
+            List<Appended> all = new ArrayList<>();
+            for (Future<Appended> outcome : outcomes) {
+                all.add(outcome.get(30, TimeUnit.SECONDS));
+            }
+            assertThat(all).filteredOn(a -> !a.duplicate()).hasSize(1);
+            assertThat(all).extracting(Appended::message).containsOnly(all.get(0).message());
+            assertThat(stores.get(0).read(51, 0, 100, false).messages()).hasSize(1);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void readingBelowTheHeadAnswersWhatIsKeptWithItsOldestOffset() {
+        StreamStore store = stores(cluster(1, 0), 5).get(0);
+        for (int i = 1; i <= 12; i++) {
+            store.append(message(61, "m" + i), null);
+        }
+        Slice slice = store.read(61, 2, 100, false);
+        assertThat(slice.oldest()).isEqualTo(8);
+        assertThat(slice.latest()).isEqualTo(12);
+        assertThat(slice.messages()).extracting(RoomEvent.Message::offset).containsExactly(8L, 9L, 10L, 11L, 12L);
+    }
+
+    @Test
+    void readsAnswerAsTheSingleInstanceStoreDoes() {
+        // The same appends into both stores: every read (after, limit, newest) matches but for the epoch.
+        StreamStore cluster = stores(cluster(1, 0), 8).get(0);
+        MemoryStreams memory = new MemoryStreams(8, TimeUnit.SECONDS.toNanos(TTL), Long.MAX_VALUE, r -> true,
+                System::nanoTime);
+        int room = 71;
+        for (int n = 0; n <= 13; n++) {
+            for (long after : new long[] {0, 1, 3, 5, 6, 8, 12, 13, 14, Long.MAX_VALUE}) {
+                for (int limit : new int[] {0, 1, 3, 8, 100}) {
+                    for (boolean newest : new boolean[] {false, true}) {
+                        Slice expected = memory.read(room, after, limit, newest);
+                        Slice actual = cluster.read(room, after, limit, newest);
+                        String at = "after " + n + " appends, read(" + after + ", " + limit + ", " + newest + ")";
+                        assertThat(actual.latest()).as(at).isEqualTo(expected.latest());
+                        assertThat(actual.oldest()).as(at).isEqualTo(expected.oldest());
+                        assertThat(actual.more()).as(at).isEqualTo(expected.more());
+                        assertThat(actual.messages()).as(at).extracting(RoomEvent.Message::offset)
+                                .isEqualTo(expected.messages().stream().map(RoomEvent.Message::offset).toList());
+                    }
+                }
+            }
+            RoomEvent.Message m = message(room, "m" + n);
+            memory.append(m, null);
+            cluster.append(m, null);
+        }
+    }
+
+    @Test
+    void withStreamsOffNothingIsPlacedButKeysAreStillClaimed() {
+        List<StreamStore> stores = stores(cluster(2, 0), 0);
+        assertThat(stores.get(0).enabled()).isFalse();
+        Appended first = stores.get(0).append(message(81, "x"), "carol/81/a");
+        Appended repeat = stores.get(1).append(message(81, "y"), "carol/81/a");
+        assertThat(first.message().positioned()).isFalse();
+        assertThat(repeat.duplicate()).isTrue();
+        assertThat(repeat.message().id()).isEqualTo(first.message().id());
+        assertThat(stores.get(1).read(81, 0, 10, false)).isEqualTo(Slice.disabled());
+    }
+
+    /** Not a test of behaviour: the cost of an append, for docs/CLUSTER.md (-Droomcast.measure=true). */
+    @Test
+    @EnabledIfSystemProperty(named = "roomcast.measure", matches = "true")
+    void measureAppendCost() {
+        List<StreamStore> stores = stores(cluster(2, 0), 1000);
+        MemoryStreams memory = new MemoryStreams(1000, TimeUnit.SECONDS.toNanos(TTL), 268_435_456L, r -> true,
+                System::nanoTime);
+        int rounds = 20_000;
+        for (int pass = 0; pass < 2; pass++) { // the first pass warms up
+            System.out.printf("append cost, pass %d: memory %.1f us, cluster (2 members, loopback) %.1f us, "
+                            + "with an idempotency key %.1f us%n", pass,
+                    micros(memory, rounds, false, 1000), micros(stores.get(0), rounds / 4, false, 2000),
+                    micros(stores.get(0), rounds / 4, true, 3000));
+        }
+    }
+
+    private static double micros(StreamStore store, int rounds, boolean keyed, int roomBase) {
+        long started = System.nanoTime();
+        for (int i = 0; i < rounds; i++) {
+            RoomEvent.Message m = message(roomBase + i % 100, "a message of some forty characters, no more");
+            store.append(m, keyed ? "user/" + m.id() : null);
+        }
+        return (System.nanoTime() - started) / 1000.0 / rounds;
+    }
+
+    private static RoomEvent.Message message(int room, String text) {
+        return new RoomEvent.Message(room, UUID.randomUUID().toString(), "alice", text, null, System.currentTimeMillis());
+    }
+
+    private static List<StreamStore> stores(List<HazelcastInstance> members, int size) {
+        return members.stream().filter(m -> m.getLifecycleService().isRunning())
+                .map(m -> HazelcastStreams.create(m, size, TTL)).toList();
+    }
+
+    private static int ownerOf(List<HazelcastInstance> hz, int room) {
+        var owner = hz.get(0).getPartitionService().getPartition(HazelcastStreams.ring(room)).getOwner();
+        for (int i = 0; i < hz.size(); i++) {
+            if (hz.get(i).getCluster().getLocalMember().getUuid().equals(owner.getUuid())) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("no owner");
+    }
+
+    /** Data members, then lite members, all on loopback, each given the ports of all of them. */
+    private List<HazelcastInstance> cluster(int data, int lite) {
+        for (int i = 0; i < data + lite + 1; i++) {
+            ports.add(freePort());
+        }
+        for (int i = 0; i < data; i++) {
+            start(false);
+        }
+        for (int i = 0; i < lite; i++) {
+            start(true);
+        }
+        int expected = data + lite;
+        await().atMost(Duration.ofSeconds(60)).until(() -> members.get(0).getCluster().getMembers().size() == expected);
+        return List.copyOf(members);
+    }
+
+    private HazelcastInstance start(boolean lite) {
+        Config config = new Config();
+        config.setClusterName(cluster);
+        config.setLiteMember(lite);
+        config.setProperty("hazelcast.phone.home.enabled", "false");
+        config.setProperty("hazelcast.socket.bind.any", "false");
+        config.setProperty("hazelcast.logging.type", "none");
+        config.setProperty("hazelcast.wait.seconds.before.join", "0"); // members are listed: no need to wait
+        config.setProperty("hazelcast.max.wait.seconds.before.join", "0");
+        NetworkConfig network = config.getNetworkConfig();
+        network.setPort(ports.get(members.size())).setPortAutoIncrement(false);
+        network.getInterfaces().setEnabled(true).addInterface("127.0.0.1");
+        JoinConfig join = network.getJoin();
+        join.getMulticastConfig().setEnabled(false);
+        join.getAutoDetectionConfig().setEnabled(false);
+        join.getTcpIpConfig().setEnabled(true);
+        ports.forEach(p -> join.getTcpIpConfig().addMember("127.0.0.1:" + p));
+        HazelcastInstance member = Hazelcast.newHazelcastInstance(config);
+        members.add(member);
+        return member;
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free port", e);
+        }
+    }
+}
