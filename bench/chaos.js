@@ -30,9 +30,9 @@ const victim = Number(opt('victim', 1));
 const ROOMS = Number(opt('rooms', 20));
 const PER_ROOM = Number(opt('per-room', 3));
 const RATE = Number(opt('rate', 2));                // messages/s per client
-const DURATION_S = Number(opt('duration', 30));
-const KILL_AT_S = Number(opt('kill-at', 12));
-const DRAIN_S = Number(opt('drain', 30));
+const DURATION_S = Number(opt('duration', 24));
+const KILL_AT_S = Number(opt('kill-at', 10));
+const DRAIN_S = Number(opt('drain', 15));
 const ACK_TIMEOUT_S = Number(opt('ack-timeout', 5));
 const ROOM_BASE = Number(opt('room-base', 1 + crypto.randomInt(1_000_000_000)));
 const secret = opt('jwt-secret', process.env.ROOMCAST_JWT_SECRET);
@@ -124,7 +124,7 @@ class Client {
       case 'joined': this.onJoined(f); break;
       case 'message': this.onMessage(f); break;
       case 'ack': {
-        this.acks.set(f.ref, { id: f.id, epoch: f.epoch, offset: f.offset });
+        this.acks.set(f.ref, { id: f.id, epoch: f.epoch, offset: f.offset, at: now() });
         if (!this.ackIds.has(f.ref)) this.ackIds.set(f.ref, new Set());
         this.ackIds.get(f.ref).add(f.id);
         this.unacked.delete(f.ref);
@@ -232,9 +232,17 @@ async function until(condition, timeoutMs) {
 
 /** Every acknowledged message id of a room (from the acks of all its publishers). */
 function ackedIds(room) {
-  const ids = new Set();
-  for (const c of clients) if (c.room === room) for (const a of c.acks.values()) ids.add(a.id);
-  return ids;
+  return new Set(ackedAt(room).keys());
+}
+
+/** id -> when its (first) ack came, for a room. */
+function ackedAt(room) {
+  const at = new Map();
+  for (const c of clients) {
+    if (c.room !== room) continue;
+    for (const a of c.acks.values()) if (!at.has(a.id) || at.get(a.id) > a.at) at.set(a.id, a.at);
+  }
+  return at;
 }
 
 function converged() {
@@ -302,11 +310,12 @@ function percentile(sorted, p) {
 
 function figures({ killAt, publishedFor, drained }) {
   const rooms = [];
-  let lost = 0; let dupById = 0; let dupByOffset = 0; let gaps = 0; let offsetDisagreements = 0; let resentTwice = 0; let unackedSeen = 0;
+  let lost = 0; let lostBeforeKill = 0; let dupById = 0; let dupByOffset = 0; let gaps = 0; let offsetDisagreements = 0; let resentTwice = 0; let unackedSeen = 0;
   for (let r = 0; r < ROOMS; r++) {
     const room = ROOM_BASE + r;
     const members = clients.filter((c) => c.room === room);
-    const acked = ackedIds(room);
+    const ackTimes = ackedAt(room);
+    const acked = new Set(ackTimes.keys());
     const ackedRefs = new Set(members.flatMap((c) => [...c.acks.keys()]));
     // a ref published as more than one message: acked with two ids, or seen with two ids
     const idsByRef = new Map();
@@ -333,7 +342,11 @@ function figures({ killAt, publishedFor, drained }) {
       const places = c.seen.filter((m) => m.epoch != null).map((m) => `${m.epoch}/${m.offset}`);
       const distinctPlaces = new Set(places);
       let missing = 0;
-      for (const id of acked) if (!distinct.has(id)) missing += 1;
+      for (const id of acked) {
+        if (distinct.has(id)) continue;
+        missing += 1;
+        if (ackTimes.get(id) < killAt) lostBeforeKill += 1;
+      }
       // offsets skipped within an epoch: from the first joined reply of that epoch (or the first
       // message seen in it) to the last message seen in it
       let skipped = 0;
@@ -369,7 +382,7 @@ function figures({ killAt, publishedFor, drained }) {
     clients: clients.length, rooms: ROOMS, per_room: PER_ROOM, rate_per_client: RATE, drained,
     published, acknowledged: acked, unacknowledged_at_end: unacked,
     resends: clients.reduce((a, c) => ({ reconnect: a.reconnect + c.resends.reconnect, timeout: a.timeout + c.resends.timeout }), { reconnect: 0, timeout: 0 }),
-    lost_acknowledged: lost, offsets_skipped: gaps, duplicates_by_id: dupById, duplicates_by_offset: dupByOffset,
+    lost_acknowledged: lost, lost_acknowledged_before_kill: lostBeforeKill, offsets_skipped: gaps, duplicates_by_id: dupById, duplicates_by_offset: dupByOffset,
     published_twice_by_ref: resentTwice, offset_disagreements: offsetDisagreements, delivered_never_acknowledged: unackedSeen,
     reconnect_joins: reconnectJoins.length, recovered_true: recoveredTrue, recovered_false: reconnectJoins.length - recoveredTrue, recovered_false_reasons: reasons,
     clients_whose_epoch_changed: clients.filter((c) => c.epochs.length > 1).length, epoch_changes: epochChanges,
@@ -390,7 +403,7 @@ function print(r) {
   for (const room of r.rooms_detail) {
     line(`  room ${room.room}: acked ${room.acked}; seen ${room.members.map((m) => `${m.seen}${m.missing_acked ? ` (-${m.missing_acked})` : ''}@${m.home_port}`).join(' ')}`);
   }
-  line(`lost (acknowledged, not seen by a member): ${r.lost_acknowledged}`);
+  line(`lost (acknowledged, not seen by a member): ${r.lost_acknowledged} (acknowledged before the kill ${r.lost_acknowledged_before_kill}, after ${r.lost_acknowledged - r.lost_acknowledged_before_kill})`);
   line(`gaps (offsets skipped within an epoch): ${r.offsets_skipped}`);
   line(`duplicates: by id ${r.duplicates_by_id}, by offset ${r.duplicates_by_offset}, one ref published as two messages ${r.published_twice_by_ref}`);
   line(`one message at different (epoch, offset) for different members: ${r.offset_disagreements}; delivered but never acknowledged: ${r.delivered_never_acknowledged}`);
