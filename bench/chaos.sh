@@ -6,9 +6,10 @@
 # per room, gaps, duplicates, recovered true/false, epochs changed and recovery time p50/p99
 # (bench/chaos.js does the clients and the figures). About 1.5 minutes.
 #
-#   bench/chaos.sh [--control] [--instances 3] [chaos.js options: --rooms 20 --per-room 3
+#   bench/chaos.sh [--control] [--instances 3] [--war target/roomcast.war] [chaos.js options: --rooms 20 --per-room 3
 #                  --rate 2 --duration 24 --kill-at 10 --drain 15 --ack-timeout 5]
 #
+# --war       another build of the WAR (default target/roomcast.war)
 # --control   one instance, no cluster, nothing killed: a third of the clients drop their own
 #             sockets instead and reconnect with `since`. A single instance recovers exactly, so
 #             this run must print RESULT: ok; it checks the measurement itself.
@@ -23,11 +24,13 @@ REPO="$(cd "$BENCH/.." && pwd)"
 
 INSTANCES=3
 CONTROL=0
+WAR_SRC="$REPO/target/roomcast.war"
 CHAOS_ARGS=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --control) CONTROL=1; INSTANCES=1; shift ;;
     --instances) INSTANCES=${2:?--instances N}; shift 2 ;;
+    --war) WAR_SRC=$(realpath "${2:?--war PATH}"); shift 2 ;;
     --ports|--kill-pid|--jwt-secret|--out) echo "$1 is set by chaos.sh" >&2; exit 2 ;;
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) CHAOS_ARGS+=("$1"); shift ;;
@@ -37,9 +40,8 @@ done
 [ "$CONTROL" -eq 1 ] || [ "$INSTANCES" -ge 2 ] || { echo "a kill needs 2 instances or more (or --control)" >&2; exit 2; }
 
 JAR_SRC="$REPO/target/payara-micro.jar"
-WAR_SRC="$REPO/target/roomcast.war"
 if [ ! -f "$JAR_SRC" ] || [ ! -f "$WAR_SRC" ]; then
-  echo "target/roomcast.war or target/payara-micro.jar missing: run mvn -B -q package -DskipTests first" >&2
+  echo "$WAR_SRC or target/payara-micro.jar missing: run mvn -B -q package -DskipTests first" >&2
   exit 2
 fi
 [ -d "$BENCH/node_modules/ws" ] || (cd "$BENCH" && npm ci --no-audit --no-fund --silent)
@@ -106,7 +108,7 @@ ENVV=(ROOMCAST_JWT_SECRET="$SECRET" ROOMCAST_LIMITS_RATE=100000 ROOMCAST_LIMITS_
       ROOMCAST_HEARTBEAT_INTERVAL=5 ROOMCAST_HEARTBEAT_TIMEOUT=60)
 
 # ---------------------------------------------------------------- start
-say "$INSTANCES instance(s)$([ "$CONTROL" -eq 1 ] && echo ' (control run, no cluster)' || echo ", Hazelcast $MEMBERS"), HTTP ${HTTP_PORTS[*]}, JVM $JVM_OPTS; results in ${OUT#$REPO/}"
+say "${WAR_SRC#$REPO/} on $INSTANCES instance(s)$([ "$CONTROL" -eq 1 ] && echo ' (control run, no cluster)' || echo ", Hazelcast $MEMBERS"), HTTP ${HTTP_PORTS[*]}, JVM $JVM_OPTS; results in ${OUT#$REPO/}"
 for i in $(seq 0 $((INSTANCES - 1))); do
   name="chaos-$((i + 1))"
   mkdir -p "$WORK/$name-tmp"
