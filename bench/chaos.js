@@ -164,7 +164,7 @@ class Client {
   }
 
   onMessage(f) {
-    this.seen.push({ id: f.id, epoch: f.epoch, offset: f.offset, ref: f.ref, from: f.from });
+    this.seen.push({ id: f.id, epoch: f.epoch, offset: f.offset, ref: f.ref, from: f.from, at: now(), port: ports[this.at] });
     this.noteEpoch(f.epoch);
     if (f.epoch != null && (!this.position || this.position.epoch !== f.epoch || f.offset > this.position.offset)) {
       this.position = { epoch: f.epoch, offset: f.offset };
@@ -310,6 +310,7 @@ function percentile(sorted, p) {
 
 function figures({ killAt, publishedFor, drained }) {
   const rooms = [];
+  const problems = [];
   let lost = 0; let lostBeforeKill = 0; let dupById = 0; let dupByOffset = 0; let gaps = 0; let offsetDisagreements = 0; let resentTwice = 0; let unackedSeen = 0;
   for (let r = 0; r < ROOMS; r++) {
     const room = ROOM_BASE + r;
@@ -362,6 +363,24 @@ function figures({ killAt, publishedFor, drained }) {
       return { client: c.index, user: c.user, home_port: ports[c.home], port_at_end: ports[c.at], seen: distinct.size, missing_acked: missing, dup_by_id: ids.length - distinct.size, dup_by_offset: places.length - distinctPlaces.size, offsets_skipped: skipped, epochs: c.epochs.length };
     });
     rooms.push({ room, acked: acked.size, members: perMember, published_twice: twice, offset_disagreements: disagree });
+    // What a reader needs to tell a server bug from a measuring one: every anomaly with its context.
+    for (const c of members) {
+      const byId = new Map();
+      for (const m of c.seen) (byId.get(m.id) || byId.set(m.id, []).get(m.id)).push(m);
+      for (const [id, ms] of byId) if (ms.length > 1) problems.push({ kind: 'seen twice', room, client: c.index, id, copies: ms, joins: c.joins, closes: c.closes });
+      const got = new Set(c.seen.map((m) => m.id));
+      for (const id of acked) {
+        if (got.has(id)) continue;
+        const ack = members.flatMap((x) => [...x.acks.entries()].map(([ref, a]) => ({ ref, ...a, by: x.index }))).find((a) => a.id === id);
+        problems.push({ kind: 'acknowledged, not seen', room, client: c.index, ack, joins: c.joins, closes: c.closes });
+      }
+    }
+    for (const [ref, ids] of idsByRef) {
+      if (ids.size < 2) continue;
+      const copies = members.flatMap((x) => x.seen.filter((m) => m.ref === ref).map((m) => ({ ...m, client: x.index })));
+      const acks = members.flatMap((x) => (x.ackIds.has(ref) ? [{ client: x.index, ids: [...x.ackIds.get(ref)], last: x.acks.get(ref) }] : []));
+      problems.push({ kind: 'one ref published twice', room, ref, acks, copies });
+    }
   }
   const reconnectJoins = clients.flatMap((c) => c.joins.filter((j) => j.since));
   const reasons = {};
@@ -387,7 +406,7 @@ function figures({ killAt, publishedFor, drained }) {
     reconnect_joins: reconnectJoins.length, recovered_true: recoveredTrue, recovered_false: reconnectJoins.length - recoveredTrue, recovered_false_reasons: reasons,
     clients_whose_epoch_changed: clients.filter((c) => c.epochs.length > 1).length, epoch_changes: epochChanges,
     recoveries: recoveries.length, recovery_ms: { p50: percentile(times, 50), p99: percentile(times, 99), max: times.length ? times[times.length - 1] : null },
-    closes_by_code: closes, errors_by_code: errors, rooms_detail: rooms,
+    closes_by_code: closes, errors_by_code: errors, rooms_detail: rooms, problems: problems.slice(0, 50),
   };
   r.ok = drained && lost === 0 && dupById === 0 && dupByOffset === 0 && gaps === 0 && resentTwice === 0
     && offsetDisagreements === 0 && unacked === 0 && r.recovered_false === 0 && epochChanges === 0 && r.reconnect_joins > 0;
@@ -411,6 +430,7 @@ function print(r) {
   line(`epochs changed: ${r.epoch_changes} (clients affected ${r.clients_whose_epoch_changed})`);
   line(`recovery time (connection lost -> joined and replay received), ${r.recoveries} recoveries: p50 ${r.recovery_ms.p50} ms, p99 ${r.recovery_ms.p99} ms, max ${r.recovery_ms.max} ms`);
   line(`closes by code ${JSON.stringify(r.closes_by_code)}, errors by code ${JSON.stringify(r.errors_by_code)}`);
+  if (r.problems.length) line(`${r.problems.length} anomalies with their context (joins, closes, copies): "problems" in chaos.json`);
   line(r.ok ? 'RESULT: ok (0 lost, 0 duplicates, every reconnect recovered)' : 'RESULT: problems above');
 }
 
