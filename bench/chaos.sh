@@ -58,13 +58,17 @@ cp "$WAR_SRC" "$WORK/roomcast.war"
 t0=$SECONDS
 say() { printf '[chaos.sh +%ss] %s\n' "$((SECONDS - t0))" "$*" | tee -a "$OUT/run.log" >&2; }
 
-# Every process this script starts is in PIDS (instances) or CLIENTS_PID; the trap ends exactly those.
+# Every process this script starts is in PIDS (instances), HELPER_PID (the readiness wait) or
+# CLIENTS_PID (chaos.js); the trap ends exactly those, on any exit.
 PIDS=()
 CLIENTS_PID=""
+HELPER_PID=""
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
-  if [ -n "$CLIENTS_PID" ] && kill -0 "$CLIENTS_PID" 2>/dev/null; then kill -TERM "$CLIENTS_PID" 2>/dev/null || true; fi
+  for p in "$CLIENTS_PID" "$HELPER_PID"; do
+    if [ -n "$p" ] && kill -0 "$p" 2>/dev/null; then kill -TERM "$p" 2>/dev/null || true; fi
+  done
   local alive=()
   for p in "${PIDS[@]}"; do kill -0 "$p" 2>/dev/null && alive+=("$p"); done
   if [ ${#alive[@]} -gt 0 ]; then
@@ -128,7 +132,8 @@ done
 
 # Until every instance answers /api/status listing all instances (bounded: 240 s).
 say "waiting until every /api/status lists $INSTANCES instance(s)"
-node - "$(IFS=,; echo "${HTTP_PORTS[*]}")" "$(IFS=,; echo "${PIDS[*]}")" "$INSTANCES" "$CONTROL" <<'EOF'
+# In the background + wait, as the clients below: a signal to this script is handled at once.
+node - "$(IFS=,; echo "${HTTP_PORTS[*]}")" "$(IFS=,; echo "${PIDS[*]}")" "$INSTANCES" "$CONTROL" <<'EOF' &
 const [ports, pids] = [process.argv[2].split(',').map(Number), process.argv[3].split(',').map(Number)];
 const n = Number(process.argv[4]); const control = process.argv[5] === '1';
 const deadline = Date.now() + 240_000;
@@ -151,6 +156,9 @@ const alive = (pid) => { try { process.kill(pid, 0); return true; } catch (e) { 
   }
 })();
 EOF
+HELPER_PID=$!
+wait "$HELPER_PID"
+HELPER_PID=""
 say "ready"
 
 # ---------------------------------------------------------------- the run
