@@ -7,9 +7,13 @@
  *   2. Link              - one WebSocket that stays up: heartbeat watchdog,
  *                          reconnect with capped exponential backoff and jitter
  *   3. words for users   - close codes and error codes in plain language
- *   4. chat session      - welcome, rooms, messages, presence, rejoin
+ *   4. chat session      - welcome, rooms, messages, presence, rejoin with `since`,
+ *                          recovery notices and the history button
  *   5. status panel      - /ws/status
  *   6. the page          - DOM rendering and the forms
+ *
+ * Where the page is in each room's stream (offsets, epochs, what was shown
+ * already) is kept by streams.js, which knows nothing of the page.
  *
  * No framework, no build step: what you read is what the browser runs.
  */
@@ -49,6 +53,10 @@
   const NAME_PATTERN = /^[\p{L}\p{N}._@-]{1,64}$/u;
   const ROOM_MIN = 1;
   const ROOM_MAX = 2147483647;
+  /** A message `ref` the server de-duplicates for a user and room within its TTL (PROTOCOL 9.3):
+   *  a page reloaded by the same user must not reuse the previous load's refs, or its first
+   *  messages would be taken for resends and never published. */
+  const PAGE_REF_PREFIX = Math.random().toString(36).slice(2, 10);
 
   // ---------------------------------------------------------------- 2. Link
 
@@ -328,9 +336,14 @@
     pendingJoins: [],
     /** leaves sent and not yet answered, oldest first, for the same reason. */
     pendingLeaves: [],
-    /** ref -> log entry of our own messages that have not come back yet. */
+    /** ref -> log entry of our own messages that have not come back yet. Kept across a
+     *  reconnect: a recovered copy of the message confirms it instead of showing it twice. */
     pendingSends: new Map(),
     nextRef: 1,
+    /** ref -> the recovery notice whose "load messages" button asked for that history */
+    pendingHistory: new Map(),
+    /** where the page is in each room's stream (streams.js) */
+    streams: new window.RoomcastStreams.StreamPositions(),
     link: null,
   };
 
@@ -388,6 +401,7 @@
     for (const room of chat.rooms.values()) { room.joined = false; room.members = null; }
     chat.pendingJoins = [];
     chat.pendingLeaves = [];
+    chat.pendingHistory.clear();
     failPendingSends('not sent: you disconnected');
     renderRooms();
     renderIdentity();
@@ -400,10 +414,12 @@
     left: onLeft,
     presence: onPresence,
     message: onMessage,
+    history: onHistory,
     direct: onDirect,
     error: onError,
     heartbeat: () => {},  // its arrival is the point: Link already noted it
     pong: () => {},
+    ack: () => {},  // the echo of our own message (same ref) came first and confirmed it already
   };
 
   function handleFrame(frame) {
@@ -420,8 +436,8 @@
     chat.link.ready();
     renderIdentity();
     if (reconnected) {
-      // The server keeps no history: whatever was said while we were away is gone.
-      logNotice(`Reconnected as ${frame.user}. Messages sent while you were disconnected may have been missed.`, 'reconnected');
+      // Each room says for itself whether what was said meanwhile came back (onJoined).
+      logNotice(`Reconnected as ${frame.user}.`, 'reconnected');
     } else {
       logNotice(`Connected as ${frame.user}.`);
     }
@@ -435,24 +451,81 @@
     renderRooms();
   }
 
+  /** With the last (epoch, offset) seen in the room, the server replays what we missed. */
   function sendJoin(id) {
-    if (chat.link && chat.link.send({ type: 'join', room: id })) chat.pendingJoins.push(id);
+    const since = chat.streams.sinceFor(id);
+    const frame = since ? { type: 'join', room: id, since } : { type: 'join', room: id };
+    if (chat.link && chat.link.send(frame)) chat.pendingJoins.push(id);
   }
 
   function onJoined(frame) {
     removeFrom(chat.pendingJoins, frame.room);
     const room = chat.rooms.get(frame.room) || newRoom();
     const wasJoined = room.joined;
+    const rejoin = room.everJoined && !wasJoined;
     room.joined = true;
+    room.everJoined = true;
     room.members = frame.members;
     chat.rooms.set(frame.room, room);
-    if (!wasJoined) logEvent(frame.room, `You joined room ${frame.room}. ${membersText(frame.members)}.`);
+    const outcome = chat.streams.joined(frame, rejoin);
+    if (outcome.kind === 'recovered') {
+      logRecovery(frame.room, true,
+        `Back in room ${frame.room}: recovered ${outcome.missed} ${outcome.missed === 1 ? 'message' : 'messages'} sent while you were away.`);
+    } else if (outcome.kind === 'unrecovered') {
+      const notice = logRecovery(frame.room, false,
+        `Back in room ${frame.room}: some messages may be missing (${RECOVERY_WORDS[outcome.reason] || outcome.reason}).`);
+      if (outcome.gap) offerHistory(notice, outcome.gap);
+    } else if (!wasJoined) {
+      logEvent(frame.room, `You joined room ${frame.room}. ${membersText(frame.members)}.`);
+    }
     renderRooms();
+  }
+
+  /** Why the server could not replay what we missed (PROTOCOL 9.1 reasons), in plain words. */
+  const RECOVERY_WORDS = {
+    disabled: 'this server keeps no history',
+    epoch_changed: 'the server\'s history of this room started over, for example after a restart',
+    unknown_position: 'the server could not tell where you left off',
+    too_old: 'more was said than the server keeps for a rejoin',
+  };
+
+  /** The button under a "may be missing" notice asks for the messages just before the rejoin. */
+  function offerHistory(notice, gap) {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'link-button load-history';
+    button.textContent = 'Load recent messages';
+    button.setAttribute('aria-label', `Load recent messages of room ${gap.room}`);
+    button.addEventListener('click', () => {
+      const ref = `h${chat.nextRef++}`;
+      if (!chat.link || !chat.link.send({ type: 'history', room: gap.room, since: gap.since, limit: gap.limit, ref })) {
+        showProblem('You are not connected, so the history could not be loaded.', 'not_sent');
+        return;
+      }
+      chat.pendingHistory.set(ref, notice);
+      button.disabled = true;
+      button.textContent = 'Loading…';
+    });
+    notice.append(' ', button);
+  }
+
+  /** The answer to the history button: the messages we had not shown, in order, under its notice. */
+  function onHistory(frame) {
+    const notice = chat.pendingHistory.get(frame.ref);
+    if (!notice) return;
+    chat.pendingHistory.delete(frame.ref);
+    const fresh = frame.messages.filter((m) => chat.streams.accept(m));
+    let after = notice;
+    for (const message of fresh) after = logMessage(message, after);
+    const count = `${fresh.length} ${fresh.length === 1 ? 'message' : 'messages'}`;
+    const rest = frame.complete ? '' : ' Older ones are no longer kept by the server.';
+    notice.querySelector('.load-history').replaceWith(textSpan(`Loaded ${count} from history.${rest}`));
   }
 
   function onLeft(frame) {
     removeFrom(chat.pendingLeaves, frame.room);
     chat.rooms.delete(frame.room);
+    chat.streams.forget(frame.room);
     logEvent(frame.room, `You left room ${frame.room}.`);
     renderRooms();
   }
@@ -468,6 +541,7 @@
   }
 
   function onMessage(frame) {
+    if (!chat.streams.accept(frame)) return;  // shown already (a replay overlapping what we saw)
     const room = chat.rooms.get(frame.room);
     if (room && frame.from !== chat.user) room.seen.add(frame.from);
     // Our own message comes back like everyone else's: the echo confirms delivery.
@@ -517,7 +591,9 @@
     for (const room of chat.rooms.values()) { room.joined = false; room.members = null; }
     chat.pendingJoins = [];
     chat.pendingLeaves = [];
-    failPendingSends('may not have been delivered: the connection dropped');
+    chat.pendingHistory.clear();
+    // Kept pending: if the server had the message, the rejoin replays it and that confirms it.
+    for (const entry of chat.pendingSends.values()) failMessage(entry, 'may not have been delivered: the connection dropped');
     renderRooms();
     if (wasLive) {
       // The code is for whoever reads a bug report; ours (went quiet) never crossed the wire.
@@ -535,7 +611,7 @@
   }
 
   function newRoom() {
-    return { members: null, joined: false, seen: new Set() };
+    return { members: null, joined: false, everJoined: false, seen: new Set() };
   }
 
   function membersText(count) {
@@ -563,6 +639,7 @@
       return;  // the 'left' reply removes it
     }
     chat.rooms.delete(id);  // not joined on the server: forgetting it locally is all there is to do
+    chat.streams.forget(id);
     renderRooms();
   }
 
@@ -572,7 +649,7 @@
     const room = chat.rooms.get(roomId);
     if (!room || !room.joined) return 'Join a room before sending.';
     // The ref lets us match the server's echo (or its error) to this very message.
-    const ref = `m${chat.nextRef++}`;
+    const ref = `${PAGE_REF_PREFIX}-m${chat.nextRef++}`;
     const frame = { type: 'message', room: roomId, text, ref };
     if (new TextEncoder().encode(JSON.stringify(frame)).length > MAX_FRAME_BYTES) {
       return 'That message is too long for the server; please shorten it.';
@@ -742,9 +819,11 @@
 
   // -- the log: a fixed-height list that scrolls; new entries never move the rest of the page
 
-  function logMessage({ room, from, text, timestamp, pending, direct }) {
+  /** @param {Element} [after] where history goes: under its notice, not at the end */
+  function logMessage({ room, from, text, timestamp, pending, direct, epoch, offset }, after) {
     const li = entry(pending || from === chat.user ? 'message mine' : 'message', room);
     li.dataset.from = from;
+    if (offset != null) { li.dataset.epoch = epoch; li.dataset.offset = String(offset); }
     const meta = document.createElement('span');
     meta.className = 'meta';
     const who = document.createElement('strong');
@@ -758,12 +837,14 @@
     state.className = 'delivery';
     if (pending) { li.dataset.delivery = 'pending'; state.textContent = 'sending…'; }
     li.append(meta, body, state);
+    if (after) { after.after(li); return li; }
     return append(li);
   }
 
   function confirmMessage(li, frame) {
     li.dataset.delivery = 'delivered';
     li.dataset.id = frame.id;
+    if (frame.offset != null) { li.dataset.epoch = frame.epoch; li.dataset.offset = String(frame.offset); }
     li.querySelector('.delivery').textContent = '';
     li.querySelector('time').replaceWith(timeTag(frame.timestamp));
   }
@@ -783,6 +864,14 @@
     const li = entry(`notice ${kind}`, null);
     li.append(textSpan(text));
     append(li);
+  }
+
+  /** Whether a rejoined room got back what was said meanwhile; the entry may grow a button. */
+  function logRecovery(room, recovered, text) {
+    const li = entry('notice recovery', room);
+    li.dataset.recovered = String(recovered);
+    li.append(roomTag(room), ' ', textSpan(text));
+    return append(li);
   }
 
   function logError(text, code) {

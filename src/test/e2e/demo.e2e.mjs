@@ -1,12 +1,19 @@
 #!/usr/bin/env node
 // End-to-end test of the Roomcast demo page in headless Debian Chromium (playwright-core).
 //
-//   node demo.e2e.mjs <baseUrl> [--no-restart] [--screenshots <dir>] [--artifacts <dir>]
+//   node demo.e2e.mjs <baseUrl> [--no-restart] [--no-streams] [--screenshots <dir>] [--artifacts <dir>]
 //
 // Two pages (alice and bob) connect with the keyboard, join one room, see each
 // other's presence and exchange messages both ways; protocol errors are shown in
-// words. Then the server is restarted and both pages must reconnect by themselves,
-// say that messages may have been missed, rejoin the room and chat again.
+// words. Then alice's network drops (the test sits between her page and the server,
+// Playwright's routeWebSocket) while bob talks: on reconnecting her page rejoins with
+// `since`, says "recovered 3 messages" and shows each of them once, although the test
+// sends every message frame twice; after a longer absence (more than the server's
+// history.size) it says "some messages may be missing" and its button loads the last
+// messages from history. Then the server is restarted and both pages must reconnect
+// by themselves, say that messages may be missing, rejoin the room and chat again.
+// --no-streams (a server without room streams, e.g. mock-server.mjs) skips the recovery
+// phase and expects "this server keeps no history" after the restart.
 //
 // Restart protocol (stdio): the script prints a line `RESTART_SERVER` and waits
 // for a line `RESTARTED` on stdin; whoever runs it (DemoPageIT, or run-with-mock.mjs)
@@ -29,6 +36,7 @@ if (baseUrl === '/') {
   process.exit(2);
 }
 const doRestart = !argv.includes('--no-restart');
+const streams = !argv.includes('--no-streams');
 const screenshotDir = option('--screenshots');
 const artifactDir = option('--artifacts') || fs.mkdtempSync(path.join(os.tmpdir(), 'roomcast-e2e-'));
 const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -62,9 +70,10 @@ function assert(condition, message) {
 }
 
 // ---------------------------------------------------------------- the pages, seen as a user sees them
-async function openUser(browser, name, viewport) {
+async function openUser(browser, name, viewport, { network } = {}) {
   const context = await browser.newContext({ viewport });
   const page = await context.newPage();
+  const net = network ? await controlNetwork(page) : null;
   const problems = [];
   const pageErrors = [];
   // An uncaught exception in the page is a bug, whatever the checks say.
@@ -72,7 +81,38 @@ async function openUser(browser, name, viewport) {
   // Console errors are expected while the server is down (refused connections); they are summarised.
   page.on('console', (msg) => { if (msg.type() === 'error') problems.push(redact(msg.text())); });
   await page.goto(baseUrl, { waitUntil: 'domcontentloaded' });
-  return { name, page, context, problems, pageErrors };
+  return { name, page, context, problems, pageErrors, net };
+}
+
+/**
+ * Puts the test between the page and /ws/realtime: drop() closes the page's socket (and the
+ * server's side of it) and refuses new ones until restore(); while duplicateMessages is on,
+ * every `message` frame from the server reaches the page twice, as a replay overlapping what
+ * the page saw would. Must be called before the page loads.
+ */
+async function controlNetwork(page) {
+  const net = { up: true, duplicateMessages: false, links: new Set() };
+  await page.routeWebSocket(/\/ws\/realtime/, (ws) => {
+    if (!net.up) { ws.close({ code: 1001, reason: 'test: network down' }); return; }
+    const server = ws.connectToServer();
+    const link = { ws, server };
+    net.links.add(link);
+    server.onMessage((data) => {
+      ws.send(data);
+      if (net.duplicateMessages && typeof data === 'string' && data.includes('"type":"message"')) ws.send(data);
+    });
+    // With no onClose handlers, a close on either side is passed on to the other.
+  });
+  net.drop = async () => {
+    net.up = false;
+    for (const { ws, server } of net.links) {
+      await ws.close({ code: 1001, reason: 'test: network down' }).catch(() => {});
+      await server.close().catch(() => {});
+    }
+    net.links.clear();
+  };
+  net.restore = () => { net.up = true; };
+  return net;
 }
 
 /** Tokens are credentials: keep them out of test logs. */
@@ -118,6 +158,16 @@ const messageEntry = (user, from, text) =>
 
 async function seesMessage(user, from, text) {
   await messageEntry(user, from, text).first().waitFor({ timeout: STEP_TIMEOUT });
+}
+
+/** How many entries of the log show this message (the page must show each message once). */
+const timesShown = (user, from, text) => messageEntry(user, from, text).count();
+
+async function noOffsetShownTwice(user, id) {
+  const keys = await user.page.locator(`#log li.message[data-room="${id}"][data-offset]`)
+    .evaluateAll((lis) => lis.map((li) => `${li.dataset.epoch}/${li.dataset.offset}`));
+  const twice = keys.filter((k, i) => keys.indexOf(k) !== i);
+  assert(twice.length === 0, `${user.name}'s page shows these (epoch/offset) twice: ${twice.join(', ')}`);
 }
 
 async function membersText(user, id) {
@@ -231,7 +281,7 @@ async function scenarioSteps(users, alice, bob) {
       [alice, 'And if I pull the plug?'],
       [bob, 'It says "Reconnecting", backs off, and rejoins your rooms.'],
       [alice, 'With a note that messages may have been missed?'],
-      [bob, 'Exactly: the server keeps no history.'],
+      [bob, 'Exactly, and it replays what you missed.'],
       [alice, 'Good. Let us try a restart later.'],
       [bob, 'Deal.'],
     ];
@@ -296,8 +346,118 @@ async function scenarioSteps(users, alice, bob) {
     });
   }
 
+  if (streams) await recoverySteps(alice, bob);
   if (!doRestart) return;
   await restartSteps(users, alice, bob);
+}
+
+async function recoverySteps(alice, bob) {
+  const net = alice.net;
+  const recoveryNotice = (recovered) =>
+    alice.page.locator(`#log li.notice.recovery[data-room="${room}"][data-recovered="${recovered}"]`);
+
+  async function aliceDropsOff() {
+    const noticesBefore = await alice.page.locator('#log li.notice.disconnected').count();
+    const leavesBefore = await bob.page.locator('#log li.presence-leave', { hasText: `alice left room ${room}` }).count();
+    await net.drop();
+    await alice.page.locator('#log li.notice.disconnected').nth(noticesBefore).waitFor({ timeout: STEP_TIMEOUT });
+    await bob.page.locator('#log li.presence-leave', { hasText: `alice left room ${room}` }).nth(leavesBefore).waitFor({ timeout: STEP_TIMEOUT });
+  }
+
+  async function bobSays(texts) {
+    for (const text of texts) await sendText(bob, text);
+    const last = texts[texts.length - 1];
+    await bob.page.locator('#log li.message.mine[data-delivery="delivered"]', { hasText: last }).waitFor({ timeout: STEP_TIMEOUT });
+  }
+
+  /** Back online; the "Retry now" button skips what is left of the backoff. */
+  async function aliceComesBack() {
+    net.restore();
+    const retry = alice.page.locator('#retry-now');
+    if (await retry.isVisible()) await retry.click().catch(() => {});
+    await waitLive(alice, RECONNECT_TIMEOUT);
+    await alice.page.locator(`#rooms li[data-room="${room}"][data-joined="true"]`).waitFor({ timeout: STEP_TIMEOUT });
+  }
+
+  /** Alice's own message, seen back: every frame sent to her page before it has been handled. */
+  async function fence(text) {
+    await sendText(alice, text);
+    await alice.page.locator('#log li.message.mine[data-delivery="delivered"]', { hasText: text }).waitFor({ timeout: STEP_TIMEOUT });
+  }
+
+  const away = ['While you were away: one', 'While you were away: two', 'While you were away: three'];
+
+  await check('alice\'s network drops; her page says so and bob sees her leave', async () => {
+    await aliceDropsOff();
+  });
+
+  await check('bob says three things while alice is away', async () => {
+    await bobSays(away);
+  });
+
+  await check('alice reconnects, rejoins with since and says "recovered 3 messages"', async () => {
+    net.duplicateMessages = true;  // from here every message frame reaches alice's page twice
+    await aliceComesBack();
+    const notice = recoveryNotice(true).filter({ hasText: 'recovered 3 messages' });
+    await notice.waitFor({ timeout: STEP_TIMEOUT });
+    say(`  alice: "${(await notice.innerText()).trim()}"`);
+  });
+
+  await check('each missed message is shown once (sent twice on the wire), in order, after the notice', async () => {
+    for (const text of away) await seesMessage(alice, 'bob', text);
+    await sendText(bob, 'Welcome back, Alice');
+    await seesMessage(alice, 'bob', 'Welcome back, Alice');
+    await fence('Thanks, I am back');
+    for (const text of [...away, 'Welcome back, Alice']) {
+      const n = await timesShown(alice, 'bob', text);
+      assert(n === 1, `"${text}" is shown ${n} times on alice's page`);
+    }
+    assert(await timesShown(alice, 'alice', 'Thanks, I am back') === 1, 'alice\'s own message is shown twice');
+    await noOffsetShownTwice(alice, room);
+    const order = await alice.page.locator('#log li.entry').evaluateAll((lis) => lis.map((li) => li.textContent));
+    const at = (t) => order.findIndex((line) => line.includes(t));
+    const noticeAt = at('recovered 3 messages');
+    assert(noticeAt < at(away[0]) && at(away[0]) < at(away[1]) && at(away[1]) < at(away[2]) && at(away[2]) < at('Welcome back, Alice'),
+      'the recovered messages should follow the notice, in order, before the live ones');
+    net.duplicateMessages = false;
+  });
+
+  // The server keeps 5 messages per room here (DemoPageIT: ROOMCAST_HISTORY_SIZE=5).
+  const tooMany = Array.from({ length: 8 }, (_, i) => `Long absence, message ${i + 1}`);
+
+  await check('alice drops off again; bob says 8 things, more than the server keeps for a rejoin', async () => {
+    await aliceDropsOff();
+    await bobSays(tooMany);
+  });
+
+  await check('alice rejoins: "some messages may be missing", with a button to load recent messages', async () => {
+    await aliceComesBack();
+    const notice = recoveryNotice(false).filter({ hasText: 'some messages may be missing' });
+    await notice.waitFor({ timeout: STEP_TIMEOUT });
+    say(`  alice: "${(await notice.innerText()).trim()}"`);
+    await alice.page.getByRole('button', { name: `Load recent messages of room ${room}` }).waitFor({ timeout: STEP_TIMEOUT });
+  });
+
+  await check('the button loads the last 5 messages from history, once each, under the notice', async () => {
+    // "Loaded 5" also proves none of them had been shown before: a message shown already is not counted.
+    await alice.page.getByRole('button', { name: `Load recent messages of room ${room}` }).press('Enter');
+    const notice = recoveryNotice(false).filter({ hasText: 'Loaded 5 messages from history' });
+    await notice.waitFor({ timeout: STEP_TIMEOUT });
+    say(`  alice: "${(await notice.innerText()).trim()}"`);
+    await fence('Did I miss anything?');
+    for (const [i, text] of tooMany.entries()) {
+      const want = i < 3 ? 0 : 1;  // the first 3 are no longer kept
+      const n = await timesShown(alice, 'bob', text);
+      assert(n === want, `"${text}" is shown ${n} times on alice's page, expected ${want}`);
+    }
+    await noOffsetShownTwice(alice, room);
+    const order = await alice.page.locator('#log li.entry').evaluateAll((lis) => lis.map((li) => li.textContent));
+    const at = (t) => order.findIndex((line) => line.includes(t));
+    const loaded = tooMany.slice(3).map(at);
+    assert(at('Loaded 5 messages') < loaded[0] && loaded.every((x, i) => i === 0 || loaded[i - 1] < x)
+      && loaded[loaded.length - 1] < at('Did I miss anything?'),
+      'the loaded messages should sit under the notice, in order, before what came after the rejoin');
+  });
 }
 
 async function restartSteps(users, alice, bob) {
@@ -319,10 +479,12 @@ async function restartSteps(users, alice, bob) {
     await Promise.all(users.map((u) => waitLive(u, RECONNECT_TIMEOUT)));
   });
 
-  await check('a visible notice says messages may have been missed', async () => {
+  const why = streams ? 'started over' : 'keeps no history';
+  await check(`a visible notice says some messages may be missing: ${streams ? 'the history started over (new epoch)' : 'the server keeps no history'}`, async () => {
     for (const u of users) {
-      const notice = u.page.locator('#log li.notice.reconnected', { hasText: 'may have been missed' });
+      const notice = u.page.locator(`#log li.notice.recovery[data-room="${room}"][data-recovered="false"]`, { hasText: why });
       await notice.first().waitFor({ timeout: STEP_TIMEOUT });
+      assert((await notice.first().innerText()).includes('some messages may be missing'), `${u.name}'s notice should say messages may be missing`);
     }
   });
 
@@ -371,7 +533,7 @@ async function main() {
   let users = [];
   try {
     users = [
-      await openUser(browser, 'alice', { width: 1280, height: 800 }),
+      await openUser(browser, 'alice', { width: 1280, height: 800 }, { network: true }),
       await openUser(browser, 'bob', { width: 390, height: 844 }),
     ];
     await scenario(browser, users);

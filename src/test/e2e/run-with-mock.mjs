@@ -2,6 +2,7 @@
 // Runs demo.e2e.mjs against mock-server.mjs, restarting the mock when asked:
 //   node run-with-mock.mjs [port] [-- extra demo.e2e.mjs arguments]
 // The same dance DemoPageIT does with Payara Micro, without building the server.
+// The mock has no room streams (no offsets, no history): the recovery phase is skipped (--no-streams).
 import { spawn } from 'node:child_process';
 import readline from 'node:readline';
 import path from 'node:path';
@@ -22,7 +23,7 @@ function startMock() {
 const stop = (child) => new Promise((resolve) => { child.once('exit', resolve); child.kill('SIGTERM'); });
 
 let mock = await startMock();
-const test = spawn(process.execPath, [path.join(here, 'demo.e2e.mjs'), `http://127.0.0.1:${port}/`, ...extra], { stdio: ['pipe', 'pipe', 'inherit'] });
+const test = spawn(process.execPath, [path.join(here, 'demo.e2e.mjs'), `http://127.0.0.1:${port}/`, '--no-streams', ...extra], { stdio: ['pipe', 'pipe', 'inherit'] });
 readline.createInterface({ input: test.stdout }).on('line', async (line) => {
   console.log(line);
   if (line.trim() === 'RESTART_SERVER') {
