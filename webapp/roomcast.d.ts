@@ -171,7 +171,8 @@ export declare class RoomcastClient {
   leave(room: number): Promise<Left>;
   publish(room: number, text: string, options?: { ref?: string }): Promise<Ack>;
   history(room: number, options?: { since?: StreamPosition; limit?: number }): Promise<History>;
-  direct(to: number, text: string): void;
+  /** Fire and forget, never resent: false when not connected (nothing sent). */
+  direct(to: number, text: string): boolean;
   position(room: number): StreamPosition | null;
   close(): void;
 }

@@ -20,8 +20,9 @@
  *   and then closes at once cannot cause a tight loop.
  * - It stops for good (state `closed`, event `stopped` with `code`, `reason` and, when known, the
  *   HTTP `status`) on: close 1008 (policy; but "token expired" reconnects when a provider can give
- *   a fresh token), a handshake refused with 400, 401, 403, 404 or 426 (401 with a provider: one
- *   more try with a fresh token first). 429 and everything else is retried. A browser's WebSocket
+ *   a fresh token), a handshake refused with 400, 401 or 403 (401 with a provider: one more try
+ *   with a fresh token first). 429, 404 and 5xx (a server restarting answers those for a while)
+ *   and everything else is retried. A browser's WebSocket
  *   only reports a refused handshake as an abnormal close (1006), so after a socket that never
  *   opened the client asks the server whether the token is accepted (`GET /api/rooms/1/history`
  *   with the token as Bearer, with `fetch`): a 401 there is taken as the handshake's refusal.
@@ -63,7 +64,8 @@ const CODE_HEARTBEAT_MISSED = 4000;
 const MAX_REF = 64;
 /** setTimeout's limit (about 24.8 days); a longer wait is taken in steps. */
 const MAX_TIMER_MS = 2147483647;
-const FINAL_STATUSES = new Set([400, 401, 403, 404, 426]);
+/** Refusals that the same request will meet again. Not 404 or 5xx: a server being (re)deployed answers those for a while. */
+const FINAL_STATUSES = new Set([400, 401, 403]);
 
 /** An error from the server (`code` as on the wire) or from this client. */
 export class RoomcastError extends Error {
@@ -128,6 +130,7 @@ export class RoomcastClient {
 
   /** Joins the room (now, and again after every reconnect); resolves with the `joined` reply. */
   join(room) {
+    if (this.state === 'closed') return Promise.reject(new RoomcastError('closed', 'the client is closed'));
     const entry = this.rooms.get(room) || { epoch: null, offset: null, joined: false, waiters: [] };
     this.rooms.set(room, entry);
     return new Promise((resolve, reject) => {
@@ -168,9 +171,12 @@ export class RoomcastClient {
     return this.request(ref, frame, { resend: true });
   }
 
-  /** A direct message to a `/ws/secure` client id (fire and forget; a `not_found` comes as `error`). */
+  /**
+   * A direct message to a `/ws/secure` client id: fire and forget, not resent (false: not connected
+   * now, nothing sent); a `not_found` comes as an `error` event.
+   */
   direct(to, text) {
-    this.send({ type: 'direct', to, text });
+    return this.send({ type: 'direct', to, text });
   }
 
   /** The last (epoch, offset) the app saw in the room, or null. */
