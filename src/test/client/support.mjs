@@ -20,11 +20,12 @@ function required(name) {
   return value;
 }
 
-/** An HS256 token for the user that expires in ttlMs (negative: already expired). */
-export function token(user, ttlMs = 3600000) {
+/** An HS256 token for the user that expires in ttlMs (negative: already expired), with extra claims. */
+export function token(user, ttlMs = 3600000, claims = {}) {
   const now = Math.floor(Date.now() / 1000);
   const b64 = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
-  const unsigned = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ sub: user, iat: now, exp: now + Math.round(ttlMs / 1000) })}`;
+  const payload = { sub: user, iat: now, exp: now + Math.round(ttlMs / 1000), ...claims };
+  const unsigned = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64(payload)}`;
   const signature = crypto.createHmac('sha256', SECRET).update(unsigned).digest('base64url');
   return `${unsigned}.${signature}`;
 }
@@ -77,7 +78,7 @@ export function browserLikeWebSocket() {
 export function client(path, options = {}) {
   const rc = connect(wsUrl(path, options.port), { WebSocket: options.WebSocket || WebSocket, ...options });
   rc.events = [];
-  for (const name of ['state', 'welcome', 'message', 'presence', 'joined', 'left', 'refreshed', 'error', 'disconnect', 'stopped']) {
+  for (const name of ['state', 'welcome', 'message', 'presence', 'direct', 'joined', 'left', 'refreshed', 'error', 'disconnect', 'stopped']) {
     rc.on(name, (value) => rc.events.push({ name, value }));
   }
   return rc;
