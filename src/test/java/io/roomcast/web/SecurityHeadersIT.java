@@ -20,7 +20,7 @@ class SecurityHeadersIT extends DeployedRoomcast {
 
     @Test
     void theDemoPageAndItsFilesCarryTheSecurityHeaders() throws Exception {
-        for (String path : List.of("", "index.html", "app.js", "app.css", "api/status")) {
+        for (String path : List.of("", "index.html", "app.js", "app.css", "roomcast.js", "api/status")) {
             HttpResponse<String> response = server.get(path);
             assertThat(response.statusCode()).as(path).isEqualTo(200);
             assertThat(response.headers().firstValue("Content-Security-Policy")).as(path).hasValueSatisfying(csp -> assertThat(csp)
@@ -30,6 +30,17 @@ class SecurityHeadersIT extends DeployedRoomcast {
             assertThat(response.headers().firstValue("X-Frame-Options")).as(path).contains("SAMEORIGIN");
             assertThat(response.headers().firstValue("X-Content-Type-Options")).as(path).contains("nosniff");
         }
+    }
+
+    @Test
+    void theClientModuleIsServedAsJavaScriptWithItsTypes() throws Exception {
+        HttpResponse<String> module = server.get("roomcast.js");
+        assertThat(module.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type)
+                .matches("(text|application)/javascript.*"));
+        assertThat(module.body()).contains("export function connect(");
+        HttpResponse<String> types = server.get("roomcast.d.ts");
+        assertThat(types.statusCode()).isEqualTo(200);
+        assertThat(types.body()).contains("export declare function connect(");
     }
 
     @Test

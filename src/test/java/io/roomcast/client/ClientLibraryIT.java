@@ -1,0 +1,178 @@
+package io.roomcast.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.roomcast.testsupport.PayaraMicroProcess;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.Writer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The client library (webapp/roomcast.js) against a real Roomcast on Payara Micro: {@code node --test}
+ * runs src/test/client/*.test.mjs, and any failing test fails this one.
+ *
+ * <p>This class provides the server: a known HS256 secret (the Node tests sign their own tokens, of
+ * any lifetime, expired ones included), no clock skew (a 4 s token ends its connection in 4 s), a 1 s
+ * heartbeat (the client's watchdog notices a dead link in 2.5 s), dev mode on. It also runs a small
+ * control server on loopback: {@code POST /restart} restarts Roomcast at the same address and answers
+ * once it is back (the Node test runner captures its children's output, so the stdout handshake of
+ * DemoPageIT would not reach us).
+ *
+ * <p>Needs {@code node} 20+ (or -Dnode.executable); src/test/client/setup.sh, run here, installs
+ * the tests' one dependency ({@code ws}, pinned in package-lock.json) with {@code npm ci}.
+ */
+class ClientLibraryIT {
+
+    static final String JWT_SECRET = "client-library-it-secret-0123456789abcdef";
+
+    private static final Path BASEDIR = Path.of(System.getProperty("basedir", System.getProperty("user.dir")));
+    private static final Path TESTS = BASEDIR.resolve("src/test/client");
+    private static final Path TARGET = BASEDIR.resolve("target");
+    private static final Duration SETUP_TIMEOUT = Duration.ofMinutes(5);
+    private static final Duration SCRIPT_TIMEOUT = Duration.ofMinutes(12);
+
+    private static PayaraMicroProcess server;
+    private static HttpServer control;
+
+    @BeforeAll
+    static void installAndStart() throws Exception {
+        runSetupScript();
+        server = PayaraMicroProcess.builder("client-library-it")
+                .systemProperty("roomcast.dev-mode", "true")
+                .env("ROOMCAST_JWT_SECRET", JWT_SECRET)
+                .env("ROOMCAST_JWT_CLOCK_SKEW", "0")
+                .env("ROOMCAST_HEARTBEAT_INTERVAL", "1")
+                .env("ROOMCAST_HEARTBEAT_TIMEOUT", "10")
+                .start();
+        log("server up at " + server.baseUri() + " (log: " + server.logFile() + ")");
+        control = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        control.createContext("/restart", ClientLibraryIT::restart);
+        control.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (control != null) {
+            control.stop(0);
+        }
+        if (server != null) {
+            server.stop();
+        }
+    }
+
+    @Test
+    @Timeout(value = 15, unit = TimeUnit.MINUTES)
+    void theClientLibraryTestsPassAgainstARealServer() throws Exception {
+        List<String> command = new ArrayList<>(List.of(System.getProperty("node.executable", "node"),
+                "--test", "--test-concurrency=1")); // one file at a time: a restart must not hit another file's test
+        try (Stream<Path> files = Files.list(TESTS)) {
+            files.filter(f -> f.getFileName().toString().endsWith(".test.mjs")).sorted()
+                    .forEach(f -> command.add(f.getFileName().toString()));
+        }
+        Map<String, String> env = Map.of(
+                "ROOMCAST_URL", server.baseUri().toString(),
+                "ROOMCAST_JWT_SECRET", JWT_SECRET,
+                "ROOMCAST_CONTROL", "http://127.0.0.1:" + control.getAddress().getPort() + "/");
+
+        int exit = run(command, env);
+
+        assertEquals(0, exit, "node --test failed; its output is above and in target/client-library-tests.log, "
+                + "server log in " + server.logFile());
+    }
+
+    /** POST /restart: stop and start Roomcast on the same port, answer 200 when it serves again. */
+    private static void restart(HttpExchange exchange) throws IOException {
+        int status = 200;
+        String body = "restarted";
+        try {
+            if (!"POST".equals(exchange.getRequestMethod())) {
+                status = 405;
+                body = "POST only";
+            } else {
+                long t0 = System.nanoTime();
+                log("restarting the server on port " + server.port());
+                server.restart();
+                log("server back after " + Duration.ofNanos(System.nanoTime() - t0).toSeconds() + " s");
+            }
+        } catch (RuntimeException e) {
+            status = 500;
+            body = "restart failed: " + e.getMessage();
+        }
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    /** Runs node, copying its output to the test log and target/client-library-tests.log; a watchdog ends an overrun. */
+    private static int run(List<String> command, Map<String, String> env) throws IOException, InterruptedException {
+        log("running " + String.join(" ", command));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(TESTS.toFile()).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        Process node = builder.start();
+        ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor();
+        watchdog.schedule(() -> {
+            log("node --test overran " + SCRIPT_TIMEOUT.toMinutes() + " min: stopping it");
+            node.destroyForcibly();
+        }, SCRIPT_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
+             Writer copy = Files.newBufferedWriter(TARGET.resolve("client-library-tests.log"), StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = out.readLine()) != null) {
+                log("node | " + line);
+                copy.write(line + System.lineSeparator());
+                copy.flush();
+            }
+            return node.waitFor();
+        } finally {
+            watchdog.shutdownNow();
+            node.destroyForcibly();
+        }
+    }
+
+    /** setup.sh: npm ci of the pinned ws, skipped when node_modules is current. */
+    private static void runSetupScript() throws IOException, InterruptedException {
+        Path logFile = TARGET.resolve("client-library-setup.log");
+        Files.createDirectories(TARGET);
+        Process setup = new ProcessBuilder("bash", TESTS.resolve("setup.sh").toString())
+                .directory(TESTS.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(logFile.toFile())
+                .start();
+        if (!setup.waitFor(SETUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+            setup.destroyForcibly();
+            throw new IllegalStateException("setup.sh did not finish in " + SETUP_TIMEOUT.toMinutes() + " min; see " + logFile);
+        }
+        log("setup.sh output:\n" + Files.readString(logFile, StandardCharsets.UTF_8));
+        if (setup.exitValue() != 0) {
+            throw new IllegalStateException("setup.sh failed with exit code " + setup.exitValue() + "; see " + logFile);
+        }
+    }
+
+    private static void log(String line) {
+        System.out.println("[ClientLibraryIT] " + line);
+        System.out.flush();
+    }
+}
