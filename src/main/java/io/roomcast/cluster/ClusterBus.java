@@ -15,8 +15,10 @@ public interface ClusterBus {
     boolean clustered();
 
     /**
-     * True for the bus of a single server ({@link LocalBus}), which will never have other instances;
-     * false for the Hazelcast bus, even while it is alone (another member may join at any time).
+     * True for the bus of a single server ({@link LocalBus}), which will never have other instances, and
+     * for a Hazelcast member joined by Payara's own discovery only (as {@code --nocluster} leaves it);
+     * false for a Hazelcast bus with a real join method, even while it is alone (another member may
+     * join at any time). Rooms' streams are held by the cluster only when it is false.
      */
     boolean local();
 

@@ -49,7 +49,16 @@ public final class HazelcastBus implements ClusterBus {
     private UUID membershipRegistration;
     private UUID lifecycleRegistration;
 
-    private HazelcastBus(HazelcastInstance hazelcast, String instance, Executor executor, Runnable dropped) {
+    /**
+     * Joined by Payara's own discovery only, which is what {@code --nocluster} leaves configured: the
+     * member will have no others, so this instance keeps rooms' streams in its own memory (bounded by
+     * {@code roomcast.history.max-bytes}), like a single server.
+     */
+    private final boolean discoveryOnly;
+
+    private HazelcastBus(HazelcastInstance hazelcast, String instance, Executor executor, Runnable dropped,
+                         boolean discoveryOnly) {
+        this.discoveryOnly = discoveryOnly;
         this.hazelcast = hazelcast;
         this.topic = hazelcast.getTopic(TOPIC);
         // Receivers take the member from Hazelcast's message (see onMessage); the id carried in the event
@@ -84,7 +93,11 @@ public final class HazelcastBus implements ClusterBus {
         if (!joins(join)) {
             return null;
         }
-        return new HazelcastBus(hz, instance, executor, dropped);
+        boolean discoveryOnly = !(join.getMulticastConfig().isEnabled() || join.getTcpIpConfig().isEnabled()
+                || join.getAwsConfig().isEnabled() || join.getGcpConfig().isEnabled()
+                || join.getAzureConfig().isEnabled() || join.getKubernetesConfig().isEnabled()
+                || join.getEurekaConfig().isEnabled() || join.isAutoDetectionEnabled());
+        return new HazelcastBus(hz, instance, executor, dropped, discoveryOnly);
     }
 
     private static boolean joins(JoinConfig join) {
@@ -113,7 +126,7 @@ public final class HazelcastBus implements ClusterBus {
 
     @Override
     public boolean local() {
-        return false;
+        return discoveryOnly;
     }
 
     @Override
@@ -124,6 +137,11 @@ public final class HazelcastBus implements ClusterBus {
             @Override
             public void memberAdded(MembershipEvent event) {
                 others = true;
+                if (discoveryOnly) {
+                    LOG.log(Level.WARNING, "a member joined, but this instance was started without a cluster mode "
+                            + "(as --nocluster leaves it): its rooms' streams stay in its own memory, so offsets "
+                            + "differ between instances. Start clustered instances with --clustermode (docs/CLUSTER.md)");
+                }
                 LOG.log(Level.INFO, "cluster member {0} added: {1} member(s)", event.getMember().getUuid(),
                         event.getMembers().size());
                 // A member that joined after us (or after a split healed) learns our state from this.
