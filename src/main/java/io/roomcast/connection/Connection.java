@@ -78,6 +78,16 @@ public final class Connection {
         return outbound.offer(frame);
     }
 
+    /** Frames waiting in the outbound queue (not the one being written). */
+    public int queuedFrames() {
+        return outbound.size();
+    }
+
+    /** Payload bytes waiting in the outbound queue. */
+    public long queuedBytes() {
+        return outbound.queuedBytes();
+    }
+
     public void sendText(String text) {
         send(new OutboundFrame.Text(text));
     }

@@ -51,10 +51,18 @@ public class LocalDelivery {
     }
 
     void message(RoomEvent.Message m) {
+        message(m, java.util.Set.of());
+    }
+
+    /** As {@link #message(RoomEvent.Message)}, skipping members still catching up on the room's stream. */
+    void message(RoomEvent.Message m, Set<Connection> catchingUp) {
         OutboundFrame json = null;
         OutboundFrame chat = null;
         int delivered = 0;
         for (Connection member : rooms.members(m.room())) {
+            if (!catchingUp.isEmpty() && catchingUp.contains(member)) {
+                continue;
+            }
             if (member.kind() == ConnectionKind.CHAT) {
                 if (chat == null) {
                     chat = new OutboundFrame.Text("Room " + m.room() + ": " + m.text());

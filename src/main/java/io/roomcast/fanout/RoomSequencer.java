@@ -2,6 +2,8 @@ package io.roomcast.fanout;
 
 import io.roomcast.connection.Connection;
 import io.roomcast.room.RoomEvent;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.TreeMap;
 
 /**
@@ -25,6 +27,12 @@ final class RoomSequencer {
     boolean dead;
     boolean gapCheckScheduled;
     final TreeMap<Long, Pending> pending = new TreeMap<>();
+    /**
+     * Members still being sent a recovery replay too large for their queue, each with the last offset
+     * sent to it: live messages skip them until the replay reaches {@link #delivered}. Empty in the
+     * usual case.
+     */
+    final Map<Connection, long[]> catchingUp = new IdentityHashMap<>();
 
     RoomSequencer(int room) {
         this.room = room;

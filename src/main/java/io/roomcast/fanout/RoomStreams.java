@@ -44,6 +44,8 @@ import java.util.function.Supplier;
 public class RoomStreams implements EventSink {
 
     static final long GAP_WAIT_MILLIS = 200;
+    /** How soon a paced replay looks again at a queue still more than half full. */
+    static final long PACE_MILLIS = 10;
     private static final Logger LOG = System.getLogger(RoomStreams.class.getName());
 
     private final StreamStore store;
@@ -288,7 +290,11 @@ public class RoomStreams implements EventSink {
     }
 
     private void emit(RoomSequencer sequencer, RoomEvent.Message message, Connection ackTo) {
-        local.message(message);
+        if (sequencer.catchingUp.isEmpty()) {
+            local.message(message);
+        } else {
+            local.message(message, sequencer.catchingUp.keySet());
+        }
         sequencer.delivered = message.offset();
         ack(ackTo, message);
     }
@@ -393,8 +399,11 @@ public class RoomStreams implements EventSink {
         List<RoomEvent.Message> replay = recovery.recovered()
                 ? missed.messages().stream().filter(m -> m.offset() <= sequencer.delivered).toList() : List.of();
         if (recovery.recovered() && !fitsTheQueue(replay)) {
-            recovery = Recovery.failed(Recovery.TOO_OLD);
-            replay = List.of();
+            reply(connection, new ServerFrames.Joined(room, members, sequencer.epoch, latest, true,
+                    sequencer.delivered - since.offset()));
+            sequencer.catchingUp.put(connection, new long[] {since.offset()});
+            pace(sequencer, connection, 0);
+            return;
         }
         if (!recovery.recovered()) {
             reply(connection, new ServerFrames.JoinedUnrecovered(room, members, sequencer.epoch, latest,
@@ -408,9 +417,87 @@ public class RoomStreams implements EventSink {
     }
 
     /**
-     * A replay that would fill more than half the joiner's send queue (frames or bytes) would close it
-     * as a slow consumer, and it would reconnect into the same replay: it is answered as too old
-     * instead, and the client pages through history (docs/PROTOCOL.md section 8).
+     * The next step of a paced replay (see {@link #paceStep}), after {@code delayMillis}.
+     */
+    private void pace(RoomSequencer sequencer, Connection connection, long delayMillis) {
+        gaps.schedule(() -> paceStep(sequencer, connection), delayMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * A replay too large for the joiner's queue is sent in steps: each tops the queue up to half its
+     * bounds (frames and bytes) from the stream, and comes back when the queue has drained. Live
+     * messages skip the member meanwhile; once the replay reaches the last offset delivered here, under
+     * the sequencer's lock, the member is live from the next one: nothing twice, nothing missing. A
+     * member that left or ended stops its replay; one whose next message the stream no longer keeps is
+     * closed with 1013 and told so when it rejoins.
+     */
+    private void paceStep(RoomSequencer sequencer, Connection connection) {
+        long after;
+        synchronized (sequencer) {
+            long[] sent = sequencer.catchingUp.get(connection);
+            if (sent == null || sequencer.dead) {
+                return;
+            }
+            if (!rooms.isMember(sequencer.room, connection)) {
+                sequencer.catchingUp.remove(connection);
+                return;
+            }
+            if (sent[0] >= sequencer.delivered) {
+                sequencer.catchingUp.remove(connection); // caught up: live from the next message
+                return;
+            }
+            after = sent[0];
+        }
+        int room = sequencer.room;
+        int frameRoom = settings.sendQueue() / 2 - connection.queuedFrames();
+        if (frameRoom <= 0 || connection.queuedBytes() >= settings.sendQueueBytes() / 2) {
+            pace(sequencer, connection, PACE_MILLIS);
+            return;
+        }
+        Slice slice;
+        try {
+            slice = store.read(room, after, frameRoom, false);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "room {0}: reading a replay failed: {1}", room, e.toString());
+            slice = null;
+        }
+        boolean lost;
+        synchronized (sequencer) {
+            long[] sent = sequencer.catchingUp.get(connection);
+            if (sent == null || sequencer.dead) {
+                return;
+            }
+            lost = slice == null || !sequencer.epoch.equals(slice.epoch()) || slice.messages().isEmpty()
+                    || slice.messages().get(0).offset() != sent[0] + 1;
+            if (!lost) {
+                for (RoomEvent.Message message : slice.messages()) {
+                    if (message.offset() > sequencer.delivered
+                            || connection.queuedBytes() >= settings.sendQueueBytes() / 2) {
+                        break;
+                    }
+                    connection.send(new OutboundFrame.Text(encoder.encode(MessageFrames.of(message))));
+                    sent[0] = message.offset();
+                }
+                if (sent[0] >= sequencer.delivered) {
+                    sequencer.catchingUp.remove(connection);
+                    return;
+                }
+            } else {
+                sequencer.catchingUp.remove(connection);
+            }
+        }
+        if (lost) {
+            LOG.log(Level.INFO, "room {0}: a recovery replay needs messages no longer kept; closing {1}", room,
+                    connection);
+            connection.close(CloseReasons.MISSED_MESSAGES);
+        } else {
+            pace(sequencer, connection, 0);
+        }
+    }
+
+    /**
+     * Whether a replay can be queued at once: it fills at most half the joiner's send queue (frames
+     * and bytes); a larger one is paced (see {@link #paceStep}).
      */
     private boolean fitsTheQueue(List<RoomEvent.Message> replay) {
         if (replay.size() > settings.sendQueue() / 2) {

@@ -128,4 +128,40 @@ class RoomStreamsTest {
                         copy -> assertThat(copy).contains("\"type\":\"message\"", "\"ref\":\"r1\""),
                         ack -> assertThat(ack).contains("\"type\":\"ack\"", "\"ref\":\"r1\"", "\"offset\":1"));
     }
+
+    @Test
+    void aReplayLargerThanHalfTheQueueIsPacedAndMeetsTheLiveMessagesWithNothingTwiceOrMissing() {
+        SingleServerFanOut single = fanOut(Map.of("roomcast.limits.send-queue", "4"));
+        String epoch = null;
+        for (int i = 1; i <= 10; i++) {
+            RoomEvent.Message m = stored(single, "a" + i);
+            epoch = m.epoch();
+            single.streams().deliver(m, null);
+        }
+        List<OutboundFrame> late = Collections.synchronizedList(new ArrayList<>());
+        Connection carol = TestConnections.connection("c3", "carol", ConnectionKind.JSON, late);
+        single.streams().join(carol, 7, new io.roomcast.stream.StreamPosition(epoch, 0),
+                () -> rooms.join(7, carol, new RoomRegistry.Limits(100, 100)));
+        for (int i = 11; i <= 30; i++) {
+            single.streams().deliver(stored(single, "b" + i), null); // live, while the replay is paced
+        }
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> offsets(late).size() >= 30);
+        assertThat(offsets(late)).containsExactlyElementsOf(
+                java.util.stream.LongStream.rangeClosed(1, 30).boxed().toList());
+        assertThat(((OutboundFrame.Text) late.get(0)).text()).contains("\"recovered\":true", "\"missed\":10");
+    }
+
+    private static List<Long> offsets(List<OutboundFrame> frames) {
+        List<Long> offsets = new ArrayList<>();
+        synchronized (frames) {
+            for (OutboundFrame frame : frames) {
+                Matcher m = OFFSET.matcher(((OutboundFrame.Text) frame).text());
+                if (m.find()) {
+                    offsets.add(Long.parseLong(m.group(1)));
+                }
+            }
+        }
+        return offsets;
+    }
 }

@@ -101,13 +101,17 @@ class StreamLimitsIT extends DeployedRoomcast {
     }
 
     @Test
-    void aReplayOfMoreThanHalfTheSendQueueIsTooOldAndHalfIsRecovered() throws Exception {
+    void aReplayLargerThanHalfTheSendQueueIsPacedAndHalfIsQueuedAtOnce() throws Exception {
         int room = 4004;
         String epoch = publish(room, SIZE); // keeps 1..20; half the queue is 8 frames
         try (WsClient alice = clients.json("alice"); WsClient bob = clients.json("bob")) {
-            JsonObject tooMany = joinSince(alice, room, epoch, SIZE - SEND_QUEUE / 2 - 1);
-            assertThat(tooMany.getBoolean("recovered")).isFalse();
-            assertThat(tooMany.getString("reason")).isEqualTo("too_old");
+            JsonObject paced = joinSince(alice, room, epoch, 0);
+            assertThat(paced.getBoolean("recovered")).as(paced.toString()).isTrue();
+            assertThat(paced.getInt("missed")).isEqualTo(SIZE);
+            for (long offset = 1; offset <= SIZE; offset++) {
+                assertThat(offset(alice.nextJson())).as("the whole replay, in order, through a queue of "
+                        + SEND_QUEUE).isEqualTo(offset);
+            }
             assertThat(alice.framesBeforePong()).isEmpty();
 
             JsonObject half = joinSince(bob, room, epoch, SIZE - SEND_QUEUE / 2);
