@@ -44,6 +44,8 @@ import java.util.function.Supplier;
 public class RoomStreams implements EventSink {
 
     static final long GAP_WAIT_MILLIS = 200;
+    /** Marks a member being closed for a gap: it receives nothing more (see {@link #lost}). */
+    private static final long[] CLOSING = {Long.MIN_VALUE};
     /** How soon a paced replay looks again at a queue still more than half full. */
     static final long PACE_MILLIS = 10;
     private static final Logger LOG = System.getLogger(RoomStreams.class.getName());
@@ -184,6 +186,9 @@ public class RoomStreams implements EventSink {
         RoomSequencer sequencer = sequencers.get(room);
         if (sequencer != null) {
             synchronized (sequencer) {
+                if (!sequencer.catchingUp.isEmpty()) {
+                    sequencer.catchingUp.keySet().removeIf(member -> !rooms.isMember(room, member));
+                }
                 retireIfEmpty(sequencer);
             }
         }
@@ -355,6 +360,13 @@ public class RoomStreams implements EventSink {
             if (!sequencer.hasGap()) {
                 return;
             }
+            // Lost only if the read covered the first missing offset and did not have it; a gap past
+            // what was read is newer (messages arrived out of turn meanwhile): give it its own wait.
+            long covered = Math.min(after + limit, slice.latest());
+            if (sequencer.delivered >= covered) {
+                scheduleGapCheck(sequencer);
+                return;
+            }
         }
         lost(sequencer);
     }
@@ -373,8 +385,17 @@ public class RoomStreams implements EventSink {
                     + "members here so that they rejoin with since", sequencer.room, sequencer.delivered + 1,
                     sequencer.pending.firstKey() - 1, sequencer.epoch);
             members = List.copyOf(rooms.members(sequencer.room));
-            sequencer.delivered = sequencer.pending.firstKey() - 1;
-            drain(sequencer);
+            // Nobody here receives what follows the gap: the members are closed, and a message past the
+            // gap queued before their close would make them rejoin past it. The waiting messages are in
+            // the stream (their senders get their acks); new members start after them.
+            for (RoomSequencer.Pending waiting : sequencer.pending.values()) {
+                ack(waiting.ackTo(), waiting.message());
+            }
+            sequencer.delivered = sequencer.pending.lastKey();
+            sequencer.pending.clear();
+            for (Connection member : members) {
+                sequencer.catchingUp.put(member, CLOSING);
+            }
         }
         for (Connection member : members) {
             member.close(CloseReasons.MISSED_MESSAGES);
@@ -435,7 +456,7 @@ public class RoomStreams implements EventSink {
         long after;
         synchronized (sequencer) {
             long[] sent = sequencer.catchingUp.get(connection);
-            if (sent == null || sequencer.dead) {
+            if (sent == null || sent == CLOSING || sequencer.dead) {
                 return;
             }
             if (!rooms.isMember(sequencer.room, connection)) {
@@ -464,7 +485,7 @@ public class RoomStreams implements EventSink {
         boolean lost;
         synchronized (sequencer) {
             long[] sent = sequencer.catchingUp.get(connection);
-            if (sent == null || sequencer.dead) {
+            if (sent == null || sent == CLOSING || sequencer.dead) {
                 return;
             }
             lost = slice == null || !sequencer.epoch.equals(slice.epoch()) || slice.messages().isEmpty()
