@@ -1,13 +1,8 @@
 package io.roomcast.api;
 
-import io.roomcast.auth.BearerToken;
-import io.roomcast.auth.InvalidTokenException;
-import io.roomcast.auth.TokenVerifier;
-import io.roomcast.auth.VerifiedToken;
 import io.roomcast.config.RoomcastSettings;
 import io.roomcast.fanout.RoomStreams;
 import io.roomcast.protocol.ErrorCode;
-import io.roomcast.protocol.ErrorTexts;
 import io.roomcast.protocol.RoomId;
 import io.roomcast.protocol.ServerFrames;
 import io.roomcast.stream.StreamPosition;
@@ -49,7 +44,7 @@ public class HistoryResource {
     }
 
     @Inject
-    TokenVerifier verifier;
+    RoomAccess roomAccess;
     @Inject
     RoomStreams streams;
     @Inject
@@ -80,26 +75,11 @@ public class HistoryResource {
                             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
                             @QueryParam("limit") String limit, @QueryParam("epoch") String epoch,
                             @QueryParam("offset") String offset) {
-        RoomId parsed = RoomId.parse(roomId);
-        if (parsed == null) {
-            return responses.error(400, ErrorCode.INVALID_PARAMETER, ErrorTexts.idOutOfRange("room"));
+        RoomAccess.Outcome access = roomAccess.check(roomId, authorization, settings.anonymousAllowed());
+        if (access.refusal() != null) {
+            return access.refusal();
         }
-        int room = parsed.value();
-        String token = BearerToken.from(authorization);
-        if (token == null && !settings.anonymousAllowed()) {
-            return responses.error(401, ErrorCode.MISSING_CREDENTIALS, ErrorTexts.BEARER_REQUIRED);
-        }
-        if (token != null) {
-            VerifiedToken verified;
-            try {
-                verified = verifier.verify(token);
-            } catch (InvalidTokenException e) {
-                return responses.error(401, ErrorCode.INVALID_CREDENTIALS, ErrorTexts.INVALID_CREDENTIALS);
-            }
-            if (!verified.mayEnter(room)) {
-                return responses.error(403, ErrorCode.FORBIDDEN_ROOM, ErrorTexts.forbiddenRoom(room));
-            }
-        }
+        int room = access.room();
         HistoryQuery query = HistoryQuery.parse(limit, epoch, offset);
         if (query.problem() != null) {
             return responses.error(400, ErrorCode.INVALID_PARAMETER, query.problem());

@@ -2,14 +2,9 @@ package io.roomcast.api;
 
 import io.roomcast.config.RoomcastSettings;
 import io.roomcast.connection.FrameSize;
-import io.roomcast.auth.BearerToken;
-import io.roomcast.auth.InvalidTokenException;
-import io.roomcast.auth.TokenVerifier;
 import io.roomcast.auth.VerifiedToken;
 import io.roomcast.protocol.CachedJson;
 import io.roomcast.protocol.ErrorCode;
-import io.roomcast.protocol.ErrorTexts;
-import io.roomcast.protocol.RoomId;
 import io.roomcast.room.RoomEvent;
 import io.roomcast.room.RoomService;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -62,7 +57,7 @@ public class PublishResource {
     static final int MAX_IDEMPOTENCY_KEY = 64;
 
     @Inject
-    TokenVerifier verifier;
+    RoomAccess roomAccess;
     @Inject
     RoomService rooms;
     @Inject
@@ -101,24 +96,12 @@ public class PublishResource {
                             @HeaderParam(HttpHeaders.CONTENT_LENGTH) String contentLength,
                             @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey, InputStream body)
             throws IOException {
-        RoomId parsed = RoomId.parse(roomId);
-        if (parsed == null) {
-            return responses.error(400, ErrorCode.INVALID_PARAMETER, ErrorTexts.idOutOfRange("room"));
+        RoomAccess.Outcome access = roomAccess.check(roomId, authorization, false);
+        if (access.refusal() != null) {
+            return access.refusal();
         }
-        int room = parsed.value();
-        String token = BearerToken.from(authorization);
-        if (token == null) {
-            return responses.error(401, ErrorCode.MISSING_CREDENTIALS, ErrorTexts.BEARER_REQUIRED);
-        }
-        VerifiedToken verified;
-        try {
-            verified = verifier.verify(token);
-        } catch (InvalidTokenException e) {
-            return responses.error(401, ErrorCode.INVALID_CREDENTIALS, ErrorTexts.INVALID_CREDENTIALS);
-        }
-        if (!verified.mayEnter(room)) {
-            return responses.error(403, ErrorCode.FORBIDDEN_ROOM, ErrorTexts.forbiddenRoom(room));
-        }
+        int room = access.room();
+        VerifiedToken verified = access.token();
         if (idempotencyKey != null && (idempotencyKey.isEmpty() || idempotencyKey.length() > MAX_IDEMPOTENCY_KEY)) {
             return responses.error(400, ErrorCode.INVALID_PARAMETER,
                     "Idempotency-Key must be 1-" + MAX_IDEMPOTENCY_KEY + " characters");

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.roomcast.testsupport.PayaraMicroProcess;
+import io.roomcast.testsupport.SetupScript;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -154,21 +155,7 @@ class ClientLibraryIT {
 
     /** setup.sh: npm ci of the pinned ws, skipped when node_modules is current. */
     private static void runSetupScript() throws IOException, InterruptedException {
-        Path logFile = TARGET.resolve("client-library-setup.log");
-        Files.createDirectories(TARGET);
-        Process setup = new ProcessBuilder("bash", TESTS.resolve("setup.sh").toString())
-                .directory(TESTS.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(logFile.toFile())
-                .start();
-        if (!setup.waitFor(SETUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-            setup.destroyForcibly();
-            throw new IllegalStateException("setup.sh did not finish in " + SETUP_TIMEOUT.toMinutes() + " min; see " + logFile);
-        }
-        log("setup.sh output:\n" + Files.readString(logFile, StandardCharsets.UTF_8));
-        if (setup.exitValue() != 0) {
-            throw new IllegalStateException("setup.sh failed with exit code " + setup.exitValue() + "; see " + logFile);
-        }
+        SetupScript.run(TESTS, TARGET.resolve("client-library-setup.log"), SETUP_TIMEOUT, ClientLibraryIT::log);
     }
 
     private static void log(String line) {

@@ -3,6 +3,7 @@ package io.roomcast.demo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.roomcast.testsupport.PayaraMicroProcess;
+import io.roomcast.testsupport.SetupScript;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -137,22 +138,7 @@ class DemoPageIT {
 
     /** setup.sh: Debian chromium if missing (apt-get, as root), then npm ci. Idempotent. */
     private static void runSetupScript() throws IOException, InterruptedException {
-        Path logFile = TARGET.resolve("e2e-setup.log");
-        Files.createDirectories(TARGET);
-        Process setup = new ProcessBuilder("bash", E2E.resolve("setup.sh").toString())
-                .directory(E2E.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(logFile.toFile())
-                .start();
-        if (!setup.waitFor(SETUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-            setup.destroyForcibly();
-            throw new IllegalStateException("setup.sh did not finish in " + SETUP_TIMEOUT.toMinutes() + " min; see " + logFile);
-        }
-        String output = Files.readString(logFile, StandardCharsets.UTF_8);
-        log("setup.sh output:\n" + output);
-        if (setup.exitValue() != 0) {
-            throw new IllegalStateException("setup.sh failed with exit code " + setup.exitValue() + "; see " + logFile);
-        }
+        SetupScript.run(E2E, TARGET.resolve("e2e-setup.log"), SETUP_TIMEOUT, DemoPageIT::log);
     }
 
     private static void log(String line) {
