@@ -4,6 +4,7 @@ import crypto from 'node:crypto';
 import net from 'node:net';
 import WebSocket from 'ws';
 import { connect } from '../../../webapp/roomcast.js';
+import { check } from './contract.mjs';
 
 /** http://127.0.0.1:<port>/ of the Roomcast under test. */
 export const BASE = required('ROOMCAST_URL');
@@ -42,10 +43,20 @@ export function uniqueUser(prefix) {
   return `${prefix}-${crypto.randomBytes(4).toString('hex')}`;
 }
 
+/** `ws` whose every text frame from the server is checked against docs/asyncapi.yaml (contract.mjs). */
+class ContractWebSocket extends WebSocket {
+  constructor(...args) {
+    super(...args);
+    this.on('message', (data, isBinary) => {
+      if (!isBinary) check(data.toString());
+    });
+  }
+}
+
 /** `ws` with a count of the sockets the client opened (every connection attempt). */
 export function countedWebSocket() {
   const opened = [];
-  class Counted extends WebSocket {
+  class Counted extends ContractWebSocket {
     constructor(...args) {
       super(...args);
       opened.push(this);
@@ -57,7 +68,7 @@ export function countedWebSocket() {
 /** `ws` made to behave like a browser's WebSocket: a refused handshake's error says nothing. */
 export function browserLikeWebSocket() {
   const opened = [];
-  class BrowserLike extends WebSocket {
+  class BrowserLike extends ContractWebSocket {
     constructor(...args) {
       super(...args);
       opened.push(this);
@@ -76,7 +87,7 @@ export function browserLikeWebSocket() {
 
 /** A client of the library under test, with every event it emits recorded in order. */
 export function client(path, options = {}) {
-  const rc = connect(wsUrl(path, options.port), { WebSocket: options.WebSocket || WebSocket, ...options });
+  const rc = connect(wsUrl(path, options.port), { WebSocket: options.WebSocket || ContractWebSocket, ...options });
   rc.events = [];
   for (const name of ['state', 'welcome', 'message', 'presence', 'direct', 'joined', 'left', 'refreshed', 'error', 'disconnect', 'stopped']) {
     rc.on(name, (value) => rc.events.push({ name, value }));
