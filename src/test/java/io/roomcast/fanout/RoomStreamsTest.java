@@ -154,6 +154,44 @@ class RoomStreamsTest {
         assertThat(((OutboundFrame.Text) late.get(0)).text()).contains("\"recovered\":true", "\"missed\":10");
     }
 
+    @Test
+    void aPacedReplayWhoseNextMessageWasEvictedClosesTheMemberWith1013() {
+        SingleServerFanOut single = fanOut(Map.of("roomcast.limits.send-queue", "4", "roomcast.history.size", "12"));
+        String epoch = null;
+        for (int i = 1; i <= 10; i++) {
+            RoomEvent.Message m = stored(single, "a" + i);
+            epoch = m.epoch();
+            single.streams().deliver(m, null);
+        }
+        // a peer that reads nothing: the first frame stays in flight, the pacer waits for room in the queue
+        List<CloseReason> stalledCloses = Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.atomic.AtomicBoolean reading = new java.util.concurrent.atomic.AtomicBoolean();
+        List<java.util.function.Consumer<Throwable>> inFlight = Collections.synchronizedList(new ArrayList<>());
+        io.roomcast.connection.FrameSink stalled = (frame, done) -> {
+            if (reading.get()) {
+                done.accept(null);
+            } else {
+                inFlight.add(done);
+            }
+        };
+        Connection carol = new Connection("c3", new Identity("carol", true, "10.0.0.3", null, null, null),
+                ConnectionKind.JSON, self -> new io.roomcast.connection.OutboundQueue(stalled, 4, 4_194_304,
+                        Runnable::run, () -> { }, e -> { }), stalledCloses::add, stalledCloses::add,
+                new io.roomcast.connection.TokenBucket(20, 40, 0), 0);
+        single.streams().join(carol, 7, new io.roomcast.stream.StreamPosition(epoch, 0),
+                () -> rooms.join(7, carol, new RoomRegistry.Limits(100, 100)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> carol.queuedFrames() >= 2);
+        for (int i = 11; i <= 40; i++) {
+            single.streams().deliver(stored(single, "b" + i), null); // evicts what the pacer needs next
+        }
+        reading.set(true); // the peer reads again: the pacer reads on from the stream and finds the gap
+        List.copyOf(inFlight).forEach(done -> done.accept(null));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> !stalledCloses.isEmpty());
+        assertThat(stalledCloses).containsExactly(CloseReasons.MISSED_MESSAGES);
+        assertThat(closes).as("the live member is untouched").isEmpty();
+    }
+
     private static List<Long> offsets(List<OutboundFrame> frames) {
         List<Long> offsets = new ArrayList<>();
         synchronized (frames) {
