@@ -161,6 +161,7 @@ public class RoomStreams implements EventSink {
                     }
                 }
                 if (!recovering || missed != null) {
+                    sequencer.catchingUp.remove(connection); // a rejoin ends a replay still under way
                     RoomRegistry.Change change = joining.get();
                     if (change.refused()) {
                         retireIfEmpty(sequencer);
@@ -422,8 +423,9 @@ public class RoomStreams implements EventSink {
         if (recovery.recovered() && !fitsTheQueue(replay)) {
             reply(connection, new ServerFrames.Joined(room, members, sequencer.epoch, latest, true,
                     sequencer.delivered - since.offset()));
-            sequencer.catchingUp.put(connection, new long[] {since.offset()});
-            pace(sequencer, connection, 0);
+            long[] entry = {since.offset()};
+            sequencer.catchingUp.put(connection, entry);
+            pace(sequencer, connection, entry, 0);
             return;
         }
         if (!recovery.recovered()) {
@@ -440,8 +442,8 @@ public class RoomStreams implements EventSink {
     /**
      * The next step of a paced replay (see {@link #paceStep}), after {@code delayMillis}.
      */
-    private void pace(RoomSequencer sequencer, Connection connection, long delayMillis) {
-        gaps.schedule(() -> paceStep(sequencer, connection), delayMillis, TimeUnit.MILLISECONDS);
+    private void pace(RoomSequencer sequencer, Connection connection, long[] entry, long delayMillis) {
+        gaps.schedule(() -> paceStep(sequencer, connection, entry), delayMillis, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -452,11 +454,11 @@ public class RoomStreams implements EventSink {
      * member that left or ended stops its replay; one whose next message the stream no longer keeps is
      * closed with 1013 and told so when it rejoins.
      */
-    private void paceStep(RoomSequencer sequencer, Connection connection) {
+    private void paceStep(RoomSequencer sequencer, Connection connection, long[] mine) {
         long after;
         synchronized (sequencer) {
             long[] sent = sequencer.catchingUp.get(connection);
-            if (sent == null || sent == CLOSING || sequencer.dead) {
+            if (sent != mine || sequencer.dead) { // replaced by a rejoin's replay, closing, or gone
                 return;
             }
             if (!rooms.isMember(sequencer.room, connection)) {
@@ -472,7 +474,7 @@ public class RoomStreams implements EventSink {
         int room = sequencer.room;
         int frameRoom = settings.sendQueue() / 2 - connection.queuedFrames();
         if (frameRoom <= 0 || connection.queuedBytes() >= settings.sendQueueBytes() / 2) {
-            pace(sequencer, connection, PACE_MILLIS);
+            pace(sequencer, connection, mine, PACE_MILLIS);
             return;
         }
         Slice slice;
@@ -485,7 +487,7 @@ public class RoomStreams implements EventSink {
         boolean lost;
         synchronized (sequencer) {
             long[] sent = sequencer.catchingUp.get(connection);
-            if (sent == null || sent == CLOSING || sequencer.dead) {
+            if (sent != mine || sequencer.dead) {
                 return;
             }
             lost = slice == null || !sequencer.epoch.equals(slice.epoch()) || slice.messages().isEmpty()
@@ -512,7 +514,7 @@ public class RoomStreams implements EventSink {
                     connection);
             connection.close(CloseReasons.MISSED_MESSAGES);
         } else {
-            pace(sequencer, connection, 0);
+            pace(sequencer, connection, mine, 0);
         }
     }
 
