@@ -53,7 +53,7 @@ class ClusterHealIT {
         members = ClusterMember.startCluster("cluster-heal-it", 2, settings);
         first = members.get(0);
         second = members.get(1);
-        await().atMost(CLUSTER_WAIT).until(() -> instanceRows(first) == 2 && instanceRows(second) == 2);
+        await().atMost(CLUSTER_WAIT).until(() -> first.instanceRows() == 2 && second.instanceRows() == 2);
     }
 
     @AfterAll
@@ -81,7 +81,7 @@ class ClusterHealIT {
             try {
                 JsonObject left = alice.awaitJson(presence("leave", bobName), CLUSTER_WAIT);
                 assertThat(left.getInt("members")).isEqualTo(1);
-                await().atMost(CLUSTER_WAIT).until(() -> instanceRows(first) == 1 && membersOf(first, room) == 1);
+                await().atMost(CLUSTER_WAIT).until(() -> first.instanceRows() == 1 && first.membersOf(room) == 1);
             } finally {
                 second.thaw();
             }
@@ -90,7 +90,7 @@ class ClusterHealIT {
             // Instance 1 takes instance 2 back: its members return to the room, with presence.
             JsonObject back = alice.awaitJson(presence("join", bobName), HEAL_WAIT);
             assertThat(back.getInt("members")).isEqualTo(2);
-            await().atMost(HEAL_WAIT).until(() -> instanceRows(first) == 2 && instanceRows(second) == 2);
+            await().atMost(HEAL_WAIT).until(() -> first.instanceRows() == 2 && second.instanceRows() == 2);
             awaitMembersEverywhere(room, 2, HEAL_WAIT);
             System.out.println("ClusterHealIT: healed " + Duration.between(resumed, Instant.now()).toMillis()
                     + " ms after the resume");
@@ -110,7 +110,7 @@ class ClusterHealIT {
     }
 
     private void awaitMembersEverywhere(int room, int count, Duration wait) {
-        await().atMost(wait).until(() -> membersOf(first, room) == count && membersOf(second, room) == count);
+        await().atMost(wait).until(() -> first.membersOf(room) == count && second.membersOf(room) == count);
     }
 
     private static Predicate<JsonObject> presence(String event, String user) {
@@ -122,21 +122,5 @@ class ClusterHealIT {
         return f -> "message".equals(f.getString("type", "")) && text.equals(f.getString("text"));
     }
 
-    private static int instanceRows(ClusterMember member) {
-        try {
-            return member.status().getJsonArray("instances").size();
-        } catch (Exception e) {
-            return -1;
-        }
-    }
 
-    /** -1 while the instance does not answer (it is resuming). */
-    private static int membersOf(ClusterMember member, int room) {
-        try {
-            return member.status().getJsonArray("rooms").getValuesAs(JsonObject.class).stream()
-                    .filter(r -> r.getInt("room") == room).mapToInt(r -> r.getInt("members")).findFirst().orElse(0);
-        } catch (Exception e) {
-            return -1;
-        }
-    }
 }

@@ -52,7 +52,7 @@ class ClusterIT {
         one = first.server();
         two = second.server();
         // Both instances see both rows once the bus is up on each.
-        await().atMost(CLUSTER_WAIT).until(() -> instanceRows(first) == 2 && instanceRows(second) == 2);
+        await().atMost(CLUSTER_WAIT).until(() -> first.instanceRows() == 2 && second.instanceRows() == 2);
     }
 
     @AfterAll
@@ -188,8 +188,8 @@ class ClusterIT {
             assertThat(left.getInt("members")).isEqualTo(1);
             doomed.close();
 
-            await().atMost(CLUSTER_WAIT).until(() -> instanceRows(first) == 1);
-            assertThat(membersOf(first, room)).isEqualTo(1);
+            await().atMost(CLUSTER_WAIT).until(() -> first.instanceRows() == 1);
+            assertThat(first.membersOf(room)).isEqualTo(1);
             try (WsClient late = WsClient.connect(one.ws("ws/realtime"))) {
                 assertThat(join(late, room).getInt("members")).isEqualTo(2);
                 late.send("{\"type\":\"message\",\"room\":" + room + ",\"text\":\"still here\"}");
@@ -216,7 +216,7 @@ class ClusterIT {
     }
 
     private void awaitMembersEverywhere(int room, int count) {
-        await().atMost(CLUSTER_WAIT).until(() -> membersOf(first, room) == count && membersOf(second, room) == count);
+        await().atMost(CLUSTER_WAIT).until(() -> first.membersOf(room) == count && second.membersOf(room) == count);
     }
 
     private static Predicate<JsonObject> presence(String event, String user) {
@@ -224,18 +224,7 @@ class ClusterIT {
                 && user.equals(f.getString("user"));
     }
 
-    private static int instanceRows(ClusterMember member) {
-        try {
-            return member.status().getJsonArray("instances").size();
-        } catch (Exception e) {
-            return -1;
-        }
-    }
 
-    private static int membersOf(ClusterMember member, int room) throws Exception {
-        return member.status().getJsonArray("rooms").getValuesAs(JsonObject.class).stream()
-                .filter(r -> r.getInt("room") == room).mapToInt(r -> r.getInt("members")).findFirst().orElse(0);
-    }
 
     /** Each sender's texts (a0, a1, ... and b0, b1, ...) appear in the order sent, each exactly once. */
     private static void assertInOrder(List<String> texts, int perSender) {

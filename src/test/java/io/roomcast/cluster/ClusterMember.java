@@ -161,6 +161,25 @@ final class ClusterMember implements AutoCloseable {
         }
     }
 
+    /** Rows of its {@code /api/status} {@code instances}; -1 while it does not answer (starting, frozen, resuming). */
+    int instanceRows() {
+        try {
+            return status().getJsonArray("instances").size();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    /** Members of a room on every instance, by its {@code /api/status}; -1 while it does not answer. */
+    int membersOf(int room) {
+        try {
+            return status().getJsonArray("rooms").getValuesAs(jakarta.json.JsonObject.class).stream()
+                    .filter(r -> r.getInt("room") == room).mapToInt(r -> r.getInt("members")).findFirst().orElse(0);
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
     /** The JVM prints its threads into the member's log (SIGQUIT, to this process's PID only): for a failing test. */
     void threadDump() {
         signal("QUIT");

@@ -66,7 +66,7 @@ class ClusterStreamIT {
         members = ClusterMember.startCluster("cluster-stream-it", 2, settings);
         first = members.get(0);
         second = members.get(1);
-        await().atMost(CLUSTER_WAIT).until(() -> instanceRows(first) == 2 && instanceRows(second) == 2);
+        await().atMost(CLUSTER_WAIT).until(() -> first.instanceRows() == 2 && second.instanceRows() == 2);
         alice = WsClient.connect(first.server().ws("ws/realtime"));
         bob = WsClient.connect(second.server().ws("ws/realtime"));
         alice.awaitJson(type("welcome"));
@@ -92,8 +92,8 @@ class ClusterStreamIT {
             aliceSaw.joined(room, join(alice, room, null));
             bobSaw.joined(room, join(bob, room, null));
         }
-        await().atMost(CLUSTER_WAIT).until(() -> ROOMS.stream().allMatch(r -> membersOf(first, r) == 2
-                && membersOf(second, r) == 2));
+        await().atMost(CLUSTER_WAIT).until(() -> ROOMS.stream().allMatch(r -> first.membersOf(r) == 2
+                && second.membersOf(r) == 2));
 
         for (int i = 0; i < BEFORE_KILL; i++) {
             for (int room : ROOMS) {
@@ -234,22 +234,7 @@ class ClusterStreamIT {
         return client.awaitJson(f -> "joined".equals(f.getString("type", "")) && f.getInt("room") == room);
     }
 
-    private static int instanceRows(ClusterMember member) {
-        try {
-            return member.status().getJsonArray("instances").size();
-        } catch (Exception e) {
-            return -1;
-        }
-    }
 
-    private static int membersOf(ClusterMember member, int room) {
-        try {
-            return member.status().getJsonArray("rooms").getValuesAs(JsonObject.class).stream()
-                    .filter(r -> r.getInt("room") == room).mapToInt(r -> r.getInt("members")).findFirst().orElse(0);
-        } catch (Exception e) {
-            return -1;
-        }
-    }
 
     /** What one client received: its messages per room in arrival order, and its acks by ref. */
     private static final class Seen {
