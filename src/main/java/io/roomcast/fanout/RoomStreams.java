@@ -83,10 +83,6 @@ public class RoomStreams implements EventSink {
         gaps.shutdownNow();
     }
 
-    public boolean enabled() {
-        return store.enabled();
-    }
-
     /** Other instances' events: positioned messages take their turn; the rest are delivered as they come. */
     @Override
     public void deliver(RoomEvent event) {
@@ -296,11 +292,7 @@ public class RoomStreams implements EventSink {
     }
 
     private void emit(RoomSequencer sequencer, RoomEvent.Message message, Connection ackTo) {
-        if (sequencer.catchingUp.isEmpty()) {
-            local.message(message);
-        } else {
-            local.message(message, sequencer.catchingUp.keySet());
-        }
+        local.message(message, sequencer.catchingUp.keySet());
         sequencer.delivered = message.offset();
         ack(ackTo, message);
     }
