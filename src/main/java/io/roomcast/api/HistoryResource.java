@@ -3,8 +3,8 @@ package io.roomcast.api;
 import io.roomcast.config.RoomcastSettings;
 import io.roomcast.fanout.RoomStreams;
 import io.roomcast.protocol.ErrorCode;
-import io.roomcast.protocol.RoomId;
 import io.roomcast.protocol.ServerFrames;
+import io.roomcast.protocol.StreamPositions;
 import io.roomcast.stream.StreamPosition;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
@@ -91,27 +91,22 @@ public class HistoryResource {
     /** The query parameters, judged like the frame's fields (PROTOCOL 9.1, 9.2). */
     record HistoryQuery(int limit, StreamPosition since, String problem) {
 
-        static final int MAX_LIMIT = 1000;
-        static final int DEFAULT_LIMIT = 100;
-        static final long MAX_OFFSET = (1L << 53) - 1;
-
         static HistoryQuery parse(String limit, String epoch, String offset) {
-            int parsedLimit = DEFAULT_LIMIT;
+            int parsedLimit = StreamPositions.DEFAULT_HISTORY_LIMIT;
             if (limit != null) {
-                RoomId asNumber = RoomId.parse(limit);
-                if (asNumber == null || asNumber.value() > MAX_LIMIT) {
-                    return invalid("'limit' must be an integer from 1 to " + MAX_LIMIT);
+                parsedLimit = StreamPositions.limit(limit);
+                if (parsedLimit < 0) {
+                    return invalid("'limit' must be an integer from 1 to " + StreamPositions.MAX_HISTORY_LIMIT);
                 }
-                parsedLimit = asNumber.value();
             }
             if (epoch == null && offset == null) {
                 return new HistoryQuery(parsedLimit, null, null);
             }
-            if (epoch == null || epoch.isEmpty() || epoch.length() > 32 || offset == null
-                    || !offset.matches("[0-9]{1,16}") || Long.parseLong(offset) > MAX_OFFSET) {
+            long parsedOffset = StreamPositions.offset(offset);
+            if (!StreamPositions.isEpoch(epoch) || parsedOffset < 0) {
                 return invalid("'epoch' (1-32 characters) and 'offset' (an integer 0..2^53-1) go together");
             }
-            return new HistoryQuery(parsedLimit, new StreamPosition(epoch, Long.parseLong(offset)), null);
+            return new HistoryQuery(parsedLimit, new StreamPosition(epoch, parsedOffset), null);
         }
 
         private static HistoryQuery invalid(String problem) {

@@ -78,12 +78,7 @@ public final class ClientFrameDecoder {
         return id;
     }
 
-    /** The largest offset a client may send: 2^53-1, the largest integer every JSON reader holds exactly. */
-    static final long MAX_OFFSET = (1L << 53) - 1;
-    static final int MAX_EPOCH_LENGTH = 32;
     static final int MAX_MESSAGE_REF_LENGTH = 64;
-    static final int MAX_HISTORY_LIMIT = 1000;
-    static final int DEFAULT_HISTORY_LIMIT = 100;
     private static final String SINCE_RULE = "'since' must be {\"epoch\":<string of 1-32 characters>,\"offset\":<integer 0..2^53-1>}";
 
     /** Absent or null: no {@code since}. Anything else must be a well-formed position. */
@@ -96,13 +91,8 @@ public final class ClientFrameDecoder {
             throw new FieldException(SINCE_RULE);
         }
         String epoch = since.string("epoch");
-        String rawOffset = since.rawNumber("offset");
-        if (epoch == null || epoch.isEmpty() || epoch.length() > MAX_EPOCH_LENGTH || rawOffset == null
-                || !PLAIN_INTEGER.matcher(rawOffset).matches() || rawOffset.startsWith("-") || rawOffset.length() > 16) {
-            throw new FieldException(SINCE_RULE);
-        }
-        long offset = Long.parseLong(rawOffset);
-        if (offset > MAX_OFFSET) {
+        long offset = StreamPositions.offset(since.rawNumber("offset"));
+        if (!StreamPositions.isEpoch(epoch) || offset < 0) {
             throw new FieldException(SINCE_RULE);
         }
         return new ClientFrame.Since(epoch, offset);
@@ -110,12 +100,11 @@ public final class ClientFrameDecoder {
 
     private static int limit(JsonObjectFields fields) {
         if (!fields.has("limit") || fields.isNull("limit")) {
-            return DEFAULT_HISTORY_LIMIT;
+            return StreamPositions.DEFAULT_HISTORY_LIMIT;
         }
-        String raw = fields.rawNumber("limit");
-        int limit = raw == null ? -1 : parseId(raw);
-        if (limit < 1 || limit > MAX_HISTORY_LIMIT) {
-            throw new FieldException("'limit' must be an integer from 1 to " + MAX_HISTORY_LIMIT);
+        int limit = StreamPositions.limit(fields.rawNumber("limit"));
+        if (limit < 0) {
+            throw new FieldException("'limit' must be an integer from 1 to " + StreamPositions.MAX_HISTORY_LIMIT);
         }
         return limit;
     }

@@ -10,9 +10,6 @@ import java.util.List;
  */
 public record History(String epoch, long latest, List<RoomEvent.Message> messages, boolean complete) {
 
-    public static final int DEFAULT_LIMIT = 100;
-    public static final int MAX_LIMIT = 1000;
-
     public History {
         messages = List.copyOf(messages);
     }
