@@ -6,7 +6,6 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -40,8 +39,8 @@ public final class BusCodec {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeByte(VERSION);
-            string(out, origin.member());
-            string(out, origin.instance());
+            StoredMessages.string(out, origin.member());
+            StoredMessages.string(out, origin.instance());
             write(out, event);
         } catch (IOException e) {
             throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
@@ -56,7 +55,7 @@ public final class BusCodec {
             if (version != VERSION) {
                 throw new IllegalArgumentException("bus event of version " + version + ", expected " + VERSION);
             }
-            Origin origin = new Origin(string(in), string(in));
+            Origin origin = new Origin(StoredMessages.string(in), StoredMessages.string(in));
             return new Envelope(origin, read(in));
         } catch (IOException e) {
             throw new IllegalArgumentException("malformed bus event", e);
@@ -75,19 +74,19 @@ public final class BusCodec {
         } else if (event instanceof BusEvent.Presence p) {
             out.writeByte(PRESENCE);
             out.writeInt(p.room());
-            string(out, p.connectionId());
-            string(out, p.user());
+            StoredMessages.string(out, p.connectionId());
+            StoredMessages.string(out, p.user());
             out.writeBoolean(p.joined());
             out.writeInt(p.members());
         } else if (event instanceof BusEvent.Direct d) {
             out.writeByte(DIRECT);
             out.writeInt(d.to());
-            string(out, d.from());
-            string(out, d.text());
+            StoredMessages.string(out, d.from());
+            StoredMessages.string(out, d.text());
             out.writeLong(d.timestamp());
         } else if (event instanceof BusEvent.Client c) {
             out.writeByte(CLIENT);
-            string(out, c.connectionId());
+            StoredMessages.string(out, c.connectionId());
             out.writeInt(c.clientId());
             out.writeBoolean(c.online());
         } else if (event instanceof BusEvent.Figures f) {
@@ -101,12 +100,12 @@ public final class BusCodec {
             out.writeInt(s.memberships().size());
             for (BusEvent.Membership m : s.memberships()) {
                 out.writeInt(m.room());
-                string(out, m.connectionId());
-                string(out, m.user());
+                StoredMessages.string(out, m.connectionId());
+                StoredMessages.string(out, m.user());
             }
             out.writeInt(s.clients().size());
             for (BusEvent.ClientSession c : s.clients()) {
-                string(out, c.connectionId());
+                StoredMessages.string(out, c.connectionId());
                 out.writeInt(c.clientId());
             }
         } else if (event instanceof BusEvent.Goodbye) {
@@ -126,9 +125,9 @@ public final class BusCodec {
                 in.readFully(bytes);
                 yield new BusEvent.Binary(room, bytes);
             }
-            case PRESENCE -> new BusEvent.Presence(in.readInt(), string(in), string(in), in.readBoolean(), in.readInt());
-            case DIRECT -> new BusEvent.Direct(in.readInt(), string(in), string(in), in.readLong());
-            case CLIENT -> new BusEvent.Client(string(in), in.readInt(), in.readBoolean());
+            case PRESENCE -> new BusEvent.Presence(in.readInt(), StoredMessages.string(in), StoredMessages.string(in), in.readBoolean(), in.readInt());
+            case DIRECT -> new BusEvent.Direct(in.readInt(), StoredMessages.string(in), StoredMessages.string(in), in.readLong());
+            case CLIENT -> new BusEvent.Client(StoredMessages.string(in), in.readInt(), in.readBoolean());
             case FIGURES -> new BusEvent.Figures(in.readInt());
             case SYNC_REQUEST -> new BusEvent.SyncRequest();
             case SNAPSHOT -> {
@@ -136,12 +135,12 @@ public final class BusCodec {
                 int n = in.readInt();
                 List<BusEvent.Membership> memberships = new ArrayList<>(n);
                 for (int i = 0; i < n; i++) {
-                    memberships.add(new BusEvent.Membership(in.readInt(), string(in), string(in)));
+                    memberships.add(new BusEvent.Membership(in.readInt(), StoredMessages.string(in), StoredMessages.string(in)));
                 }
                 int c = in.readInt();
                 List<BusEvent.ClientSession> clients = new ArrayList<>(c);
                 for (int i = 0; i < c; i++) {
-                    clients.add(new BusEvent.ClientSession(string(in), in.readInt()));
+                    clients.add(new BusEvent.ClientSession(StoredMessages.string(in), in.readInt()));
                 }
                 yield new BusEvent.Snapshot(connections, memberships, clients);
             }
@@ -150,16 +149,4 @@ public final class BusCodec {
         };
     }
 
-    // writeUTF stops at 64 KiB, and a text frame may be larger: length-prefixed UTF-8 instead.
-    private static void string(DataOutputStream out, String s) throws IOException {
-        byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
-        out.writeInt(utf8.length);
-        out.write(utf8);
-    }
-
-    private static String string(DataInputStream in) throws IOException {
-        byte[] utf8 = new byte[in.readInt()];
-        in.readFully(utf8);
-        return new String(utf8, StandardCharsets.UTF_8);
-    }
 }

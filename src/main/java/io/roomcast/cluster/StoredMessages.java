@@ -78,13 +78,15 @@ final class StoredMessages {
         return value.length > 0 && value[0] == (byte) PENDING;
     }
 
-    private static void string(DataOutputStream out, String s) throws IOException {
+    // writeUTF stops at 64 KiB, and a text frame may be larger: length-prefixed UTF-8 instead. The bus
+    // (BusCodec) writes its strings the same way.
+    static void string(DataOutputStream out, String s) throws IOException {
         byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
         out.writeInt(utf8.length);
         out.write(utf8);
     }
 
-    private static String string(DataInputStream in) throws IOException {
+    static String string(DataInputStream in) throws IOException {
         byte[] utf8 = new byte[in.readInt()];
         in.readFully(utf8);
         return new String(utf8, StandardCharsets.UTF_8);
