@@ -302,8 +302,11 @@ class HazelcastStreamsTest {
 
     /** Data members, then lite members, all on loopback, each given the ports of all of them. */
     private List<HazelcastInstance> cluster(int data, int lite) {
-        for (int i = 0; i < data + lite + 1; i++) {
-            ports.add(freePort());
+        while (ports.size() < data + lite + 1) {
+            int port = freePort();
+            if (!ports.contains(port)) {
+                ports.add(port);
+            }
         }
         for (int i = 0; i < data; i++) {
             start(false);
@@ -338,11 +341,20 @@ class HazelcastStreamsTest {
         return member;
     }
 
+    /**
+     * A free port below Linux's ephemeral range (32768-60999): a port the kernel hands out with
+     * {@code new ServerSocket(0)} can be taken by any outgoing connection before Hazelcast binds it.
+     */
     private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free port", e);
+        IOException last = null;
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int port = 20000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(10000);
+            try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                return socket.getLocalPort();
+            } catch (IOException e) {
+                last = e;
+            }
         }
+        throw new UncheckedIOException("no free port in 20000-29999", last);
     }
 }
