@@ -96,10 +96,10 @@ class ClientLibraryIT {
                 "ROOMCAST_JWT_SECRET", JWT_SECRET,
                 "ROOMCAST_CONTROL", "http://127.0.0.1:" + control.getAddress().getPort() + "/");
 
-        int exit = run(command, env);
+        NodeRun run = run(command, env);
 
-        assertEquals(0, exit, "node --test failed; its output is above and in target/client-library-tests.log, "
-                + "server log in " + server.logFile());
+        assertEquals(0, run.exit(), "node --test failed:" + System.lineSeparator() + run.failures()
+                + "its whole output is above and in target/client-library-tests.log, server log in " + server.logFile());
     }
 
     /** POST /restart: stop and start Roomcast on the same port, answer 200 when it serves again. */
@@ -127,8 +127,11 @@ class ClientLibraryIT {
         }
     }
 
+    /** node's exit code and the TAP blocks of its failed tests (name, error, location). */
+    private record NodeRun(int exit, String failures) {}
+
     /** Runs node, copying its output to the test log and target/client-library-tests.log; a watchdog ends an overrun. */
-    private static int run(List<String> command, Map<String, String> env) throws IOException, InterruptedException {
+    private static NodeRun run(List<String> command, Map<String, String> env) throws IOException, InterruptedException {
         log("running " + String.join(" ", command));
         ProcessBuilder builder = new ProcessBuilder(command).directory(TESTS.toFile()).redirectErrorStream(true);
         builder.environment().putAll(env);
@@ -140,13 +143,15 @@ class ClientLibraryIT {
         }, SCRIPT_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         try (BufferedReader out = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
              Writer copy = Files.newBufferedWriter(TARGET.resolve("client-library-tests.log"), StandardCharsets.UTF_8)) {
+            TapFailures failures = new TapFailures();
             String line;
             while ((line = out.readLine()) != null) {
                 log("node | " + line);
                 copy.write(line + System.lineSeparator());
                 copy.flush();
+                failures.accept(line);
             }
-            return node.waitFor();
+            return new NodeRun(node.waitFor(), failures.toString());
         } finally {
             watchdog.shutdownNow();
             node.destroyForcibly();
