@@ -3,6 +3,7 @@ package io.roomcast.connection;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,6 +17,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Connection limits are enforced when a handshake is accepted, before its session exists: the
  * handshake reserves a slot, and the session claims it when it opens. A reservation whose session
  * never opens (the upgrade failed) expires and gives its slot back, so nothing leaks.
+ *
+ * <p>On shutdown the registry is drained: every connection is handed out once to be closed, and from
+ * then on no connection is added, so a client that reconnects at once is never accepted by a server
+ * about to vanish (it would be told it recovered, then lose the socket).
  */
 @ApplicationScoped
 public class ConnectionRegistry {
@@ -25,6 +30,7 @@ public class ConnectionRegistry {
     private final Map<String, AtomicInteger> perUser = new ConcurrentHashMap<>();
     private final Map<Integer, Set<Connection>> byClientId = new ConcurrentHashMap<>();
     private final Map<String, Reservation> reservations = new ConcurrentHashMap<>();
+    private volatile boolean draining;
 
     /** A slot held for a handshake that was accepted and whose session has not opened yet. */
     private record Reservation(String address, String user, long createdNanos) {
@@ -60,9 +66,23 @@ public class ConnectionRegistry {
         return expired;
     }
 
-    public void add(Connection connection) {
+    /**
+     * Adds an opened connection; false, adding nothing, once the registry is draining. (Put first,
+     * then the flag: with {@link #drain} doing the opposite, a connection is either refused here or
+     * handed out there, never missed by both.)
+     */
+    public boolean add(Connection connection) {
         if (byId.putIfAbsent(connection.id(), connection) != null) {
             throw new IllegalStateException("connection id reused: " + connection.id());
+        }
+        if (draining) {
+            byId.remove(connection.id(), connection);
+            String reservation = connection.identity().reservation();
+            Reservation held = reservation == null ? null : reservations.remove(reservation);
+            if (held != null) {
+                release(held.address(), held.user());
+            }
+            return false;
         }
         String reservation = connection.identity().reservation();
         if (reservation == null || reservations.remove(reservation) == null) {
@@ -76,6 +96,18 @@ public class ConnectionRegistry {
         if (clientId != null) {
             byClientId.computeIfAbsent(clientId, k -> ConcurrentHashMap.newKeySet()).add(connection);
         }
+        return true;
+    }
+
+    /** Stops accepting connections and returns the live ones, to be closed by the caller. */
+    public Collection<Connection> drain() {
+        draining = true;
+        return List.copyOf(byId.values());
+    }
+
+    /** False once {@link #drain} has been called: the server is shutting down. */
+    public boolean accepting() {
+        return !draining;
     }
 
     /** Forgets a connection; true only for the call that actually removed it. */

@@ -26,7 +26,10 @@ public class ChatEndpoint extends LifecycleEndpoint {
 
     @OnOpen
     public void open(Session session) {
-        chat.opened(lifecycle.open(session, ConnectionKind.CHAT));
+        Connection connection = lifecycle.open(session, ConnectionKind.CHAT);
+        if (connection != null) {
+            chat.opened(connection);
+        }
     }
 
     @OnMessage

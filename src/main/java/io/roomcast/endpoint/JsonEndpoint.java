@@ -19,7 +19,10 @@ public abstract class JsonEndpoint extends LifecycleEndpoint {
 
     @OnOpen
     public void open(Session session) {
-        protocol.welcome(lifecycle.open(session, ConnectionKind.JSON));
+        Connection connection = lifecycle.open(session, ConnectionKind.JSON);
+        if (connection != null) {
+            protocol.welcome(connection);
+        }
     }
 
     @OnMessage

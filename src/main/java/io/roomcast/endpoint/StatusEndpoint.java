@@ -24,7 +24,10 @@ public class StatusEndpoint extends LifecycleEndpoint {
 
     @OnOpen
     public void open(Session session) {
-        status.sendTo(lifecycle.open(session, ConnectionKind.STATUS));
+        Connection connection = lifecycle.open(session, ConnectionKind.STATUS);
+        if (connection != null) {
+            status.sendTo(connection);
+        }
     }
 
     @OnMessage

@@ -65,6 +65,10 @@ public class HandshakeGuard {
         if (match == null) {
             return new HandshakeDecision.NotOurs();
         }
+        if (!registry.accepting()) {
+            // A client told to come back at once must not land on a server about to vanish.
+            return refuse(503, ErrorCode.SHUTTING_DOWN, ErrorTexts.SHUTTING_DOWN);
+        }
         Route route = match.route();
         Integer pathId = null;
         if (match.parameter() != null) {

@@ -8,6 +8,7 @@ public final class ErrorTexts {
 
     public static final String INVALID_CREDENTIALS = "invalid credentials";
     public static final String BEARER_REQUIRED = "an Authorization: Bearer token is required";
+    public static final String SHUTTING_DOWN = "server shutting down: connect again in a moment";
     public static final String NO_ROOM_CAPACITY = "the server has no capacity for another room";
 
     private ErrorTexts() {

@@ -27,7 +27,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.lang.System.Logger;
 import java.nio.ByteBuffer;
-import java.util.List;
+import java.util.Collection;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
@@ -76,7 +76,8 @@ public class ConnectionLifecycle {
 
     /**
      * Registers a freshly opened session. The identity comes from the handshake guard as the
-     * session's user principal; the connection is kept in the session's user properties.
+     * session's user principal; the connection is kept in the session's user properties. Returns null,
+     * having closed the session with 1001, when the server is shutting down.
      */
     public Connection open(Session session, ConnectionKind kind) {
         if (!(session.getUserPrincipal() instanceof Identity identity)) {
@@ -94,8 +95,11 @@ public class ConnectionLifecycle {
                         failure -> end(self, "send failed: " + failure)),
                 reason -> closeSession(session, reason), reason -> closeQuietly(session, reason),
                 new TokenBucket(settings.ratePerSecond(), settings.rateBurst(), now), now);
+        if (!registry.add(connection)) {
+            closeQuietly(session, CloseReasons.SHUTTING_DOWN);
+            return null;
+        }
         session.getUserProperties().put(Connection.USER_PROPERTY, connection);
-        registry.add(connection);
         expiry.opened(connection); // after add: an expiry that came first would find nothing to drop
         direct.opened(connection);
         status.changed();
@@ -244,7 +248,7 @@ public class ConnectionLifecycle {
     }
 
     private void closeAll() {
-        List<Connection> open = List.copyOf(registry.all());
+        Collection<Connection> open = registry.drain();
         int closed = 0;
         for (Connection connection : open) {
             if (registry.remove(connection)) {

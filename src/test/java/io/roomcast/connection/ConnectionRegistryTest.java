@@ -95,4 +95,22 @@ class ConnectionRegistryTest {
         registry.remove(late);
         assertThat(registry.connectionsFromAddress("10.0.0.9")).isZero();
     }
+
+    @Test
+    void aDrainedRegistryHandsOutEveryConnectionOnceAndAcceptsNoMore() {
+        Connection a = TestConnections.connection("a", "alice");
+        registry.add(a);
+        assertThat(registry.accepting()).isTrue();
+
+        assertThat(registry.drain()).containsExactly(a);
+        assertThat(registry.accepting()).isFalse();
+
+        assertThat(registry.reserve("r1", "10.0.0.9", "zoe", 5, 5, 0)).isTrue();
+        Connection late = TestConnections.connection("z", new Identity("zoe", true, "10.0.0.9", null, null, null, "r1"),
+                ConnectionKind.JSON, new ArrayList<>());
+        assertThat(registry.add(late)).as("a session that opens during shutdown").isFalse();
+        assertThat(registry.all()).containsExactly(a);
+        assertThat(registry.connectionsOfUser("zoe")).as("its reservation is given back").isZero();
+        assertThat(registry.connectionsFromAddress("10.0.0.9")).isZero();
+    }
 }

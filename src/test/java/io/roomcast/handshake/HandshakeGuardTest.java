@@ -66,6 +66,14 @@ class HandshakeGuardTest {
     }
 
     @Test
+    void duringShutdownEveryHandshakeIs503SoClientsRetryElsewhereOrLater() {
+        registry.drain();
+        refused(guard.decide(request("/ws/chat/7")), 503, ErrorCode.SHUTTING_DOWN);
+        refused(guard.decide(request("/ws/realtime")), 503, ErrorCode.SHUTTING_DOWN);
+        assertThat(guard.decide(request("/ws/unknown"))).isInstanceOf(HandshakeDecision.NotOurs.class);
+    }
+
+    @Test
     void anonymousChatGetsAGuestName() {
         Identity identity = accepted(guard.decide(request("/ws/chat/7")));
         assertThat(identity.user()).startsWith("guest-");
