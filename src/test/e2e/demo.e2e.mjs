@@ -374,7 +374,8 @@ async function recoverySteps(alice, bob) {
   async function aliceComesBack() {
     net.restore();
     const retry = alice.page.locator('#retry-now');
-    if (await retry.isVisible()) await retry.click().catch(() => {});
+    // The button shows only during a wait of a second or more: it may be gone by the time of the click.
+    if (await retry.isVisible()) await retry.click({ timeout: 2000 }).catch(() => {});
     await waitLive(alice, RECONNECT_TIMEOUT);
     await alice.page.locator(`#rooms li[data-room="${room}"][data-joined="true"]`).waitFor({ timeout: STEP_TIMEOUT });
   }
