@@ -78,6 +78,12 @@ export interface Joined {
   reason: string | null;
   /** true when this is the automatic join again after a reconnect. */
   rejoin: boolean;
+  /**
+   * The position this join asked to resume from (the last message delivered in the room), or null
+   * (a first join, or a server without streams). When recovery failed, the gap lies after it
+   * (same epoch; from the start of the stream when the epoch changed) and up to `offset`.
+   */
+  since: StreamPosition | null;
 }
 
 export interface Left {
@@ -126,6 +132,11 @@ export interface Disconnect {
   attempt?: number;
 }
 
+export interface Heartbeat {
+  type: 'heartbeat';
+  timestamp: number;
+}
+
 export interface Stopped {
   code: number;
   reason: string;
@@ -141,6 +152,8 @@ export interface RoomcastEvents {
   joined: Joined;
   left: Left;
   refreshed: Refreshed;
+  /** Each server heartbeat (PROTOCOL 4): a sign of life an app can show. */
+  heartbeat: Heartbeat;
   error: RoomcastError;
   disconnect: Disconnect;
   stopped: Stopped;
@@ -174,6 +187,8 @@ export declare class RoomcastClient {
   /** Fire and forget, never resent: false when not connected (nothing sent). */
   direct(to: number, text: string): boolean;
   position(room: number): StreamPosition | null;
+  /** Skips what is left of the backoff wait and tries now; false when there is no wait to skip. */
+  reconnectNow(): boolean;
   close(): void;
 }
 

@@ -30,9 +30,10 @@
  *   With the `ws` package (Node) the handshake's status is read from its error and used directly.
  * - Rooms: every joined room is joined again after a reconnect with `since` = the last
  *   (epoch, offset) delivered, so the server replays what was missed (PROTOCOL 9.1); the `joined`
- *   event says per room `recovered`, `missed` and `reason` (`rejoin: true`). Messages are
- *   de-duplicated by (epoch, offset): the app never sees one twice. When recovery fails (`reason`
- *   epoch_changed, unknown_position, too_old, disabled), page the gap with `history()` if needed.
+ *   event says per room `recovered`, `missed` and `reason` (`rejoin: true`), and the `since` it
+ *   asked from. Messages are de-duplicated by (epoch, offset): the app never sees one twice. When
+ *   recovery fails (`reason` epoch_changed, unknown_position, too_old, disabled), page the gap with
+ *   `history()` if needed: it lies after `since` (same epoch) and up to the reply's `offset`.
  * - Publishes: `publish(room, text)` sends a `ref` (generated, at most 64 characters) and resolves
  *   with the server's `ack`. Unacknowledged publishes are sent again after a reconnect with the
  *   same `ref`: the server de-duplicates them, so an authenticated user's publish lands exactly once
@@ -43,12 +44,14 @@
  *   (browsers and `ws` send the pong), which is all the server needs (PROTOCOL 4); no JSON reply to
  *   `heartbeat` is needed. After 1.5 heartbeat intervals of silence the client sends one `ping`;
  *   after 2.5 it declares the connection dead, drops it (client code 4000, "heartbeat missed") and
- *   reconnects.
+ *   reconnects. `reconnectNow()` skips what is left of a backoff wait (a "Retry now" button, the
+ *   browser's `online` event).
  *
  * Events (`on(name, listener)` returns a function that removes the listener): `state` ({state,
  * previous}: connecting, open, reconnecting, closed), `welcome`, `message`, `presence`, `direct`,
- * `joined`, `left`, `refreshed`, `error` (server error frames, and client-side problems with
- * `code` such as refresh_failed), `disconnect` ({code, reason, retry, delay}), `stopped`.
+ * `joined`, `left`, `refreshed`, `heartbeat` (each server heartbeat: a sign of life an app can
+ * show), `error` (server error frames, and client-side problems with `code` such as
+ * refresh_failed), `disconnect` ({code, reason, retry, delay}), `stopped`.
  */
 
 /** Phoenix's schedule: quick first retries for a blip, then one attempt every 5 s at most. */
@@ -112,6 +115,8 @@ export class RoomcastClient {
     this.state = 'connecting';
     this.ws = null;
     this.timers = new Set();
+    /** The backoff wait before the next attempt, while there is one (reconnectNow skips it). */
+    this.retryTimer = null;
     this.welcome = null;
     this.open();
   }
@@ -183,6 +188,19 @@ export class RoomcastClient {
   position(room) {
     const entry = this.rooms.get(room);
     return entry && entry.epoch !== null ? { epoch: entry.epoch, offset: entry.offset } : null;
+  }
+
+  /**
+   * Skips what is left of the backoff wait and tries now. False when there is no wait to skip
+   * (connected, an attempt under way, or closed).
+   */
+  reconnectNow() {
+    if (this.state !== 'reconnecting' || this.retryTimer === null) return false;
+    clearTimeout(this.retryTimer);
+    this.timers.delete(this.retryTimer);
+    this.retryTimer = null;
+    this.open();
+    return true;
   }
 
   /** Closes for good: no reconnect; pending promises are rejected. */
@@ -318,7 +336,10 @@ export class RoomcastClient {
     const delay = Math.round(step / 2 + Math.random() * (step / 2));
     this.setState('reconnecting');
     this.emit('disconnect', { code, reason, status, retry: true, delay, attempt: this.attempt });
-    this.later(() => this.open(), delay);
+    this.retryTimer = this.later(() => {
+      this.retryTimer = null;
+      this.open();
+    }, delay);
   }
 
   stop(code, reason, status, emitStopped = true) {
@@ -326,6 +347,7 @@ export class RoomcastClient {
     this.setState('closed');
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
+    this.retryTimer = null;
     const conn = this.conn;
     this.conn = null;
     this.ws = null;
@@ -427,6 +449,8 @@ export class RoomcastClient {
     const frame = { type: 'join', room, ref: this.nextRef() };
     entry.joinRef = frame.ref;
     if (entry.epoch !== null) frame.since = { epoch: entry.epoch, offset: entry.offset };
+    // Kept for the `joined` event: a failed recovery's gap starts there.
+    entry.asked = frame.since || null;
     this.send(frame);
   }
 
@@ -457,6 +481,8 @@ export class RoomcastClient {
       case 'presence': return this.emit('presence', frame);
       case 'direct': return this.emit('direct', frame);
       case 'heartbeat':
+        this.noteServerTime(frame.timestamp);
+        return this.emit('heartbeat', frame);
       case 'pong':
         return this.noteServerTime(frame.timestamp);
       default: return this.emit('frame', frame);
@@ -485,6 +511,7 @@ export class RoomcastClient {
     const entry = this.rooms.get(frame.room);
     if (!entry) return; // left meanwhile
     const rejoin = entry.epoch !== null || entry.wasJoined === true;
+    const since = entry.asked ?? null;
     if (!frame.recovered || entry.epoch !== frame.epoch) {
       // Not recovered: live messages follow from the reply's offset + 1.
       entry.epoch = frame.epoch ?? null;
@@ -494,7 +521,7 @@ export class RoomcastClient {
     entry.wasJoined = true;
     const event = {
       room: frame.room, members: frame.members, epoch: frame.epoch ?? null, offset: frame.offset ?? null,
-      recovered: frame.recovered === true, missed: frame.missed ?? 0, reason: frame.reason ?? null, rejoin,
+      recovered: frame.recovered === true, missed: frame.missed ?? 0, reason: frame.reason ?? null, rejoin, since,
     };
     const waiters = entry.waiters;
     entry.waiters = [];

@@ -112,3 +112,52 @@ test('after a reconnect the client joins again with since = the last position se
   sockets[1].frame({ type: 'ack', ref: sent.ref, room: 7, id: 'm6', epoch: 'e1', offset: 6 });
   assert.equal((await ack).offset, 6);
 });
+
+test('the joined event carries the since its join asked from: null on a first join, the last position on a rejoin', async (t) => {
+  const { WebSocket, sockets } = scriptedSockets();
+  const rc = connect('ws://127.0.0.1:1/ws/realtime', { WebSocket, probe: false });
+  t.after(() => rc.close());
+  const first = rc.join(7);
+  (await socket(sockets, 0)).open();
+  sockets[0].frame({ type: 'joined', room: 7, members: 1, epoch: 'e1', offset: 4, recovered: false, missed: 0 });
+  assert.equal((await first).since, null);
+  sockets[0].frame(message(7, 5));
+  sockets[0].drop(1001, 'server shutting down');
+  (await socket(sockets, 1)).open();
+  const rejoined = new Promise((resolve) => rc.on('joined', resolve));
+  sockets[1].frame({ type: 'joined', room: 7, members: 1, epoch: 'e2', offset: 2, recovered: false, missed: 0, reason: 'epoch_changed' });
+  const event = await rejoined;
+  assert.equal(event.rejoin, true);
+  assert.equal(event.reason, 'epoch_changed');
+  assert.deepEqual(event.since, { epoch: 'e1', offset: 5 });
+  assert.deepEqual(rc.position(7), { epoch: 'e2', offset: 2 }, 'live messages follow from the reply\'s offset');
+});
+
+test('each server heartbeat is passed on as a heartbeat event', async (t) => {
+  const { WebSocket, sockets } = scriptedSockets();
+  const rc = connect('ws://127.0.0.1:1/ws/realtime', { WebSocket, probe: false });
+  t.after(() => rc.close());
+  const beats = [];
+  rc.on('heartbeat', (h) => beats.push(h.timestamp));
+  (await socket(sockets, 0)).open();
+  sockets[0].frame({ type: 'heartbeat', timestamp: 41 });
+  sockets[0].frame({ type: 'pong', timestamp: 42 });
+  sockets[0].frame({ type: 'heartbeat', timestamp: 43 });
+  assert.deepEqual(beats, [41, 43]);
+});
+
+test('reconnectNow skips the backoff wait; without a wait to skip it does nothing and says so', async (t) => {
+  const { WebSocket, sockets } = scriptedSockets();
+  const rc = connect('ws://127.0.0.1:1/ws/realtime', { WebSocket, probe: false, backoff: [60000] });
+  t.after(() => rc.close());
+  (await socket(sockets, 0)).open();
+  assert.equal(rc.reconnectNow(), false, 'connected: nothing to skip');
+  const waiting = new Promise((resolve) => rc.on('disconnect', resolve));
+  sockets[0].drop(1006);
+  assert.ok((await waiting).delay >= 30000);
+  assert.equal(rc.reconnectNow(), true);
+  (await socket(sockets, 1)).open();
+  assert.equal(rc.state, 'open', 'the second socket was opened at once, not a minute later');
+  rc.close();
+  assert.equal(rc.reconnectNow(), false, 'closed: nothing to skip');
+});

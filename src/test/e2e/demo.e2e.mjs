@@ -10,10 +10,13 @@
 // `since`, says "recovered 3 messages" and shows each of them once, although the test
 // sends every message frame twice; after a longer absence (more than the server's
 // history.size) it says "some messages may be missing" and its button loads the last
-// messages from history. Then the server is restarted and both pages must reconnect
-// by themselves, say that messages may be missing, rejoin the room and chat again.
+// messages from history. Then alice's network drops again and the server is restarted
+// (a new epoch: the streams were in its memory); bob's page reconnects by itself and
+// says messages may be missing, and bob talks while alice is still away. When alice
+// comes back her page says the history started over, loads the new epoch's history by
+// itself and shows bob's messages once each, in order, also when live ones follow.
 // --no-streams (a server without room streams, e.g. mock-server.mjs) skips the recovery
-// phase and expects "this server keeps no history" after the restart.
+// and history checks and expects "this server keeps no history" after the restart.
 //
 // Restart protocol (stdio): the script prints a line `RESTART_SERVER` and waits
 // for a line `RESTARTED` on stdin; whoever runs it (DemoPageIT, or run-with-mock.mjs)
@@ -42,7 +45,7 @@ const artifactDir = option('--artifacts') || fs.mkdtempSync(path.join(os.tmpdir(
 const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
 const STEP_TIMEOUT = 45_000;             // generous: a freshly restarted JVM on a busy 2-core machine is slow
-const RECONNECT_TIMEOUT = 120_000;         // backoff is capped at 10 s; the rest is a cold server on a busy machine
+const RECONNECT_TIMEOUT = 120_000;         // roomcast.js's backoff is capped at 5 s; the rest is a cold server on a busy machine
 const RESTART_TIMEOUT = 300_000;           // Payara Micro may take a while to boot on 2 cores
 const room = 1000 + Math.floor(Math.random() * 9000);
 
@@ -351,39 +354,59 @@ async function scenarioSteps(users, alice, bob) {
   await restartSteps(users, alice, bob);
 }
 
+// ---------------------------------------------------------------- alice away, bob talking
+
+/** Her network drops (the test cuts her page's socket): her page says so. */
+async function dropsOff(user) {
+  const before = await user.page.locator('#log li.notice.disconnected').count();
+  await user.net.drop();
+  await user.page.locator('#log li.notice.disconnected').nth(before).waitFor({ timeout: STEP_TIMEOUT });
+}
+
+/** ...and the others see her leave the room. */
+async function dropsOffSeenBy(user, other) {
+  const leaves = other.page.locator('#log li.presence-leave', { hasText: `${user.name} left room ${room}` });
+  const before = await leaves.count();
+  await dropsOff(user);
+  await leaves.nth(before).waitFor({ timeout: STEP_TIMEOUT });
+}
+
+/** Sends each text, then waits until the last one is confirmed by the server. */
+async function says(user, texts) {
+  for (const text of texts) await sendText(user, text);
+  const last = texts[texts.length - 1];
+  await user.page.locator('#log li.message.mine[data-delivery="delivered"]', { hasText: last }).waitFor({ timeout: STEP_TIMEOUT });
+}
+
+/** Back online; the "Retry now" button skips what is left of the backoff. */
+async function comesBack(user, timeout = RECONNECT_TIMEOUT) {
+  user.net.restore();
+  const retry = user.page.locator('#retry-now');
+  // The button shows only during a wait of a second or more: it may be gone by the time of the click.
+  if (await retry.isVisible()) await retry.click({ timeout: 2000 }).catch(() => {});
+  await waitLive(user, timeout);
+  await user.page.locator(`#rooms li[data-room="${room}"][data-joined="true"]`).waitFor({ timeout: STEP_TIMEOUT });
+}
+
+/** Her own message, seen back: every frame sent to her page before it has been handled. */
+async function fence(user, text) {
+  await sendText(user, text);
+  await user.page.locator('#log li.message.mine[data-delivery="delivered"]', { hasText: text }).waitFor({ timeout: STEP_TIMEOUT });
+}
+
+/** The texts of the log's entries, top to bottom, and where the first one containing `text` is. */
+async function logOrder(user) {
+  const lines = await user.page.locator('#log li.entry').evaluateAll((lis) => lis.map((li) => li.textContent));
+  return (text) => lines.findIndex((line) => line.includes(text));
+}
+
 async function recoverySteps(alice, bob) {
   const net = alice.net;
   const recoveryNotice = (recovered) =>
     alice.page.locator(`#log li.notice.recovery[data-room="${room}"][data-recovered="${recovered}"]`);
-
-  async function aliceDropsOff() {
-    const noticesBefore = await alice.page.locator('#log li.notice.disconnected').count();
-    const leavesBefore = await bob.page.locator('#log li.presence-leave', { hasText: `alice left room ${room}` }).count();
-    await net.drop();
-    await alice.page.locator('#log li.notice.disconnected').nth(noticesBefore).waitFor({ timeout: STEP_TIMEOUT });
-    await bob.page.locator('#log li.presence-leave', { hasText: `alice left room ${room}` }).nth(leavesBefore).waitFor({ timeout: STEP_TIMEOUT });
-  }
-
-  async function bobSays(texts) {
-    for (const text of texts) await sendText(bob, text);
-    const last = texts[texts.length - 1];
-    await bob.page.locator('#log li.message.mine[data-delivery="delivered"]', { hasText: last }).waitFor({ timeout: STEP_TIMEOUT });
-  }
-
-  /** Back online; the "Retry now" button skips what is left of the backoff. */
-  async function aliceComesBack() {
-    net.restore();
-    const retry = alice.page.locator('#retry-now');
-    if (await retry.isVisible()) await retry.click().catch(() => {});
-    await waitLive(alice, RECONNECT_TIMEOUT);
-    await alice.page.locator(`#rooms li[data-room="${room}"][data-joined="true"]`).waitFor({ timeout: STEP_TIMEOUT });
-  }
-
-  /** Alice's own message, seen back: every frame sent to her page before it has been handled. */
-  async function fence(text) {
-    await sendText(alice, text);
-    await alice.page.locator('#log li.message.mine[data-delivery="delivered"]', { hasText: text }).waitFor({ timeout: STEP_TIMEOUT });
-  }
+  const aliceDropsOff = () => dropsOffSeenBy(alice, bob);
+  const bobSays = (texts) => says(bob, texts);
+  const aliceComesBack = () => comesBack(alice);
 
   const away = ['While you were away: one', 'While you were away: two', 'While you were away: three'];
 
@@ -407,15 +430,14 @@ async function recoverySteps(alice, bob) {
     for (const text of away) await seesMessage(alice, 'bob', text);
     await sendText(bob, 'Welcome back, Alice');
     await seesMessage(alice, 'bob', 'Welcome back, Alice');
-    await fence('Thanks, I am back');
+    await fence(alice, 'Thanks, I am back');
     for (const text of [...away, 'Welcome back, Alice']) {
       const n = await timesShown(alice, 'bob', text);
       assert(n === 1, `"${text}" is shown ${n} times on alice's page`);
     }
     assert(await timesShown(alice, 'alice', 'Thanks, I am back') === 1, 'alice\'s own message is shown twice');
     await noOffsetShownTwice(alice, room);
-    const order = await alice.page.locator('#log li.entry').evaluateAll((lis) => lis.map((li) => li.textContent));
-    const at = (t) => order.findIndex((line) => line.includes(t));
+    const at = await logOrder(alice);
     const noticeAt = at('recovered 3 messages');
     assert(noticeAt < at(away[0]) && at(away[0]) < at(away[1]) && at(away[1]) < at(away[2]) && at(away[2]) < at('Welcome back, Alice'),
       'the recovered messages should follow the notice, in order, before the live ones');
@@ -444,15 +466,14 @@ async function recoverySteps(alice, bob) {
     const notice = recoveryNotice(false).filter({ hasText: 'Loaded 5 messages from history' });
     await notice.waitFor({ timeout: STEP_TIMEOUT });
     say(`  alice: "${(await notice.innerText()).trim()}"`);
-    await fence('Did I miss anything?');
+    await fence(alice, 'Did I miss anything?');
     for (const [i, text] of tooMany.entries()) {
       const want = i < 3 ? 0 : 1;  // the first 3 are no longer kept
       const n = await timesShown(alice, 'bob', text);
       assert(n === want, `"${text}" is shown ${n} times on alice's page, expected ${want}`);
     }
     await noOffsetShownTwice(alice, room);
-    const order = await alice.page.locator('#log li.entry').evaluateAll((lis) => lis.map((li) => li.textContent));
-    const at = (t) => order.findIndex((line) => line.includes(t));
+    const at = await logOrder(alice);
     const loaded = tooMany.slice(3).map(at);
     assert(at('Loaded 5 messages') < loaded[0] && loaded.every((x, i) => i === 0 || loaded[i - 1] < x)
       && loaded[loaded.length - 1] < at('Did I miss anything?'),
@@ -461,37 +482,68 @@ async function recoverySteps(alice, bob) {
 }
 
 async function restartSteps(users, alice, bob) {
+  const net = alice.net;
+  const why = streams ? 'started over' : 'keeps no history';
+  const restartNotice = (user) =>
+    user.page.locator(`#log li.notice.recovery[data-room="${room}"][data-recovered="false"]`, { hasText: why });
+  const whileAway = ['Said after the restart: one', 'Said after the restart: two', 'Said after the restart: three'];
 
-  // ------------------------------------------------------------ server restart
+  // ------------------------------------------------------------ alice away across a server restart
+  await check('alice\'s network drops before the restart; her page says so and bob sees her leave', async () => {
+    await dropsOffSeenBy(alice, bob);
+  });
+
   await check('server restart requested and done (RESTART_SERVER / RESTARTED)', async () => {
     await requestRestart();
   });
 
-  await check('both pages noticed the outage and said so in plain words', async () => {
-    for (const u of users) {
-      const notice = u.page.locator('#log li.notice.disconnected').first();
-      await notice.waitFor({ timeout: RECONNECT_TIMEOUT });
-      say(`  ${u.name}: "${(await notice.innerText()).trim()}"`);
-    }
+  await check('bob\'s page noticed the outage and said so in plain words', async () => {
+    const notice = bob.page.locator('#log li.notice.disconnected').first();
+    await notice.waitFor({ timeout: RECONNECT_TIMEOUT });
+    say(`  bob: "${(await notice.innerText()).trim()}"`);
   });
 
-  await check('both pages reconnect by themselves and are Live again', async () => {
-    await Promise.all(users.map((u) => waitLive(u, RECONNECT_TIMEOUT)));
+  await check('bob\'s page reconnects by itself and is Live again; alice\'s is still away', async () => {
+    await waitLive(bob, RECONNECT_TIMEOUT);
+    const aliceState = await alice.page.locator('#conn').getAttribute('data-state');
+    assert(aliceState === 'reconnecting', `alice's page should still be reconnecting, is ${aliceState}`);
   });
 
-  const why = streams ? 'started over' : 'keeps no history';
-  await check(`a visible notice says some messages may be missing: ${streams ? 'the history started over (new epoch)' : 'the server keeps no history'}`, async () => {
-    for (const u of users) {
-      const notice = u.page.locator(`#log li.notice.recovery[data-room="${room}"][data-recovered="false"]`, { hasText: why });
-      await notice.first().waitFor({ timeout: STEP_TIMEOUT });
-      assert((await notice.first().innerText()).includes('some messages may be missing'), `${u.name}'s notice should say messages may be missing`);
-    }
+  await check(`bob rejoined room ${room} alone; his notice says some messages may be missing: ${streams ? 'the history started over (new epoch)' : 'the server keeps no history'}`, async () => {
+    await restartNotice(bob).first().waitFor({ timeout: STEP_TIMEOUT });
+    assert((await restartNotice(bob).first().innerText()).includes('some messages may be missing'), 'bob\'s notice should say messages may be missing');
+    await waitMembers(bob, room, 1);
   });
 
-  await check(`both pages rejoined room ${room} (2 members each)`, async () => {
-    for (const u of users) {
-      await u.page.locator(`#rooms li[data-room="${room}"][data-joined="true"]`).waitFor({ timeout: STEP_TIMEOUT });
-    }
+  await check('bob says three things while alice is away', async () => {
+    await says(bob, whileAway);
+  });
+
+  await check(`alice comes back: her page reconnects by itself, rejoins, and says ${streams ? 'the history started over' : 'the server keeps no history'}`, async () => {
+    if (streams) net.duplicateMessages = true;  // from here every message frame reaches alice's page twice
+    await comesBack(alice);
+    await restartNotice(alice).first().waitFor({ timeout: STEP_TIMEOUT });
+    const text = (await restartNotice(alice).first().innerText()).trim();
+    say(`  alice: "${text}"`);
+    assert(text.includes('some messages may be missing'), 'alice\'s notice should say messages may be missing');
+  });
+
+  if (streams) {
+    await check('alice\'s page loads the new history by itself: bob\'s three messages, once each, in order, under the notice', async () => {
+      const loaded = restartNotice(alice).filter({ hasText: 'Loaded 3 messages from history' });
+      await loaded.waitFor({ timeout: STEP_TIMEOUT });
+      say(`  alice: "${(await loaded.innerText()).trim()}"`);
+      for (const text of whileAway) {
+        const n = await timesShown(alice, 'bob', text);
+        assert(n === 1, `"${text}" is shown ${n} times on alice's page`);
+      }
+      const at = await logOrder(alice);
+      assert(at('Loaded 3 messages from history') < at(whileAway[0]) && at(whileAway[0]) < at(whileAway[1]) && at(whileAway[1]) < at(whileAway[2]),
+        'the loaded messages should sit under the notice, in order');
+    });
+  }
+
+  await check(`both pages in room ${room} again (2 members each)`, async () => {
     await waitMembers(alice, room, 2);
     await waitMembers(bob, room, 2);
   });
@@ -502,6 +554,21 @@ async function restartSteps(users, alice, bob) {
     await sendText(bob, 'Yes! Back again.');
     await seesMessage(alice, 'bob', 'Yes! Back again.');
   });
+
+  if (streams) {
+    await check('no message shown twice on alice\'s page when live ones follow the loaded history (sent twice on the wire)', async () => {
+      await fence(alice, 'Good to have the history back');
+      for (const text of [...whileAway, 'Yes! Back again.']) {
+        const n = await timesShown(alice, 'bob', text);
+        assert(n === 1, `"${text}" is shown ${n} times on alice's page`);
+      }
+      assert(await timesShown(alice, 'alice', 'Still there, Bob?') === 1, 'alice\'s own message is shown twice');
+      await noOffsetShownTwice(alice, room);
+      const at = await logOrder(alice);
+      assert(at(whileAway[2]) < at('Yes! Back again.'), 'the live message should follow the loaded history');
+      net.duplicateMessages = false;
+    });
+  }
 
   await check('status panel came back too', async () => {
     await alice.page.locator('#server-status[data-state="live"]').waitFor({ timeout: RECONNECT_TIMEOUT });

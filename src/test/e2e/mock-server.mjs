@@ -2,7 +2,8 @@
 // A stand-in for Roomcast, for working on the demo page without building the server:
 //   node mock-server.mjs [port] [--heartbeat=2] [--no-dev]
 // It serves webapp/ and speaks a small part of docs/PROTOCOL.md (welcome, join, leave,
-// message, presence, ping, heartbeat, errors, /ws/status). Tokens are fake, not JWTs.
+// message and its ack, presence, ping, heartbeat, errors, /ws/status), as a server with room
+// streams off (no epochs, offsets or history). Tokens are fake, not JWTs.
 // It is a development aid only: the real end-to-end test runs against Payara Micro.
 // No dependencies: a minimal RFC 6455 server (text frames, close, ping/pong) is below.
 import http from 'node:http';
@@ -74,12 +75,13 @@ function onText(s, text) {
   try { f = JSON.parse(text); } catch { return error(s, 'invalid_json', 'only JSON is supported'); }
   const ref = typeof f?.ref === 'string' ? f.ref : null;
   if (!f || typeof f !== 'object' || typeof f.type !== 'string') return error(s, 'invalid_message', 'type missing', ref);
-  if (s.allowed && (f.type === 'join') && isRoom(f.room) && !s.allowed.includes(f.room)) return error(s, 'forbidden_room', 'room not allowed');
+  if (s.allowed && (f.type === 'join') && isRoom(f.room) && !s.allowed.includes(f.room)) return error(s, 'forbidden_room', 'room not allowed', ref);
   switch (f.type) {
     case 'join':
       if (!isRoom(f.room)) return error(s, 'invalid_message', 'room must be an integer', ref);
       if (!s.rooms.has(f.room)) { s.rooms.add(f.room); broadcastPresence(f.room, s, 'join'); }
-      sendJson(s, { type: 'joined', room: f.room, members: members(f.room).length }); statusChanged(); return;
+      sendJson(s, { type: 'joined', room: f.room, members: members(f.room).length, epoch: null, offset: null, recovered: false, missed: 0 });
+      statusChanged(); return;
     case 'leave':
       if (!s.rooms.has(f.room)) return error(s, 'not_member', `not a member of room ${f.room}`, ref);
       s.rooms.delete(f.room); sendJson(s, { type: 'left', room: f.room }); broadcastPresence(f.room, s, 'leave'); statusChanged(); return;
@@ -87,7 +89,11 @@ function onText(s, text) {
       if (!isRoom(f.room) || typeof f.text !== 'string' || !f.text) return error(s, 'invalid_message', 'room and text required', ref);
       if (!s.rooms.has(f.room)) return error(s, 'not_member', `not a member of room ${f.room}`, ref);
       if (f.text === '/ratelimit') return error(s, 'rate_limited', 'too many frames', ref);
-      for (const m of members(f.room)) sendJson(m, { type: 'message', room: f.room, id: crypto.randomUUID(), from: s.user, text: f.text, ref, timestamp: Date.now() });
+      { // the sender's copy first, then its ack (PROTOCOL 9.3); streams off: no epoch, no offset
+        const id = crypto.randomUUID();
+        for (const m of members(f.room)) sendJson(m, { type: 'message', room: f.room, id, from: s.user, text: f.text, ref, timestamp: Date.now(), epoch: null, offset: null });
+        if (ref) sendJson(s, { type: 'ack', ref, room: f.room, id, epoch: null, offset: null });
+      }
       return;
     case 'ping': sendJson(s, { type: 'pong', timestamp: Date.now() }); return;
     default: error(s, 'invalid_message', `unknown type ${f.type}`, ref);
@@ -150,7 +156,7 @@ server.on('upgrade', (req, socket) => {
     statusChanged();
   };
   socket.on('close', gone); socket.on('error', gone);
-  if (kind === 'realtime') sendJson(s, { type: 'welcome', connectionId: `c${++connId}`, user, clientId: null, address: socket.remoteAddress, heartbeatInterval: heartbeatS, timestamp: Date.now() });
+  if (kind === 'realtime') sendJson(s, { type: 'welcome', connectionId: `c${++connId}`, user, clientId: null, address: socket.remoteAddress, heartbeatInterval: heartbeatS, timestamp: Date.now(), expiresAt: null });
   else sendJson(s, statusFrame());
   statusChanged();
 });

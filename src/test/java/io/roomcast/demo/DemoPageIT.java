@@ -68,14 +68,19 @@ class DemoPageIT {
         }
     }
 
-    /** webapp/streams.js, the page's stream bookkeeping, on its own (node:test, no browser). */
+    /**
+     * The page's logic without a browser (node:test): webapp/gaps.js, what the page does about a gap
+     * after a rejoin, and webapp/status-feed.js, its /ws/status loop.
+     */
     @Test
     @Timeout(value = 2, unit = TimeUnit.MINUTES)
-    void streamBookkeepingOfThePage() throws Exception {
+    void pageLogicOnItsOwn() throws Exception {
         int exit = runScript(List.of(System.getProperty("node.executable", "node"), "--test",
-                E2E.resolve("streams.test.mjs").toString()), "streams-test.log");
+                E2E.resolve("gaps.test.mjs").toString(), E2E.resolve("status-feed.test.mjs").toString()),
+                "page-logic-test.log");
 
-        assertEquals(0, exit, "streams.test.mjs failed; its output is above and in target/streams-test.log");
+        assertEquals(0, exit, "gaps.test.mjs or status-feed.test.mjs failed; the output is above and in "
+                + "target/page-logic-test.log");
     }
 
     @Test

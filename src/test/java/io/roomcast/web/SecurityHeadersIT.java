@@ -20,7 +20,8 @@ class SecurityHeadersIT extends DeployedRoomcast {
 
     @Test
     void theDemoPageAndItsFilesCarryTheSecurityHeaders() throws Exception {
-        for (String path : List.of("", "index.html", "app.js", "app.css", "roomcast.js", "api/status")) {
+        for (String path : List.of("", "index.html", "app.js", "gaps.js", "status-feed.js", "app.css", "roomcast.js",
+                "api/status")) {
             HttpResponse<String> response = server.get(path);
             assertThat(response.statusCode()).as(path).isEqualTo(200);
             assertThat(response.headers().firstValue("Content-Security-Policy")).as(path).hasValueSatisfying(csp -> assertThat(csp)
