@@ -9,6 +9,19 @@
 const JWT_SECRET = process.env.ROOMCAST_JWT_SECRET || 'roomcast-bench-hs256-secret-0123456789abcdef';
 const HEARTBEAT_S = 5; // every server pings idle sockets every 5 s during the bench
 
+/** Roomcast's settings, through MicroProfile Config environment variables: the same on both runtimes. */
+const ROOMCAST_ENV = {
+  ROOMCAST_DEV_MODE: 'true',
+  ROOMCAST_JWT_SECRET: JWT_SECRET,
+  ROOMCAST_LIMITS_RATE: '100000', // per-connection frames/s: publishers send up to ~100/s
+  ROOMCAST_LIMITS_BURST: '100000',
+  ROOMCAST_LIMITS_CONNECTIONS_PER_ADDRESS: '100000',
+  ROOMCAST_LIMITS_CONNECTIONS_PER_USER: '100000',
+  ROOMCAST_LIMITS_SEND_QUEUE: '4096',
+  ROOMCAST_HEARTBEAT_INTERVAL: String(HEARTBEAT_S),
+  ROOMCAST_HEARTBEAT_TIMEOUT: '60',
+};
+
 module.exports = {
   host: '127.0.0.1',
   sourceAddresses: 16, // client sockets bound to 127.0.0.1 .. 127.0.0.16
@@ -28,19 +41,18 @@ module.exports = {
   servers: {
     roomcast: {
       port: 18080,
+      runtime: 'payara',
       title: 'Roomcast (Payara Micro)',
-      // Settings through MicroProfile Config environment variables.
-      env: {
-        ROOMCAST_DEV_MODE: 'true',
-        ROOMCAST_JWT_SECRET: JWT_SECRET,
-        ROOMCAST_LIMITS_RATE: '100000', // per-connection frames/s: publishers send up to ~100/s
-        ROOMCAST_LIMITS_BURST: '100000',
-        ROOMCAST_LIMITS_CONNECTIONS_PER_ADDRESS: '100000',
-        ROOMCAST_LIMITS_CONNECTIONS_PER_USER: '100000',
-        ROOMCAST_LIMITS_SEND_QUEUE: '4096',
-        ROOMCAST_HEARTBEAT_INTERVAL: String(HEARTBEAT_S),
-        ROOMCAST_HEARTBEAT_TIMEOUT: '60',
-      },
+      postBootFile: 'src/main/payara/post-boot.asadmin', // the run command's container settings
+      env: ROOMCAST_ENV,
+      readyTimeoutS: 180,
+    },
+    'roomcast-wildfly': {
+      port: 18083,
+      runtime: 'wildfly',
+      title: 'Roomcast (WildFly)',
+      websockets: '', // attributes of undertow's <websockets/>, e.g. 'dispatch-to-worker=false' (docs/DEPLOYMENT.md)
+      env: ROOMCAST_ENV,
       readyTimeoutS: 180,
     },
     fastapi: {
@@ -65,7 +77,7 @@ module.exports = {
       scenarios: [
         ['warmup-fanout', 'fanout', { rooms: 100, members: 10, rate: '10000', warmup: 3, duration: 3, 'drain-max': 5, discard: true }],
         ['warmup-echo', 'echo', { clients: 50, duration: 3, warmup: 0, discard: true }],
-        ['connections', 'connections', { connections: 19000, hold: 10, rooms: 100, histogram: true }],
+        ['connections', 'connections', { connections: 10000, hold: 15, rooms: 100, histogram: true }],
         ['handshakes-jwt', 'handshakes', { path: '/ws/auth', auth: 'jwt', duration: 5, concurrency: 64 }],
         ['handshakes-plain', 'handshakes', { path: '/ws/chat/1', auth: 'none', duration: 5, concurrency: 64 }],
         ['echo', 'echo', { clients: 50, duration: 5, warmup: 1 }],

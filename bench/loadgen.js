@@ -1006,6 +1006,8 @@ async function connections() {
       statusCheck.ports.map((x) => `:${x.port} ${x.error || `${x.connections} [${(x.instances || []).map((i) => i.connections).join('+')}]`}`).join(', ') +
       ` (opened ${expected}, open now ${live}${statusCheck.agree_with_live ? ', every instance agrees with that' : ''})`);
   }
+  // The idle window: after the full GC, histogram and status checks, nothing but heartbeats.
+  const snapIdleStart = S.serverSnapshot(SNAP_PIDS);
   const remaining = hold * 1000 - (Date.now() - holdStart);
   if (remaining > 0) await sleep(remaining);
   for (const w of workers) w.child.send({ type: 'status' });
@@ -1058,6 +1060,9 @@ async function connections() {
       cpu_s_connect: S.cpuDelta(snap0, snapConnected),
       cpu_us_per_connect: snap0.cpuS !== null && opened ? r3(((snapConnected.cpuS - snap0.cpuS) * 1e6) / opened) : null,
       cpu_s_hold: S.cpuDelta(snapConnected, snapHoldEnd),
+      idle_window_s: r3((snapHoldEnd.t - snapIdleStart.t) / 1e6),
+      idle_cpu_pct: snapHoldEnd.t - snapIdleStart.t > 1e6 && snapIdleStart.cpuS !== null
+        ? r3((100 * (snapHoldEnd.cpuS - snapIdleStart.cpuS)) / ((snapHoldEnd.t - snapIdleStart.t) / 1e6)) : null,
       ...(MULTI_PID
         ? {
             per_instance: perInstance(snap0, snapLoaded, (a, b) => ({ rss_kb_baseline: a.rssKb, rss_kb_loaded: b.rssKb, threads_loaded: b.threads, fds_loaded: b.fds })).map((x, k) => {

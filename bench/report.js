@@ -69,19 +69,19 @@ function saturationTable(runs) {
 
 function connectionsTable(runs, baseline) {
   const rows = [
-    '| server | requested | succeeded | failed | connects/s | dropped during hold | server pings answered | RSS idle→loaded MB | RSS KB / conn | heap KB / conn (after full GC) | server µs CPU / connect | load-gen CPU % (connect) | RSS/conn vs FastAPI |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| server | requested | succeeded | failed | connects/s | dropped during hold | server pings answered | RSS idle→loaded MB | RSS KB / conn | heap KB / conn (after full GC) | server CPU % while held (idle window) | server µs CPU / connect | load-gen CPU % (connect) | RSS/conn vs FastAPI |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   const base = baseline && baseline.results.connections;
   for (const run of runs) {
     const c = run.results.connections;
     if (!c || c.error) {
-      rows.push(`| ${run.key} | ${(c && c.error) || run.error || 'not run'} | | | | | | | | | | | |`);
+      rows.push(`| ${run.key} | ${(c && c.error) || run.error || 'not run'} | | | | | | | | | | | | |`);
       continue;
     }
     const fails = c.failed ? `${k(c.failed)} (${Object.entries(c.failures).map(([a, b]) => `${a}: ${b}`).join(', ')})` : '0';
     rows.push(
-      `| ${run.key} | ${k(c.requested)} | ${k(c.succeeded)} | ${fails} | ${k(c.connects_per_s)} | ${k(c.dropped_during_hold)} | ${k(c.server_pings_received)} | ${f(c.server.rss_kb_baseline / 1024, 0)} → ${f(c.server.rss_kb_loaded / 1024, 0)} | ${f(c.server.rss_kb_per_connection, 1)} | ${f(c.server.heap_kb_per_connection, 1)} | ${f(c.server.cpu_us_per_connect, 0)} | ${f(c.loadgen.cpu_pct_connect, 0)}${c.loadgen.saturated ? ' **sat.**' : ''} | ${base && !base.error ? ratio(c.server.rss_kb_per_connection, base.server.rss_kb_per_connection) : '–'} |`
+      `| ${run.key} | ${k(c.requested)} | ${k(c.succeeded)} | ${fails} | ${k(c.connects_per_s)} | ${k(c.dropped_during_hold)} | ${k(c.server_pings_received)} | ${f(c.server.rss_kb_baseline / 1024, 0)} → ${f(c.server.rss_kb_loaded / 1024, 0)} | ${f(c.server.rss_kb_per_connection, 1)} | ${f(c.server.heap_kb_per_connection, 1)} | ${f(c.server.idle_cpu_pct, 1)} (${f(c.server.idle_window_s, 1)} s) | ${f(c.server.cpu_us_per_connect, 0)} | ${f(c.loadgen.cpu_pct_connect, 0)}${c.loadgen.saturated ? ' **sat.**' : ''} | ${base && !base.error ? ratio(c.server.rss_kb_per_connection, base.server.rss_kb_per_connection) : '–'} |`
     );
   }
   return rows.join('\n');
@@ -146,47 +146,70 @@ function variantTable(summary) {
   return rows.join('\n');
 }
 
+/** Issue 14's targets, each Roomcast runtime beside Node ws (and FastAPI for reference). */
 function targetsTable(summary) {
-  const rc = summary.runs.find((r) => r.key === 'roomcast');
-  const nw = summary.runs.find((r) => r.key === 'node-ws');
-  const fa = summary.runs.find((r) => r.key === 'fastapi');
-  if (!rc || rc.error) return `Roomcast was not measured in this run (${rc ? rc.error : 'not selected'}).`;
-  const rows = ['| target | Roomcast | Node ws | FastAPI | met? |', '|---|---|---|---|---|'];
+  const byKey = (key) => summary.runs.find((r) => r.key === key && !r.error) || null;
+  const runtimes = [['Payara', byKey('roomcast')], ['WildFly', byKey('roomcast-wildfly')]].filter(([, run]) => run);
+  const nw = byKey('node-ws');
+  const fa = byKey('fastapi');
+  if (!runtimes.length) return 'Roomcast was not measured in this run.';
+  const head = ['target', ...runtimes.map(([name]) => `Roomcast on ${name}`), 'Node ws', 'FastAPI', 'met?'];
+  const rows = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
   const yes = (b) => (b === null ? 'n/a' : b ? 'yes' : '**no**');
+  const row = (target, cell, verdict) => rows.push(`| ${target} | ${runtimes.map(([, run]) => cell(run)).join(' | ')} | ${cell(nw)} | ${cell(fa)} | ${verdict} |`);
+  const each = (test) => runtimes.map(([name, run]) => `${name}: ${yes(test(run))}`).join('; ');
+
+  const echo = (run) => (run && run.results.echo && !run.results.echo.error ? run.results.echo : null);
+  const ne = echo(nw);
+  const echoRatios = runtimes.map(([, run]) => (echo(run) && ne ? echo(run).server.cpu_us_per_round_trip / ne.server.cpu_us_per_round_trip : null));
+  const bestEcho = echoRatios.filter((x) => x !== null).sort((a, b) => a - b);
+  row('echo: server CPU per round trip ≤ Node ws on one runtime, ≤ 1.5× on the other',
+    (run) => (echo(run) ? `${f(echo(run).server.cpu_us_per_round_trip, 1)} µs (${k(echo(run).round_trips_per_s)}/s)` : '–'),
+    bestEcho.length === runtimes.length && ne ? yes(bestEcho[0] <= 1 && bestEcho[bestEcho.length - 1] <= 1.5) : 'n/a');
+
   for (const scen of ['fanout-1x1000', 'fanout-100x10']) {
     for (const rate of [20000, 60000]) {
-      const s = step(rc, scen, rate);
-      const d = (run) => {
-        const x = step(run, scen, rate);
-        return x ? `lost ${k(x.lost)}, p99 ${f(x.latency_ms.p99)} ms, ${f(x.server.cpu_us_per_delivery, 1)} µs/delivery` : '–';
-      };
       const n = step(nw, scen, rate);
-      rows.push(`| ${scen} @ ${k(rate)}/s: zero loss; CPU/delivery and p99 vs Node ws | ${d(rc)} | ${d(nw)} | ${d(fa)} | loss: ${yes(s ? s.lost === 0 : null)}; CPU ≤ Node ws: ${yes(s && n ? s.server.cpu_us_per_delivery <= n.server.cpu_us_per_delivery : null)}; p99 ≤ Node ws: ${yes(s && n ? s.latency_ms.p99 <= n.latency_ms.p99 : null)} |`);
+      row(`${scen} @ ${k(rate)}/s: zero loss; CPU/delivery and p99 ≤ Node ws`,
+        (run) => {
+          const x = step(run, scen, rate);
+          return x ? `lost ${k(x.lost)}, p99 ${f(x.latency_ms.p99)} ms, ${f(x.server.cpu_us_per_delivery, 1)} µs` : '–';
+        },
+        each((run) => {
+          const x = step(run, scen, rate);
+          return x && n ? x.lost === 0 && x.server.cpu_us_per_delivery <= n.server.cpu_us_per_delivery && x.latency_ms.p99 <= n.latency_ms.p99 : null;
+        }));
     }
   }
-  const sat = (run, scen) => (run && run.results[scen] && run.results[scen].max_ok_deliveries_per_s ? k(run.results[scen].max_ok_deliveries_per_s) : 'none');
-  rows.push(`| saturation (zero loss, p99 < ${summary.config.sloMs} ms), 100×10 / 1×1000 | ${sat(rc, 'fanout-100x10')} / ${sat(rc, 'fanout-1x1000')} | ${sat(nw, 'fanout-100x10')} / ${sat(nw, 'fanout-1x1000')} | ${sat(fa, 'fanout-100x10')} / ${sat(fa, 'fanout-1x1000')} | (higher is better) |`);
-  const c = rc.results.connections;
-  const cc = (run) => {
-    const x = run && run.results.connections;
-    return x && x.server ? `${k(x.succeeded)} ok, ${k(x.failed)} failed; RSS ${f(x.server.rss_kb_per_connection)} KB, heap ${f(x.server.heap_kb_per_connection)} KB / conn` : '–';
-  };
-  if (c && c.server) {
-    rows.push(`| ${k(c.requested)} concurrent connections, zero failures | ${cc(rc)} | ${cc(nw)} | ${cc(fa)} | ${yes(c.failed === 0 && c.dropped_during_hold === 0)} |`);
-    const mem = Math.max(c.server.rss_kb_per_connection || 0, c.server.heap_kb_per_connection || 0);
-    rows.push(`| < 16 KB server memory per connection (RSS and heap) | RSS ${f(c.server.rss_kb_per_connection)} KB, heap ${f(c.server.heap_kb_per_connection)} KB | | | ${yes(mem < 16)} |`);
+  const sat = (run, scen) => (run && run.results[scen] && run.results[scen].max_ok_deliveries_per_s) || 0;
+  row(`saturation (zero loss, p99 < ${summary.config.sloMs} ms), 100×10 / 1×1000: ≥ Node ws`,
+    (run) => (run ? `${k(sat(run, 'fanout-100x10'))} / ${k(sat(run, 'fanout-1x1000'))}` : '–'),
+    each((run) => (nw ? sat(run, 'fanout-100x10') >= sat(nw, 'fanout-100x10') && sat(run, 'fanout-1x1000') >= sat(nw, 'fanout-1x1000') : null)));
+
+  const conn = (run) => (run && run.results.connections && run.results.connections.server ? run.results.connections : null);
+  const perConnKb = (c) => Math.max(c.server.rss_kb_per_connection || 0, c.server.heap_kb_per_connection || 0);
+  row('idle connections: ≤ 8 KB each (RSS and heap after a full GC), ≤ 3 % of a core while held',
+    (run) => {
+      const c = conn(run);
+      return c ? `${k(c.succeeded)}: RSS ${f(c.server.rss_kb_per_connection)} KB, heap ${f(c.server.heap_kb_per_connection)} KB; ${f(c.server.idle_cpu_pct, 1)} % CPU` : '–';
+    },
+    each((run) => {
+      const c = conn(run);
+      return c ? c.failed === 0 && perConnKb(c) <= 8 && c.server.idle_cpu_pct !== null && c.server.idle_cpu_pct <= 3 : null;
+    }));
+
+  const hs = (run, scen) => (run && run.results[scen] && !run.results[scen].error ? run.results[scen] : null);
+  for (const scen of ['handshakes-plain', 'handshakes-jwt']) {
+    const n = hs(nw, scen);
+    row(`${scen}: connects/s ≥ Node ws on one runtime`,
+      (run) => (hs(run, scen) ? `${k(hs(run, scen).connects_per_s)}/s (${k(hs(run, scen).failed)} failed)` : '–'),
+      n ? yes(runtimes.some(([, run]) => hs(run, scen) && hs(run, scen).failed === 0 && hs(run, scen).connects_per_s >= n.connects_per_s)) : 'n/a');
   }
-  const h = rc.results['handshakes-jwt'];
-  const hh = (run) => {
-    const x = run && run.results['handshakes-jwt'];
-    return x && !x.error ? `${k(x.connects_per_s)}/s (${k(x.failed)} failed)` : '–';
-  };
-  if (h) rows.push(`| JWT handshakes ≥ 3,000/s | ${hh(rc)} | ${hh(nw)} | ${hh(fa)} | ${yes(!h.error && h.connects_per_s >= 3000 && h.failed === 0)} |`);
   return rows.join('\n');
 }
 
 // ------------------------------------------------------------ SVG plot
-const COLORS = { roomcast: '#d62728', fastapi: '#1f77b4', 'node-ws': '#2ca02c' };
+const COLORS = { roomcast: '#d62728', 'roomcast-wildfly': '#9467bd', fastapi: '#1f77b4', 'node-ws': '#2ca02c' };
 function svgPlot(summary) {
   const W = 900;
   const H = 520;

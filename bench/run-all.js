@@ -11,11 +11,10 @@
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const http = require('http');
 const { spawn, execFileSync } = require('child_process');
 const cfg = require('./config');
 const S = require('./lib/stats');
-const { freePorts } = require('./lib/ports');
+const { createServers, missing } = require('./lib/servers');
 
 const BENCH = __dirname;
 const REPO = path.resolve(BENCH, '..');
@@ -27,7 +26,7 @@ const opt = (f, d) => {
 };
 const QUICK = flag('--quick');
 const plan = cfg.plans[QUICK ? 'quick' : 'full'];
-const SERVERS = opt('--servers', 'roomcast,fastapi,node-ws').split(',').filter(Boolean);
+const SERVERS = opt('--servers', Object.keys(cfg.servers).join(',')).split(',').filter(Boolean);
 const VARIANTS = !QUICK && !flag('--no-variants');
 const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
 const OUT = path.resolve(opt('--out', path.join(BENCH, 'results', `${stamp}${QUICK ? '-quick' : ''}`)));
@@ -43,52 +42,12 @@ const log = (...m) => {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // ------------------------------------------------------------ server control
-let current = null; // { name, child }
-
-function stopCurrent() {
-  return new Promise((resolve) => {
-    if (!current || current.child.exitCode !== null || current.child.signalCode !== null) {
-      current = null;
-      return resolve();
-    }
-    const { child, name } = current;
-    const timer = setTimeout(() => {
-      log(`${name}: still running 20 s after SIGTERM, sending SIGKILL to ${child.pid}`);
-      try {
-        child.kill('SIGKILL');
-      } catch (e) {
-        /* gone */
-      }
-    }, 20000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      current = null;
-      resolve();
-    });
-    try {
-      child.kill('SIGTERM');
-    } catch (e) {
-      clearTimeout(timer);
-      current = null;
-      resolve();
-    }
-  });
-}
-
-function killCurrentSync() {
-  if (current && current.child.exitCode === null) {
-    try {
-      current.child.kill('SIGKILL');
-    } catch (e) {
-      /* gone */
-    }
-  }
-}
-process.on('exit', killCurrentSync);
+const servers = createServers({ out: OUT, log });
+process.on('exit', servers.killSync);
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(sig, () => {
     log(`got ${sig}, stopping`);
-    killCurrentSync();
+    servers.killSync();
     process.exit(130);
   });
 }
@@ -97,7 +56,7 @@ const SOFT_BUDGET_S = QUICK ? 300 : Number(process.env.BENCH_BUDGET_S || 840);
 let summaryRef = null;
 setTimeout(() => {
   log(`hard run budget of ${RUN_BUDGET_S}s exceeded, stopping; writing the report of what was measured`);
-  killCurrentSync();
+  servers.killSync();
   try {
     if (summaryRef) {
       summaryRef.aborted = `hard budget of ${RUN_BUDGET_S}s exceeded`;
@@ -110,96 +69,6 @@ setTimeout(() => {
   }
   process.exit(3);
 }, RUN_BUDGET_S * 1000).unref();
-
-function httpStatus(port, p) {
-  return new Promise((resolve) => {
-    const req = http.get({ host: cfg.host, port, path: p, timeout: 2000 }, (res) => {
-      res.resume();
-      resolve(res.statusCode);
-    });
-    req.on('error', () => resolve(0));
-    req.on('timeout', () => {
-      req.destroy();
-      resolve(0);
-    });
-  });
-}
-
-// Snapshot of Roomcast's artifacts, so a concurrent `mvn package` in the repo
-// cannot pull them away mid-run.
-function roomcastArtifacts() {
-  const dir = path.join(BENCH, '.work');
-  fs.mkdirSync(dir, { recursive: true });
-  const war = path.join(dir, 'roomcast.war');
-  const jar = path.join(dir, 'payara-micro.jar');
-  fs.copyFileSync(path.join(REPO, 'target', 'roomcast.war'), war);
-  fs.copyFileSync(path.join(REPO, 'target', 'payara-micro.jar'), jar);
-  return { war, jar };
-}
-
-/** The configured port, or the next free one (up to +19) if it is taken. */
-async function pickPort(port) {
-  const free = await freePorts(port, 1, { span: 20, host: cfg.host });
-  return free ? free[0] : null;
-}
-
-function serverCommand(name, variant, port) {
-  const s = { ...cfg.servers[name], port };
-  const env = { ...process.env, ...s.env };
-  if (name === 'roomcast') {
-    const { war, jar } = roomcastArtifacts();
-    const jvmOpts = (variant === cfg.jvm.main && process.env.BENCH_JVM_OPTS) || cfg.jvm.variants[variant];
-    const cmd = 'java';
-    const args = [...jvmOpts.split(/\s+/).filter(Boolean), '-jar', jar, '--deploy', war, '--contextroot', '/', '--port', String(s.port), '--nocluster'];
-    return { cmd, args, cwd: REPO, env, jvmOpts };
-  }
-  if (name === 'fastapi') {
-    return {
-      cmd: '/usr/bin/python3',
-      args: ['-m', 'uvicorn', 'app:app', '--host', cfg.host, '--port', String(s.port), '--log-level', 'warning', '--ws-ping-interval', String(cfg.heartbeatSeconds)],
-      cwd: path.join(BENCH, 'peers', 'fastapi'),
-      env,
-    };
-  }
-  if (name === 'node-ws') {
-    return { cmd: process.execPath, args: ['server.js'], cwd: path.join(BENCH, 'peers', 'node-ws'), env: { ...env, PORT: String(s.port), HOST: cfg.host } };
-  }
-  throw new Error(`unknown server ${name}`);
-}
-
-async function startServer(name, variant) {
-  const s = { ...cfg.servers[name] };
-  const port = await pickPort(s.port);
-  if (port === null) throw new Error(`ports ${s.port}-${s.port + 19} are all in use; not starting ${name}`);
-  if (port !== s.port) log(`${name}: port ${s.port} is in use, using ${port}`);
-  s.port = port;
-  const c = serverCommand(name, variant, port);
-  const logFile = path.join(OUT, `${name}${variant ? '-' + variant : ''}.server.log`);
-  const fd = fs.openSync(logFile, 'a');
-  log(`${name}: starting ${c.cmd} ${c.args.join(' ')}`);
-  const started = Date.now();
-  const child = spawn(c.cmd, c.args, { cwd: c.cwd, env: c.env, stdio: ['ignore', fd, fd] });
-  fs.closeSync(fd);
-  current = { name, child };
-  let exited = false;
-  child.once('exit', (code, sig) => {
-    exited = true;
-    log(`${name}: exited (code ${code}, signal ${sig})`);
-  });
-  const deadline = Date.now() + s.readyTimeoutS * 1000;
-  while (Date.now() < deadline && !exited) {
-    if ((await httpStatus(s.port, '/api/status')) === 200) {
-      const readyS = (Date.now() - started) / 1000;
-      await sleep(500);
-      const snap = S.serverSnapshot(child.pid);
-      log(`${name}: ready in ${readyS.toFixed(1)} s, pid ${child.pid}, RSS ${Math.round(snap.rssKb / 1024)} MB, ${snap.threads} threads`);
-      return { pid: child.pid, port, readyS, idleRssKb: snap.rssKb, idleThreads: snap.threads, jvmOpts: c.jvmOpts || null, command: `${c.cmd} ${c.args.join(' ')}`, log: path.relative(OUT, logFile) };
-    }
-    await sleep(250);
-  }
-  await stopCurrent();
-  throw new Error(`${name} did not become ready within ${s.readyTimeoutS}s (see ${logFile})`);
-}
 
 /** Wait (max 60 s) until the server is idle again (< 10 % of a core for 1 s). */
 async function settle(pid, key) {
@@ -268,7 +137,7 @@ async function runServer(name, variant, scenarios) {
   let server;
   entry.quiet_check = await waitQuiet(QUICK ? 10 : Number(process.env.BENCH_QUIET_WAIT_S || 20));
   try {
-    server = await startServer(name, variant);
+    server = await servers.start(name, variant);
   } catch (e) {
     log(`${key}: ${e.message}`);
     entry.error = e.message;
@@ -277,7 +146,7 @@ async function runServer(name, variant, scenarios) {
   Object.assign(entry, { pid: server.pid, port: server.port, ready_s: server.readyS, idle_rss_kb: server.idleRssKb, idle_threads: server.idleThreads, jvm_opts: server.jvmOpts, command: server.command });
   server.name = name;
   for (const [sname, scenario, o] of scenarios) {
-    if (current === null || current.child.exitCode !== null) {
+    if (!servers.alive()) {
       entry.results[sname] = { error: 'server died' };
       continue;
     }
@@ -290,7 +159,7 @@ async function runServer(name, variant, scenarios) {
   const snap = S.serverSnapshot(server.pid);
   entry.final_rss_kb = snap.rssKb;
   entry.total_cpu_s = snap.cpuS;
-  await stopCurrent();
+  await servers.stop();
   log(`${key}: stopped`);
   return entry;
 }
@@ -328,12 +197,13 @@ async function main() {
       log(`unknown server ${name}`);
       continue;
     }
-    if (name === 'roomcast' && !(fs.existsSync(path.join(REPO, 'target', 'roomcast.war')) && fs.existsSync(path.join(REPO, 'target', 'payara-micro.jar')))) {
-      log('roomcast: target/roomcast.war or target/payara-micro.jar missing, skipping');
-      summary.runs.push({ server: name, key: name, title: cfg.servers[name].title, error: 'not built', results: {} });
+    const why = missing(name);
+    if (why) {
+      log(`${name}: ${why}, skipping`);
+      summary.runs.push({ server: name, key: name, title: cfg.servers[name].title, error: `not built: ${why}`, results: {} });
       continue;
     }
-    summary.runs.push(await runServer(name, name === 'roomcast' ? cfg.jvm.main : null, plan.scenarios));
+    summary.runs.push(await runServer(name, cfg.servers[name].runtime ? cfg.jvm.main : null, plan.scenarios));
     fs.writeFileSync(path.join(OUT, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
   }
   if (VARIANTS && SERVERS.includes('roomcast') && summary.runs.find((r) => r.server === 'roomcast' && !r.error)) {
@@ -367,6 +237,6 @@ async function main() {
 
 main().catch(async (e) => {
   log(`fatal: ${e.stack || e}`);
-  await stopCurrent();
+  await servers.stop();
   process.exit(1);
 });
