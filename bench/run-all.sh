@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# One command for the whole comparison: Roomcast vs the FastAPI and Node ws
-# peers, every scenario, results + docs/BENCHMARKS.md + docs/bench-latency.svg.
+# One command for the whole comparison: Roomcast on Payara Micro and on WildFly
+# (the same WAR) vs the FastAPI and Node ws peers, every scenario, results +
+# docs/BENCHMARKS.md + docs/bench-latency.svg.
 #
 #   bench/run-all.sh             full run (< 15 min on 2 cores)
 #   bench/run-all.sh --quick     smoke-sized run (~2-3 min), report only in bench/results/
-#   options passed on to run-all.js: --servers roomcast,fastapi,node-ws  --no-variants  --no-docs
+#   options passed on to run-all.js: --servers roomcast,roomcast-wildfly,fastapi,node-ws  --no-variants  --no-docs
 #
 # Idempotent: installs what is missing (npm ci for the load generator and the
 # node-ws peer; Debian python3-fastapi/uvicorn via apt-get as root), builds
@@ -44,6 +45,12 @@ fi
 if [ ! -f "$REPO/target/roomcast.war" ] || [ ! -f "$REPO/target/payara-micro.jar" ]; then
   say "building Roomcast: mvn -q -DskipTests package"
   (cd "$REPO" && mvn -q -DskipTests package) || say "WARNING: Roomcast build failed; it will be skipped"
+fi
+
+# 3b. WildFly for the same WAR: unpacked from Maven Central into target/ by the wildfly profile
+if ! ls "$REPO"/target/wildfly-*/jboss-modules.jar >/dev/null 2>&1; then
+  say "unpacking WildFly: mvn -q -Pwildfly dependency:unpack@wildfly-dist"
+  (cd "$REPO" && mvn -q -Pwildfly dependency:unpack@wildfly-dist) || say "WARNING: WildFly unpack failed; roomcast-wildfly will be skipped"
 fi
 
 # 4. run
