@@ -21,11 +21,14 @@ import java.util.function.Consumer;
  * {@code sendText(String)} encodes the text again for every member. Undertow writes each frame's header
  * itself (a few bytes per member) and applies any negotiated extension.
  *
- * <p>Several frames queued for one member are all handed to Undertow before the first completes:
- * Undertow queues them on the channel and its flush writes every queued frame with one gathering
- * write (its {@code AbstractFramedChannel.flushSenders}), when they are queued from a worker thread
- * before its I/O thread flushes. The batch stays below Undertow's queued-frames high-water mark (50),
- * over which it stops reading from the peer.
+ * <p>Several frames queued for one member are written together: the channel is told to wait for an
+ * explicit flush ({@code setRequireExplicitFlush(true)}, what Undertow's own
+ * {@code RemoteEndpoint.setBatchingAllowed} does), every frame is queued on it, the flag is cleared
+ * and the channel flushed once: its {@code AbstractFramedChannel.flushSenders} writes all queued
+ * frames with one gathering write, in one I/O-thread task. (Without that, each frame queued from the
+ * I/O thread, where completions arrive, is flushed and written on its own.) A frame Undertow queues
+ * meanwhile (a pong, a close) goes out with that flush. The batch stays below Undertow's queued-frames
+ * high-water mark (50), over which it stops reading from the peer.
  *
  * <p>Completion: one {@code WebSocketCallback} proxy serves the whole deployment; each frame's context
  * object takes its callback once (Undertow's own adapter guards against a second call too), and a
@@ -47,14 +50,20 @@ final class UndertowWrites implements SendPath.Writers {
     /** {@code (ByteBuffer payload, Object channel, Object callback, Object context) -> void} */
     private final MethodHandle sendText;
     private final MethodHandle sendBinary;
+    /** {@code (Object channel, boolean required) -> void} */
+    private final MethodHandle setRequireExplicitFlush;
+    /** {@code (Object channel) -> void} */
+    private final MethodHandle flush;
     private final Object callback;
 
     private UndertowWrites(Class<?> sessionType, MethodHandle channelOf, MethodHandle sendText, MethodHandle sendBinary,
-                           Object callback) {
+                           MethodHandle setRequireExplicitFlush, MethodHandle flush, Object callback) {
         this.sessionType = sessionType;
         this.channelOf = channelOf;
         this.sendText = sendText;
         this.sendBinary = sendBinary;
+        this.setRequireExplicitFlush = setRequireExplicitFlush;
+        this.flush = flush;
         this.callback = callback;
     }
 
@@ -74,6 +83,9 @@ final class UndertowWrites implements SendPath.Writers {
                 lookup.unreflect(getChannel).asType(MethodType.methodType(Object.class, Object.class)),
                 lookup.unreflect(webSockets.getMethod("sendText", ByteBuffer.class, channel, callbackType, Object.class)).asType(send),
                 lookup.unreflect(webSockets.getMethod("sendBinary", ByteBuffer.class, channel, callbackType, Object.class)).asType(send),
+                lookup.unreflect(channel.getMethod("setRequireExplicitFlush", boolean.class))
+                        .asType(MethodType.methodType(void.class, Object.class, boolean.class)),
+                lookup.unreflect(channel.getMethod("flush")).asType(MethodType.methodType(void.class, Object.class)),
                 callback);
     }
 
@@ -81,7 +93,7 @@ final class UndertowWrites implements SendPath.Writers {
     public String describe() {
         return "Undertow WebSockets.sendText/sendBinary with each message's payload encoded once and shared by every"
                 + " member; up to " + MAX_BATCH_FRAMES + " queued frames (" + MAX_BATCH_BYTES / 1024
-                + " KB) handed over together for one gathering write";
+                + " KB) queued together and flushed once (one gathering write)";
     }
 
     @Override
@@ -111,9 +123,26 @@ final class UndertowWrites implements SendPath.Writers {
         @Override
         public void write(List<WireFrame> frames, Consumer<Throwable> done) {
             Batch batch = new Batch(frames.size(), done);
-            for (WireFrame frame : frames) {
-                if (!send(frame, new Part(batch))) {
-                    return; // reported; the rest would not be written either
+            try {
+                setRequireExplicitFlush.invokeExact(channel, true);
+            } catch (Throwable e) {
+                batch.failed(e);
+                return;
+            }
+            try {
+                for (WireFrame frame : frames) {
+                    if (!send(frame, new Part(batch))) {
+                        break; // reported; the rest would not be written either
+                    }
+                }
+            } finally {
+                try {
+                    setRequireExplicitFlush.invokeExact(channel, false);
+                    flush.invokeExact(channel);
+                } catch (VirtualMachineError e) {
+                    throw e;
+                } catch (Throwable e) {
+                    batch.failed(e);
                 }
             }
         }
