@@ -1,5 +1,6 @@
 package io.roomcast.connection;
 
+import io.roomcast.platform.WireFrame;
 import java.nio.ByteBuffer;
 
 /** A frame waiting in a connection's outbound queue. Immutable, so one instance serves every member. */
@@ -10,18 +11,61 @@ public sealed interface OutboundFrame {
 
     /**
      * A text frame. Its UTF-8 size is counted once, when the frame is made, not once per member it is
-     * queued for.
+     * queued for; on the server's own send path its encoding is made once too ({@link #wire()}).
      */
-    record Text(String text, long payloadBytes) implements OutboundFrame {
+    final class Text implements OutboundFrame {
+        private final String text;
+        private final long payloadBytes;
+        /** Made on the first send that needs it; a race makes it twice, identically. */
+        private volatile WireFrame wire;
+
         public Text(String text) {
-            this(text, FrameSize.utf8Length(text));
+            this.text = text;
+            this.payloadBytes = FrameSize.utf8Length(text);
+        }
+
+        public String text() {
+            return text;
+        }
+
+        @Override
+        public long payloadBytes() {
+            return payloadBytes;
+        }
+
+        /** The frame's bytes on the wire, encoded once and shared by every member's send. */
+        public WireFrame wire() {
+            WireFrame encoded = wire;
+            if (encoded == null) {
+                encoded = WireFrame.text(text);
+                wire = encoded;
+            }
+            return encoded;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Text that && text.equals(that.text);
+        }
+
+        @Override
+        public int hashCode() {
+            return text.hashCode();
+        }
+
+        @Override
+        public String toString() {
+            return "Text[" + text + "]";
         }
     }
 
     /** Each send takes its own view of the shared bytes, so members never disturb each other's position. */
-    record Binary(ByteBuffer bytes) implements OutboundFrame {
-        public Binary {
-            bytes = bytes.asReadOnlyBuffer();
+    final class Binary implements OutboundFrame {
+        private final ByteBuffer bytes;
+        private volatile WireFrame wire;
+
+        public Binary(ByteBuffer bytes) {
+            this.bytes = bytes.asReadOnlyBuffer();
         }
 
         public ByteBuffer view() {
@@ -31,6 +75,31 @@ public sealed interface OutboundFrame {
         @Override
         public long payloadBytes() {
             return bytes.remaining();
+        }
+
+        /** As {@link Text#wire()}. */
+        public WireFrame wire() {
+            WireFrame encoded = wire;
+            if (encoded == null) {
+                encoded = WireFrame.binary(bytes);
+                wire = encoded;
+            }
+            return encoded;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Binary that && bytes.equals(that.bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return bytes.hashCode();
+        }
+
+        @Override
+        public String toString() {
+            return "Binary[" + bytes.remaining() + " bytes]";
         }
     }
 

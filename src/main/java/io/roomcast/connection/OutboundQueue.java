@@ -1,5 +1,7 @@
 package io.roomcast.connection;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
@@ -18,6 +20,9 @@ import java.util.function.Consumer;
  * sent. A frame is counted before it is queued and refused (and uncounted) when it would pass either
  * bound; the frame bound is exact, the byte bound can be passed only by offers racing with a frame
  * that entered an empty queue.
+ *
+ * <p>A sink that writes several frames at once ({@link FrameSink#maxBatchFrames}) is given the frames
+ * waiting behind the next one, up to its bounds, as one write: that write is then the one in flight.
  *
  * <p>No lock is held while sending: whichever thread wins the {@code sending} flag starts the next
  * send, and the completion of that send starts the one after. A completion that arrives inline (the
@@ -100,9 +105,43 @@ public final class OutboundQueue {
             }
             size.decrementAndGet();
             bytes.addAndGet(-next.payloadBytes());
-            sink.send(next, this::sent);
+            List<OutboundFrame> batch = batchAfter(next);
+            if (batch == null) {
+                sink.send(next, this::sent);
+            } else {
+                sink.send(batch, this::sent);
+            }
             return;
         }
+    }
+
+    /**
+     * When the sink writes several frames at once: {@code first} and the frames behind it that fit in
+     * one write, taken off the queue (and uncounted, as the frame being written always was). Null for a
+     * write of {@code first} alone. Only the thread that holds {@code sending} takes frames.
+     */
+    private List<OutboundFrame> batchAfter(OutboundFrame first) {
+        int maxFrames = sink.maxBatchFrames();
+        if (maxFrames < 2 || !sink.batchable(first)) {
+            return null;
+        }
+        long maxBytes = sink.maxBatchBytes();
+        long batchBytes = first.payloadBytes();
+        List<OutboundFrame> batch = null;
+        OutboundFrame more;
+        while ((more = frames.peek()) != null && sink.batchable(more)
+                && (batch == null || batch.size() < maxFrames) && batchBytes + more.payloadBytes() <= maxBytes) {
+            frames.poll();
+            size.decrementAndGet();
+            bytes.addAndGet(-more.payloadBytes());
+            batchBytes += more.payloadBytes();
+            if (batch == null) {
+                batch = new ArrayList<>(Math.min(maxFrames, 8));
+                batch.add(first);
+            }
+            batch.add(more);
+        }
+        return batch;
     }
 
     private void sent(Throwable failure) {

@@ -7,9 +7,10 @@ import java.nio.ByteBuffer;
 import java.util.function.Consumer;
 
 /**
- * Sends queued frames through a session's asynchronous remote endpoint. (On Payara, each frame sent
- * also restarts the session's idle timer inside Tyrus: see platform.SessionTimers for why that timer
- * runs on a plain scheduler.)
+ * Sends queued frames through a session's asynchronous remote endpoint: the standard path, where the
+ * server's own (platform.SendPath) does not apply, and for pings on every path. (On Payara, each frame
+ * sent this way also restarts the session's idle timer inside Tyrus: see platform.SessionTimers for why
+ * that timer runs on a plain scheduler.)
  */
 public final class SessionFrameSink implements FrameSink {
 

@@ -27,7 +27,8 @@ import java.util.function.Supplier;
  * {@code GET /api/metrics}. This class names what was found, for the log.
  *
  * <p>Two behaviours are adapted, and only here: {@link #replaceSessionTimers} (see there why), and the
- * frame-header guard on Undertow ({@link #guardUndertowUpgrade}).
+ * frame-header guard on Undertow ({@link #guardUndertowUpgrade}). The send path goes through each
+ * server's own API too ({@link SendPath}, by reflection in {@link TyrusWrites} and {@link UndertowWrites}).
  */
 public final class ServerAdapter {
 

@@ -5,11 +5,11 @@ import io.roomcast.connection.CloseReasons;
 import io.roomcast.connection.Connection;
 import io.roomcast.connection.ConnectionKind;
 import io.roomcast.connection.ConnectionRegistry;
+import io.roomcast.connection.FrameSinks;
 import io.roomcast.connection.FrameSize;
 import io.roomcast.connection.Identity;
 import io.roomcast.connection.Ids;
 import io.roomcast.connection.OutboundQueue;
-import io.roomcast.connection.SessionFrameSink;
 import io.roomcast.connection.TokenBucket;
 import io.roomcast.observability.RoomcastMetrics;
 import io.roomcast.room.DirectService;
@@ -89,7 +89,7 @@ public class ConnectionLifecycle {
         session.setMaxBinaryMessageBufferSize(settings.maxBinaryBytes());
         long now = System.nanoTime();
         Connection connection = new Connection(ids.connectionId(), identity, kind,
-                self -> new OutboundQueue(new SessionFrameSink(session.getAsyncRemote()),
+                self -> new OutboundQueue(FrameSinks.of(session),
                         settings.sendQueue(), settings.sendQueueBytes(), executor,
                         () -> slowConsumer(self),
                         failure -> end(self, "send failed: " + failure)),

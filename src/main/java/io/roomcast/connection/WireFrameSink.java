@@ -1,0 +1,69 @@
+package io.roomcast.connection;
+
+import io.roomcast.platform.FrameWriter;
+import io.roomcast.platform.WireFrame;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Sends data frames through the server's own writer (platform.SendPath): each frame's bytes are
+ * encoded once, on the frame, and the same bytes go to every member; several queued data frames go out
+ * as one write. Pings still take the standard remote ({@code control}), which on Tyrus also restarts
+ * the session's idle timer.
+ */
+final class WireFrameSink implements FrameSink {
+
+    private final FrameWriter writer;
+    private final FrameSink control;
+
+    WireFrameSink(FrameWriter writer, FrameSink control) {
+        this.writer = writer;
+        this.control = control;
+    }
+
+    @Override
+    public void send(OutboundFrame frame, Consumer<Throwable> done) {
+        if (frame instanceof OutboundFrame.Text text) {
+            writer.write(text.wire(), done);
+        } else if (frame instanceof OutboundFrame.Binary binary) {
+            writer.write(binary.wire(), done);
+        } else {
+            control.send(frame, done);
+        }
+    }
+
+    @Override
+    public int maxBatchFrames() {
+        return writer.maxBatchFrames();
+    }
+
+    @Override
+    public long maxBatchBytes() {
+        return writer.maxBatchBytes();
+    }
+
+    @Override
+    public boolean batchable(OutboundFrame frame) {
+        return frame instanceof OutboundFrame.Text || frame instanceof OutboundFrame.Binary;
+    }
+
+    @Override
+    public void send(List<OutboundFrame> frames, Consumer<Throwable> done) {
+        List<WireFrame> wires = new ArrayList<>(frames.size());
+        for (OutboundFrame frame : frames) {
+            wires.add(wire(frame));
+        }
+        writer.write(wires, done);
+    }
+
+    private static WireFrame wire(OutboundFrame frame) {
+        if (frame instanceof OutboundFrame.Text text) {
+            return text.wire();
+        }
+        if (frame instanceof OutboundFrame.Binary binary) {
+            return binary.wire();
+        }
+        throw new IllegalArgumentException("not a data frame: " + frame);
+    }
+}
