@@ -51,7 +51,7 @@ module.exports = {
       port: 18083,
       runtime: 'wildfly',
       title: 'Roomcast (WildFly)',
-      websockets: '', // attributes of undertow's <websockets/>, e.g. 'dispatch-to-worker=false' (docs/DEPLOYMENT.md)
+      websockets: 'dispatch-to-worker=false', // undertow's <websockets/> attributes (docs/DEPLOYMENT.md, "Container settings")
       env: ROOMCAST_ENV,
       readyTimeoutS: 180,
     },
