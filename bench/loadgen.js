@@ -1008,11 +1008,13 @@ async function connections() {
   }
   // The idle window: after the full GC, histogram and status checks, nothing but heartbeats.
   const snapIdleStart = S.serverSnapshot(SNAP_PIDS);
+  const idleStartMs = Date.now();
   const remaining = hold * 1000 - (Date.now() - holdStart);
   if (remaining > 0) await sleep(remaining);
   for (const w of workers) w.child.send({ type: 'status' });
   const statusMsgs = await waitAll('status');
   const snapHoldEnd = S.serverSnapshot(SNAP_PIDS);
+  const idleEndMs = Date.now();
   const liveAtEnd = statusMsgs.reduce((s, m) => s + (m.live || 0), 0);
   const pings = statusMsgs.reduce((s, m) => s + (m.pings || 0), 0);
   const closes = {};
@@ -1061,6 +1063,7 @@ async function connections() {
       cpu_us_per_connect: snap0.cpuS !== null && opened ? r3(((snapConnected.cpuS - snap0.cpuS) * 1e6) / opened) : null,
       cpu_s_hold: S.cpuDelta(snapConnected, snapHoldEnd),
       idle_window_s: r3((snapHoldEnd.t - snapIdleStart.t) / 1e6),
+      idle_window_ms: [idleStartMs, idleEndMs],
       idle_cpu_pct: snapHoldEnd.t - snapIdleStart.t > 1e6 && snapIdleStart.cpuS !== null
         ? r3((100 * (snapHoldEnd.cpuS - snapIdleStart.cpuS)) / ((snapHoldEnd.t - snapIdleStart.t) / 1e6)) : null,
       ...(MULTI_PID

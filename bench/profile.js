@@ -39,9 +39,11 @@ fs.mkdirSync(OUT, { recursive: true });
 const SCENARIOS = {
   echo: { loadgen: ['echo', '--clients', '50', '--warmup', '2'], op: 'echo round trip', perOp: (r) => r.server.cpu_us_per_round_trip, ops: (r) => r.round_trips, other: (r) => r.other_processes_cpu_pct },
   'fanout-1x1000': { loadgen: ['fanout', '--rooms', '1', '--members', '1000', '--publishers', '10', '--rate', '20000', '--warmup', '2', '--drain-max', '5'], op: 'delivery (1×1000 @ 20k/s)', perOp: (r) => r.steps[0].server.cpu_us_per_delivery, ops: (r) => r.steps[0].delivered, other: (r) => r.steps[0].other_processes_cpu_pct },
+  // Not an operation: a second of holding 10,000 idle connections (heartbeats every 5 s), in µs of CPU.
+  'idle-10k': { loadgen: ['connections', '--connections', '10000', '--hold', '25', '--rooms', '100'], op: 'second holding 10,000 idle connections', perOp: (r) => r.server.idle_cpu_pct * 1e4, ops: () => null, other: () => null },
   'fanout-100x10': { loadgen: ['fanout', '--rooms', '100', '--members', '10', '--rate', '20000', '--warmup', '2', '--drain-max', '5'], op: 'delivery (100×10 @ 20k/s)', perOp: (r) => r.steps[0].server.cpu_us_per_delivery, ops: (r) => r.steps[0].delivered, other: (r) => r.steps[0].other_processes_cpu_pct },
 };
-const WANTED = opt('--scenarios', Object.keys(SCENARIOS).join(',')).split(',');
+const WANTED = opt('--scenarios', 'echo,fanout-1x1000,fanout-100x10').split(',');
 /**
  * --wars before=a.war,after=b.war: each runtime runs each build, one after the other, in one run.
  * A build may carry settings for the bench's server start (lib/servers.js), after semicolons:
@@ -201,19 +203,27 @@ async function profileScenario(name, key, server) {
   const threads = diff(before, after);
   const total = Object.values(threads).reduce((s, t) => s + t.user + t.system, 0);
   const app = threads.app || { user: 0, system: 0 };
-  const smp = samples(jfrFile, fromMs, toMs);
+  // Idle: only the quiet part of the hold counts (not connecting, not the full GC of the snapshot).
+  const idle = result.server && result.server.idle_window_ms;
+  const smp = idle ? samples(jfrFile, idle[0], idle[1]) : samples(jfrFile, fromMs, toMs);
   const rows = [];
   const us = (seconds) => (perOp * seconds) / total;
-  for (const [group, t] of Object.entries(threads)) {
-    if (group !== 'app') rows.push({ what: group.replace('jvm:', 'JVM: '), us: us(t.user + t.system) });
+  if (idle) {
+    // The per-thread CPU covers the whole run (connecting included): only the samples' shares hold.
+    for (const [o, n] of smp.byOwner) rows.push({ what: `${o} (share of the Java samples)`, us: perOp * (n / smp.total), samples: n });
+  } else {
+    for (const [group, t] of Object.entries(threads)) {
+      if (group !== 'app') rows.push({ what: group.replace('jvm:', 'JVM: '), us: us(t.user + t.system) });
+    }
+    rows.push({ what: 'kernel, application threads (socket reads/writes, epoll, futex)', us: us(app.system) });
+    for (const [o, n] of smp.byOwner) rows.push({ what: o, us: us(app.user) * (n / smp.total), samples: n });
   }
-  rows.push({ what: 'kernel, application threads (socket reads/writes, epoll, futex)', us: us(app.system) });
-  for (const [o, n] of smp.byOwner) rows.push({ what: o, us: us(app.user) * (n / smp.total), samples: n });
   rows.sort((a, b) => b.us - a.us);
+  const share = (n) => (idle ? perOp : us(app.user)) * (n / smp.total);
   const methods = [...smp.byMethod.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12)
-    .map(([m, n]) => ({ what: m, us: us(app.user) * (n / smp.total), samples: n }));
+    .map(([m, n]) => ({ what: m, us: share(n), samples: n }));
   const hot = [...smp.byOwnerMethod.entries()].sort((a, b) => b[1] - a[1]).slice(0, 25)
-    .map(([m, n]) => ({ what: m, us: us(app.user) * (n / smp.total), samples: n }));
+    .map(([m, n]) => ({ what: m, us: share(n), samples: n }));
   fs.writeFileSync(path.join(OUT, `${key}.${name}.json`), JSON.stringify({ result, threads, samples: smp.total, rows, methods, hot }, null, 2));
   log(`${key} ${name}: ${perOp} µs per ${sc.op}, ${smp.total} samples, ${Math.round(total)} s CPU`);
   return { name, op: sc.op, perOp, samples: smp.total, cpuS: total, rows, methods, hot, other: sc.other(result) };
