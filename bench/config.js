@@ -55,6 +55,18 @@ module.exports = {
       env: ROOMCAST_ENV,
       readyTimeoutS: 180,
     },
+    // Measured once (issue 14), not part of a default run: Payara Micro 7 (Jakarta EE 11) needs Java 21+.
+    'roomcast-payara7': {
+      port: 18084,
+      runtime: 'payara',
+      optional: true,
+      title: 'Roomcast (Payara Micro 7, Java 25)',
+      jar: 'bench/.work/payara-micro-7.2025.1.jar', // mvn dependency:copy -Dartifact=fish.payara.extras:payara-micro:7.2025.1 -DoutputDirectory=bench/.work
+      java: '/usr/lib/jvm/temurin-25-jdk-amd64/bin/java',
+      postBootFile: 'src/main/payara/post-boot.asadmin',
+      env: ROOMCAST_ENV,
+      readyTimeoutS: 240,
+    },
     fastapi: {
       port: 18081,
       title: 'FastAPI + uvicorn (Debian)',

@@ -5,7 +5,7 @@
 // and writes the results + report. Normally called by run-all.sh, which
 // installs what is missing first.
 //
-//   node run-all.js [--quick] [--servers roomcast,fastapi,node-ws]
+//   node run-all.js [--quick] [--servers roomcast,roomcast-wildfly,fastapi,node-ws] (roomcast-payara7 on request)
 //                   [--no-variants] [--no-docs] [--out DIR]
 
 const fs = require('fs');
@@ -26,7 +26,7 @@ const opt = (f, d) => {
 };
 const QUICK = flag('--quick');
 const plan = cfg.plans[QUICK ? 'quick' : 'full'];
-const SERVERS = opt('--servers', Object.keys(cfg.servers).join(',')).split(',').filter(Boolean);
+const SERVERS = opt('--servers', Object.keys(cfg.servers).filter((n) => !cfg.servers[n].optional).join(',')).split(',').filter(Boolean);
 const VARIANTS = !QUICK && !flag('--no-variants');
 const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
 const OUT = path.resolve(opt('--out', path.join(BENCH, 'results', `${stamp}${QUICK ? '-quick' : ''}`)));

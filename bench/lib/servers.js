@@ -49,8 +49,10 @@ function wildflyHome() {
 /** Whether a server can be started here; a reason when it cannot. */
 function missing(name) {
   if (cfg.servers[name].runtime === 'payara') {
-    const ok = ['roomcast.war', 'payara-micro.jar'].every((f) => fs.existsSync(path.join(REPO, 'target', f)));
-    return ok ? null : 'target/roomcast.war or target/payara-micro.jar missing';
+    const jar = payaraJar(name);
+    if (!fs.existsSync(path.join(REPO, 'target', 'roomcast.war')) || !fs.existsSync(jar)) return `target/roomcast.war or ${path.relative(REPO, jar)} missing`;
+    const java = cfg.servers[name].java;
+    return java && !fs.existsSync(java) ? `${java} missing` : null;
   }
   if (cfg.servers[name].runtime === 'wildfly') {
     if (!fs.existsSync(path.join(REPO, 'target', 'roomcast.war'))) return 'target/roomcast.war missing';
@@ -63,6 +65,7 @@ function missing(name) {
 function copyArtifact(file, as) {
   fs.mkdirSync(WORK, { recursive: true });
   const copy = path.join(WORK, as);
+  if (path.resolve(file) === copy) return copy; // already a copy of ours
   fs.copyFileSync(file, copy);
   return copy;
 }
@@ -80,8 +83,8 @@ function wildflyWebsockets() {
  * The post-boot command file Payara Micro runs (the run command's, src/main/payara/post-boot.asadmin),
  * or BENCH_PAYARA_POSTBOOT: another file, or empty for Payara's defaults (to compare).
  */
-function payaraPostBoot() {
-  const file = process.env.BENCH_PAYARA_POSTBOOT ?? path.join(REPO, cfg.servers.roomcast.postBootFile);
+function payaraPostBoot(name) {
+  const file = process.env.BENCH_PAYARA_POSTBOOT ?? path.join(REPO, cfg.servers[name].postBootFile);
   return file ? path.resolve(file) : null;
 }
 
@@ -98,6 +101,11 @@ function wildflyBase(war) {
   return { home, base };
 }
 
+/** Payara Micro's jar: target/payara-micro.jar (the build's), or the server's own `jar` in config.js. */
+function payaraJar(name) {
+  return cfg.servers[name].jar ? path.resolve(REPO, cfg.servers[name].jar) : path.join(REPO, 'target', 'payara-micro.jar');
+}
+
 function jvmOptions(variant) {
   return (variant === cfg.jvm.main && process.env.BENCH_JVM_OPTS) || cfg.jvm.variants[variant || cfg.jvm.main];
 }
@@ -108,11 +116,11 @@ function command(name, variant, port, war) {
   if (s.runtime === 'payara') {
     const jvmOpts = jvmOptions(variant);
     const deployed = copyArtifact(war || path.join(REPO, 'target', 'roomcast.war'), 'roomcast.war');
-    const jar = copyArtifact(path.join(REPO, 'target', 'payara-micro.jar'), 'payara-micro.jar');
+    const jar = copyArtifact(payaraJar(name), path.basename(payaraJar(name)));
     const args = [...jvmOpts.split(/\s+/).filter(Boolean), '-jar', jar, '--deploy', deployed, '--contextroot', '/', '--port', String(port), '--nocluster'];
-    const postBoot = payaraPostBoot();
+    const postBoot = payaraPostBoot(name);
     if (postBoot) args.push('--postbootcommandfile', postBoot);
-    return { cmd: 'java', args, cwd: REPO, env, jvmOpts };
+    return { cmd: s.java || 'java', args, cwd: REPO, env, jvmOpts };
   }
   if (s.runtime === 'wildfly') {
     const jvmOpts = jvmOptions(variant);
