@@ -75,16 +75,15 @@ public class ConnectionRegistry {
         if (byId.putIfAbsent(connection.id(), connection) != null) {
             throw new IllegalStateException("connection id reused: " + connection.id());
         }
+        String reservation = connection.identity().reservation();
         if (draining) {
             byId.remove(connection.id(), connection);
-            String reservation = connection.identity().reservation();
             Reservation held = reservation == null ? null : reservations.remove(reservation);
             if (held != null) {
                 release(held.address(), held.user());
             }
             return false;
         }
-        String reservation = connection.identity().reservation();
         if (reservation == null || reservations.remove(reservation) == null) {
             // no reservation, or it expired and gave its slot back: count the connection now
             increment(perAddress, connection.identity().address());

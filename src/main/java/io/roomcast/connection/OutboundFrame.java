@@ -10,14 +10,33 @@ public sealed interface OutboundFrame {
     long payloadBytes();
 
     /**
-     * A text frame. Its UTF-8 size is counted once, when the frame is made, not once per member it is
-     * queued for; on the server's own send path its encoding is made once too ({@link #wire()}).
+     * A data frame (text or binary). On the server's own send path its encoding is made once, on the
+     * first send that needs it, and shared by every member's write ({@link #wire()}).
      */
-    final class Text implements OutboundFrame {
-        private final String text;
-        private final long payloadBytes;
+    abstract sealed class Data implements OutboundFrame permits Text, Binary {
         /** Made on the first send that needs it; a race makes it twice, identically. */
         private volatile WireFrame wire;
+
+        /** The frame's bytes on the wire, encoded once and shared by every member's send. */
+        public final WireFrame wire() {
+            WireFrame encoded = wire;
+            if (encoded == null) {
+                encoded = encode();
+                wire = encoded;
+            }
+            return encoded;
+        }
+
+        abstract WireFrame encode();
+    }
+
+    /**
+     * A text frame. Its UTF-8 size is counted once, when the frame is made, not once per member it is
+     * queued for.
+     */
+    final class Text extends Data {
+        private final String text;
+        private final long payloadBytes;
 
         public Text(String text) {
             this.text = text;
@@ -33,14 +52,9 @@ public sealed interface OutboundFrame {
             return payloadBytes;
         }
 
-        /** The frame's bytes on the wire, encoded once and shared by every member's send. */
-        public WireFrame wire() {
-            WireFrame encoded = wire;
-            if (encoded == null) {
-                encoded = WireFrame.text(text);
-                wire = encoded;
-            }
-            return encoded;
+        @Override
+        WireFrame encode() {
+            return WireFrame.text(text);
         }
 
         @Override
@@ -60,9 +74,8 @@ public sealed interface OutboundFrame {
     }
 
     /** Each send takes its own view of the shared bytes, so members never disturb each other's position. */
-    final class Binary implements OutboundFrame {
+    final class Binary extends Data {
         private final ByteBuffer bytes;
-        private volatile WireFrame wire;
 
         public Binary(ByteBuffer bytes) {
             this.bytes = bytes.asReadOnlyBuffer();
@@ -77,14 +90,9 @@ public sealed interface OutboundFrame {
             return bytes.remaining();
         }
 
-        /** As {@link Text#wire()}. */
-        public WireFrame wire() {
-            WireFrame encoded = wire;
-            if (encoded == null) {
-                encoded = WireFrame.binary(bytes);
-                wire = encoded;
-            }
-            return encoded;
+        @Override
+        WireFrame encode() {
+            return WireFrame.binary(bytes);
         }
 
         @Override

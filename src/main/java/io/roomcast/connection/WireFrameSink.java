@@ -24,10 +24,8 @@ final class WireFrameSink implements FrameSink {
 
     @Override
     public void send(OutboundFrame frame, Consumer<Throwable> done) {
-        if (frame instanceof OutboundFrame.Text text) {
-            writer.write(text.wire(), done);
-        } else if (frame instanceof OutboundFrame.Binary binary) {
-            writer.write(binary.wire(), done);
+        if (frame instanceof OutboundFrame.Data data) {
+            writer.write(data.wire(), done);
         } else {
             control.send(frame, done);
         }
@@ -45,25 +43,15 @@ final class WireFrameSink implements FrameSink {
 
     @Override
     public boolean batchable(OutboundFrame frame) {
-        return frame instanceof OutboundFrame.Text || frame instanceof OutboundFrame.Binary;
+        return frame instanceof OutboundFrame.Data;
     }
 
     @Override
     public void send(List<OutboundFrame> frames, Consumer<Throwable> done) {
         List<WireFrame> wires = new ArrayList<>(frames.size());
         for (OutboundFrame frame : frames) {
-            wires.add(wire(frame));
+            wires.add(((OutboundFrame.Data) frame).wire()); // the queue batches only what batchable() took
         }
         writer.write(wires, done);
-    }
-
-    private static WireFrame wire(OutboundFrame frame) {
-        if (frame instanceof OutboundFrame.Text text) {
-            return text.wire();
-        }
-        if (frame instanceof OutboundFrame.Binary binary) {
-            return binary.wire();
-        }
-        throw new IllegalArgumentException("not a data frame: " + frame);
     }
 }
