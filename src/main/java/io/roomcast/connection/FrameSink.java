@@ -15,6 +15,11 @@ public interface FrameSink {
      */
     void send(OutboundFrame frame, Consumer<Throwable> done);
 
+    /** Whether frames go through the server's own writer (encoded once, batched) rather than the standard remote. */
+    default boolean direct() {
+        return false;
+    }
+
     /**
      * How many frames one {@link #send(List, Consumer)} may carry: 1 (the default) when this sink writes
      * one frame at a time.

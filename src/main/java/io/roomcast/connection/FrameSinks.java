@@ -19,9 +19,4 @@ public final class FrameSinks {
         FrameWriter writer = path.writerFor(session);
         return writer == null ? standard : new WireFrameSink(writer, standard);
     }
-
-    /** As {@link #of(Session, SendPath)} with the deployment's installed path. */
-    public static FrameSink of(Session session) {
-        return of(session, SendPath.installed());
-    }
 }

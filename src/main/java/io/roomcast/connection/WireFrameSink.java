@@ -32,6 +32,11 @@ final class WireFrameSink implements FrameSink {
     }
 
     @Override
+    public boolean direct() {
+        return true;
+    }
+
+    @Override
     public int maxBatchFrames() {
         return writer.maxBatchFrames();
     }

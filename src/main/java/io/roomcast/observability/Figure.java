@@ -31,7 +31,11 @@ enum Figure {
             sources -> sources.streams().getAsLong()),
     CLUSTER_DROPPED("roomcast_cluster_dropped_total",
             "Events for the other instances dropped because the cluster bus backlog was full", Type.COUNTER,
-            sources -> sources.figures().clusterEventsDropped());
+            sources -> sources.figures().clusterEventsDropped()),
+    DIRECT_SEND_SESSIONS("roomcast_direct_send_sessions_total",
+            "Sessions opened on the server's own send path (each room message encoded once, queued frames written"
+                    + " together); the others use the standard RemoteEndpoint.Async", Type.COUNTER,
+            sources -> sources.figures().directSendSessions());
 
     /** One series per {@link ErrorCode#HANDSHAKE} code, tagged {@code code}. */
     static final String HANDSHAKE_FAILURES = "roomcast_handshake_failures_total";

@@ -18,6 +18,7 @@ public class RoomcastMetrics {
     private final LongAdder heartbeatTimeouts = new LongAdder();
     private final LongAdder slowConsumerCloses = new LongAdder();
     private final LongAdder clusterEventsDropped = new LongAdder();
+    private final LongAdder directSendSessions = new LongAdder();
     private final Map<ErrorCode, LongAdder> handshakeFailures = new EnumMap<>(ErrorCode.class);
 
     public RoomcastMetrics() {
@@ -47,8 +48,17 @@ public class RoomcastMetrics {
         clusterEventsDropped.increment();
     }
 
+    /** A session opened on the server's own send path (platform.SendPath), not the standard remote. */
+    public void directSendSessionOpened() {
+        directSendSessions.increment();
+    }
+
     public void handshakeFailed(ErrorCode code) {
         handshakeFailures.get(code).increment();
+    }
+
+    public long directSendSessions() {
+        return directSendSessions.sum();
     }
 
     public long messagesIn() {

@@ -6,7 +6,7 @@ import java.lang.System.Logger.Level;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * How frames reach the peers, chosen once per deployment at start-up ({@link SendPathSetup}): through
+ * How frames reach the peers, chosen once per deployment ({@link DeploymentSendPath}): through
  * the server's own API (Tyrus {@link TyrusWrites}, Undertow {@link UndertowWrites}), each room message
  * encoded once and the same bytes written to every member, several queued frames in one write; or,
  * where that does not apply (another server, a server whose classes differ from what the probe expects:
@@ -20,8 +20,6 @@ public final class SendPath {
 
     /** The standard {@code RemoteEndpoint.Async}, for every session. */
     public static final SendPath STANDARD = new SendPath(null, "standard RemoteEndpoint.Async", false);
-
-    private static volatile SendPath installed = STANDARD;
 
     /** What a server's own send path provides. */
     interface Writers {
@@ -68,15 +66,6 @@ public final class SendPath {
             return new SendPath(null, STANDARD.description + " (this " + kind + " does not offer what the encode-once"
                     + " path needs: " + e + ")", true);
         }
-    }
-
-    /** The deployment's send path, from start-up on; {@link #STANDARD} before (and in unit tests). */
-    public static SendPath installed() {
-        return installed;
-    }
-
-    static void install(SendPath path) {
-        installed = path;
     }
 
     /** Whether sessions can be given a server's own writer. */

@@ -5,6 +5,7 @@ import io.roomcast.connection.CloseReasons;
 import io.roomcast.connection.Connection;
 import io.roomcast.connection.ConnectionKind;
 import io.roomcast.connection.ConnectionRegistry;
+import io.roomcast.connection.FrameSink;
 import io.roomcast.connection.FrameSinks;
 import io.roomcast.connection.FrameSize;
 import io.roomcast.connection.Identity;
@@ -12,6 +13,7 @@ import io.roomcast.connection.Ids;
 import io.roomcast.connection.OutboundQueue;
 import io.roomcast.connection.TokenBucket;
 import io.roomcast.observability.RoomcastMetrics;
+import io.roomcast.platform.DeploymentSendPath;
 import io.roomcast.room.DirectService;
 import io.roomcast.room.RoomService;
 import io.roomcast.status.StatusPublisher;
@@ -50,6 +52,7 @@ public class ConnectionLifecycle {
     private final Ids ids;
     private final RoomcastMetrics metrics;
     private final TokenExpiry expiry;
+    private final DeploymentSendPath sendPath;
     @Resource
     ManagedExecutorService executor;
 
@@ -58,7 +61,7 @@ public class ConnectionLifecycle {
     @Inject
     public ConnectionLifecycle(RoomcastSettings settings, ConnectionRegistry registry, RoomService rooms,
                                DirectService direct, StatusPublisher status, Ids ids, RoomcastMetrics metrics,
-                               TokenExpiry expiry) {
+                               TokenExpiry expiry, DeploymentSendPath sendPath) {
         this.settings = settings;
         this.registry = registry;
         this.rooms = rooms;
@@ -67,11 +70,12 @@ public class ConnectionLifecycle {
         this.ids = ids;
         this.metrics = metrics;
         this.expiry = expiry;
+        this.sendPath = sendPath;
     }
 
     /** For the CDI client proxy only. */
     protected ConnectionLifecycle() {
-        this(null, null, null, null, null, null, null, null);
+        this(null, null, null, null, null, null, null, null, null);
     }
 
     /**
@@ -88,8 +92,9 @@ public class ConnectionLifecycle {
         session.setMaxTextMessageBufferSize(settings.maxTextBytes());
         session.setMaxBinaryMessageBufferSize(settings.maxBinaryBytes());
         long now = System.nanoTime();
+        FrameSink sink = FrameSinks.of(session, sendPath.of(session));
         Connection connection = new Connection(ids.connectionId(), identity, kind,
-                self -> new OutboundQueue(FrameSinks.of(session),
+                self -> new OutboundQueue(sink,
                         settings.sendQueue(), settings.sendQueueBytes(), executor,
                         () -> slowConsumer(self),
                         failure -> end(self, "send failed: " + failure)),
@@ -98,6 +103,9 @@ public class ConnectionLifecycle {
         if (!registry.add(connection)) {
             closeQuietly(session, CloseReasons.SHUTTING_DOWN);
             return null;
+        }
+        if (sink.direct()) {
+            metrics.directSendSessionOpened();
         }
         session.getUserProperties().put(Connection.USER_PROPERTY, connection);
         expiry.opened(connection); // after add: an expiry that came first would find nothing to drop
@@ -176,7 +184,15 @@ public class ConnectionLifecycle {
      */
     public void failed(Session session, Throwable error) {
         Connection connection = of(session);
-        if (connection != null && end(connection, "error " + error.getClass().getSimpleName() + ": " + error.getMessage())) {
+        if (connection == null) {
+            // The session failed before it was registered (open threw): a bug or a broken server, never
+            // the peer. Say so in the server's log, and do not leave the socket open and unowned.
+            LOG.log(Level.WARNING, "session " + session.getId() + " failed before it was registered; closing it"
+                    + " with 1011", error);
+            closeQuietly(session, CloseReasons.SERVER_ERROR);
+            return;
+        }
+        if (end(connection, "error " + error.getClass().getSimpleName() + ": " + error.getMessage())) {
             connection.close(CloseReasons.SERVER_ERROR);
         }
     }

@@ -61,6 +61,20 @@ class EncodeOnceIT extends DeployedRoomcast {
     }
 
     @Test
+    void sessionsOnPayaraAndWildFlyTakeTheServersOwnSendPath() throws Exception {
+        long before = server.metric("roomcast_direct_send_sessions_total");
+        try (WsClient alice = WsClient.connect(server.ws("ws/chat/400"));
+             WsClient bob = WsClient.connect(server.ws("ws/chat/400"))) {
+            Rooms.awaitMembers(server, 400, 2);
+            assertThat(server.metric("roomcast_direct_send_sessions_total") - before)
+                    .as("sessions given the server's own writer (else the probe fell back to RemoteEndpoint.Async)")
+                    .isEqualTo(2);
+            alice.send("hello");
+            assertThat(bob.nextText()).isEqualTo("Room 400: hello");
+        }
+    }
+
+    @Test
     void textsAtEachLengthEncodingAndInMultiByteUtf8ArriveIntactAtEveryMember() throws Exception {
         RawWebSocket.Handshake answer = RawWebSocket.handshake(server.ws("ws/chat/401"), Map.of());
         assertThat(answer.status()).isEqualTo(101);

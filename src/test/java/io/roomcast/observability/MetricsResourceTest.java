@@ -42,6 +42,15 @@ class MetricsResourceTest {
     }
 
     @Test
+    void sessionsOnTheServersOwnSendPathAreCounted() {
+        RoomcastMetrics figures = new RoomcastMetrics();
+        figures.directSendSessionOpened();
+
+        assertThat(MetricsResource.format(0, 0, 0, 0, figures))
+                .contains("# TYPE roomcast_direct_send_sessions_total counter\nroomcast_direct_send_sessions_total 1\n");
+    }
+
+    @Test
     void theBytesAndStreamsOfRoomHistoryAreGauges() {
         assertThat(MetricsResource.format(0, 0, 4096, 3, new RoomcastMetrics()))
                 .contains("# TYPE roomcast_history_bytes gauge\nroomcast_history_bytes 4096\n")

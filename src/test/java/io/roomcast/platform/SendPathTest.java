@@ -12,7 +12,7 @@ import java.net.URLClassLoader;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The send path is chosen once per deployment, and where anything does not fit it is the standard one. */
+/** What each server offers the send path, and where anything does not fit, the standard one. */
 class SendPathTest {
 
     /** A session whose methods answer from the given values; anything else is not expected. */
@@ -40,11 +40,6 @@ class SendPathTest {
         assertThat(SendPath.STANDARD.direct()).isFalse();
         assertThat(SendPath.STANDARD.probeFailed()).isFalse();
         assertThat(SendPath.STANDARD.writerFor(session(List.of(), someRemote()))).isNull();
-    }
-
-    @Test
-    void beforeStartUpTheInstalledPathIsTheStandardOne() {
-        assertThat(SendPath.installed()).isSameAs(SendPath.STANDARD);
     }
 
     @Test

@@ -532,8 +532,8 @@ class RoomStreamsIT extends DeployedRoomcast {
     @Test
     void theHistoryGaugesCountTheKeptBytesAndStreams() throws Exception {
         clients.published("bob", 3026, "counted");
-        assertThat(clients.metric("roomcast_history_bytes")).isPositive();
-        assertThat(clients.metric("roomcast_streams")).isPositive();
+        assertThat(server.metric("roomcast_history_bytes")).isPositive();
+        assertThat(server.metric("roomcast_streams")).isPositive();
     }
 
     /**

@@ -122,7 +122,7 @@ class StreamsOffIT extends DeployedRoomcast {
     @Test
     void nothingIsKeptSoTheGaugesStayAtZero() throws Exception {
         clients.published("bob", 7005, "not kept");
-        assertThat(clients.metric("roomcast_history_bytes")).isZero();
-        assertThat(clients.metric("roomcast_streams")).isZero();
+        assertThat(server.metric("roomcast_history_bytes")).isZero();
+        assertThat(server.metric("roomcast_streams")).isZero();
     }
 }

@@ -84,4 +84,15 @@ public record Server(URI base, String bearer) {
     public int connections() throws IOException, InterruptedException {
         return status().getInt("connections");
     }
+
+    /** A metric's value from Roomcast's own {@code /api/metrics}. */
+    public long metric(String name) throws IOException, InterruptedException {
+        String body = get("api/metrics").body();
+        for (String line : body.split("\n")) {
+            if (line.startsWith(name + " ")) {
+                return Long.parseLong(line.substring(name.length() + 1).trim());
+            }
+        }
+        throw new AssertionError("no " + name + " in " + body);
+    }
 }

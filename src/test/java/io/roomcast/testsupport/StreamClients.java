@@ -100,15 +100,4 @@ public final class StreamClients {
             assertThat(frame.getString("ref")).isEqualTo(ref);
         }
     }
-
-    /** A metric's value from Roomcast's own {@code /api/metrics}. */
-    public long metric(String name) throws Exception {
-        String body = server.get("api/metrics").body();
-        for (String line : body.split("\n")) {
-            if (line.startsWith(name + " ")) {
-                return Long.parseLong(line.substring(name.length() + 1).trim());
-            }
-        }
-        throw new AssertionError("no " + name + " in " + body);
-    }
 }
