@@ -15,8 +15,7 @@ public final class FrameSinks {
      * standard {@code RemoteEndpoint.Async}.
      */
     public static FrameSink of(Session session, SendPath path) {
-        FrameSink standard = new SessionFrameSink(session.getAsyncRemote());
         FrameWriter writer = path.writerFor(session);
-        return writer == null ? standard : new WireFrameSink(writer, standard);
+        return writer == null ? new SessionFrameSink(session.getAsyncRemote()) : new WireFrameSink(writer);
     }
 }

@@ -7,28 +7,25 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Sends data frames through the server's own writer (platform.SendPath): each frame's bytes are
- * encoded once, on the frame, and the same bytes go to every member; several queued data frames go out
- * as one write. Pings still take the standard remote ({@code control}), which on Tyrus also restarts
- * the session's idle timer.
+ * Sends frames through the server's own writer (platform.SendPath): each data frame's bytes are
+ * encoded once, on the frame, and the same bytes go to every member; the heartbeat's ping is one
+ * constant frame ({@link WireFrame#PING}); several queued frames go out as one write.
  */
 final class WireFrameSink implements FrameSink {
 
     private final FrameWriter writer;
-    private final FrameSink control;
 
-    WireFrameSink(FrameWriter writer, FrameSink control) {
+    WireFrameSink(FrameWriter writer) {
         this.writer = writer;
-        this.control = control;
+    }
+
+    private static WireFrame wire(OutboundFrame frame) {
+        return frame instanceof OutboundFrame.Data data ? data.wire() : WireFrame.PING; // the only other frame
     }
 
     @Override
     public void send(OutboundFrame frame, Consumer<Throwable> done) {
-        if (frame instanceof OutboundFrame.Data data) {
-            writer.write(data.wire(), done);
-        } else {
-            control.send(frame, done);
-        }
+        writer.write(wire(frame), done);
     }
 
     @Override
@@ -48,14 +45,14 @@ final class WireFrameSink implements FrameSink {
 
     @Override
     public boolean batchable(OutboundFrame frame) {
-        return frame instanceof OutboundFrame.Data;
+        return true;
     }
 
     @Override
     public void send(List<OutboundFrame> frames, Consumer<Throwable> done) {
         List<WireFrame> wires = new ArrayList<>(frames.size());
         for (OutboundFrame frame : frames) {
-            wires.add(((OutboundFrame.Data) frame).wire()); // the queue batches only what batchable() took
+            wires.add(wire(frame));
         }
         writer.write(wires, done);
     }

@@ -4,6 +4,7 @@ import io.roomcast.config.RoomcastSettings;
 import io.roomcast.connection.Identity;
 import io.roomcast.observability.RoomcastMetrics;
 import io.roomcast.platform.FrameHeaderGuard;
+import io.roomcast.platform.GrizzlyIdleWalk;
 import io.roomcast.platform.GuardedUpgradeHandler;
 import io.roomcast.platform.ServerAdapter;
 import io.roomcast.protocol.ErrorBody;
@@ -48,6 +49,7 @@ public class HandshakeFilter extends HttpFilter {
     RoomcastSettings settings;
 
     private final RefusalLogThrottle logThrottle = new RefusalLogThrottle(System::nanoTime);
+    private final GrizzlyIdleWalk idleWalk = new GrizzlyIdleWalk();
 
     @Override
     public void init() {
@@ -72,7 +74,7 @@ public class HandshakeFilter extends HttpFilter {
         if (decision instanceof HandshakeDecision.Refused refused) {
             refuse(request, response, path, refused);
         } else if (decision instanceof HandshakeDecision.Accepted accepted) {
-            chain.doFilter(new IdentifiedRequest(request, accepted.identity(), this::frameGuard), response);
+            chain.doFilter(new IdentifiedRequest(request, accepted.identity(), this::frameGuard, idleWalk), response);
             ServerAdapter.guardUndertowUpgrade(request, this::frameGuard);
         } else {
             chain.doFilter(request, response);
@@ -120,11 +122,14 @@ public class HandshakeFilter extends HttpFilter {
     private static final class IdentifiedRequest extends HttpServletRequestWrapper {
         private final Identity identity;
         private final Supplier<FrameHeaderGuard> frameGuard;
+        private final GrizzlyIdleWalk idleWalk;
 
-        IdentifiedRequest(HttpServletRequest request, Identity identity, Supplier<FrameHeaderGuard> frameGuard) {
+        IdentifiedRequest(HttpServletRequest request, Identity identity, Supplier<FrameHeaderGuard> frameGuard,
+                          GrizzlyIdleWalk idleWalk) {
             super(request);
             this.identity = identity;
             this.frameGuard = frameGuard;
+            this.idleWalk = idleWalk;
         }
 
         @Override
@@ -139,7 +144,7 @@ public class HandshakeFilter extends HttpFilter {
                 public <U extends HttpUpgradeHandler> U upgrade(Class<U> type) throws IOException, ServletException {
                     return IdentifiedRequest.super.upgrade(type);
                 }
-            }, frameGuard.get());
+            }, frameGuard.get(), idleWalk::leave);
         }
     }
 }

@@ -7,6 +7,7 @@ import jakarta.servlet.http.HttpUpgradeHandler;
 import jakarta.servlet.http.WebConnection;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.function.Consumer;
 
 /**
  * Puts a {@link FrameHeaderGuard} between the client's socket and a WebSocket implementation that
@@ -19,6 +20,7 @@ public final class GuardedUpgradeHandler implements HttpUpgradeHandler {
 
     private HttpUpgradeHandler inner;
     private FrameHeaderGuard guard;
+    private Consumer<WebConnection> upgraded;
 
     /** For the container, which creates upgrade handlers by their no-argument constructor. */
     public GuardedUpgradeHandler() {
@@ -28,9 +30,11 @@ public final class GuardedUpgradeHandler implements HttpUpgradeHandler {
      * Performs {@code request.upgrade(handlerClass)} with this handler in front of the implementation's.
      *
      * @param upgrade the request's own {@code upgrade}, to be called with this class
+     * @param upgraded told of the container's connection once the upgrade is done, before the implementation
      * @return the implementation's handler, which it configures as usual
      */
-    public static <T extends HttpUpgradeHandler> T upgrade(Class<T> handlerClass, Upgrader upgrade, FrameHeaderGuard guard)
+    public static <T extends HttpUpgradeHandler> T upgrade(Class<T> handlerClass, Upgrader upgrade, FrameHeaderGuard guard,
+                                                           Consumer<WebConnection> upgraded)
             throws IOException, jakarta.servlet.ServletException {
         T inner;
         try {
@@ -41,6 +45,7 @@ public final class GuardedUpgradeHandler implements HttpUpgradeHandler {
         GuardedUpgradeHandler outer = upgrade.upgrade(GuardedUpgradeHandler.class);
         outer.inner = inner;
         outer.guard = guard;
+        outer.upgraded = upgraded;
         return inner;
     }
 
@@ -52,6 +57,7 @@ public final class GuardedUpgradeHandler implements HttpUpgradeHandler {
 
     @Override
     public void init(WebConnection connection) {
+        upgraded.accept(connection);
         inner.init(new GuardedConnection(connection, guard));
     }
 

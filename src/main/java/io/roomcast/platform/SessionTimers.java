@@ -30,17 +30,25 @@ public class SessionTimers implements ServletContextListener {
     @Inject
     RoomcastSettings settings;
 
-    /** Idle timers fire up to this late: they are a backstop of minutes (twice the heartbeat timeout). */
-    private static final long RESOLUTION_MS = 1000;
+    /**
+     * Idle timers fire up to one sweep late: a fifteenth of the timeout, at most 10 s. They are a
+     * backstop of minutes (twice the heartbeat timeout), and each sweep visits every session's timer, so
+     * a sweep a second cost 1 % of a core at 10,000 sessions (docs/BENCHMARKS.md).
+     */
+    static long sweepMillis(long idleTimeoutMillis) {
+        return Math.max(100, Math.min(10_000, idleTimeoutMillis / 15));
+    }
 
     private RestartingTimers timers;
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
         Object container = event.getServletContext().getAttribute(ServerContainer.class.getName());
+        long idleTimeoutMillis = settings.heartbeatTimeout().multipliedBy(2).toMillis();
         if (container instanceof ServerContainer serverContainer) {
-            serverContainer.setDefaultMaxSessionIdleTimeout(settings.heartbeatTimeout().multipliedBy(2).toMillis());
+            serverContainer.setDefaultMaxSessionIdleTimeout(idleTimeoutMillis);
         }
+        long sweep = sweepMillis(idleTimeoutMillis);
         ClassLoader application = event.getServletContext().getClassLoader();
         ScheduledThreadPoolExecutor thread = new ScheduledThreadPoolExecutor(1, task -> {
             Thread timerThread = new Thread(task, "roomcast-websocket-timers");
@@ -51,10 +59,10 @@ public class SessionTimers implements ServletContextListener {
         });
         // Every frame cancels the session's timer and schedules a new one: RestartingTimers makes
         // that a map update instead of two trips through a locked, sorted queue.
-        RestartingTimers candidate = new RestartingTimers(thread, RESOLUTION_MS, TimeUnit.MILLISECONDS, System::nanoTime);
+        RestartingTimers candidate = new RestartingTimers(thread, sweep, TimeUnit.MILLISECONDS, System::nanoTime);
         if (ServerAdapter.replaceSessionTimers(container, candidate)) {
             timers = candidate;
-            LOG.log(Level.INFO, "WebSocket session idle timers: one per session in a map, swept every {0} ms", RESOLUTION_MS);
+            LOG.log(Level.INFO, "WebSocket session idle timers: one per session in a map, swept every {0} ms", sweep);
         } else {
             candidate.shutdown();
             if (container != null && ServerKind.of(container) == ServerKind.TYRUS) {

@@ -25,9 +25,9 @@ import java.util.function.Consumer;
  * <p>Completion: {@code sendRawFrame} returns a {@code TyrusFuture}, which is a {@link CompletableFuture}
  * completed by the writer's completion handler; checked at start-up. A session with a negotiated
  * extension (permessage-deflate) is not given this path: a raw frame would skip the extension. Unlike
- * {@code RemoteEndpoint.Async}, a raw frame does not restart the session's idle timer; that timer is only a
- * backstop, and every ping Roomcast sends ({@code sendPing}, still the standard call) and every frame
- * received from the peer (pongs included) restarts it.
+ * {@code RemoteEndpoint.Async}, a raw frame (the heartbeat's ping included) does not restart the
+ * session's idle timer; that timer is only a backstop, twice the heartbeat timeout, and every frame
+ * received from the peer restarts it, the pong that answers each ping included.
  */
 final class TyrusWrites implements SendPath.Writers {
 

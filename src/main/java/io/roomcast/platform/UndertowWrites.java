@@ -50,6 +50,7 @@ final class UndertowWrites implements SendPath.Writers {
     /** {@code (ByteBuffer payload, Object channel, Object callback, Object context) -> void} */
     private final MethodHandle sendText;
     private final MethodHandle sendBinary;
+    private final MethodHandle sendPing;
     /** {@code (Object channel, boolean required) -> void} */
     private final MethodHandle setRequireExplicitFlush;
     /** {@code (Object channel) -> void} */
@@ -57,11 +58,13 @@ final class UndertowWrites implements SendPath.Writers {
     private final Object callback;
 
     private UndertowWrites(Class<?> sessionType, MethodHandle channelOf, MethodHandle sendText, MethodHandle sendBinary,
-                           MethodHandle setRequireExplicitFlush, MethodHandle flush, Object callback) {
+                           MethodHandle sendPing, MethodHandle setRequireExplicitFlush, MethodHandle flush,
+                           Object callback) {
         this.sessionType = sessionType;
         this.channelOf = channelOf;
         this.sendText = sendText;
         this.sendBinary = sendBinary;
+        this.sendPing = sendPing;
         this.setRequireExplicitFlush = setRequireExplicitFlush;
         this.flush = flush;
         this.callback = callback;
@@ -83,6 +86,7 @@ final class UndertowWrites implements SendPath.Writers {
                 lookup.unreflect(getChannel).asType(MethodType.methodType(Object.class, Object.class)),
                 lookup.unreflect(webSockets.getMethod("sendText", ByteBuffer.class, channel, callbackType, Object.class)).asType(send),
                 lookup.unreflect(webSockets.getMethod("sendBinary", ByteBuffer.class, channel, callbackType, Object.class)).asType(send),
+                lookup.unreflect(webSockets.getMethod("sendPing", ByteBuffer.class, channel, callbackType, Object.class)).asType(send),
                 lookup.unreflect(channel.getMethod("setRequireExplicitFlush", boolean.class))
                         .asType(MethodType.methodType(void.class, Object.class, boolean.class)),
                 lookup.unreflect(channel.getMethod("flush")).asType(MethodType.methodType(void.class, Object.class)),
@@ -149,7 +153,8 @@ final class UndertowWrites implements SendPath.Writers {
 
         private boolean send(WireFrame frame, Part part) {
             try {
-                (frame.isText() ? sendText : sendBinary).invokeExact(frame.payload(), channel, callback, (Object) part);
+                (frame.isText() ? sendText : frame.isPing() ? sendPing : sendBinary)
+                        .invokeExact(frame.payload(), channel, callback, (Object) part);
                 return true;
             } catch (VirtualMachineError e) {
                 throw e;

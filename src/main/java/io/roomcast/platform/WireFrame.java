@@ -4,7 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * One complete, unfragmented server-to-client data frame (RFC 6455 5.2), encoded once: the header and
+ * One complete, unfragmented server-to-client frame (RFC 6455 5.2), encoded once: the header and
  * the payload in one array, so every member of a room is written the same bytes. Server frames are not
  * masked, so those bytes do not depend on the connection. Immutable: each write takes its own
  * {@link ByteBuffer} over the shared array, and no writer ever changes the array.
@@ -16,16 +16,20 @@ public final class WireFrame {
 
     static final int OPCODE_TEXT = 0x1;
     static final int OPCODE_BINARY = 0x2;
+    static final int OPCODE_PING = 0x9;
     private static final int FIN = 0x80;
+
+    /** The heartbeat's ping, empty: two constant bytes shared by every session and every round. */
+    public static final WireFrame PING = of(OPCODE_PING, new byte[0]);
 
     private final byte[] bytes;
     private final int headerLength;
-    private final boolean text;
+    private final int opcode;
 
-    private WireFrame(byte[] bytes, int headerLength, boolean text) {
+    private WireFrame(byte[] bytes, int headerLength, int opcode) {
         this.bytes = bytes;
         this.headerLength = headerLength;
-        this.text = text;
+        this.opcode = opcode;
     }
 
     /** A text frame: the text's UTF-8 encoding (as {@link String#getBytes}, which is what Undertow sends too). */
@@ -60,7 +64,7 @@ public final class WireFrame {
             }
         }
         System.arraycopy(payload, 0, bytes, headerLength, length);
-        return new WireFrame(bytes, headerLength, opcode == OPCODE_TEXT);
+        return new WireFrame(bytes, headerLength, opcode);
     }
 
     /** 2 bytes, plus 2 for a 16-bit extended length (126..65535), or 8 for a 64-bit one. */
@@ -69,7 +73,11 @@ public final class WireFrame {
     }
 
     public boolean isText() {
-        return text;
+        return opcode == OPCODE_TEXT;
+    }
+
+    public boolean isPing() {
+        return opcode == OPCODE_PING;
     }
 
     /** Header and payload: the bytes on the wire. */

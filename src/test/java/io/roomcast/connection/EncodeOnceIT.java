@@ -75,6 +75,25 @@ class EncodeOnceIT extends DeployedRoomcast {
     }
 
     @Test
+    void theHeartbeatPingIsAnEmptyPingFrameAndItsPongsKeepTheSessionAlive() throws Exception {
+        RawWebSocket.Handshake answer = RawWebSocket.handshake(server.ws("ws/chat/403"), Map.of());
+        assertThat(answer.status()).isEqualTo(101);
+        try (RawWebSocket raw = answer.socket()) {
+            Rooms.awaitMembers(server, 403, 1);
+            for (int round = 0; round < 2; round++) {
+                RawWebSocket.Frame ping = raw.readFrame(WsClient.WAIT);
+                assertThat(ping).as("heartbeat %d", round).isNotNull();
+                assertThat(ping.opcode()).isEqualTo(RawWebSocket.PING);
+                assertThat(ping.payload()).isEmpty();
+                raw.sendFrame(RawWebSocket.PONG, ping.payload(), true, true);
+            }
+            // The frames after the pings are read in step: the ping frames were whole, nothing more.
+            raw.sendText("still here");
+            assertThat(nextData(raw).text()).isEqualTo("Room 403: still here");
+        }
+    }
+
+    @Test
     void textsAtEachLengthEncodingAndInMultiByteUtf8ArriveIntactAtEveryMember() throws Exception {
         RawWebSocket.Handshake answer = RawWebSocket.handshake(server.ws("ws/chat/401"), Map.of());
         assertThat(answer.status()).isEqualTo(101);

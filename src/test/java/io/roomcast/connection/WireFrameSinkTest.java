@@ -40,11 +40,7 @@ class WireFrameSinkTest {
     }
 
     private final RecordingWriter writer = new RecordingWriter();
-    private final List<OutboundFrame> control = new ArrayList<>();
-    private final WireFrameSink sink = new WireFrameSink(writer, (frame, done) -> {
-        control.add(frame);
-        done.accept(null);
-    });
+    private final WireFrameSink sink = new WireFrameSink(writer);
 
     @Test
     void oneFrameIsEncodedOnceForEveryMemberItIsSentTo() {
@@ -61,17 +57,31 @@ class WireFrameSinkTest {
     }
 
     @Test
-    void binaryFramesTooAndPingsTakeTheStandardRemote() {
+    void binaryFramesTakeTheSamePath() {
         OutboundFrame.Binary binary = new OutboundFrame.Binary(ByteBuffer.wrap(new byte[] {1, 2, 3}));
         sink.send(binary, e -> { });
-        sink.send(OutboundFrame.PING, e -> { });
 
         assertThat(writer.writes).singleElement().satisfies(w -> assertThat(w.get(0).isText()).isFalse());
         assertThat(writer.writes.get(0).get(0).payloadLength()).isEqualTo(3);
-        assertThat(control).containsExactly(OutboundFrame.PING);
         assertThat(sink.batchable(binary)).isTrue();
-        assertThat(sink.batchable(OutboundFrame.PING)).isFalse();
         assertThat(sink.maxBatchFrames()).isEqualTo(8);
         assertThat(sink.maxBatchBytes()).isEqualTo(1024);
+    }
+
+    @Test
+    void theHeartbeatPingIsOneConstantFrameForEverySession() {
+        WireFrameSink other = new WireFrameSink(writer);
+        sink.send(OutboundFrame.PING, e -> { });
+        other.send(OutboundFrame.PING, e -> { });
+        sink.send(List.of(new OutboundFrame.Text("hi"), OutboundFrame.PING), e -> { });
+
+        assertThat(writer.writes).hasSize(3);
+        assertThat(writer.writes.get(0).get(0)).isSameAs(WireFrame.PING).isSameAs(writer.writes.get(1).get(0))
+                .isSameAs(writer.writes.get(2).get(1));
+        assertThat(sink.batchable(OutboundFrame.PING)).isTrue();
+        ByteBuffer bytes = WireFrame.PING.frame();
+        assertThat(new byte[] {bytes.get(), bytes.get()}).containsExactly(0x89, 0x00);
+        assertThat(bytes.hasRemaining()).isFalse();
+        assertThat(WireFrame.PING.payload().remaining()).isZero();
     }
 }
