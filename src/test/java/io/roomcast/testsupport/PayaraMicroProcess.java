@@ -168,6 +168,10 @@ public final class PayaraMicroProcess implements AutoCloseable {
                 "--contextroot", "/",
                 "--port", Integer.toString(port),
                 "--nocluster"));
+        String postBoot = System.getProperty("roomcast.postBoot");
+        if (postBoot != null) {
+            cmd.addAll(List.of("--postbootcommandfile", postBoot)); // the settings the run command uses
+        }
         return cmd;
     }
 
