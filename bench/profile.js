@@ -9,7 +9,7 @@
 //     Undertow, XNIO, JSON, ...; stacks of JDK frames only by what the top frame does).
 // The per-operation total is the load generator's figure for the same window (server CPU / ops).
 //
-//   node bench/profile.js [--servers roomcast,roomcast-wildfly] [--scenarios echo,fanout-1x1000,fanout-100x10]
+//   node bench/profile.js [--servers roomcast,roomcast-wildfly] [--scenarios echo,fanout-1x1000,fanout-100x10,idle-10k,idle-10k-long]
 //                         [--duration 15] [--warmup-rounds 3] [--wars before=a.war,after=b.war] [--rounds 1] [--out DIR]
 // Writes <out>/PROFILE.md (the tables for docs/BENCHMARKS.md), the .jfr files and JSON. Loopback only;
 // the only process signalled is the server it started.
@@ -41,6 +41,9 @@ const SCENARIOS = {
   'fanout-1x1000': { loadgen: ['fanout', '--rooms', '1', '--members', '1000', '--publishers', '10', '--rate', '20000', '--warmup', '2', '--drain-max', '5'], op: 'delivery (1×1000 @ 20k/s)', perOp: (r) => r.steps[0].server.cpu_us_per_delivery, ops: (r) => r.steps[0].delivered, other: (r) => r.steps[0].other_processes_cpu_pct },
   // Not an operation: a second of holding 10,000 idle connections (heartbeats every 5 s), in µs of CPU.
   'idle-10k': { loadgen: ['connections', '--connections', '10000', '--hold', '25', '--rooms', '100'], op: 'second holding 10,000 idle connections', perOp: (r) => r.server.idle_cpu_pct * 1e4, ops: () => null, other: () => null },
+  // Long enough for two heartbeat rounds at Roomcast's default interval (30 s; pass
+  // BENCH_SET_ROOMCAST_HEARTBEAT_INTERVAL=30 with --wars, config.js pings every 5 s).
+  'idle-10k-long': { loadgen: ['connections', '--connections', '10000', '--hold', '65', '--rooms', '100'], op: 'second holding 10,000 idle connections (65 s)', perOp: (r) => r.server.idle_cpu_pct * 1e4, ops: () => null, other: () => null },
   'fanout-100x10': { loadgen: ['fanout', '--rooms', '100', '--members', '10', '--rate', '20000', '--warmup', '2', '--drain-max', '5'], op: 'delivery (100×10 @ 20k/s)', perOp: (r) => r.steps[0].server.cpu_us_per_delivery, ops: (r) => r.steps[0].delivered, other: (r) => r.steps[0].other_processes_cpu_pct },
 };
 const WANTED = opt('--scenarios', 'echo,fanout-1x1000,fanout-100x10').split(',');
@@ -267,7 +270,7 @@ async function main() {
   const md = [`# Profile, ${new Date().toISOString()}`, '', `${DURATION} s per scenario under \`JFR settings=profile\` (JFR's own cost is its own row). Per-operation totals from the load generator.`, ''];
   const perOp = []; // {server, label, scenario, round, perOp, other}
   for (const name of SERVERS) for (let round = 1; round <= ROUNDS; round++) for (const [label, war, settings] of WARS) {
-    for (const k of ['BENCH_PAYARA_POSTBOOT', 'BENCH_WILDFLY_WEBSOCKETS']) delete process.env[k];
+    for (const k of Object.keys(process.env)) if (k === 'BENCH_PAYARA_POSTBOOT' || k === 'BENCH_WILDFLY_WEBSOCKETS' || k.startsWith('BENCH_SET_')) delete process.env[k];
     Object.assign(process.env, settings);
     const why = missing(name);
     if (why) {

@@ -110,9 +110,20 @@ function jvmOptions(variant) {
   return (variant === cfg.jvm.main && process.env.BENCH_JVM_OPTS) || cfg.jvm.variants[variant || cfg.jvm.main];
 }
 
+/**
+ * The server's environment: ours, then config.js's for that server, then BENCH_SET_<NAME>=value as
+ * NAME=value, which beats config.js (e.g. BENCH_SET_ROOMCAST_HEARTBEAT_INTERVAL=30 for the default
+ * heartbeat; profile.js --wars passes such settings per build).
+ */
+function serverEnv(s) {
+  const env = { ...process.env, ...s.env };
+  for (const [k, v] of Object.entries(process.env)) if (k.startsWith('BENCH_SET_')) env[k.slice('BENCH_SET_'.length)] = v;
+  return env;
+}
+
 function command(name, variant, port, war) {
   const s = cfg.servers[name];
-  const env = { ...process.env, ...s.env };
+  const env = serverEnv(s);
   if (s.runtime === 'payara') {
     const jvmOpts = jvmOptions(variant);
     const deployed = copyArtifact(war || path.join(REPO, 'target', 'roomcast.war'), 'roomcast.war');
