@@ -43,7 +43,7 @@ module.exports = {
       port: 18080,
       runtime: 'payara',
       title: 'Roomcast (Payara Micro)',
-      postBootFile: 'src/main/payara/post-boot.asadmin', // the run command's container settings
+      preBootFile: 'src/main/payara/pre-boot.asadmin', // the run command's container settings
       env: ROOMCAST_ENV,
       readyTimeoutS: 180,
     },
@@ -63,7 +63,7 @@ module.exports = {
       title: 'Roomcast (Payara Micro 7, Java 25)',
       jar: 'bench/.work/payara-micro-7.2025.1.jar', // mvn dependency:copy -Dartifact=fish.payara.extras:payara-micro:7.2025.1 -DoutputDirectory=bench/.work
       java: '/usr/lib/jvm/temurin-25-jdk-amd64/bin/java',
-      postBootFile: 'src/main/payara/post-boot.asadmin',
+      preBootFile: 'src/main/payara/pre-boot.asadmin',
       env: ROOMCAST_ENV,
       readyTimeoutS: 240,
     },

@@ -50,7 +50,7 @@ const WANTED = opt('--scenarios', 'echo,fanout-1x1000,fanout-100x10').split(',')
 /**
  * --wars before=a.war,after=b.war: each runtime runs each build, one after the other, in one run.
  * A build may carry settings for the bench's server start (lib/servers.js), after semicolons:
- * 'plain=t.war;BENCH_PAYARA_POSTBOOT=,tuned=t.war' compares one WAR with and without a setting.
+ * 'plain=t.war;BENCH_PAYARA_PREBOOT=,tuned=t.war' compares one WAR with and without a setting.
  */
 const WARS = opt('--wars', '')
   ? opt('--wars').split(',').map((spec) => {
@@ -270,7 +270,7 @@ async function main() {
   const md = [`# Profile, ${new Date().toISOString()}`, '', `${DURATION} s per scenario under \`JFR settings=profile\` (JFR's own cost is its own row). Per-operation totals from the load generator.`, ''];
   const perOp = []; // {server, label, scenario, round, perOp, other}
   for (const name of SERVERS) for (let round = 1; round <= ROUNDS; round++) for (const [label, war, settings] of WARS) {
-    for (const k of Object.keys(process.env)) if (k === 'BENCH_PAYARA_POSTBOOT' || k === 'BENCH_WILDFLY_WEBSOCKETS' || k.startsWith('BENCH_SET_')) delete process.env[k];
+    for (const k of Object.keys(process.env)) if (k === 'BENCH_PAYARA_PREBOOT' || k === 'BENCH_WILDFLY_WEBSOCKETS' || k.startsWith('BENCH_SET_')) delete process.env[k];
     Object.assign(process.env, settings);
     const why = missing(name);
     if (why) {

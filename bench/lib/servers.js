@@ -80,11 +80,11 @@ function wildflyWebsockets() {
 }
 
 /**
- * The post-boot command file Payara Micro runs (the run command's, src/main/payara/post-boot.asadmin),
- * or BENCH_PAYARA_POSTBOOT: another file, or empty for Payara's defaults (to compare).
+ * The pre-boot command file Payara Micro runs (the run command's, src/main/payara/pre-boot.asadmin),
+ * or BENCH_PAYARA_PREBOOT: another file, or empty for Payara's defaults (to compare).
  */
-function payaraPostBoot(name) {
-  const file = process.env.BENCH_PAYARA_POSTBOOT ?? path.join(REPO, cfg.servers[name].postBootFile);
+function payaraPreBoot(name) {
+  const file = process.env.BENCH_PAYARA_PREBOOT ?? path.join(REPO, cfg.servers[name].preBootFile);
   return file ? path.resolve(file) : null;
 }
 
@@ -129,8 +129,8 @@ function command(name, variant, port, war) {
     const deployed = copyArtifact(war || path.join(REPO, 'target', 'roomcast.war'), 'roomcast.war');
     const jar = copyArtifact(payaraJar(name), path.basename(payaraJar(name)));
     const args = [...jvmOpts.split(/\s+/).filter(Boolean), '-jar', jar, '--deploy', deployed, '--contextroot', '/', '--port', String(port), '--nocluster'];
-    const postBoot = payaraPostBoot(name);
-    if (postBoot) args.push('--postbootcommandfile', postBoot);
+    const preBoot = payaraPreBoot(name);
+    if (preBoot) args.push('--prebootcommandfile', preBoot);
     return { cmd: s.java || 'java', args, cwd: REPO, env, jvmOpts };
   }
   if (s.runtime === 'wildfly') {

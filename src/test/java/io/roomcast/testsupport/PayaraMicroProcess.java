@@ -168,9 +168,9 @@ public final class PayaraMicroProcess implements AutoCloseable {
                 "--contextroot", "/",
                 "--port", Integer.toString(port),
                 "--nocluster"));
-        String postBoot = System.getProperty("roomcast.postBoot");
-        if (postBoot != null) {
-            cmd.addAll(List.of("--postbootcommandfile", postBoot)); // the settings the run command uses
+        String preBoot = System.getProperty("roomcast.preBoot");
+        if (preBoot != null) {
+            cmd.addAll(List.of("--prebootcommandfile", preBoot)); // the settings the run command uses
         }
         return cmd;
     }
