@@ -266,11 +266,15 @@ function classHistogram(pid) {
   }
 }
 
-/** The classes whose live bytes grew most from a to b. */
+/** The classes whose live bytes grew most from a to b, and those with the most more instances. */
 function histogramDiff(a, b, top = 12) {
-  if (!a || !b) return [];
-  return Object.keys(b).filter((k) => k !== '(total)').map((k) => ({ cls: k, n: b[k].n - ((a[k] || {}).n || 0), kb: Math.round(b[k].kb - ((a[k] || {}).kb || 0)) }))
-    .sort((x, y) => y.kb - x.kb).slice(0, top).filter((x) => x.kb > 0);
+  if (!a || !b) return { bytes: [], count: [] };
+  const all = Object.keys(b).filter((k) => k !== '(total)').map((k) => ({ cls: k, n: b[k].n - ((a[k] || {}).n || 0), kb: Math.round(b[k].kb - ((a[k] || {}).kb || 0)) }));
+  return {
+    bytes: [...all].sort((x, y) => y.kb - x.kb).slice(0, top).filter((x) => x.kb > 0),
+    // an object left per storm connection shows here: thousands more instances of one class
+    count: [...all].sort((x, y) => y.n - x.n).slice(0, 2 * top).filter((x) => x.n >= 1000),
+  };
 }
 
 /** The groups whose count changed from a to b, largest change first. */
@@ -432,7 +436,7 @@ async function storm(name) {
   r.seconds = (Date.now() - started) / 1000;
   log(`${name}: after ${AFTER_S} s: ${last.threads} threads (${r.verdict.threadsBack ? 'back' : 'NOT back'}), live heap ${mb(r.after.heapKb) ?? '–'} MB (${jvm ? (r.verdict.heapBack ? 'back' : 'NOT back') : 'n/a'}), registry ${last.registry}`);
   for (const g of r.after.grewFromBefore.slice(0, 8)) log(`${name}:   threads "${g.name}": ${g.before} -> ${g.after}`);
-  for (const h of histGrew.slice(0, 5)) log(`${name}:   live ${h.cls}: +${h.kb} KB (${h.n >= 0 ? '+' : ''}${h.n})`);
+  for (const h of histGrew.bytes.slice(0, 5)) log(`${name}:   live ${h.cls}: +${h.kb} KB (${h.n >= 0 ? '+' : ''}${h.n})`);
   await servers.stop();
   return r;
 }
@@ -473,7 +477,10 @@ function details(r) {
   out.push(`Threads by name (numbers folded to #), before → after ${AFTER_S} s${r.jvm ? ' (jcmd Thread.print)' : ''}: ${grown.length ? grown.map((g) => `"${g.name}" ${g.before} → ${g.after}`).join('; ') : 'no change'}.`);
   const peakGrown = groupDiff(r.storm.startGroups, r.storm.peak.groups);
   if (peakGrown.length) out.push(`At the peak (native names, cut at 15 characters), against the storm's start: ${peakGrown.map((g) => `"${g.name}" ${g.before} → ${g.after}`).join('; ')}.`);
-  if (r.after.heapGrewBy.length) out.push('', `Live objects that grew most from before to after (\`GC.class_histogram\`, taken after the ${AFTER_S} s figures; all classes ${mb(r.after.histogramTotalKb.before)} → ${mb(r.after.histogramTotalKb.after)} MB): ${r.after.heapGrewBy.map((h) => `\`${h.cls}\` +${h.kb} KB (${h.n >= 0 ? '+' : ''}${h.n})`).join(', ')}.`);
+  const h = r.after.heapGrewBy;
+  const cls = (x) => `\`${x.cls}\` +${x.kb} KB (${x.n >= 0 ? '+' : ''}${x.n})`;
+  if (h.bytes.length) out.push('', `Live objects that grew most from before to after (\`GC.class_histogram\`, taken after the ${AFTER_S} s figures; all classes ${mb(r.after.histogramTotalKb.before)} → ${mb(r.after.histogramTotalKb.after)} MB): ${h.bytes.map(cls).join(', ')}.`);
+  if (h.count.length) out.push('', `Classes with 1,000 or more instances than before (${WAVES * WAVE + CLOSES} storm connections): ${h.count.map(cls).join(', ')}.`);
   out.push('', `After the storm, every second: threads ${r.after.samples.map((x) => x.threads).join(' ')}`, '');
   return out;
 }
