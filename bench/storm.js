@@ -343,22 +343,25 @@ async function storm(name) {
   const before = { heapKb: liveHeapKb(pid) };
   before.threads = S.procThreads(pid);
   before.rssKb = S.procRssKb(pid);
+  before.fds = S.procOpenFds(pid);
   before.registry = await registry(port);
   before.groups = jvmThreadGroups(pid) || commGroups(pid);
   const histBefore = classHistogram(pid);
   r.before = { settled, quiet, ...before };
-  log(`${name}: before: ${before.threads} threads, RSS ${mb(before.rssKb)} MB, live heap ${mb(before.heapKb) ?? '–'} MB, registry ${before.registry.connections}`);
+  log(`${name}: before: ${before.threads} threads, RSS ${mb(before.rssKb)} MB, ${before.fds} open fds, live heap ${mb(before.heapKb) ?? '–'} MB, registry ${before.registry.connections}`);
 
   // ---- the storm, threads and RSS sampled every 250 ms
   const series = [];
   const startGroups = commGroups(pid);
-  const peak = { threads: before.threads, rssKb: before.rssKb, groups: startGroups, atS: 0 };
+  const peak = { threads: before.threads, rssKb: before.rssKb, fds: before.fds, groups: startGroups, atS: 0 };
   const stormStart = Date.now();
   const sample = () => {
     const threads = S.procThreads(pid);
     const rssKb = S.procRssKb(pid);
+    const fds = S.procOpenFds(pid);
     const s = (Date.now() - stormStart) / 1000;
-    series.push({ s, threads, rssKb });
+    series.push({ s, threads, rssKb, fds });
+    if (fds !== null && fds > peak.fds) peak.fds = fds;
     if (threads !== null && threads > peak.threads) Object.assign(peak, { threads, groups: commGroups(pid), atS: s });
     if (rssKb !== null && rssKb > peak.rssKb) peak.rssKb = rssKb;
   };
@@ -392,7 +395,7 @@ async function storm(name) {
   let registryZeroAtS = null;
   for (let s = 1; s <= AFTER_S; s++) {
     await sleepUntil(end + s * 1000);
-    const row = { s, at: (Date.now() - end) / 1000, threads: S.procThreads(pid), rssKb: S.procRssKb(pid) };
+    const row = { s, at: (Date.now() - end) / 1000, threads: S.procThreads(pid), rssKb: S.procRssKb(pid), fds: S.procOpenFds(pid) };
     if (registryZeroAtS === null || HEAP_AT.includes(s)) {
       row.registry = (await registry(port)).connections;
       if (row.registry === 0 && registryZeroAtS === null) registryZeroAtS = s;
@@ -415,6 +418,7 @@ async function storm(name) {
     samples: after,
     threads: last.threads,
     rssKb: last.rssKb,
+    fds: last.fds,
     heapKb: jvm ? last.heapKb : null,
     registry: last.registry,
     registryZeroAtS,
@@ -447,8 +451,8 @@ const fmtFailures = (f) => (Object.keys(f).length ? Object.entries(f).map(([k, v
 
 function table(results) {
   const lines = [
-    `| server | threads before | peak | after ${AFTER_S} s | threads ≤ +${TOLERANCE * 100} % | live heap before (MB) | ${HEAP_AT.map((s) => `${s} s`).join(' | ')} | heap ≤ +${TOLERANCE * 100} % | RSS before / peak / after (MB) | registry at end | failures |`,
-    `|---|---:|---:|---:|---|---:|${HEAP_AT.map(() => '---:').join('|')}|---|---|---:|---|`,
+    `| server | threads before | peak | after ${AFTER_S} s | threads ≤ +${TOLERANCE * 100} % | live heap before (MB) | ${HEAP_AT.map((s) => `${s} s`).join(' | ')} | heap ≤ +${TOLERANCE * 100} % | RSS before / peak / after (MB) | open fds before / peak / after | registry at end | failures |`,
+    `|---|---:|---:|---:|---|---:|${HEAP_AT.map(() => '---:').join('|')}|---|---|---|---:|---|`,
   ];
   for (const r of results) {
     if (r.skipped || r.error) {
@@ -459,7 +463,7 @@ function table(results) {
       const row = r.after.samples.find((x) => x.s === s);
       return row && row.heapKb !== undefined ? mb(row.heapKb) : '–';
     });
-    lines.push(`| ${r.title} | ${r.before.threads} | ${r.storm.peak.threads} | ${r.after.threads} | ${fmtBack(r.verdict.threadsBack, r.verdict.threadsFirstBackS)} | ${mb(r.before.heapKb) ?? '–'} | ${heaps.join(' | ')} | ${fmtBack(r.verdict.heapBack, r.verdict.heapFirstBackS)} | ${mb(r.before.rssKb)} / ${mb(r.storm.peak.rssKb)} / ${mb(r.after.rssKb)} | ${r.after.registry}${r.after.registryZeroAtS ? ` (0 from ${r.after.registryZeroAtS} s)` : ''} | ${fmtFailures(r.failures)} |`);
+    lines.push(`| ${r.title} | ${r.before.threads} | ${r.storm.peak.threads} | ${r.after.threads} | ${fmtBack(r.verdict.threadsBack, r.verdict.threadsFirstBackS)} | ${mb(r.before.heapKb) ?? '–'} | ${heaps.join(' | ')} | ${fmtBack(r.verdict.heapBack, r.verdict.heapFirstBackS)} | ${mb(r.before.rssKb)} / ${mb(r.storm.peak.rssKb)} / ${mb(r.after.rssKb)} | ${r.before.fds} / ${r.storm.peak.fds} / ${r.after.fds} | ${r.after.registry}${r.after.registryZeroAtS ? ` (0 from ${r.after.registryZeroAtS} s)` : ''} | ${fmtFailures(r.failures)} |`);
   }
   return lines.join('\n');
 }
