@@ -93,6 +93,7 @@ const log = (...m) => {
   fs.appendFileSync(path.join(OUT, 'run.log'), line + '\n');
 };
 const sleepUntil = (at) => new Promise((r) => setTimeout(r, Math.max(0, at - Date.now())));
+const n = (x) => x.toLocaleString('en-US');
 const mb = (kb) => (kb === null || kb === undefined ? null : Math.round(kb / 102.4) / 10);
 
 const servers = createServers({ out: OUT, log });
@@ -484,7 +485,7 @@ function details(r) {
   const h = r.after.heapGrewBy;
   const cls = (x) => `\`${x.cls}\` +${x.kb} KB (${x.n >= 0 ? '+' : ''}${x.n})`;
   if (h.bytes.length) out.push('', `Live objects that grew most from before to after (\`GC.class_histogram\`, taken after the ${AFTER_S} s figures; all classes ${mb(r.after.histogramTotalKb.before)} → ${mb(r.after.histogramTotalKb.after)} MB): ${h.bytes.map(cls).join(', ')}.`);
-  if (h.count.length) out.push('', `Classes with 1,000 or more instances than before (${WAVES * WAVE + CLOSES} storm connections): ${h.count.map(cls).join(', ')}.`);
+  if (h.count.length) out.push('', `Classes with 1,000 or more instances than before (${n(WAVES * WAVE + CLOSES)} storm connections): ${h.count.map(cls).join(', ')}.`);
   out.push('', `After the storm, every second: threads ${r.after.samples.map((x) => x.threads).join(' ')}`, '');
   return out;
 }
@@ -506,7 +507,7 @@ async function main() {
   const md = [
     `# Reliability storms, ${new Date(t0).toISOString()}`,
     '',
-    `Issue 14: ${WAVES} waves of ${WAVE} \`/ws/chat\` connections dropped without a close frame (${DROP === 'fin' ? 'socket destroyed' : 'TCP reset'}), then ${CLOSES} opened and closed properly; ${ROOMS} rooms, ${CONCURRENCY} connects in flight over ${SRC} source addresses. "Before" after a warm-up of ${WARMUP} connections (${WARMUP_CONCURRENCY} at a time), once the server's threads are at their idle level (at least ${SETTLE_S} s after the warm-up, then ${STEADY_S} s without a thread starting or ending) and it is quiet; threads every ${SAMPLE_MS} ms during the storm (peak), then every second for ${AFTER_S} s; live heap after a full GC at ${HEAP_AT.join(', ')} s. Target: threads and live heap at most ${TOLERANCE * 100} % above before, within ${AFTER_S} s; the registry (\`GET /api/status\` connections) back to 0. Whole run: ${((Date.now() - t0) / 1000).toFixed(0)} s.`,
+    `Issue 14: ${WAVES} waves of ${n(WAVE)} \`/ws/chat\` connections dropped without a close frame (${DROP === 'fin' ? 'socket destroyed' : 'TCP reset'}), then ${n(CLOSES)} opened and closed properly; ${ROOMS} rooms, ${CONCURRENCY} connects in flight over ${SRC} source addresses. "Before" after a warm-up of ${WARMUP} connections (${WARMUP_CONCURRENCY} at a time), once the server's threads are at their idle level (at least ${SETTLE_S} s after the warm-up, then ${STEADY_S} s without a thread starting or ending) and it is quiet; threads every ${SAMPLE_MS} ms during the storm (peak), then every second for ${AFTER_S} s; live heap after a full GC at ${HEAP_AT.join(', ')} s. Target: threads and live heap at most ${TOLERANCE * 100} % above before, within ${AFTER_S} s; the registry (\`GET /api/status\` connections) back to 0. Whole run: ${((Date.now() - t0) / 1000).toFixed(0)} s.`,
     '',
     table(results),
     '',
