@@ -52,6 +52,7 @@ module.exports = {
       runtime: 'wildfly',
       title: 'Roomcast (WildFly)',
       websockets: 'dispatch-to-worker=false', // undertow's <websockets/> attributes (docs/DEPLOYMENT.md, "Container settings")
+      ioWorker: 'task-keepalive=10000', // the io subsystem's default <worker/> attributes (same section)
       env: ROOMCAST_ENV,
       readyTimeoutS: 180,
     },

@@ -270,7 +270,7 @@ async function main() {
   const md = [`# Profile, ${new Date().toISOString()}`, '', `${DURATION} s per scenario under \`JFR settings=profile\` (JFR's own cost is its own row). Per-operation totals from the load generator.`, ''];
   const perOp = []; // {server, label, scenario, round, perOp, other}
   for (const name of SERVERS) for (let round = 1; round <= ROUNDS; round++) for (const [label, war, settings] of WARS) {
-    for (const k of Object.keys(process.env)) if (k === 'BENCH_PAYARA_PREBOOT' || k === 'BENCH_WILDFLY_WEBSOCKETS' || k.startsWith('BENCH_SET_')) delete process.env[k];
+    for (const k of Object.keys(process.env)) if (k === 'BENCH_PAYARA_PREBOOT' || k === 'BENCH_WILDFLY_WEBSOCKETS' || k === 'BENCH_WILDFLY_IO_WORKER' || k.startsWith('BENCH_SET_')) delete process.env[k];
     Object.assign(process.env, settings);
     const why = missing(name);
     if (why) {

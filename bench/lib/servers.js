@@ -88,6 +88,15 @@ function payaraPreBoot(name) {
   return file ? path.resolve(file) : null;
 }
 
+/**
+ * The attributes of the io subsystem's default `<worker/>` (docs/DEPLOYMENT.md, "Container
+ * settings"): config.js, or BENCH_WILDFLY_IO_WORKER ("" for WildFly's defaults) to compare.
+ */
+function wildflyIoWorker() {
+  const spec = process.env.BENCH_WILDFLY_IO_WORKER ?? cfg.servers['roomcast-wildfly'].ioWorker ?? '';
+  return spec.split(',').filter(Boolean).map((kv) => kv.split('=')).map(([k, v]) => ` ${k}="${v}"`).join('');
+}
+
 /** A fresh standalone/ for WildFly under bench/.work, with the WAR as ROOT.war (served at /). */
 function wildflyBase(war) {
   const home = wildflyHome();
@@ -96,7 +105,9 @@ function wildflyBase(war) {
   fs.cpSync(path.join(home, 'standalone'), base, { recursive: true });
   for (const d of ['data', 'tmp', 'log']) fs.rmSync(path.join(base, d), { recursive: true, force: true });
   const xml = path.join(base, 'configuration', 'standalone.xml');
-  fs.writeFileSync(xml, fs.readFileSync(xml, 'utf8').replace('<websockets/>', `<websockets${wildflyWebsockets()}/>`));
+  fs.writeFileSync(xml, fs.readFileSync(xml, 'utf8')
+    .replace('<websockets/>', `<websockets${wildflyWebsockets()}/>`)
+    .replace('<worker name="default"/>', `<worker name="default"${wildflyIoWorker()}/>`));
   fs.copyFileSync(war || path.join(REPO, 'target', 'roomcast.war'), path.join(base, 'deployments', 'ROOT.war'));
   return { home, base };
 }

@@ -12,6 +12,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 
 /**
  * A scheduler for timers that are restarted all the time: Tyrus cancels a session's idle timer and
@@ -35,27 +36,38 @@ public final class RestartingTimers extends AbstractExecutorService implements S
     private static final ClassValue<Field> ENCLOSING = new ClassValue<>() {
         @Override
         protected Field computeValue(Class<?> type) {
-            try {
-                Field field = type.getDeclaredField("this$0");
-                field.setAccessible(true);
-                return field;
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                return null;
+            // javac names an inner class's enclosing instance this$0, or this$1... when nested deeper
+            for (Field field : type.getDeclaredFields()) {
+                if (field.isSynthetic() && field.getName().startsWith("this$")) {
+                    try {
+                        field.setAccessible(true);
+                        return field;
+                    } catch (RuntimeException e) {
+                        return null;
+                    }
+                }
             }
+            return null;
         }
     };
 
     private final Map<Object, Timer> timers = new ConcurrentHashMap<>();
     private final ScheduledThreadPoolExecutor behind;
     private final LongSupplier nanoClock;
+    private final Predicate<Object> ownerGone;
 
     /**
-     * @param behind runs the sweep every {@code resolution}, the due timers, and everything that is
-     *               not a one-shot timer; owned (shut down) by this scheduler
+     * @param behind    runs the sweep every {@code resolution}, the due timers, and everything that is
+     *                  not a one-shot timer; owned (shut down) by this scheduler
+     * @param ownerGone whether a timer's owner has ended (a closed session): its timer is then dropped
+     *                  at the next sweep, unrun, because Tyrus does not cancel a session's idle timer when
+     *                  the session closes, and the timer would hold the closed session until its deadline
      */
-    public RestartingTimers(ScheduledThreadPoolExecutor behind, long resolution, TimeUnit unit, LongSupplier nanoClock) {
+    public RestartingTimers(ScheduledThreadPoolExecutor behind, long resolution, TimeUnit unit, LongSupplier nanoClock,
+                            Predicate<Object> ownerGone) {
         this.behind = behind;
         this.nanoClock = nanoClock;
+        this.ownerGone = ownerGone;
         behind.scheduleWithFixedDelay(this::runDue, resolution, resolution, unit);
     }
 
@@ -67,11 +79,13 @@ public final class RestartingTimers extends AbstractExecutorService implements S
         return timer;
     }
 
-    /** Runs what is due; public for tests, which drive the clock. */
+    /** Runs what is due and forgets the timers of owners that are gone; public for tests, which drive the clock. */
     public void runDue() {
         long now = nanoClock.getAsLong();
         for (Timer timer : timers.values()) {
-            if (timer.deadline - now <= 0 && timers.remove(timer.owner, timer)) {
+            if (ownerGone.test(timer.owner)) {
+                timers.remove(timer.owner, timer);
+            } else if (timer.deadline - now <= 0 && timers.remove(timer.owner, timer)) {
                 timer.fire();
             }
         }

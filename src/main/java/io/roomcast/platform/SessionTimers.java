@@ -5,6 +5,7 @@ import jakarta.inject.Inject;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.annotation.WebListener;
+import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerContainer;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -59,7 +60,8 @@ public class SessionTimers implements ServletContextListener {
         });
         // Every frame cancels the session's timer and schedules a new one: RestartingTimers makes
         // that a map update instead of two trips through a locked, sorted queue.
-        RestartingTimers candidate = new RestartingTimers(thread, sweep, TimeUnit.MILLISECONDS, System::nanoTime);
+        RestartingTimers candidate = new RestartingTimers(thread, sweep, TimeUnit.MILLISECONDS, System::nanoTime,
+                owner -> owner instanceof Session session && !session.isOpen());
         if (ServerAdapter.replaceSessionTimers(container, candidate)) {
             timers = candidate;
             LOG.log(Level.INFO, "WebSocket session idle timers: one per session in a map, swept every {0} ms", sweep);

@@ -18,6 +18,7 @@ class RestartingTimersTest {
         final List<String> closed;
         final String name;
         ScheduledFuture<?> idle;
+        volatile boolean open = true;
 
         Session(String name, List<String> closed) {
             this.name = name;
@@ -48,7 +49,8 @@ class RestartingTimersTest {
             command.run();
         }
     };
-    private final RestartingTimers timers = new RestartingTimers(behind, 1, TimeUnit.HOURS, now::get);
+    private final RestartingTimers timers = new RestartingTimers(behind, 1, TimeUnit.HOURS, now::get,
+            owner -> owner instanceof Session session && !session.open);
 
     @AfterEach
     void stop() {
@@ -109,6 +111,22 @@ class RestartingTimersTest {
     }
 
     @Test
+    void theTimerOfAClosedSessionIsForgottenAtTheNextSweepUnrun() {
+        Session a = new Session("a", closed);
+        Session b = new Session("b", closed);
+        a.frame(60_000);
+        b.frame(60_000);
+        a.open = false; // closed, and Tyrus does not cancel its idle timer
+
+        timers.runDue();
+
+        assertThat(timers.pending()).isEqualTo(1);
+        now.set(TimeUnit.MINUTES.toNanos(1));
+        timers.runDue();
+        assertThat(closed).containsExactly("b");
+    }
+
+    @Test
     void aTaskWithoutAnEnclosingInstanceOwnsItsOwnTimer() {
         Runnable first = () -> closed.add("first");
         Runnable second = () -> closed.add("second");
@@ -124,7 +142,7 @@ class RestartingTimersTest {
     @Test
     void theSweepRunsOnTheExecutorBehindEveryResolution() throws Exception {
         ScheduledThreadPoolExecutor real = new ScheduledThreadPoolExecutor(1);
-        RestartingTimers swept = new RestartingTimers(real, 10, TimeUnit.MILLISECONDS, System::nanoTime);
+        RestartingTimers swept = new RestartingTimers(real, 10, TimeUnit.MILLISECONDS, System::nanoTime, owner -> false);
         try {
             java.util.concurrent.CountDownLatch fired = new java.util.concurrent.CountDownLatch(1);
             swept.schedule(fired::countDown, 1, TimeUnit.MILLISECONDS);
