@@ -22,11 +22,7 @@ const S = require('./lib/stats');
 const { createServers, missing } = require('./lib/servers');
 
 const BENCH = __dirname;
-const argv = process.argv.slice(2);
-const opt = (f, d) => {
-  const i = argv.indexOf(f);
-  return i >= 0 && argv[i + 1] ? argv[i + 1] : d;
-};
+const { opt } = require('./lib/args');
 const SERVERS = opt('--servers', 'roomcast,roomcast-wildfly').split(',');
 const DURATION = Number(opt('--duration', 15));
 const WARMUP_ROUNDS = Number(opt('--warmup-rounds', 3));

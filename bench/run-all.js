@@ -18,12 +18,7 @@ const { createServers, missing } = require('./lib/servers');
 
 const BENCH = __dirname;
 const REPO = path.resolve(BENCH, '..');
-const argv = process.argv.slice(2);
-const flag = (f) => argv.includes(f);
-const opt = (f, d) => {
-  const i = argv.indexOf(f);
-  return i >= 0 && argv[i + 1] ? argv[i + 1] : d;
-};
+const { opt, flag } = require('./lib/args');
 const QUICK = flag('--quick');
 const plan = cfg.plans[QUICK ? 'quick' : 'full'];
 const SERVERS = opt('--servers', Object.keys(cfg.servers).filter((n) => !cfg.servers[n].optional).join(',')).split(',').filter(Boolean);

@@ -43,11 +43,7 @@ const S = require('./lib/stats');
 const { createServers, missing } = require('./lib/servers');
 
 const BENCH = __dirname;
-const argv = process.argv.slice(2);
-const opt = (f, d) => {
-  const i = argv.indexOf(f);
-  return i >= 0 && argv[i + 1] ? argv[i + 1] : d;
-};
+const { opt } = require('./lib/args');
 const SERVERS = opt('--servers', 'roomcast,roomcast-wildfly').split(',').filter(Boolean);
 const WAVES = Number(opt('--waves', 3));
 const WAVE = Number(opt('--wave', 1500));
