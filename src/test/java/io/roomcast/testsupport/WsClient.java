@@ -32,10 +32,6 @@ public final class WsClient implements AutoCloseable {
 
     public static final Duration WAIT = Duration.ofSeconds(10);
 
-    private static final class Holder {
-        static final WebSocketContainer CONTAINER = ContainerProvider.getWebSocketContainer();
-    }
-
     private final BlockingQueue<String> texts = new LinkedBlockingQueue<>();
     private final BlockingQueue<ByteBuffer> binaries = new LinkedBlockingQueue<>();
     private final CompletableFuture<CloseReason> closed = new CompletableFuture<>();
@@ -51,7 +47,11 @@ public final class WsClient implements AutoCloseable {
                         headers.forEach((k, v) -> requestHeaders.put(k, List.of(v)));
                     }
                 }).build();
-        session = Holder.CONTAINER.connectToServer(new Endpoint() {
+        // A container (a Tyrus ClientManager) per client: a shared one shuts its executors down when its
+        // last session closes, and a session opening at that moment kept the dead scheduler and failed
+        // its first send with RejectedExecutionException (seen twice in ChatEndpointIT on WildFly).
+        WebSocketContainer container = ContainerProvider.getWebSocketContainer();
+        session = container.connectToServer(new Endpoint() {
             @Override
             public void onOpen(Session s, EndpointConfig c) {
                 boolean json = !uri.getPath().contains("/ws/chat/");
