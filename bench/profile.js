@@ -32,14 +32,17 @@ const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').sl
 const OUT = path.resolve(opt('--out', path.join(BENCH, 'results', `${stamp}-profile`)));
 fs.mkdirSync(OUT, { recursive: true });
 
+/** Not an operation: a second of holding 10,000 idle connections for `holdS`, in µs of CPU. */
+function idleScenario(holdS, label) {
+  return { loadgen: ['connections', '--connections', '10000', '--hold', String(holdS), '--rooms', '100'], op: `second holding 10,000 idle connections${label}`, perOp: (r) => r.server.idle_cpu_pct * 1e4, ops: () => null, other: () => null };
+}
 const SCENARIOS = {
   echo: { loadgen: ['echo', '--clients', '50', '--warmup', '2'], op: 'echo round trip', perOp: (r) => r.server.cpu_us_per_round_trip, ops: (r) => r.round_trips, other: (r) => r.other_processes_cpu_pct },
   'fanout-1x1000': { loadgen: ['fanout', '--rooms', '1', '--members', '1000', '--publishers', '10', '--rate', '20000', '--warmup', '2', '--drain-max', '5'], op: 'delivery (1×1000 @ 20k/s)', perOp: (r) => r.steps[0].server.cpu_us_per_delivery, ops: (r) => r.steps[0].delivered, other: (r) => r.steps[0].other_processes_cpu_pct },
-  // Not an operation: a second of holding 10,000 idle connections (heartbeats every 5 s), in µs of CPU.
-  'idle-10k': { loadgen: ['connections', '--connections', '10000', '--hold', '25', '--rooms', '100'], op: 'second holding 10,000 idle connections', perOp: (r) => r.server.idle_cpu_pct * 1e4, ops: () => null, other: () => null },
+  'idle-10k': idleScenario(25, ''),
   // Long enough for two heartbeat rounds at Roomcast's default interval (30 s; pass
   // BENCH_SET_ROOMCAST_HEARTBEAT_INTERVAL=30 with --wars, config.js pings every 5 s).
-  'idle-10k-long': { loadgen: ['connections', '--connections', '10000', '--hold', '65', '--rooms', '100'], op: 'second holding 10,000 idle connections (65 s)', perOp: (r) => r.server.idle_cpu_pct * 1e4, ops: () => null, other: () => null },
+  'idle-10k-long': idleScenario(65, ' (65 s)'),
   'fanout-100x10': { loadgen: ['fanout', '--rooms', '100', '--members', '10', '--rate', '20000', '--warmup', '2', '--drain-max', '5'], op: 'delivery (100×10 @ 20k/s)', perOp: (r) => r.steps[0].server.cpu_us_per_delivery, ops: (r) => r.steps[0].delivered, other: (r) => r.steps[0].other_processes_cpu_pct },
 };
 const WANTED = opt('--scenarios', 'echo,fanout-1x1000,fanout-100x10').split(',');

@@ -71,11 +71,13 @@ function copyArtifact(file, as) {
 }
 
 /**
- * The attributes of undertow's `<websockets/>` element for the bench (docs/DEPLOYMENT.md, "Container
- * settings"): config.js, or BENCH_WILDFLY_WEBSOCKETS="dispatch-to-worker=true" to compare.
+ * XML attributes for one of WildFly's elements (docs/DEPLOYMENT.md, "Container settings"): the
+ * environment variable `env` ("k=v,k=v"; "" for WildFly's defaults) to compare, else config.js's `key`
+ * of roomcast-wildfly. Undertow's `<websockets/>`: BENCH_WILDFLY_WEBSOCKETS / `websockets`; the io
+ * subsystem's default `<worker/>`: BENCH_WILDFLY_IO_WORKER / `ioWorker`.
  */
-function wildflyWebsockets() {
-  const spec = process.env.BENCH_WILDFLY_WEBSOCKETS ?? cfg.servers['roomcast-wildfly'].websockets ?? '';
+function wildflyAttributes(env, key) {
+  const spec = process.env[env] ?? cfg.servers['roomcast-wildfly'][key] ?? '';
   return spec.split(',').filter(Boolean).map((kv) => kv.split('=')).map(([k, v]) => ` ${k}="${v}"`).join('');
 }
 
@@ -88,15 +90,6 @@ function payaraPreBoot(name) {
   return file ? path.resolve(file) : null;
 }
 
-/**
- * The attributes of the io subsystem's default `<worker/>` (docs/DEPLOYMENT.md, "Container
- * settings"): config.js, or BENCH_WILDFLY_IO_WORKER ("" for WildFly's defaults) to compare.
- */
-function wildflyIoWorker() {
-  const spec = process.env.BENCH_WILDFLY_IO_WORKER ?? cfg.servers['roomcast-wildfly'].ioWorker ?? '';
-  return spec.split(',').filter(Boolean).map((kv) => kv.split('=')).map(([k, v]) => ` ${k}="${v}"`).join('');
-}
-
 /** A fresh standalone/ for WildFly under bench/.work, with the WAR as ROOT.war (served at /). */
 function wildflyBase(war) {
   const home = wildflyHome();
@@ -106,8 +99,8 @@ function wildflyBase(war) {
   for (const d of ['data', 'tmp', 'log']) fs.rmSync(path.join(base, d), { recursive: true, force: true });
   const xml = path.join(base, 'configuration', 'standalone.xml');
   fs.writeFileSync(xml, fs.readFileSync(xml, 'utf8')
-    .replace('<websockets/>', `<websockets${wildflyWebsockets()}/>`)
-    .replace('<worker name="default"/>', `<worker name="default"${wildflyIoWorker()}/>`));
+    .replace('<websockets/>', `<websockets${wildflyAttributes('BENCH_WILDFLY_WEBSOCKETS', 'websockets')}/>`)
+    .replace('<worker name="default"/>', `<worker name="default"${wildflyAttributes('BENCH_WILDFLY_IO_WORKER', 'ioWorker')}/>`));
   fs.copyFileSync(war || path.join(REPO, 'target', 'roomcast.war'), path.join(base, 'deployments', 'ROOT.war'));
   return { home, base };
 }
