@@ -37,7 +37,23 @@ public record RoomcastSettings(
         Duration jwtClockSkew,
         int historySize,
         Duration historyTtl,
-        long historyMaxBytes) {
+        long historyMaxBytes,
+        int historyAnswerBytes,
+        boolean historyAnonymous,
+        double userRatePerSecond,
+        int userRateBurst,
+        double handshakeRatePerSecond,
+        int handshakeBurst,
+        int roomsPerUser,
+        Optional<String> clusterSecret) {
+
+    /** The shortest {@code roomcast.cluster.secret} accepted (PROTOCOL 13.10). */
+    public static final int MIN_CLUSTER_SECRET_BYTES = 32;
+
+    /** Whether this instance may share rooms with other instances (PROTOCOL 13.10). */
+    public boolean clusteringEnabled() {
+        return clusterSecret.isPresent();
+    }
 
     /** The header a trusted proxy writes with the client's address ({@code roomcast.proxy.header}). */
     public enum ProxyHeader {
@@ -110,7 +126,15 @@ public record RoomcastSettings(
                 Duration.ofSeconds(r.nonNegativeInt("jwt.clock-skew", 30)),
                 r.nonNegativeInt("history.size", 1000),
                 Duration.ofSeconds(r.positiveInt("history.ttl", 300)),
-                r.positiveLong("history.max-bytes", 268_435_456L));
+                r.positiveLong("history.max-bytes", 268_435_456L),
+                r.positiveInt("history.answer-bytes", 1_048_576),
+                r.bool("history.anonymous", false),
+                r.positiveDouble("limits.user-rate", 100),
+                r.positiveInt("limits.user-burst", 200),
+                r.positiveDouble("limits.handshake-rate", 20),
+                r.positiveInt("limits.handshake-burst", 100),
+                r.positiveInt("limits.rooms-per-user", 1000),
+                r.secret("cluster.secret", MIN_CLUSTER_SECRET_BYTES));
     }
 
     private record Reader(Function<String, Optional<String>> lookup) {
@@ -189,6 +213,18 @@ public record RoomcastSettings(
                 }
                 return header;
             }).orElse(ProxyHeader.X_FORWARDED_FOR);
+        }
+
+        Optional<String> secret(String key, int minBytes) {
+            Optional<String> value = text(key);
+            value.ifPresent(v -> {
+                if (v.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < minBytes) {
+                    // never echo a secret, not even a short one
+                    throw new IllegalArgumentException(PREFIX + key + " is too short, expected at least "
+                            + minBytes + " bytes");
+                }
+            });
+            return value;
         }
 
         List<String> list(String key) {

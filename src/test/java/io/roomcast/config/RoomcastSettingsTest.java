@@ -35,6 +35,27 @@ class RoomcastSettingsTest {
     }
 
     @Test
+    void abuseLimitsDefaultToSection13() {
+        RoomcastSettings s = parse(Map.of());
+        assertThat(s.historyAnswerBytes()).isEqualTo(1_048_576);
+        assertThat(s.historyAnonymous()).isFalse();
+        assertThat(s.userRatePerSecond()).isEqualTo(100);
+        assertThat(s.userRateBurst()).isEqualTo(200);
+        assertThat(s.handshakeRatePerSecond()).isEqualTo(20);
+        assertThat(s.handshakeBurst()).isEqualTo(100);
+        assertThat(s.roomsPerUser()).isEqualTo(1000);
+        assertThat(s.clusterSecret()).isEmpty();
+        assertThat(s.clusteringEnabled()).isFalse();
+    }
+
+    @Test
+    void aClusterSecretShorterThan32BytesIsRefusedWithoutEchoingIt() {
+        assertThatThrownBy(() -> parse(Map.of("roomcast.cluster.secret", "short-secret-value")))
+                .hasMessageContaining("roomcast.cluster.secret").hasMessageNotContaining("short-secret-value");
+        assertThat(parse(Map.of("roomcast.cluster.secret", "x".repeat(32))).clusteringEnabled()).isTrue();
+    }
+
+    @Test
     void valuesAreParsedAndListsSplitOnCommas() {
         RoomcastSettings s = parse(Map.of(
                 "roomcast.dev-mode", "TRUE",
