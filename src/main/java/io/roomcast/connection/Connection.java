@@ -23,6 +23,8 @@ public final class Connection {
     private final Consumer<CloseReason> closer;
     private final Consumer<CloseReason> immediateCloser;
     private final TokenBucket rate;
+    /** Who the connection's shared limits are counted for; a refresh keeps the user and the address. */
+    private final QuotaOwner owner;
     private final Set<Integer> rooms = ConcurrentHashMap.newKeySet();
     /** Serialises joining rooms with the end of the connection; held only while room sets change. */
     private final Object membership = new Object();
@@ -44,6 +46,7 @@ public final class Connection {
         this.closer = closer;
         this.immediateCloser = immediateCloser;
         this.rate = rate;
+        this.owner = QuotaOwner.of(identity);
         this.lastSeenNanos = nowNanos;
     }
 
@@ -132,6 +135,11 @@ public final class Connection {
 
     public TokenBucket rate() {
         return rate;
+    }
+
+    /** Whose user rate and room quota the connection counts against (PROTOCOL 13.5, 13.6). */
+    public QuotaOwner owner() {
+        return owner;
     }
 
     public void seen(long nowNanos) {

@@ -13,7 +13,14 @@ public sealed interface HandshakeDecision {
     record Accepted(Identity identity) implements HandshakeDecision {
     }
 
-    /** Refused before the upgrade with an HTTP status and the JSON error body of PROTOCOL 2. */
-    record Refused(int status, ErrorCode code, String message) implements HandshakeDecision {
+    /**
+     * Refused before the upgrade with an HTTP status and the JSON error body of PROTOCOL 2.
+     *
+     * @param retryAfterSeconds the {@code Retry-After} header's seconds, null for none
+     */
+    record Refused(int status, ErrorCode code, String message, Long retryAfterSeconds) implements HandshakeDecision {
+        public Refused(int status, ErrorCode code, String message) {
+            this(status, code, message, null);
+        }
     }
 }

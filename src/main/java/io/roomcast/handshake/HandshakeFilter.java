@@ -93,8 +93,8 @@ public class HandshakeFilter extends HttpFilter {
         byte[] body = encoder.encode(new ErrorBody(refused.code().wire(), refused.message()))
                 .getBytes(StandardCharsets.UTF_8);
         response.setStatus(refused.status());
-        if (refused.status() == 503) {
-            response.setHeader("Retry-After", "1"); // a restart or another instance will take it
+        if (refused.retryAfterSeconds() != null) {
+            response.setHeader("Retry-After", String.valueOf(refused.retryAfterSeconds()));
         }
         response.setContentType("application/json");
         response.setCharacterEncoding("UTF-8");

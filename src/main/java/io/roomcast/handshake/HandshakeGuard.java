@@ -8,6 +8,8 @@ import io.roomcast.config.RoomcastSettings;
 import io.roomcast.connection.ConnectionRegistry;
 import io.roomcast.connection.Identity;
 import io.roomcast.connection.Ids;
+import io.roomcast.connection.QuotaOwner;
+import io.roomcast.connection.RateBuckets;
 import io.roomcast.protocol.ClientFrameDecoder;
 import io.roomcast.protocol.ErrorCode;
 import io.roomcast.protocol.ErrorTexts;
@@ -17,17 +19,21 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 /**
- * Decides every WebSocket handshake (PROTOCOL 2), in this order: path and query parameters (400),
- * origin (403), credentials (401), the token's rooms (403), the token's clients on {@code /ws/secure}
- * (403, PROTOCOL 11), the room cap for a chat room that does not exist yet (429 {@code too_many_rooms}),
- * connection limits (429). The origin is judged before the credentials so that a foreign page learns
- * nothing about a token it replays. The room cap comes before the connection limits because those
- * reserve a slot, which a refusal would have to give back.
+ * Decides every WebSocket handshake (PROTOCOL 2), in this order: shutting down (503), the handshake
+ * rate of the client address (429 {@code rate_limited}, PROTOCOL 13.5), path and query parameters
+ * (400), origin (403), credentials (401), the token's rooms (403), the token's clients on
+ * {@code /ws/secure} (403, PROTOCOL 11), the room cap for a chat room that does not exist yet and the
+ * user's room quota (429 {@code too_many_rooms}, PROTOCOL 12 and 13.6), connection limits (429). The
+ * handshake rate comes first so that every attempt counts, refused ones included, before any work
+ * (a token's signature) is spent on it. The origin is judged before the credentials so that a foreign
+ * page learns nothing about a token it replays. The room checks come before the connection limits
+ * because those reserve a slot, which a refusal would have to give back.
  */
 @ApplicationScoped
 public class HandshakeGuard {
 
     private static final int MIN_TOKEN_PARAMETER = 8;
+    private static final long SECOND = 1_000_000_000L;
 
     private final RoomcastSettings settings;
     private final TokenVerifier verifier;
@@ -36,6 +42,8 @@ public class HandshakeGuard {
     private final RoomRegistry rooms;
     private final OriginPolicy origins;
     private final ClientAddressResolver addresses;
+    /** Handshakes per client address (PROTOCOL 13.5), bounded as {@link RateBuckets} says. */
+    private final RateBuckets<String> handshakeRates;
 
     @Inject
     public HandshakeGuard(RoomcastSettings settings, TokenVerifier verifier, ConnectionRegistry registry, Ids ids,
@@ -47,6 +55,8 @@ public class HandshakeGuard {
         this.rooms = rooms;
         this.origins = new OriginPolicy(settings.allowedOrigins());
         this.addresses = new ClientAddressResolver(settings.trustedProxies(), settings.proxyHeader());
+        this.handshakeRates = new RateBuckets<>(settings.handshakeRatePerSecond(), settings.handshakeBurst(),
+                System.nanoTime());
     }
 
     /** For the CDI client proxy only: it delegates every call, so it needs none of the state. */
@@ -58,6 +68,7 @@ public class HandshakeGuard {
         this.rooms = null;
         this.origins = null;
         this.addresses = null;
+        this.handshakeRates = null;
     }
 
     public HandshakeDecision decide(HandshakeRequest request) {
@@ -66,8 +77,16 @@ public class HandshakeGuard {
             return new HandshakeDecision.NotOurs();
         }
         if (!registry.accepting()) {
-            // A client told to come back at once must not land on a server about to vanish.
-            return refuse(503, ErrorCode.SHUTTING_DOWN, ErrorTexts.SHUTTING_DOWN);
+            // A client told to come back at once must not land on a server about to vanish: in a second,
+            // a restart or another instance will take it.
+            return new HandshakeDecision.Refused(503, ErrorCode.SHUTTING_DOWN, ErrorTexts.SHUTTING_DOWN, 1L);
+        }
+        // Every attempt counts, whatever becomes of it: a flood of bad requests is held back too.
+        String address = addresses.resolve(request.peerAddress(), request::headerValues);
+        long wait = handshakeRates.take(address, System.nanoTime());
+        if (wait > 0) {
+            return new HandshakeDecision.Refused(429, ErrorCode.RATE_LIMITED,
+                    "too many handshakes from this address: retry after the time given", (wait + SECOND - 1) / SECOND);
         }
         Route route = match.route();
         Integer pathId = null;
@@ -108,12 +127,15 @@ public class HandshakeGuard {
             // Without this, any valid token could bind any client id and read its direct messages.
             return refuse(403, ErrorCode.FORBIDDEN_CLIENT, ErrorTexts.forbiddenClient(pathId));
         }
-        // A hint only: the join on open decides (ChatEndpoint), since the last slot may go meanwhile.
+        // Hints only: the join on open decides (ChatEndpoint), since the last slot may go meanwhile.
         if (route == Route.CHAT && !rooms.hasRoomFor(pathId, settings.roomsTotal())) {
             return refuse(429, ErrorCode.TOO_MANY_ROOMS, ErrorTexts.NO_ROOM_CAPACITY);
         }
+        if (route == Route.CHAT && !rooms.withinQuota(token != null ? QuotaOwner.user(token.user())
+                : QuotaOwner.address(address), pathId, settings.roomsPerUser())) {
+            return refuse(429, ErrorCode.TOO_MANY_ROOMS, ErrorTexts.roomsPerUser(settings.roomsPerUser()));
+        }
 
-        String address = addresses.resolve(request.peerAddress(), request::headerValues);
         Identity identity = token != null
                 ? new Identity(token.user(), true, address, route == Route.SECURE ? pathId : null, token.rooms(),
                         token.expiresAt())

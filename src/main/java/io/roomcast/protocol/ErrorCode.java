@@ -19,10 +19,10 @@ public enum ErrorCode {
     UPGRADE_REQUIRED,
     SHUTTING_DOWN;
 
-    /** The codes a refused handshake can carry (PROTOCOL 2, 11 and 12; 426 for a plain request to /ws/*). */
+    /** The codes a refused handshake can carry (PROTOCOL 2, 11, 12 and 13.5; 426 for a plain request to /ws/*). */
     public static final java.util.Set<ErrorCode> HANDSHAKE = java.util.EnumSet.of(INVALID_PARAMETER,
             MISSING_CREDENTIALS, INVALID_CREDENTIALS, FORBIDDEN_ORIGIN, FORBIDDEN_ROOM, FORBIDDEN_CLIENT, TOO_MANY_CONNECTIONS, TOO_MANY_ROOMS,
-            UPGRADE_REQUIRED, SHUTTING_DOWN);
+            UPGRADE_REQUIRED, SHUTTING_DOWN, RATE_LIMITED);
 
     /** The code as written on the wire: {@code invalid_json}, {@code not_member}, ... */
     public String wire() {

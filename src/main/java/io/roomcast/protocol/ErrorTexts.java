@@ -24,6 +24,11 @@ public final class ErrorTexts {
         return "the token does not allow client id " + clientId;
     }
 
+    /** {@code too_many_rooms} for the room quota of one user, guests of one address (PROTOCOL 13.6). */
+    public static String roomsPerUser(int quota) {
+        return "one user (a guest: one address) may be in at most " + quota + " rooms";
+    }
+
     /** {@code invalid_parameter} for a path's room or client id; {@code what} is "room" or "client". */
     public static String idOutOfRange(String what) {
         return what + " id must be an integer from 1 to 2147483647";

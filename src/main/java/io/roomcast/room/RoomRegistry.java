@@ -1,6 +1,7 @@
 package io.roomcast.room;
 
 import io.roomcast.connection.Connection;
+import io.roomcast.connection.QuotaOwner;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;
 import java.util.Set;
@@ -18,7 +19,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * last leave gives the slot back inside its own. The rooms that exist are never more than the slots
  * taken, and the slots never more than the limit. A connection's own cap is checked under its
  * membership lock (see {@link Connection#unlessEnded}), which also keeps an ended connection out of
- * every room.
+ * every room. The rooms of each user (guests: each address) are counted in {@link OwnerRooms}, changed
+ * inside the room's {@code compute} together with the membership, so the quota of PROTOCOL 13.6 is
+ * exact too; the lock order is always the room, then the owner.
  */
 @ApplicationScoped
 public class RoomRegistry {
@@ -29,12 +32,18 @@ public class RoomRegistry {
         ROOMS_PER_CONNECTION,
         /** The join would create a room beyond {@code roomcast.limits.rooms}. */
         ROOMS,
+        /** The connection's user (a guest: its address) is in {@code roomcast.limits.rooms-per-user} rooms already. */
+        ROOMS_PER_USER,
         /** The connection has ended: it joins nothing any more. */
         ENDED
     }
 
-    /** The caps a join honours (PROTOCOL 12). */
-    public record Limits(int roomsPerConnection, int rooms) {
+    /** The caps a join honours (PROTOCOL 12 and 13.6). */
+    public record Limits(int roomsPerConnection, int rooms, int roomsPerUser) {
+        /** Without a quota per user. */
+        public Limits(int roomsPerConnection, int rooms) {
+            this(roomsPerConnection, rooms, Integer.MAX_VALUE);
+        }
     }
 
     /**
@@ -58,6 +67,7 @@ public class RoomRegistry {
     private final Map<Integer, Set<Connection>> rooms = new ConcurrentHashMap<>();
     /** Rooms with members plus rooms being created: the slots of the room cap. */
     private final AtomicInteger roomSlots = new AtomicInteger();
+    private final OwnerRooms owners = new OwnerRooms();
 
     public Change join(int room, Connection connection, Limits limits) {
         Change[] change = new Change[1];
@@ -72,11 +82,22 @@ public class RoomRegistry {
         if (joined.size() >= limits.roomsPerConnection() && !joined.contains(room)) {
             return Change.refused(Refusal.ROOMS_PER_CONNECTION);
         }
+        QuotaOwner owner = connection.owner();
         boolean[] added = new boolean[1];
+        Refusal[] refusal = new Refusal[1];
         Set<Connection> members = rooms.compute(room, (k, set) -> {
+            if (set != null && set.contains(connection)) {
+                return set; // a rejoin: nothing to count
+            }
+            if (!owners.enter(owner, room, limits.roomsPerUser())) {
+                refusal[0] = Refusal.ROOMS_PER_USER;
+                return set;
+            }
             Set<Connection> current = set;
             if (current == null) {
                 if (!takeRoomSlot(limits.rooms())) {
+                    owners.leave(owner, room);
+                    refusal[0] = Refusal.ROOMS;
                     return null;
                 }
                 current = ConcurrentHashMap.newKeySet();
@@ -84,8 +105,8 @@ public class RoomRegistry {
             added[0] = current.add(connection);
             return current;
         });
-        if (members == null) {
-            return Change.refused(Refusal.ROOMS);
+        if (refusal[0] != null) {
+            return Change.refused(refusal[0]);
         }
         joined.add(room);
         return new Change(added[0], members.size());
@@ -96,6 +117,9 @@ public class RoomRegistry {
         int[] remaining = new int[1];
         rooms.computeIfPresent(room, (k, set) -> {
             removed[0] = set.remove(connection);
+            if (removed[0]) {
+                owners.leave(connection.owner(), room);
+            }
             remaining[0] = set.size();
             if (set.isEmpty()) {
                 roomSlots.decrementAndGet();
@@ -113,6 +137,24 @@ public class RoomRegistry {
      */
     public boolean hasRoomFor(int room, int maxRooms) {
         return rooms.containsKey(room) || roomSlots.get() < maxRooms;
+    }
+
+    /**
+     * Whether the owner could enter the room without passing its room quota (PROTOCOL 13.6): it holds
+     * the room already, or fewer than the quota. A hint for the handshake; the join itself decides.
+     */
+    public boolean withinQuota(QuotaOwner owner, int room, int roomsPerUser) {
+        return owners.mayEnter(owner, room, roomsPerUser);
+    }
+
+    /** How many distinct rooms the owner's connections are in on this instance. */
+    public int roomsOf(QuotaOwner owner) {
+        return owners.rooms(owner);
+    }
+
+    /** How many owners have connections in rooms (their entries are all the quota keeps). */
+    int owners() {
+        return owners.owners();
     }
 
     private boolean takeRoomSlot(int maxRooms) {

@@ -39,12 +39,12 @@ public class RoomService {
     }
 
     /**
-     * Joins a room within the room caps (PROTOCOL 12); presence goes out only when membership changed.
+     * Joins a room within the room caps (PROTOCOL 12) and the user's room quota (13.6); presence goes out only when membership changed.
      * Returns the change with the member count on every instance, or the refusal.
      */
     public RoomRegistry.Change join(Connection connection, int room) {
         RoomRegistry.Change change = rooms.join(room, connection,
-                new RoomRegistry.Limits(settings.roomsPerConnection(), settings.roomsTotal()));
+                new RoomRegistry.Limits(settings.roomsPerConnection(), settings.roomsTotal(), settings.roomsPerUser()));
         if (change.refused()) {
             return change;
         }

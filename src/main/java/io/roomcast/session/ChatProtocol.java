@@ -34,14 +34,14 @@ public class ChatProtocol {
     }
 
     /**
-     * Joins the connection's room. The handshake refused a room the cap had no slot for, but another
-     * connection may have taken the last slot since: then the session is closed with 1013
-     * {@code too many rooms}, the WebSocket counterpart of the handshake's 429.
+     * Joins the connection's room. The handshake refused a room the cap (or the user's room quota) had
+     * no slot for, but another connection may have taken the last slot since: then the session is
+     * closed with 1013 {@code too many rooms}, the WebSocket counterpart of the handshake's 429.
      */
     public void opened(Connection connection) {
         int room = room(connection);
         RoomRegistry.Change change = streams.join(connection, room, null, () -> rooms.join(connection, room));
-        if (change.refusal() == RoomRegistry.Refusal.ROOMS) {
+        if (change.refusal() == RoomRegistry.Refusal.ROOMS || change.refusal() == RoomRegistry.Refusal.ROOMS_PER_USER) {
             lifecycle.drop(connection, CloseReasons.TOO_MANY_ROOMS);
         }
     }

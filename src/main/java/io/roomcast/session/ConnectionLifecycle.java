@@ -12,6 +12,7 @@ import io.roomcast.connection.Identity;
 import io.roomcast.connection.Ids;
 import io.roomcast.connection.OutboundQueue;
 import io.roomcast.connection.TokenBucket;
+import io.roomcast.connection.UserRates;
 import io.roomcast.observability.RoomcastMetrics;
 import io.roomcast.platform.DeploymentSendPath;
 import io.roomcast.room.DirectService;
@@ -53,6 +54,7 @@ public class ConnectionLifecycle {
     private final RoomcastMetrics metrics;
     private final TokenExpiry expiry;
     private final DeploymentSendPath sendPath;
+    private final UserRates userRates;
     @Resource
     ManagedExecutorService executor;
 
@@ -61,7 +63,7 @@ public class ConnectionLifecycle {
     @Inject
     public ConnectionLifecycle(RoomcastSettings settings, ConnectionRegistry registry, RoomService rooms,
                                DirectService direct, StatusPublisher status, Ids ids, RoomcastMetrics metrics,
-                               TokenExpiry expiry, DeploymentSendPath sendPath) {
+                               TokenExpiry expiry, DeploymentSendPath sendPath, UserRates userRates) {
         this.settings = settings;
         this.registry = registry;
         this.rooms = rooms;
@@ -71,11 +73,12 @@ public class ConnectionLifecycle {
         this.metrics = metrics;
         this.expiry = expiry;
         this.sendPath = sendPath;
+        this.userRates = userRates;
     }
 
     /** For the CDI client proxy only. */
     protected ConnectionLifecycle() {
-        this(null, null, null, null, null, null, null, null, null);
+        this(null, null, null, null, null, null, null, null, null, null);
     }
 
     /**
@@ -154,14 +157,21 @@ public class ConnectionLifecycle {
     }
 
     /**
-     * Counts a data frame against the connection's rate. False when the frame must be dropped; after
-     * ten consecutive seconds with drops the connection is closed with 1008.
+     * Counts a data frame against the connection's rate, then against the rate its user (a guest: its
+     * address) shares with its other connections (PROTOCOL 13.5). False when the frame must be dropped;
+     * after ten consecutive seconds with drops, by either bucket, the connection is closed with 1008.
+     * A frame the connection's own bucket refuses takes nothing from the shared one, so one flooding
+     * connection does not spend its siblings' share on frames that are dropped anyway.
      */
     public boolean admit(Connection connection) {
         metrics.messageIn();
+        long now = System.nanoTime();
         TokenBucket bucket = connection.rate();
-        if (bucket.tryTake(System.nanoTime())) {
-            return true;
+        if (bucket.tryTake(now)) {
+            if (userRates.tryTake(connection.owner(), now)) {
+                return true;
+            }
+            bucket.refusedElsewhere(now);
         }
         if (bucket.consecutiveRefusedSeconds() >= RATE_ABUSE_SECONDS) {
             drop(connection, CloseReasons.RATE_ABUSE);

@@ -143,6 +143,8 @@ public class JsonProtocol {
             case ROOMS_PER_CONNECTION -> error(connection, ErrorCode.TOO_MANY_ROOMS,
                     "a connection may be in at most " + settings.roomsPerConnection() + " rooms", join.ref());
             case ROOMS -> error(connection, ErrorCode.TOO_MANY_ROOMS, ErrorTexts.NO_ROOM_CAPACITY, join.ref());
+            case ROOMS_PER_USER -> error(connection, ErrorCode.TOO_MANY_ROOMS,
+                    ErrorTexts.roomsPerUser(settings.roomsPerUser()), join.ref());
             case ENDED -> { } // the connection is gone: nobody to answer
         }
     }

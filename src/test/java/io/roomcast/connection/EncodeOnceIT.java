@@ -35,7 +35,10 @@ class EncodeOnceIT extends DeployedRoomcast {
                 "roomcast.limits.max-text", "200000",
                 "roomcast.limits.max-binary", "200000",
                 "roomcast.limits.rate", "100000",
-                "roomcast.limits.burst", "100000"));
+                "roomcast.limits.burst", "100000",
+                // two guests of one address send 700 frames at once: above the rate they share (PROTOCOL 13.5)
+                "roomcast.limits.user-rate", "100000",
+                "roomcast.limits.user-burst", "100000"));
     }
 
     /** The next data frame on the raw socket (the server's pings are skipped). */

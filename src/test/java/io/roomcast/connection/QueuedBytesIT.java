@@ -33,6 +33,8 @@ class QueuedBytesIT extends DeployedRoomcast {
                 "roomcast.limits.send-queue-bytes", "262144",
                 "roomcast.limits.rate", "100000",
                 "roomcast.limits.burst", "100000",
+                "roomcast.limits.user-rate", "100000",
+                "roomcast.limits.user-burst", "100000",
                 // long enough that the slow member is dropped for its queue, not for silence
                 "roomcast.heartbeat.interval", "5",
                 "roomcast.heartbeat.timeout", "60"));

@@ -23,12 +23,22 @@ public final class TestConnections {
     /** The same, with the close reasons it was asked to close with recorded in {@code closes}. */
     public static Connection connection(String id, Identity identity, ConnectionKind kind, List<OutboundFrame> sent,
                                         List<CloseReason> closes) {
+        return connection(id, identity, kind, sent, closes, new TokenBucket(20, 40, 0));
+    }
+
+    /** A JSON connection with a rate bucket of the test's choosing, whose frames go nowhere. */
+    public static Connection connection(String id, Identity identity, TokenBucket rate) {
+        return connection(id, identity, ConnectionKind.JSON, new ArrayList<>(), new ArrayList<>(), rate);
+    }
+
+    private static Connection connection(String id, Identity identity, ConnectionKind kind, List<OutboundFrame> sent,
+                                         List<CloseReason> closes, TokenBucket rate) {
         FrameSink sink = (frame, done) -> {
             sent.add(frame);
             done.accept(null);
         };
         OutboundQueue queue = new OutboundQueue(sink, 1024, 4_194_304, Runnable::run, () -> { }, e -> { });
-        return new Connection(id, identity, kind, self -> queue, closes::add, closes::add, new TokenBucket(20, 40, 0), 0);
+        return new Connection(id, identity, kind, self -> queue, closes::add, closes::add, rate, 0);
     }
 
     public static Connection connection(String id, String user) {

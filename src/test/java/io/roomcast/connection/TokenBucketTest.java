@@ -54,4 +54,35 @@ class TokenBucketTest {
         assertThat(bucket.refusalNoticeDue(5 + SECOND + 1)).isFalse();
         assertThat(bucket.refusalNoticeDue(10 * SECOND)).isTrue();
     }
+
+    @Test
+    void aFrameRefusedByAnotherBucketGetsItsTokenBackAndCountsAsARefusal() {
+        TokenBucket bucket = new TokenBucket(1, 2, 0);
+        assertThat(bucket.tryTake(0)).isTrue();
+        bucket.refusedElsewhere(0);
+        assertThat(bucket.consecutiveRefusedSeconds()).isEqualTo(1);
+        assertThat(bucket.tryTake(1)).as("the token came back").isTrue();
+        assertThat(bucket.tryTake(2)).isTrue();
+        assertThat(bucket.tryTake(3)).isFalse();
+        bucket.tryTake(SECOND);
+        bucket.refusedElsewhere(SECOND);
+        assertThat(bucket.consecutiveRefusedSeconds()).isEqualTo(2);
+    }
+
+    @Test
+    void aReturnedTokenNeverRaisesTheBucketAboveItsBurst() {
+        TokenBucket bucket = new TokenBucket(1, 2, 0);
+        bucket.refusedElsewhere(0);
+        assertThat(bucket.tryTake(0)).isTrue();
+        assertThat(bucket.tryTake(0)).isTrue();
+        assertThat(bucket.tryTake(0)).isFalse();
+    }
+
+    @Test
+    void theWaitForTheNextTokenFollowsTheRate() {
+        TokenBucket bucket = new TokenBucket(4, 1, 0);
+        bucket.tryTake(0);
+        assertThat(bucket.tryTake(0)).isFalse();
+        assertThat(bucket.nanosUntilToken()).isEqualTo(SECOND / 4);
+    }
 }

@@ -203,4 +203,75 @@ class HandshakeGuardTest {
         // JSON endpoints join rooms later, by frame: their handshake is not concerned
         accepted(capped.decide(request("/ws/realtime")));
     }
+
+    private static HandshakeRequest from(String peer, String path, Map<String, String> headers) {
+        return new HandshakeRequest(path, name -> null,
+                name -> headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
+                        .map(Map.Entry::getValue).toList(),
+                peer, false);
+    }
+
+    /** Three handshakes per address, then one per thousand seconds: nothing refills during a test. */
+    private HandshakeGuard rateLimited() {
+        return guard(Map.of("roomcast.limits.handshake-rate", "0.001", "roomcast.limits.handshake-burst", "3",
+                "roomcast.limits.connections-per-address", "100"));
+    }
+
+    @Test
+    void handshakesOverTheAddressRateAre429RateLimitedWithRetryAfter() {
+        HandshakeGuard limited = rateLimited();
+        for (int i = 0; i < 3; i++) {
+            accepted(limited.decide(request("/ws/chat/7")));
+        }
+        HandshakeDecision decision = limited.decide(request("/ws/realtime"));
+        refused(decision, 429, ErrorCode.RATE_LIMITED);
+        assertThat(((HandshakeDecision.Refused) decision).retryAfterSeconds()).isBetween(1L, 1000L);
+        accepted(limited.decide(from("198.51.100.4", "/ws/chat/7", Map.of()))); // another address
+    }
+
+    @Test
+    void everyHandshakeAttemptCountsRefusedOnesIncludedAndTheRateIsJudgedFirst() {
+        HandshakeGuard limited = rateLimited();
+        refused(limited.decide(request("/ws/chat/0")), 400, ErrorCode.INVALID_PARAMETER);
+        refused(limited.decide(request("/ws/auth")), 401, ErrorCode.MISSING_CREDENTIALS);
+        accepted(limited.decide(request("/ws/chat/7")));
+        refused(limited.decide(request("/ws/chat/0")), 429, ErrorCode.RATE_LIMITED);
+        refused(limited.decide(request("/ws/auth", Map.of("access_token", TestTokens.valid("alice")), Map.of())),
+                429, ErrorCode.RATE_LIMITED);
+        assertThat(limited.decide(request("/ws/unknown"))).as("not a handshake of ours")
+                .isInstanceOf(HandshakeDecision.NotOurs.class);
+    }
+
+    @Test
+    void theHandshakeRateCountsTheResolvedClientAddress() {
+        HandshakeGuard limited = rateLimited();
+        Map<String, String> forwarded = Map.of("X-Forwarded-For", "198.51.100.9");
+        for (int i = 0; i < 3; i++) {
+            accepted(limited.decide(from("127.0.0.1", "/ws/chat/7", forwarded)));
+        }
+        refused(limited.decide(from("127.0.0.1", "/ws/chat/7", forwarded)), 429, ErrorCode.RATE_LIMITED);
+        accepted(limited.decide(from("127.0.0.1", "/ws/chat/7", Map.of("X-Forwarded-For", "198.51.100.10"))));
+        accepted(limited.decide(from("127.0.0.1", "/ws/chat/7", Map.of())));
+    }
+
+    @Test
+    void aChatConnectBeyondTheUsersRoomQuotaIs429TooManyRoomsAndReservesNothing() {
+        HandshakeGuard quota = guard(Map.of("roomcast.limits.rooms-per-user", "1",
+                "roomcast.limits.connections-per-address", "100"));
+        RoomRegistry.Limits limits = new RoomRegistry.Limits(100, 100, 1);
+        rooms.join(7, TestConnections.connection("g", TestConnections.guest("guest-g", "203.0.113.5"),
+                ConnectionKind.CHAT, new ArrayList<>()), limits);
+        rooms.join(7, TestConnections.connection("a", "alice"), limits);
+
+        int before = registry.connectionsFromAddress("203.0.113.5");
+        refused(quota.decide(request("/ws/chat/8")), 429, ErrorCode.TOO_MANY_ROOMS);
+        assertThat(registry.connectionsFromAddress("203.0.113.5")).as("no slot held").isEqualTo(before);
+        accepted(quota.decide(request("/ws/chat/7")));
+        String alice = TestTokens.valid("alice");
+        refused(quota.decide(request("/ws/chat/8", Map.of("access_token", alice), Map.of())), 429, ErrorCode.TOO_MANY_ROOMS);
+        accepted(quota.decide(request("/ws/chat/7", Map.of("access_token", alice), Map.of())));
+        accepted(quota.decide(request("/ws/chat/8", Map.of("access_token", TestTokens.valid("bob")), Map.of())));
+        // JSON endpoints join rooms later, by frame: their handshake is not concerned
+        accepted(quota.decide(request("/ws/realtime")));
+    }
 }

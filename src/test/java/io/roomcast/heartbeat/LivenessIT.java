@@ -26,7 +26,9 @@ class LivenessIT extends DeployedRoomcast {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        return Deployments.roomcast();
+        // 200 connections from one address at once: above the handshake rate of PROTOCOL 13.5
+        return Deployments.roomcast(Map.of("roomcast.limits.handshake-rate", "1000",
+                "roomcast.limits.handshake-burst", "1000"));
     }
 
     @Test

@@ -3,6 +3,8 @@ package io.roomcast.room;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.roomcast.connection.Connection;
+import io.roomcast.connection.ConnectionKind;
+import io.roomcast.connection.QuotaOwner;
 import io.roomcast.connection.TestConnections;
 import java.util.ArrayList;
 import java.util.List;
@@ -151,5 +153,108 @@ class RoomRegistryTest {
         assertThat(overCap).as("room count seen above the cap").hasValue(0);
         assertThat(created.get()).isPositive();
         assertThat(rooms.roomCount()).as("every slot taken by the stayers, none leaked").isEqualTo(cap);
+    }
+
+    private static Connection guest(String id, String address) {
+        return TestConnections.connection(id, TestConnections.guest("guest-" + id, address), ConnectionKind.JSON,
+                new ArrayList<>());
+    }
+
+    @Test
+    void theRoomsOfAllConnectionsOfOneUserAreCappedAndARoomHeldTwiceCountsOnce() {
+        RoomRegistry.Limits three = new RoomRegistry.Limits(100, 100, 3);
+        Connection a = TestConnections.connection("a", "alice");
+        Connection b = TestConnections.connection("b", "alice");
+        Connection bob = TestConnections.connection("c", "bob");
+        assertThat(rooms.join(1, a, three).changed()).isTrue();
+        assertThat(rooms.join(2, a, three).changed()).isTrue();
+        assertThat(rooms.join(2, b, three).changed()).as("a room alice holds already").isTrue();
+        assertThat(rooms.join(3, b, three).changed()).isTrue();
+        assertThat(rooms.roomsOf(QuotaOwner.user("alice"))).isEqualTo(3);
+
+        assertThat(rooms.join(4, b, three).refusal()).isEqualTo(RoomRegistry.Refusal.ROOMS_PER_USER);
+        assertThat(rooms.join(4, a, three).refusal()).isEqualTo(RoomRegistry.Refusal.ROOMS_PER_USER);
+        assertThat(rooms.members(4)).isEmpty();
+        assertThat(rooms.roomCount()).as("a refused join takes no room slot").isEqualTo(3);
+        assertThat(b.rooms()).containsExactlyInAnyOrder(2, 3);
+        assertThat(rooms.join(1, b, three).changed()).as("any room alice holds stays open to her").isTrue();
+        assertThat(rooms.join(4, bob, three).changed()).as("another user has a quota of his own").isTrue();
+        assertThat(rooms.withinQuota(QuotaOwner.user("alice"), 4, 3)).isFalse();
+        assertThat(rooms.withinQuota(QuotaOwner.user("alice"), 2, 3)).isTrue();
+
+        rooms.leave(2, a);
+        assertThat(rooms.join(4, a, three).refusal()).as("b is still in room 2").isEqualTo(RoomRegistry.Refusal.ROOMS_PER_USER);
+        rooms.leave(2, b);
+        assertThat(rooms.roomsOf(QuotaOwner.user("alice"))).isEqualTo(2);
+        assertThat(rooms.join(4, a, three).changed()).isTrue();
+    }
+
+    @Test
+    void guestsAreCountedByTheirAddress() {
+        RoomRegistry.Limits two = new RoomRegistry.Limits(100, 100, 2);
+        Connection first = guest("g1", "192.0.2.1");
+        Connection second = guest("g2", "192.0.2.1");
+        Connection elsewhere = guest("g3", "192.0.2.2");
+        rooms.join(1, first, two);
+        rooms.join(2, second, two);
+        assertThat(rooms.join(3, second, two).refusal()).isEqualTo(RoomRegistry.Refusal.ROOMS_PER_USER);
+        assertThat(rooms.join(3, elsewhere, two).changed()).isTrue();
+        assertThat(rooms.roomsOf(QuotaOwner.address("192.0.2.1"))).isEqualTo(2);
+        assertThat(rooms.roomsOf(QuotaOwner.user("192.0.2.1"))).as("a user of that name is someone else").isZero();
+    }
+
+    @Test
+    void aJoinRefusedByTheRoomCapChargesNoQuotaAndEveryOwnerGoesWithItsLastRoom() {
+        RoomRegistry.Limits oneRoom = new RoomRegistry.Limits(100, 1, 5);
+        Connection a = TestConnections.connection("a", "alice");
+        Connection b = TestConnections.connection("b", "bob");
+        rooms.join(1, a, oneRoom);
+        assertThat(rooms.join(2, b, oneRoom).refusal()).isEqualTo(RoomRegistry.Refusal.ROOMS);
+        assertThat(rooms.roomsOf(QuotaOwner.user("bob"))).isZero();
+        assertThat(rooms.owners()).isEqualTo(1);
+        rooms.join(1, b, oneRoom);
+        rooms.leave(1, a);
+        rooms.leave(1, b);
+        assertThat(rooms.owners()).as("no entry is left behind").isZero();
+    }
+
+    @Test
+    void concurrentJoinsOfOneUserNeverPassItsQuota() throws Exception {
+        int quota = 20;
+        int threads = 8;
+        RoomRegistry.Limits limits = new RoomRegistry.Limits(Integer.MAX_VALUE, Integer.MAX_VALUE, quota);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        CountDownLatch start = new CountDownLatch(1);
+        AtomicInteger overQuota = new AtomicInteger();
+        List<Connection> connections = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            Connection connection = TestConnections.connection("c" + t, "alice");
+            connections.add(connection);
+            int thread = t;
+            pool.submit(() -> {
+                start.await();
+                for (int i = 0; i < 2_000; i++) {
+                    int room = 1 + (i * 7 + thread * 13) % 200;
+                    if (!rooms.join(room, connection, limits).refused()) {
+                        if (rooms.roomsOf(QuotaOwner.user("alice")) > quota) {
+                            overQuota.incrementAndGet();
+                        }
+                        if (i % 3 != 0) {
+                            rooms.leave(room, connection);
+                        }
+                    }
+                }
+                return null;
+            });
+        }
+        start.countDown();
+        pool.shutdown();
+        assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(overQuota).as("quota seen passed").hasValue(0);
+        java.util.Set<Integer> held = new java.util.HashSet<>();
+        connections.forEach(c -> held.addAll(c.rooms()));
+        assertThat(held).hasSizeLessThanOrEqualTo(quota);
+        assertThat(rooms.roomsOf(QuotaOwner.user("alice"))).as("the count is the rooms really held").isEqualTo(held.size());
+        assertThat(rooms.roomCount()).isEqualTo(held.size());
     }
 }

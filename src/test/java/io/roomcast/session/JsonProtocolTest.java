@@ -10,6 +10,7 @@ import io.roomcast.connection.Identity;
 import io.roomcast.connection.Ids;
 import io.roomcast.connection.OutboundFrame;
 import io.roomcast.connection.TestConnections;
+import io.roomcast.connection.UserRates;
 import io.roomcast.fanout.FanOutPort;
 import io.roomcast.fanout.SingleServerFanOut;
 import io.roomcast.observability.RoomcastMetrics;
@@ -43,7 +44,7 @@ class JsonProtocolTest {
     private final RoomService rooms = new RoomService(registry, new Ids(), settings, fanOut, NONE);
     private final DirectService direct = new DirectService(connections, fanOut, NONE);
     private final ConnectionLifecycle lifecycle = new ConnectionLifecycle(settings, connections, rooms, direct, null,
-            new Ids(), metrics, null, null);
+            new Ids(), metrics, null, null, new UserRates(settings));
     private final JsonProtocol protocol = new JsonProtocol(settings, lifecycle, rooms, direct, encoder, null, null,
             single.streams());
 

@@ -58,6 +58,7 @@ class RoomStreamsIT extends DeployedRoomcast {
         return Deployments.roomcast(Map.of(
                 "roomcast.heartbeat.interval", "30", "roomcast.heartbeat.timeout", "75",
                 "roomcast.limits.rate", "100000", "roomcast.limits.burst", "100000",
+                "roomcast.limits.user-rate", "100000", "roomcast.limits.user-burst", "100000",
                 "roomcast.limits.send-queue-bytes", String.valueOf(SEND_QUEUE_BYTES)));
     }
 
