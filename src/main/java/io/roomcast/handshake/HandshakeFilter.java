@@ -2,6 +2,7 @@ package io.roomcast.handshake;
 
 import io.roomcast.config.RoomcastSettings;
 import io.roomcast.connection.Identity;
+import io.roomcast.logging.LogText;
 import io.roomcast.observability.RoomcastMetrics;
 import io.roomcast.platform.FrameHeaderGuard;
 import io.roomcast.platform.GrizzlyIdleWalk;
@@ -90,7 +91,7 @@ public class HandshakeFilter extends HttpFilter {
         if (refusals > 0) {
             // Never the query string: it may carry a token.
             LOG.log(Level.INFO, "handshake refused {0} {1} for {2} from {3} ({4} refused with this code since its last line)",
-                    refused.status(), refused.code().wire(), path, request.getRemoteAddr(), refusals);
+                    refused.status(), refused.code().wire(), LogText.escape(path), request.getRemoteAddr(), refusals);
         }
         byte[] body = encoder.encode(new ErrorBody(refused.code().wire(), refused.message()))
                 .getBytes(StandardCharsets.UTF_8);

@@ -195,6 +195,19 @@ public class TokenVerifierTest {
     }
 
     @Test
+    void aSubOver256CharactersOrHoldingAControlCharacterIsRefused() throws Exception {
+        String longest = "s".repeat(255) + "\uD83C\uDF89"; // 256 characters, the last one outside the BMP
+        assertThat(hs.verify(TestTokens.valid(longest)).user()).isEqualTo(longest);
+        assertThat(hs.verify(TestTokens.valid("Zoë Ünal-山田")).user()).isEqualTo("Zoë Ünal-山田");
+        assertThatThrownBy(() -> hs.verify(TestTokens.valid("s".repeat(257)))).isInstanceOf(InvalidTokenException.class)
+                .hasMessageContaining("256");
+        for (String sub : new String[] {"alice\n[INFO] admin", "tab\there", "nul\u0000", "esc\u001b[31m", "del\u007f", "c1\u0085"}) {
+            assertThatThrownBy(() -> hs.verify(TestTokens.valid(sub))).as(sub).isInstanceOf(InvalidTokenException.class)
+                    .hasMessageContaining("control");
+        }
+    }
+
+    @Test
     void accessTokensTypedAtJwtAreAcceptedAndOtherTypesRefused() throws Exception {
         JWTClaimsSet claims = TestTokens.claims("jay", Duration.ofMinutes(5)).build();
         byte[] secret = TestTokens.SECRET.getBytes(StandardCharsets.UTF_8);
