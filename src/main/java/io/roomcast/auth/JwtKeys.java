@@ -40,7 +40,8 @@ import java.util.Optional;
  * ({@code roomcast.jwt.jwks}, refreshed every {@code roomcast.jwt.jwks-refresh}), and in dev mode only a
  * random HS256 dev key made at start. The configured keys and the dev key are known by their RFC 7638
  * thumbprint, JWKS keys by their {@code kid} (their thumbprint when they have none).
- * Signing is for dev tokens only, and only with the dev key: the production keys never sign.
+ * Signing is for dev tokens only, and only with the dev key: the production keys never sign. Dev mode
+ * and production keys never run together: the deployment fails instead (PROTOCOL 13.9).
  */
 @ApplicationScoped
 public class JwtKeys {
@@ -59,6 +60,7 @@ public class JwtKeys {
 
     @PostConstruct
     void load() {
+        refuseDevModeBesideProductionKeys();
         List<VerificationKey> keys = new ArrayList<>();
         try {
             if (settings.jwtSecret().isPresent()) {
@@ -103,6 +105,28 @@ public class JwtKeys {
         if (fixed.isEmpty() && jwks == null) {
             LOG.log(Level.WARNING, "no JWT key configured (roomcast.jwt.secret, roomcast.jwt.public-key or"
                     + " roomcast.jwt.jwks): every handshake that presents or requires credentials is refused with 401");
+        }
+    }
+
+    /**
+     * PROTOCOL 13.9. Anyone may ask dev mode for a token naming any user, so next to a production key a
+     * dev token would pass for a real user: such a deployment must not start. Thrown while the
+     * application starts ({@link #onStart}), so the WAR does not deploy.
+     */
+    private void refuseDevModeBesideProductionKeys() {
+        if (!settings.devMode()) {
+            return;
+        }
+        List<String> production = new ArrayList<>();
+        settings.jwtSecret().ifPresent(v -> production.add("roomcast.jwt.secret"));
+        settings.jwtPublicKey().ifPresent(v -> production.add("roomcast.jwt.public-key"));
+        settings.jwtJwks().ifPresent(v -> production.add("roomcast.jwt.jwks"));
+        if (!production.isEmpty()) {
+            String message = "roomcast.dev-mode=true refuses to start with a production key configured ("
+                    + String.join(", ", production) + "): anyone could get a dev token naming a real user."
+                    + " Turn dev mode off, or remove the production keys to try Roomcast out.";
+            LOG.log(Level.ERROR, message);
+            throw new IllegalStateException(message);
         }
     }
 

@@ -227,9 +227,8 @@ public class TokenVerifierTest {
     // --- dev tokens (PROTOCOL 8: a key of their own) ---
 
     @Test
-    void inDevModeDevTokensVerifyButAreNotSignedWithTheProductionSecret() throws Exception {
-        Map<String, String> values = Map.of("roomcast.dev-mode", "true", "roomcast.jwt.secret", TestTokens.SECRET);
-        TokenVerifier dev = verifier(values);
+    void inDevModeDevTokensVerifyAndAreSignedWithTheDevKeyAlone() throws Exception {
+        TokenVerifier dev = verifier(Map.of("roomcast.dev-mode", "true"));
         DevTokenIssuer issuer = new DevTokenIssuer(dev.settings, dev.keys);
         String token = issuer.issue("lea", List.of(7), List.of(42), Instant.now()).orElseThrow();
 
@@ -237,12 +236,24 @@ public class TokenVerifierTest {
         assertThat(verified.user()).isEqualTo("lea");
         assertThat(verified.rooms()).containsExactly(7);
         assertThat(verified.clients()).containsExactly(42);
-        assertThat(dev.verify(TestTokens.valid("production")).user()).isEqualTo("production"); // the secret still verifies
-        // The production secret alone does not verify it, with or without the dev key's kid.
+        // A production server (its secret) does not accept it, and the dev server no token of the secret.
         assertThatThrownBy(() -> hs.verify(token)).isInstanceOf(InvalidTokenException.class);
+        assertThatThrownBy(() -> dev.verify(TestTokens.valid("production"))).isInstanceOf(InvalidTokenException.class);
         SignedJWT parsed = SignedJWT.parse(token);
         assertThat(parsed.verify(new MACVerifier(TestTokens.SECRET))).isFalse();
         assertThat(parsed.getHeader().getKeyID()).isEqualTo(dev.keys.devSigningKey().orElseThrow().getKeyID());
+    }
+
+    @Test
+    void devModeRefusesToStartWithAProductionKeyConfigured() {
+        Map<String, String> productionKeys = Map.of("roomcast.jwt.secret", TestTokens.SECRET,
+                "roomcast.jwt.public-key", pem(RSA), "roomcast.jwt.jwks", "https://idp.example/jwks.json");
+        for (Map.Entry<String, String> key : productionKeys.entrySet()) {
+            Map<String, String> values = Map.of("roomcast.dev-mode", "true", key.getKey(), key.getValue());
+            assertThatThrownBy(() -> verifier(values)).as(key.getKey()).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("roomcast.dev-mode=true refuses to start").hasMessageContaining(key.getKey())
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain(key.getValue()));
+        }
     }
 
     @Test
