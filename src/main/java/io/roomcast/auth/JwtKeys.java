@@ -32,6 +32,8 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * Every key a token may be verified with, and the key dev tokens are signed with. The candidates are
@@ -48,6 +50,9 @@ public class JwtKeys {
 
     private static final Logger LOG = System.getLogger(JwtKeys.class.getName());
     private static final int MIN_SECRET_BYTES = 32;
+    /** What a JWKS key can verify (never HMAC): only a token of these may ask for a JWKS fetch. */
+    private static final Set<JWSAlgorithm> JWKS_ALGORITHMS = Set.copyOf(
+            Stream.concat(JWSAlgorithm.Family.RSA.stream(), JWSAlgorithm.Family.EC.stream()).toList());
 
     @Inject
     RoomcastSettings settings;
@@ -98,8 +103,7 @@ public class JwtKeys {
         fixed = List.copyOf(keys);
         if (settings.jwtJwks().isPresent()) {
             jwks = JwksKeys.of(settings.jwtJwks().get());
-            jwks.refresh();
-            jwks.start(settings.jwtJwksRefresh());
+            jwks.start(settings.jwtJwksRefresh()); // the first fetch too runs on its thread (this one waits)
             described.add("JWKS refreshed every " + settings.jwtJwksRefresh().toSeconds() + " s");
         }
         if (fixed.isEmpty() && jwks == null) {
@@ -152,12 +156,17 @@ public class JwtKeys {
      */
     public List<Key> keysFor(JWSAlgorithm alg, String kid) {
         List<Key> matching = new ArrayList<>();
+        boolean kidKnown = false;
         for (List<VerificationKey> keys : jwks == null ? List.of(fixed) : List.of(fixed, jwks.keys())) {
             for (VerificationKey key : keys) {
                 if (key.accepts(alg, kid)) {
                     matching.add(key.key());
                 }
+                kidKnown |= kid != null && kid.equals(key.kid());
             }
+        }
+        if (!kidKnown && kid != null && jwks != null && JWKS_ALGORITHMS.contains(alg)) {
+            jwks.unknownKid(kid); // asynchronous: this token is refused, a later one may find the key
         }
         return matching;
     }
