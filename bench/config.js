@@ -11,7 +11,7 @@ const HEARTBEAT_S = 5; // every server pings idle sockets every 5 s during the b
 
 /** Roomcast's settings, through MicroProfile Config environment variables: the same on both runtimes. */
 const ROOMCAST_ENV = {
-  ROOMCAST_DEV_MODE: 'true',
+  // No dev mode: it refuses to start next to a secret (PROTOCOL 13.9); loadgen mints tokens with the secret.
   ROOMCAST_JWT_SECRET: JWT_SECRET,
   ROOMCAST_LIMITS_RATE: '100000', // per-connection frames/s: publishers send up to ~100/s
   ROOMCAST_LIMITS_BURST: '100000',

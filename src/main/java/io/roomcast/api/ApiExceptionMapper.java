@@ -1,5 +1,6 @@
 package io.roomcast.api;
 
+import io.roomcast.logging.LogText;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -29,7 +30,10 @@ public class ApiExceptionMapper implements ExceptionMapper<Throwable> {
                 && web.getResponse().getStatus() < 500) {
             Response original = web.getResponse();
             int status = original.getStatus();
-            LOG.log(Level.DEBUG, "API request refused {0}: {1}", status, error.toString());
+            if (LOG.isLoggable(Level.DEBUG)) {
+                // JAX-RS messages may repeat the client's path or headers.
+                LOG.log(Level.DEBUG, "API request refused {0}: {1}", status, LogText.escape(error));
+            }
             Response body = responses.error(status, code(status), message(status));
             Response.ResponseBuilder answer = Response.fromResponse(original).entity(body.getEntity())
                     .type(body.getMediaType());

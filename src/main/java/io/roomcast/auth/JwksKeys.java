@@ -5,15 +5,13 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jose.util.DefaultResourceRetriever;
+import io.roomcast.logging.LogText;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
-import java.net.MalformedURLException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,73 +21,89 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
- * The keys of a JWKS document ({@code roomcast.jwt.jwks}: a file path or an http(s) URL), fetched at
+ * The keys of a JWKS document ({@code roomcast.jwt.jwks}: a file path or an https URL), fetched at
  * start and again at a fixed interval, so an identity provider can rotate its keys. A fetch that fails
- * (unreachable, not JWKS, too large) keeps the last good keys and logs one warning per streak of
- * failures; a good fetch replaces the keys wholesale, so a key the provider dropped stops verifying.
- * Logs name the source (an URL without its query) and key ids, never key material.
+ * (unreachable, not JWKS, too large, too slow, redirected elsewhere) keeps the last good keys and logs
+ * one warning per streak of failures; a good fetch replaces the keys wholesale, so a key the provider
+ * dropped stops verifying. A token naming a {@code kid} the keys lack asks for one fetch now, at most
+ * once per {@link #KID_REFETCH_SPACING} (PROTOCOL 13.9). Every fetch runs on this class's own thread,
+ * never on the caller's: a handshake only reads the keys of the last good fetch. Logs name the source
+ * (an URL without its query) and key ids (escaped), never key material.
  */
 final class JwksKeys {
 
     private static final Logger LOG = System.getLogger(JwksKeys.class.getName());
 
-    /** A JWKS document larger than this is refused: real ones are a few kilobytes. */
-    static final int MAX_BYTES = 65_536;
+    /** PROTOCOL 13.9: a JWKS document larger than this is refused (real ones are a few kilobytes). */
+    static final int MAX_BYTES = 1 << 20;
+    /** PROTOCOL 13.9: one fetch, redirects included, ends within this. */
     static final Duration FETCH_TIMEOUT = Duration.ofSeconds(5);
+    /** PROTOCOL 13.9: unknown kids trigger at most one fetch per this. */
+    static final Duration KID_REFETCH_SPACING = Duration.ofSeconds(30);
     /** RSA keys shorter than this are ignored: they no longer protect anything. */
     static final int MIN_RSA_BITS = 2048;
 
     /** Fetches the document's text. */
     @FunctionalInterface
     interface Fetcher {
-        String fetch() throws IOException;
+        /**
+         * @param revalidate the fetch is for a {@code kid} we lack: caches on the way should not answer
+         */
+        String fetch(boolean revalidate) throws IOException;
     }
 
     private final String source;
     private final Fetcher fetcher;
+    private final LongSupplier nanoClock;
     /** Serialises fetches; held during a fetch, so never taken by {@link #stop()}. */
     private final Object refreshing = new Object();
     private volatile List<VerificationKey> keys = List.of();
     private List<String> lastKids;
     private boolean failing;
-    private ScheduledExecutorService scheduler;
+    /** When an unknown kid may next trigger a fetch (nano clock). */
+    private final AtomicLong nextKidRefetch;
+    private volatile ScheduledExecutorService scheduler;
 
-    JwksKeys(String source, Fetcher fetcher) {
+    JwksKeys(String source, Fetcher fetcher, LongSupplier nanoClock) {
         this.source = source;
         this.fetcher = fetcher;
+        this.nanoClock = nanoClock;
+        this.nextKidRefetch = new AtomicLong(nanoClock.getAsLong());
     }
 
     /**
-     * For the setting's value: an {@code http://} or {@code https://} URL, otherwise a file path (a
-     * {@code file:} URI is accepted too).
+     * For the setting's value: an {@code https://} URL ({@code http://} for a loopback host only),
+     * otherwise a file path (a {@code file:} URI is accepted too).
      *
-     * @throws IllegalArgumentException when the value is neither
+     * @throws IllegalArgumentException when the value is none of these
      */
     static JwksKeys of(String setting) {
         String lower = setting.toLowerCase(Locale.ROOT);
         try {
             if (lower.startsWith("http://") || lower.startsWith("https://")) {
                 URI uri = new URI(setting);
-                URL url = uri.toURL();
-                DefaultResourceRetriever retriever = new DefaultResourceRetriever((int) FETCH_TIMEOUT.toMillis(),
-                        (int) FETCH_TIMEOUT.toMillis(), MAX_BYTES);
-                String described = uri.getScheme() + "://" + uri.getHost() + (uri.getPort() >= 0 ? ":" + uri.getPort() : "")
-                        + (uri.getRawPath() == null ? "" : uri.getRawPath());
-                return new JwksKeys(described, () -> retriever.retrieveResource(url).getContent());
+                HttpJwksFetcher fetcher = HttpJwksFetcher.of(uri, FETCH_TIMEOUT, MAX_BYTES);
+                return new JwksKeys(HttpJwksFetcher.describe(uri), fetcher, System::nanoTime);
             }
             if (lower.matches("[a-z][a-z0-9+.-]*://.*") && !lower.startsWith("file:")) {
                 throw new IllegalArgumentException("unsupported scheme");
             }
             Path path = lower.startsWith("file:") ? Path.of(new URI(setting)) : Path.of(setting);
-            return new JwksKeys(path.toString(), () -> read(path));
-        } catch (URISyntaxException | MalformedURLException | IllegalArgumentException e) {
-            throw new IllegalArgumentException("roomcast.jwt.jwks must be an http(s) URL or a file path: "
-                    + e.getMessage(), e);
+            return new JwksKeys(path.toString(), revalidate -> read(path), System::nanoTime);
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("roomcast.jwt.jwks must be an https URL (http only for a loopback host)"
+                    + " or a file path: " + e.getMessage(), e);
         }
     }
 
@@ -108,18 +122,46 @@ final class JwksKeys {
         return keys;
     }
 
-    /** Fetches the document now; false when that failed and the previous keys stay. */
+    /** Fetches the document now, on the caller's thread; false when that failed and the previous keys stay. */
     boolean refresh() {
+        return refresh(false);
+    }
+
+    private boolean refresh(boolean revalidate) {
         synchronized (refreshing) {
-            return fetchAndReplace();
+            return fetchAndReplace(revalidate);
         }
     }
 
-    private boolean fetchAndReplace() {
+    /**
+     * A token named this {@code kid} and no key has it: fetch the document again on the refresh thread,
+     * unless an unknown kid already did within {@link #KID_REFETCH_SPACING}. Never waits: the token in
+     * hand is refused, a later one finds the new keys.
+     */
+    void unknownKid(String kid) {
+        ScheduledExecutorService running = scheduler;
+        if (running == null) {
+            return;
+        }
+        long now = nanoClock.getAsLong();
+        long allowedFrom = nextKidRefetch.get();
+        if (now - allowedFrom < 0 || !nextKidRefetch.compareAndSet(allowedFrom, now + KID_REFETCH_SPACING.toNanos())) {
+            return;
+        }
+        LOG.log(Level.INFO, "JWKS {0}: a token names kid \"{1}\", which no key has: fetching the document again"
+                + " (at most once per {2} s)", source, LogText.escape(kid), KID_REFETCH_SPACING.toSeconds());
+        try {
+            running.execute(() -> refresh(true));
+        } catch (RejectedExecutionException e) {
+            // stopping
+        }
+    }
+
+    private boolean fetchAndReplace(boolean revalidate) {
         List<VerificationKey> loaded = new ArrayList<>();
         int ignored = 0;
         try {
-            JWKSet set = JWKSet.parse(fetcher.fetch());
+            JWKSet set = JWKSet.parse(fetcher.fetch(revalidate));
             for (JWK jwk : set.getKeys()) {
                 Optional<VerificationKey> key = usable(jwk) ? VerificationKey.of(jwk.isPrivate() ? jwk.toPublicJWK() : jwk, false)
                         : Optional.empty();
@@ -138,7 +180,8 @@ final class JwksKeys {
             return false;
         }
         keys = List.copyOf(loaded);
-        List<String> kids = loaded.stream().map(VerificationKey::kid).toList();
+        // Kids come from the provider's document: escaped like anything a client sends.
+        List<String> kids = loaded.stream().map(VerificationKey::kid).map(LogText::escape).toList();
         if (failing || !kids.equals(lastKids)) {
             LOG.log(loaded.isEmpty() ? Level.WARNING : Level.INFO, "JWKS {0}: {1} signing key(s) {2}{3}",
                     source, loaded.size(), kids, ignored > 0 ? ", " + ignored + " key(s) ignored (not RSA of 2048+ bits or EC, or not for signing)" : "");
@@ -159,29 +202,43 @@ final class JwksKeys {
     private void failed(String why) {
         if (!failing) {
             LOG.log(Level.WARNING, "JWKS {0} could not be loaded ({1}); keeping the {2} key(s) loaded before,"
-                    + " retrying every refresh interval", source, why, keys.size());
+                    + " retrying every refresh interval", source, LogText.escape(why), keys.size());
         }
         failing = true;
     }
 
-    /** Refreshes every interval on a thread of its own until {@link #stop()}. */
-    synchronized void start(Duration interval) {
-        scheduler = Executors.newSingleThreadScheduledExecutor(task -> {
+    /**
+     * Fetches the document once on the given thread and waits for that (at most the fetch timeout and a
+     * little), then again every interval after the previous fetch ended, until {@link #stop()}. Takes
+     * the scheduler over: {@link #stop()} shuts it down.
+     */
+    void start(Duration interval, ScheduledExecutorService thread) {
+        scheduler = thread;
+        Future<Boolean> first = thread.submit(() -> refresh(false));
+        try {
+            first.get(FETCH_TIMEOUT.toMillis() + 2000, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            // refresh() logs its own failures; a late first fetch still lands before the schedule's
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        long millis = interval.toMillis();
+        // refresh() catches everything, so one bad fetch never cancels the schedule.
+        thread.scheduleWithFixedDelay(() -> refresh(false), millis, millis, TimeUnit.MILLISECONDS);
+    }
+
+    /** {@link #start(Duration, ScheduledExecutorService)} on a daemon thread of its own. */
+    void start(Duration interval) {
+        start(interval, Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "roomcast-jwks-refresh");
             thread.setDaemon(true);
             return thread;
-        });
-        long millis = interval.toMillis();
-        // refresh() catches everything, so one bad fetch never cancels the schedule.
-        scheduler.scheduleWithFixedDelay(this::refresh, millis, millis, TimeUnit.MILLISECONDS);
+        }));
     }
 
     void stop() {
-        ScheduledExecutorService running;
-        synchronized (this) {
-            running = scheduler;
-            scheduler = null;
-        }
+        ScheduledExecutorService running = scheduler;
+        scheduler = null;
         if (running != null) {
             running.shutdownNow();
         }

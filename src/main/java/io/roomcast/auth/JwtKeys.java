@@ -32,6 +32,8 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * Every key a token may be verified with, and the key dev tokens are signed with. The candidates are
@@ -40,13 +42,17 @@ import java.util.Optional;
  * ({@code roomcast.jwt.jwks}, refreshed every {@code roomcast.jwt.jwks-refresh}), and in dev mode only a
  * random HS256 dev key made at start. The configured keys and the dev key are known by their RFC 7638
  * thumbprint, JWKS keys by their {@code kid} (their thumbprint when they have none).
- * Signing is for dev tokens only, and only with the dev key: the production keys never sign.
+ * Signing is for dev tokens only, and only with the dev key: the production keys never sign. Dev mode
+ * and production keys never run together: the deployment fails instead (PROTOCOL 13.9).
  */
 @ApplicationScoped
 public class JwtKeys {
 
     private static final Logger LOG = System.getLogger(JwtKeys.class.getName());
     private static final int MIN_SECRET_BYTES = 32;
+    /** What a JWKS key can verify (never HMAC): only a token of these may ask for a JWKS fetch. */
+    private static final Set<JWSAlgorithm> JWKS_ALGORITHMS = Set.copyOf(
+            Stream.concat(JWSAlgorithm.Family.RSA.stream(), JWSAlgorithm.Family.EC.stream()).toList());
 
     @Inject
     RoomcastSettings settings;
@@ -59,6 +65,7 @@ public class JwtKeys {
 
     @PostConstruct
     void load() {
+        refuseDevModeBesideProductionKeys();
         List<VerificationKey> keys = new ArrayList<>();
         try {
             if (settings.jwtSecret().isPresent()) {
@@ -96,13 +103,34 @@ public class JwtKeys {
         fixed = List.copyOf(keys);
         if (settings.jwtJwks().isPresent()) {
             jwks = JwksKeys.of(settings.jwtJwks().get());
-            jwks.refresh();
-            jwks.start(settings.jwtJwksRefresh());
+            jwks.start(settings.jwtJwksRefresh()); // the first fetch too runs on its thread (this one waits)
             described.add("JWKS refreshed every " + settings.jwtJwksRefresh().toSeconds() + " s");
         }
         if (fixed.isEmpty() && jwks == null) {
             LOG.log(Level.WARNING, "no JWT key configured (roomcast.jwt.secret, roomcast.jwt.public-key or"
                     + " roomcast.jwt.jwks): every handshake that presents or requires credentials is refused with 401");
+        }
+    }
+
+    /**
+     * PROTOCOL 13.9. Anyone may ask dev mode for a token naming any user, so next to a production key a
+     * dev token would pass for a real user: such a deployment must not start. Thrown while the
+     * application starts ({@link #onStart}), so the WAR does not deploy.
+     */
+    private void refuseDevModeBesideProductionKeys() {
+        if (!settings.devMode()) {
+            return;
+        }
+        List<String> production = new ArrayList<>();
+        settings.jwtSecret().ifPresent(v -> production.add("roomcast.jwt.secret"));
+        settings.jwtPublicKey().ifPresent(v -> production.add("roomcast.jwt.public-key"));
+        settings.jwtJwks().ifPresent(v -> production.add("roomcast.jwt.jwks"));
+        if (!production.isEmpty()) {
+            String message = "roomcast.dev-mode=true refuses to start with a production key configured ("
+                    + String.join(", ", production) + "): anyone could get a dev token naming a real user."
+                    + " Turn dev mode off, or remove the production keys to try Roomcast out.";
+            LOG.log(Level.ERROR, message);
+            throw new IllegalStateException(message);
         }
     }
 
@@ -128,12 +156,17 @@ public class JwtKeys {
      */
     public List<Key> keysFor(JWSAlgorithm alg, String kid) {
         List<Key> matching = new ArrayList<>();
+        boolean kidKnown = false;
         for (List<VerificationKey> keys : jwks == null ? List.of(fixed) : List.of(fixed, jwks.keys())) {
             for (VerificationKey key : keys) {
                 if (key.accepts(alg, kid)) {
                     matching.add(key.key());
                 }
+                kidKnown |= kid != null && kid.equals(key.kid());
             }
+        }
+        if (!kidKnown && kid != null && jwks != null && JWKS_ALGORITHMS.contains(alg)) {
+            jwks.unknownKid(kid); // asynchronous: this token is refused, a later one may find the key
         }
         return matching;
     }

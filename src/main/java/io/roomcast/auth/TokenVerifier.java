@@ -22,14 +22,16 @@ import java.util.Set;
  * algorithm confusion (an HS256 token "signed" with the RSA public key). {@code sub} and {@code exp}
  * are required, {@code nbf} is honoured, {@code iss} and {@code aud} are checked when configured, all
  * with the configured clock skew. Before any of that, a token longer than {@value #MAX_TOKEN_CHARS}
- * characters is refused unparsed, and after it a {@code sub} that looks like a guest's name.
+ * characters is refused unparsed, and after it a {@code sub} that is longer than {@value #MAX_SUB_CHARS}
+ * characters, holds a control character (PROTOCOL 13.9) or looks like a guest's name.
  */
 @ApplicationScoped
 public class TokenVerifier {
 
     /** Longer tokens are refused before parsing: no real token comes close, and parsing costs. */
     public static final int MAX_TOKEN_CHARS = 8192;
-    private static final int MAX_SUB_CHARS = 128;
+    /** PROTOCOL 13.9: the longest {@code sub}, in characters (code points). */
+    public static final int MAX_SUB_CHARS = 256;
     private static final JOSEObjectType AT_JWT = new JOSEObjectType("at+jwt");
 
     final RoomcastSettings settings;
@@ -80,8 +82,10 @@ public class TokenVerifier {
             throw new InvalidTokenException(e.getMessage());
         }
         String user = claims.getSubject();
-        if (user == null || user.isBlank() || user.length() > MAX_SUB_CHARS) {
-            throw new InvalidTokenException("'sub' must be a non-empty name of at most 128 characters");
+        if (user == null || user.isBlank() || user.codePointCount(0, user.length()) > MAX_SUB_CHARS
+                || user.chars().anyMatch(Character::isISOControl)) {
+            throw new InvalidTokenException("'sub' must be a non-empty name of at most " + MAX_SUB_CHARS
+                    + " characters, without control characters");
         }
         if (Ids.isGuestName(user)) {
             throw new InvalidTokenException("'sub' must not start with '" + Ids.GUEST_PREFIX + "': those names are the guests'");

@@ -1,5 +1,6 @@
 package io.roomcast.connection;
 
+import io.roomcast.logging.LogText;
 import jakarta.websocket.CloseReason;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -152,6 +153,6 @@ public final class Connection {
 
     @Override
     public String toString() {
-        return id + "(" + identity.user() + "@" + identity.address() + ", " + kind + ")";
+        return id + "(" + LogText.escape(identity.user()) + "@" + identity.address() + ", " + kind + ")"; // for logs
     }
 }

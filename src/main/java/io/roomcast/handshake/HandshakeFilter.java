@@ -2,10 +2,12 @@ package io.roomcast.handshake;
 
 import io.roomcast.config.RoomcastSettings;
 import io.roomcast.connection.Identity;
+import io.roomcast.logging.LogText;
 import io.roomcast.observability.RoomcastMetrics;
 import io.roomcast.platform.FrameHeaderGuard;
 import io.roomcast.platform.GrizzlyIdleWalk;
 import io.roomcast.platform.GuardedUpgradeHandler;
+import io.roomcast.platform.NegotiatedExtensions;
 import io.roomcast.platform.ServerAdapter;
 import io.roomcast.protocol.ErrorBody;
 import io.roomcast.protocol.ErrorCode;
@@ -74,8 +76,9 @@ public class HandshakeFilter extends HttpFilter {
         if (decision instanceof HandshakeDecision.Refused refused) {
             refuse(request, response, path, refused);
         } else if (decision instanceof HandshakeDecision.Accepted accepted) {
-            chain.doFilter(new IdentifiedRequest(request, accepted.identity(), this::frameGuard, idleWalk), response);
-            ServerAdapter.guardUndertowUpgrade(request, this::frameGuard);
+            Supplier<FrameHeaderGuard> frameGuards = () -> frameGuard(response);
+            chain.doFilter(new IdentifiedRequest(request, accepted.identity(), frameGuards, idleWalk), response);
+            ServerAdapter.guardUndertowUpgrade(request, frameGuards);
         } else {
             chain.doFilter(request, response);
         }
@@ -88,7 +91,7 @@ public class HandshakeFilter extends HttpFilter {
         if (refusals > 0) {
             // Never the query string: it may carry a token.
             LOG.log(Level.INFO, "handshake refused {0} {1} for {2} from {3} ({4} refused with this code since its last line)",
-                    refused.status(), refused.code().wire(), path, request.getRemoteAddr(), refusals);
+                    refused.status(), refused.code().wire(), LogText.escape(path), request.getRemoteAddr(), refusals);
         }
         byte[] body = encoder.encode(new ErrorBody(refused.code().wire(), refused.message()))
                 .getBytes(StandardCharsets.UTF_8);
@@ -108,10 +111,15 @@ public class HandshakeFilter extends HttpFilter {
         return Collections.list(request.getHeaders(name));
     }
 
-    /** A guard judging the new connection's frame headers against the size limits (PROTOCOL 5). */
-    private FrameHeaderGuard frameGuard() {
-        return new FrameHeaderGuard(settings.maxTextBytes(), settings.maxBinaryBytes(),
-                () -> LOG.log(Level.DEBUG, "frame header over the size limits: closing with 1009"));
+    /**
+     * A guard judging the new connection's frame headers against the size limits (PROTOCOL 5) and the
+     * reserved bits its extensions allow (13.8). Called once the WebSocket implementation has written
+     * its handshake response, whose {@code Sec-WebSocket-Extensions} says what was negotiated.
+     */
+    private FrameHeaderGuard frameGuard(HttpServletResponse response) {
+        NegotiatedExtensions extensions = NegotiatedExtensions.from(response.getHeaders("Sec-WebSocket-Extensions"));
+        return new FrameHeaderGuard(settings.maxTextBytes(), settings.maxBinaryBytes(), extensions,
+                code -> LOG.log(Level.DEBUG, "frame header refused: closing with {0}", code));
     }
 
     /**
@@ -144,7 +152,7 @@ public class HandshakeFilter extends HttpFilter {
                 public <U extends HttpUpgradeHandler> U upgrade(Class<U> type) throws IOException, ServletException {
                     return IdentifiedRequest.super.upgrade(type);
                 }
-            }, frameGuard.get(), idleWalk::leave);
+            }, frameGuard, idleWalk::leave);
         }
     }
 }

@@ -1,38 +1,56 @@
 package io.roomcast.platform;
 
 import java.io.ByteArrayOutputStream;
+import java.util.function.IntConsumer;
 
 /**
  * Judges the client's WebSocket frames (RFC 6455 5.2) from their headers, on the raw byte stream, before
- * the container parses them: a data frame whose header declares more payload than
- * {@code roomcast.limits.max-text} (text) or {@code max-binary} (binary; for a continuation frame, the
- * message so far plus this frame) ends the connection with 1009 at once. Neither container does this:
- * Tyrus and Undertow both wait for a declared payload to arrive (and count it as it comes), so a header
- * declaring 2^62 bytes followed by nothing held a session open until the heartbeat timeout.
+ * the container parses them (PROTOCOL 5, 13.8):
+ * <ul>
+ * <li>a data frame whose header declares more payload than {@code roomcast.limits.max-text} (text) or
+ * {@code max-binary} (binary; for a continuation frame, the message so far plus this frame) ends the
+ * connection with 1009, whatever its reserved bits. A compressed frame (permessage-deflate) is judged by
+ * the same rule on its compressed length; its inflated size is judged after inflation, by the
+ * application;</li>
+ * <li>a frame with RSV1, RSV2 or RSV3 set that the connection's extensions do not allow ends it with
+ * 1002: with none negotiated, any reserved bit; with permessage-deflate, anything but RSV1 on the first
+ * frame of a text or binary message (RFC 7692 6.1). With an extension the guard does not know, the
+ * reserved bits are the container's business.</li>
+ * </ul>
+ * Neither container does this from the header: Tyrus and Undertow both wait for a declared payload to
+ * arrive (and count it as it comes), so a header declaring 2^62 bytes followed by nothing held a session
+ * open until the heartbeat timeout.
  *
  * <p>Bytes pass through unchanged, except that a frame header is held back until it is complete and
  * judged (at most 14 bytes). A refused header is never passed on; in its place the guard passes a
- * close frame 1009 "frame too big" as if the client had sent it, and drops every later byte. The
- * container then does what it does for any client close: it answers with the same close code (so the
- * client reads 1009), tells the endpoint ({@code @OnClose}, which removes the connection) and closes the
- * TCP connection. The guard needs no hook into the container's session for that.
+ * close frame (1009 "frame too big" or 1002) as if the client had sent it, and drops every later byte.
+ * The container then does what it does for any client close: it answers with the same close code (so
+ * the client reads it), tells the endpoint ({@code @OnClose}, which removes the connection) and closes
+ * the TCP connection. The guard needs no hook into the container's session for that.
  *
- * <p>Compressed frames (RSV1 set, permessage-deflate) are passed on: their declared length is not the
- * message's length, and the application's own check after inflation judges them. Control frames and
- * unknown opcodes are the container's business. Not thread-safe: one reader per connection.
+ * <p>Control frames and unknown opcodes are otherwise the container's business. Not thread-safe: one
+ * reader per connection.
  */
 public final class FrameHeaderGuard {
 
-    /** The close frame passed on in place of a refused header: FIN+close, masked with a zero key, code 1009. */
+    /** The close frames passed on in place of a refused header: FIN+close, masked with a zero key, code 1009 or 1002. */
     static final byte[] CLOSE_TOO_BIG = {(byte) 0x88, (byte) 0x82, 0, 0, 0, 0, 0x03, (byte) 0xF1};
+    static final byte[] CLOSE_PROTOCOL_ERROR = {(byte) 0x88, (byte) 0x82, 0, 0, 0, 0, 0x03, (byte) 0xEA};
+
+    public static final int TOO_BIG = 1009;
+    public static final int PROTOCOL_ERROR = 1002;
+    private static final int PASSES = 0;
 
     private static final int CONTINUATION = 0x0;
     private static final int TEXT = 0x1;
     private static final int BINARY = 0x2;
+    private static final int RSV1 = 0x40;
+    private static final int RESERVED_BITS = 0x70;
 
     private final long maxText;
     private final long maxBinary;
-    private final Runnable onRefused;
+    private final NegotiatedExtensions extensions;
+    private final IntConsumer onRefused;
 
     private final byte[] header = new byte[14];
     private int headerLength;
@@ -43,11 +61,13 @@ public final class FrameHeaderGuard {
     private boolean refused;
 
     /**
-     * @param onRefused run once when a header is refused (for the log); must not block
+     * @param extensions what the handshake response negotiated: which reserved bits frames may set
+     * @param onRefused told the close code once, when a header is refused (for the log); must not block
      */
-    public FrameHeaderGuard(long maxText, long maxBinary, Runnable onRefused) {
+    public FrameHeaderGuard(long maxText, long maxBinary, NegotiatedExtensions extensions, IntConsumer onRefused) {
         this.maxText = maxText;
         this.maxBinary = maxBinary;
+        this.extensions = extensions;
         this.onRefused = onRefused;
     }
 
@@ -73,10 +93,12 @@ public final class FrameHeaderGuard {
                 continue;
             }
             long declared = declaredLength();
-            if (tooBig(declared)) {
+            int closeCode = judge(declared);
+            if (closeCode != PASSES) {
                 refused = true;
-                out.write(CLOSE_TOO_BIG, 0, CLOSE_TOO_BIG.length);
-                onRefused.run();
+                byte[] close = closeCode == TOO_BIG ? CLOSE_TOO_BIG : CLOSE_PROTOCOL_ERROR;
+                out.write(close, 0, close.length);
+                onRefused.accept(closeCode);
                 return;
             }
             out.write(header, 0, headerLength);
@@ -112,30 +134,41 @@ public final class FrameHeaderGuard {
         return length < 0 ? Long.MAX_VALUE : length;
     }
 
-    private boolean tooBig(long declared) {
+    /**
+     * The close code for the header just completed, or {@link #PASSES}. The length comes first: a frame
+     * over the limit is 1009 whatever its reserved bits (PROTOCOL 13.8).
+     */
+    private int judge(long declared) {
         boolean fin = (header[0] & 0x80) != 0;
-        boolean compressed = (header[0] & 0x40) != 0;
+        int reserved = header[0] & RESERVED_BITS;
         int opcode = header[0] & 0x0F;
-        long limit;
-        if (opcode == TEXT || opcode == BINARY) {
-            limit = opcode == TEXT ? maxText : maxBinary;
-            messageLimit = compressed ? -1 : limit;
+        boolean data = opcode == TEXT || opcode == BINARY;
+        if (data) {
+            messageLimit = opcode == TEXT ? maxText : maxBinary;
             messageBytes = 0;
-        } else if (opcode == CONTINUATION && messageLimit >= 0) {
-            limit = messageLimit;
-        } else {
-            return false; // control frame, unknown opcode, or the continuation of a compressed message
         }
-        if (compressed || messageLimit < 0) {
-            return false;
+        boolean judged = data || (opcode == CONTINUATION && messageLimit >= 0);
+        if (judged && declared > messageLimit - messageBytes) {
+            return TOO_BIG;
         }
-        if (declared > limit - messageBytes) {
-            return true;
+        if (reserved != 0 && !reservedBitsAllowed(reserved, data)) {
+            return PROTOCOL_ERROR;
         }
-        messageBytes = fin ? 0 : messageBytes + declared;
-        if (fin) {
-            messageLimit = -1;
+        if (judged) {
+            messageBytes = fin ? 0 : messageBytes + declared;
+            if (fin) {
+                messageLimit = -1;
+            }
         }
-        return false;
+        return PASSES;
+    }
+
+    /** Whether the connection's extensions let a frame set these reserved bits (RFC 6455 5.2, RFC 7692 6.1). */
+    private boolean reservedBitsAllowed(int reserved, boolean firstOfDataMessage) {
+        return switch (extensions) {
+            case NONE -> false;
+            case PERMESSAGE_DEFLATE -> reserved == RSV1 && firstOfDataMessage;
+            case OTHER -> true;
+        };
     }
 }

@@ -8,6 +8,7 @@ import jakarta.servlet.http.WebConnection;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Puts a {@link FrameHeaderGuard} between the client's socket and a WebSocket implementation that
@@ -19,7 +20,7 @@ import java.util.function.Consumer;
 public final class GuardedUpgradeHandler implements HttpUpgradeHandler {
 
     private HttpUpgradeHandler inner;
-    private FrameHeaderGuard guard;
+    private Supplier<FrameHeaderGuard> guards;
     private Consumer<WebConnection> upgraded;
 
     /** For the container, which creates upgrade handlers by their no-argument constructor. */
@@ -30,11 +31,13 @@ public final class GuardedUpgradeHandler implements HttpUpgradeHandler {
      * Performs {@code request.upgrade(handlerClass)} with this handler in front of the implementation's.
      *
      * @param upgrade the request's own {@code upgrade}, to be called with this class
+     * @param guards makes the connection's guard once the upgrade is done: the handshake response (its
+     *               negotiated extensions) is complete by then, not yet when {@code upgrade} is called
      * @param upgraded told of the container's connection once the upgrade is done, before the implementation
      * @return the implementation's handler, which it configures as usual
      */
-    public static <T extends HttpUpgradeHandler> T upgrade(Class<T> handlerClass, Upgrader upgrade, FrameHeaderGuard guard,
-                                                           Consumer<WebConnection> upgraded)
+    public static <T extends HttpUpgradeHandler> T upgrade(Class<T> handlerClass, Upgrader upgrade,
+                                                           Supplier<FrameHeaderGuard> guards, Consumer<WebConnection> upgraded)
             throws IOException, jakarta.servlet.ServletException {
         T inner;
         try {
@@ -44,7 +47,7 @@ public final class GuardedUpgradeHandler implements HttpUpgradeHandler {
         }
         GuardedUpgradeHandler outer = upgrade.upgrade(GuardedUpgradeHandler.class);
         outer.inner = inner;
-        outer.guard = guard;
+        outer.guards = guards;
         outer.upgraded = upgraded;
         return inner;
     }
@@ -58,7 +61,7 @@ public final class GuardedUpgradeHandler implements HttpUpgradeHandler {
     @Override
     public void init(WebConnection connection) {
         upgraded.accept(connection);
-        inner.init(new GuardedConnection(connection, guard));
+        inner.init(new GuardedConnection(connection, guards.get()));
     }
 
     @Override

@@ -99,7 +99,8 @@ public final class ServerAdapter {
     /**
      * On Undertow, after its WebSocket filter accepted the upgrade of this request: puts a
      * {@link FrameHeaderGuard} under the WebSocket connection about to be made (see
-     * {@link UndertowFrameGuard}), so a frame header over the size limits closes it with 1009 at once.
+     * {@link UndertowFrameGuard}), so a frame header over the size limits closes it with 1009 at once, and one
+     * with reserved bits its extensions do not allow with 1002.
      * Undertow, like Tyrus, never judges a header's declared length: it waits for the payload and
      * counts it as it arrives. On Tyrus the same guard is installed through the servlet API's
      * {@code upgrade} ({@link GuardedUpgradeHandler}). Anything but Undertow is left untouched.

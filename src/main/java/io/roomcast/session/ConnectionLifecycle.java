@@ -13,6 +13,7 @@ import io.roomcast.connection.Ids;
 import io.roomcast.connection.OutboundQueue;
 import io.roomcast.connection.TokenBucket;
 import io.roomcast.connection.UserRates;
+import io.roomcast.logging.LogText;
 import io.roomcast.observability.RoomcastMetrics;
 import io.roomcast.platform.DeploymentSendPath;
 import io.roomcast.room.DirectService;
@@ -224,7 +225,9 @@ public class ConnectionLifecycle {
         direct.ended(connection);
         status.changed();
         // DEBUG: one line per connection is a log write per handshake at full rate; counts are in the metrics.
-        LOG.log(Level.DEBUG, "connection {0} ended: {1}", connection, why);
+        if (LOG.isLoggable(Level.DEBUG)) {
+            LOG.log(Level.DEBUG, "connection {0} ended: {1}", connection, LogText.escape(why)); // a client's close reason
+        }
         return true;
     }
 

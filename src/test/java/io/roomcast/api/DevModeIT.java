@@ -24,14 +24,16 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 
 /**
- * Dev mode next to a production secret: tokens from {@code POST /api/dev/tokens} are signed with the dev
- * key made at start, never with the production secret, and both kinds of token are accepted.
+ * Dev mode, which runs without production keys (PROTOCOL 13.9; DevModeRefusalIT): tokens from
+ * {@code POST /api/dev/tokens} are signed with the dev key made at start, and that key is the only one
+ * trusted.
  */
 class DevModeIT extends DeployedRoomcast {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        return Deployments.roomcast(Map.of("roomcast.dev-mode", "true", "roomcast.jwt.issuer", "", "roomcast.jwt.audience", ""));
+        return Deployments.roomcast(Map.of("roomcast.dev-mode", "true", "roomcast.jwt.secret", "",
+                "roomcast.jwt.issuer", "", "roomcast.jwt.audience", ""));
     }
 
     private String devToken(String body) throws Exception {
@@ -89,7 +91,7 @@ class DevModeIT extends DeployedRoomcast {
     }
 
     @Test
-    void devTokensAreSignedWithTheDevKeyAndNeverWithTheProductionSecret() throws Exception {
+    void devTokensAreSignedWithTheDevKeyWhichIsTheOnlyKeyTrusted() throws Exception {
         String token = devToken("{\"user\":\"dora\"}");
         SignedJWT jwt = SignedJWT.parse(token);
         assertThat(jwt.verify(new MACVerifier(TestTokens.SECRET))).isFalse();
@@ -97,19 +99,32 @@ class DevModeIT extends DeployedRoomcast {
                 .computeThumbprint().toString();
         assertThat(jwt.getHeader().getKeyID()).isNotBlank().isNotEqualTo(secretKid);
 
-        // Both the dev token and a production token are accepted, on the WebSocket and by the publish API.
-        for (String accepted : new String[] {token, TestTokens.valid("dora")}) {
-            try (WsClient client = WsClient.connect(server.ws("ws/auth"), Map.of("Authorization", "Bearer " + accepted))) {
-                assertThat(client.awaitJson(type("welcome")).getString("user")).isEqualTo("dora");
-            }
-            assertThat(server.post("api/rooms/7/messages", "{\"text\":\"hi\"}", Map.of("Authorization", "Bearer " + accepted))
-                    .statusCode()).isEqualTo(202);
+        // The dev token is accepted on the WebSocket and by the publish API.
+        try (WsClient client = WsClient.connect(server.ws("ws/auth"), Map.of("Authorization", "Bearer " + token))) {
+            assertThat(client.awaitJson(type("welcome")).getString("user")).isEqualTo("dora");
         }
-        // The production secret cannot pass for the dev key by naming its kid.
+        assertThat(server.post("api/rooms/7/messages", "{\"text\":\"hi\"}", Map.of("Authorization", "Bearer " + token))
+                .statusCode()).isEqualTo(202);
+        // Nothing else is: not a token of some secret, not even one naming the dev key's kid.
         String forged = TestTokens.sign(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(jwt.getHeader().getKeyID()).build(),
                 TestTokens.claims("dora", Duration.ofMinutes(5)).build(), TestTokens.SECRET.getBytes(StandardCharsets.UTF_8));
-        RawWebSocket.Handshake answer = RawWebSocket.handshake(server.ws("ws/auth"), Map.of("Authorization", "Bearer " + forged));
-        assertThat(answer.status()).isEqualTo(401);
-        assertThat(WsClient.parse(answer.body()).getString("error")).isEqualTo("invalid_credentials");
+        for (String refused : new String[] {forged, TestTokens.valid("dora")}) {
+            RawWebSocket.Handshake answer = RawWebSocket.handshake(server.ws("ws/auth"), Map.of("Authorization", "Bearer " + refused));
+            assertThat(answer.status()).isEqualTo(401);
+            assertThat(WsClient.parse(answer.body()).getString("error")).isEqualTo("invalid_credentials");
+            assertThat(server.post("api/rooms/7/messages", "{\"text\":\"hi\"}", Map.of("Authorization", "Bearer " + refused))
+                    .statusCode()).isEqualTo(401);
+        }
+    }
+
+    @Test
+    void aDevTokenBodyOver4KbIs413() throws Exception {
+        HttpResponse<String> tooLarge = server.post("api/dev/tokens",
+                "{\"user\":\"alice\",\"pad\":\"" + "p".repeat(4096) + "\"}", Map.of());
+        assertThat(tooLarge.statusCode()).as(tooLarge.body()).isEqualTo(413);
+        assertThat(WsClient.parse(tooLarge.body()).getString("error")).isEqualTo("too_large");
+        assertThat(tooLarge.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).contains("json"));
+        assertThat(tooLarge.body()).doesNotContain("Exception").doesNotContain("<html").doesNotContain("\tat ");
+        assertThat(server.post("api/dev/tokens", "{\"user\":\"alice\"}", Map.of()).statusCode()).isEqualTo(200);
     }
 }

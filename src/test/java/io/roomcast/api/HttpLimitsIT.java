@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Bounds of the HTTP API (PROTOCOL 12) and its error bodies: the publish body and text, the publish
- * rate per user, the dev-token body, and JAX-RS's own refusals as the JSON error body.
+ * rate per user, and JAX-RS's own refusals as the JSON error body (the dev-token body: DevModeIT, since
+ * dev mode runs without production keys).
  */
 class HttpLimitsIT extends DeployedRoomcast {
 
@@ -36,7 +37,7 @@ class HttpLimitsIT extends DeployedRoomcast {
     static WebArchive deployment() {
         // A rate so slow that no token comes back during a test: the burst alone decides.
         return Deployments.roomcast(Map.of("roomcast.limits.max-text", String.valueOf(MAX_TEXT),
-                "roomcast.limits.rate", "0.001", "roomcast.limits.burst", "5", "roomcast.dev-mode", "true"));
+                "roomcast.limits.rate", "0.001", "roomcast.limits.burst", "5"));
     }
 
     private HttpResponse<String> publish(String user, String body) throws Exception {
@@ -169,15 +170,6 @@ class HttpLimitsIT extends DeployedRoomcast {
         }
         assertError(publish("hasty", "{\"text\":\"one too many\"}"), 429, "rate_limited");
         assertThat(publish("patient", "{\"text\":\"mine\"}").statusCode()).isEqualTo(202);
-    }
-
-    // --- dev tokens ---
-
-    @Test
-    void aDevTokenBodyOver4KbIs413() throws Exception {
-        assertError(server.post("api/dev/tokens", "{\"user\":\"alice\",\"pad\":\"" + "p".repeat(4096) + "\"}", Map.of()),
-                413, "too_large");
-        assertThat(server.post("api/dev/tokens", "{\"user\":\"alice\"}", Map.of()).statusCode()).isEqualTo(200);
     }
 
     // --- JAX-RS's own refusals ---

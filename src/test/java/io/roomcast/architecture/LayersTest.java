@@ -33,7 +33,7 @@ class LayersTest {
             .layer(DELIVERY).definedBy("io.roomcast.fanout..", "io.roomcast.status..", "io.roomcast.observability..")
             .layer(DOMAIN).definedBy("io.roomcast.room..", "io.roomcast.stream..", "io.roomcast.connection..",
                     "io.roomcast.protocol..", "io.roomcast.auth..")
-            .layer(BASE).definedBy("io.roomcast.config..", "io.roomcast.platform..")
+            .layer(BASE).definedBy("io.roomcast.config..", "io.roomcast.platform..", "io.roomcast.logging..")
             .whereLayer(ENTRY).mayNotBeAccessedByAnyLayer()
             .whereLayer(APPLICATION).mayOnlyBeAccessedByLayers(ENTRY)
             .whereLayer(DELIVERY).mayOnlyBeAccessedByLayers(ENTRY, APPLICATION)

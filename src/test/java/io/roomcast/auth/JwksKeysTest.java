@@ -28,6 +28,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -80,6 +87,7 @@ class JwksKeysTest {
     @AfterEach
     void stop() {
         started.forEach(v -> v.keys.stop());
+        refreshThread.shutdownNow();
         log.removeHandler(capture);
     }
 
@@ -239,13 +247,140 @@ class JwksKeysTest {
     }
 
     @Test
-    void theSettingIsAnHttpUrlOrAFilePath() {
+    void theSettingIsAnHttpsUrlALoopbackHttpUrlOrAFilePath() {
         assertThatThrownBy(() -> JwksKeys.of("ftp://idp.example/jwks.json")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("roomcast.jwt.jwks");
         assertThatThrownBy(() -> JwksKeys.of("https://")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> JwksKeys.of("http://idp.example/.well-known/jwks.json")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("https");
         JwksKeys.of("https://idp.example/.well-known/jwks.json");
+        JwksKeys.of("http://127.0.0.1:8180/realms/demo/protocol/openid-connect/certs");
+        JwksKeys.of("http://localhost:8180/jwks.json");
         JwksKeys.of("/etc/roomcast/jwks.json");
         JwksKeys.of("file:///etc/roomcast/jwks.json");
+    }
+
+    // --- PROTOCOL 13.9: an unknown kid ---
+
+    /** Fetches as "thread revalidate", serving {@code document}. */
+    private final List<String> fetches = new CopyOnWriteArrayList<>();
+    private final AtomicReference<String> document = new AtomicReference<>(jwks(RSA));
+    private final AtomicLong clock = new AtomicLong(1_000_000L);
+    private final ScheduledExecutorService refreshThread = Executors.newSingleThreadScheduledExecutor(
+            task -> new Thread(task, "jwks-test-refresh"));
+
+    private JwksKeys started(JwksKeys.Fetcher fetcher) {
+        JwksKeys keys = new JwksKeys("test", fetcher, clock::get);
+        keys.start(Duration.ofHours(1), refreshThread);
+        return keys;
+    }
+
+    private String recordedFetch(boolean revalidate) {
+        fetches.add(Thread.currentThread().getName() + " " + revalidate);
+        return document.get();
+    }
+
+    /** Waits until everything queued on the refresh thread so far has run (it runs tasks in order). */
+    private void fence() throws Exception {
+        refreshThread.submit(() -> { }).get(10, TimeUnit.SECONDS);
+    }
+
+    private static List<String> kids(JwksKeys keys) {
+        return keys.keys().stream().map(VerificationKey::kid).toList();
+    }
+
+    @Test
+    void anUnknownKidTriggersAtMostOneRefetchPer30Seconds() throws Exception {
+        JwksKeys keys = started(this::recordedFetch);
+        try {
+            assertThat(fetches).containsExactly("jwks-test-refresh false");
+            document.set(jwks(ROTATED));
+            keys.unknownKid("rsa-2");
+            keys.unknownKid("rsa-3");
+            clock.addAndGet(JwksKeys.KID_REFETCH_SPACING.toNanos() - 1);
+            keys.unknownKid("rsa-4");
+            fence();
+            assertThat(fetches).containsExactly("jwks-test-refresh false", "jwks-test-refresh true");
+            assertThat(kids(keys)).containsExactly("rsa-2");
+
+            clock.addAndGet(1);
+            keys.unknownKid("rsa-5");
+            keys.unknownKid("rsa-6");
+            fence();
+            assertThat(fetches).hasSize(3).last().isEqualTo("jwks-test-refresh true");
+        } finally {
+            keys.stop();
+        }
+    }
+
+    @Test
+    void anUnknownKidNeitherFetchesOnTheCallersThreadNorWaitsForTheFetch() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        JwksKeys keys = started(revalidate -> {
+            String served = recordedFetch(revalidate);
+            if (revalidate) {
+                try {
+                    release.await(30, TimeUnit.SECONDS); // the provider answering slowly
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return served;
+        });
+        try {
+            keys.unknownKid("rsa-9");
+            assertThat(release.getCount()).as("unknownKid returned while its fetch is still held").isEqualTo(1);
+            await().atMost(Duration.ofSeconds(10)).until(() -> fetches.contains("jwks-test-refresh true"));
+            assertThat(fetches).noneMatch(f -> f.startsWith(Thread.currentThread().getName() + " "));
+        } finally {
+            release.countDown();
+            keys.stop();
+        }
+    }
+
+    @Test
+    void onlyATokenWhoseKidNoKeyHasAndThatAJwksKeyCouldVerifyAsksForARefetch() throws Exception {
+        log.addHandler(capture);
+        Path file = write(jwks(RSA));
+        TokenVerifier verifier = verifier(file, Map.of("roomcast.jwt.secret", TestTokens.SECRET));
+        String secretKid = new OctetSequenceKey.Builder(TestTokens.SECRET.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .build().computeThumbprint().toString();
+        // A known kid, no kid, an HS256 token (no JWKS key verifies those), the secret's own kid: no refetch.
+        assertThat(verifier.verify(sign(RSA, "rsa-1", "rita")).user()).isEqualTo("rita");
+        assertThatThrownBy(() -> verifier.verify(sign(ROTATED, null, "rita"))).isInstanceOf(InvalidTokenException.class);
+        for (String kid : new String[] {"hs-unknown", secretKid}) {
+            String hs = TestTokens.sign(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(kid).build(),
+                    TestTokens.claims("x", Duration.ofMinutes(5)).build(), "another-secret-of-32-bytes-at-least!".getBytes());
+            assertThatThrownBy(() -> verifier.verify(hs)).isInstanceOf(InvalidTokenException.class);
+        }
+        assertThat(refetchLines()).isEmpty();
+
+        // The provider rotated: the token is refused, and a later one is accepted once the refetch landed.
+        Files.writeString(file, jwks(ROTATED));
+        String rotated = sign(ROTATED, "rsa-2", "rita");
+        assertThatThrownBy(() -> verifier.verify(rotated)).isInstanceOf(InvalidTokenException.class);
+        assertThat(refetchLines()).hasSize(1).allSatisfy(line -> assertThat(line).contains("rsa-2"));
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> verifier.verify(rotated).user().equals("rita"));
+    }
+
+    @Test
+    void anUnknownKidIsEscapedInTheLog() throws Exception {
+        log.addHandler(capture);
+        JwksKeys keys = started(this::recordedFetch);
+        try {
+            keys.unknownKid("kid\n[SEVERE] forged line\u202E");
+            assertThat(refetchLines()).singleElement().satisfies(line -> assertThat(line)
+                    .contains("kid\\n[SEVERE] forged line\\u202E").doesNotContain("\n").doesNotContain("\u202E"));
+        } finally {
+            keys.stop();
+        }
+    }
+
+    private List<String> refetchLines() {
+        synchronized (logged) {
+            return logged.stream().map(r -> MessageFormat.format(r.getMessage(), r.getParameters()))
+                    .filter(m -> m.contains("fetching the document again")).toList();
+        }
     }
 
     private List<LogRecord> warnings() {

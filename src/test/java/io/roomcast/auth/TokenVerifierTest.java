@@ -195,6 +195,19 @@ public class TokenVerifierTest {
     }
 
     @Test
+    void aSubOver256CharactersOrHoldingAControlCharacterIsRefused() throws Exception {
+        String longest = "s".repeat(255) + "\uD83C\uDF89"; // 256 characters, the last one outside the BMP
+        assertThat(hs.verify(TestTokens.valid(longest)).user()).isEqualTo(longest);
+        assertThat(hs.verify(TestTokens.valid("Zoë Ünal-山田")).user()).isEqualTo("Zoë Ünal-山田");
+        assertThatThrownBy(() -> hs.verify(TestTokens.valid("s".repeat(257)))).isInstanceOf(InvalidTokenException.class)
+                .hasMessageContaining("256");
+        for (String sub : new String[] {"alice\n[INFO] admin", "tab\there", "nul\u0000", "esc\u001b[31m", "del\u007f", "c1\u0085"}) {
+            assertThatThrownBy(() -> hs.verify(TestTokens.valid(sub))).as(sub).isInstanceOf(InvalidTokenException.class)
+                    .hasMessageContaining("control");
+        }
+    }
+
+    @Test
     void accessTokensTypedAtJwtAreAcceptedAndOtherTypesRefused() throws Exception {
         JWTClaimsSet claims = TestTokens.claims("jay", Duration.ofMinutes(5)).build();
         byte[] secret = TestTokens.SECRET.getBytes(StandardCharsets.UTF_8);
@@ -214,9 +227,8 @@ public class TokenVerifierTest {
     // --- dev tokens (PROTOCOL 8: a key of their own) ---
 
     @Test
-    void inDevModeDevTokensVerifyButAreNotSignedWithTheProductionSecret() throws Exception {
-        Map<String, String> values = Map.of("roomcast.dev-mode", "true", "roomcast.jwt.secret", TestTokens.SECRET);
-        TokenVerifier dev = verifier(values);
+    void inDevModeDevTokensVerifyAndAreSignedWithTheDevKeyAlone() throws Exception {
+        TokenVerifier dev = verifier(Map.of("roomcast.dev-mode", "true"));
         DevTokenIssuer issuer = new DevTokenIssuer(dev.settings, dev.keys);
         String token = issuer.issue("lea", List.of(7), List.of(42), Instant.now()).orElseThrow();
 
@@ -224,12 +236,24 @@ public class TokenVerifierTest {
         assertThat(verified.user()).isEqualTo("lea");
         assertThat(verified.rooms()).containsExactly(7);
         assertThat(verified.clients()).containsExactly(42);
-        assertThat(dev.verify(TestTokens.valid("production")).user()).isEqualTo("production"); // the secret still verifies
-        // The production secret alone does not verify it, with or without the dev key's kid.
+        // A production server (its secret) does not accept it, and the dev server no token of the secret.
         assertThatThrownBy(() -> hs.verify(token)).isInstanceOf(InvalidTokenException.class);
+        assertThatThrownBy(() -> dev.verify(TestTokens.valid("production"))).isInstanceOf(InvalidTokenException.class);
         SignedJWT parsed = SignedJWT.parse(token);
         assertThat(parsed.verify(new MACVerifier(TestTokens.SECRET))).isFalse();
         assertThat(parsed.getHeader().getKeyID()).isEqualTo(dev.keys.devSigningKey().orElseThrow().getKeyID());
+    }
+
+    @Test
+    void devModeRefusesToStartWithAProductionKeyConfigured() {
+        Map<String, String> productionKeys = Map.of("roomcast.jwt.secret", TestTokens.SECRET,
+                "roomcast.jwt.public-key", pem(RSA), "roomcast.jwt.jwks", "https://idp.example/jwks.json");
+        for (Map.Entry<String, String> key : productionKeys.entrySet()) {
+            Map<String, String> values = Map.of("roomcast.dev-mode", "true", key.getKey(), key.getValue());
+            assertThatThrownBy(() -> verifier(values)).as(key.getKey()).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("roomcast.dev-mode=true refuses to start").hasMessageContaining(key.getKey())
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain(key.getValue()));
+        }
     }
 
     @Test

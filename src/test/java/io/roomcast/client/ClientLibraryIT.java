@@ -35,7 +35,8 @@ import org.junit.jupiter.api.Timeout;
  *
  * <p>This class provides the server: a known HS256 secret (the Node tests sign their own tokens, of
  * any lifetime, expired ones included), no clock skew (a 4 s token ends its connection in 4 s), a 1 s
- * heartbeat (the client's watchdog notices a dead link in 2.5 s), dev mode on. It also runs a small
+ * heartbeat (the client's watchdog notices a dead link in 2.5 s). Dev mode stays off: the tests need no dev
+ * tokens, and it would not start next to the secret (PROTOCOL 13.9). It also runs a small
  * control server on loopback: {@code POST /restart} restarts Roomcast at the same address and answers
  * once it is back (the Node test runner captures its children's output, so the stdout handshake of
  * DemoPageIT would not reach us).
@@ -60,7 +61,6 @@ class ClientLibraryIT {
     static void installAndStart() throws Exception {
         runSetupScript();
         server = PayaraMicroProcess.builder("client-library-it")
-                .systemProperty("roomcast.dev-mode", "true")
                 .env("ROOMCAST_JWT_SECRET", JWT_SECRET)
                 .env("ROOMCAST_JWT_CLOCK_SKEW", "0")
                 .env("ROOMCAST_HEARTBEAT_INTERVAL", "1")

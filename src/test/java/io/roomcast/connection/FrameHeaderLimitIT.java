@@ -20,7 +20,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * A frame whose header declares more than the size limits (PROTOCOL 5) is refused from its header:
  * close 1009 at once, before any payload, and no session left behind. (Without the guard both
- * servers waited for the declared payload until the heartbeat timeout, here 30 s.)
+ * servers waited for the declared payload until the heartbeat timeout, here 30 s.) A frame with a
+ * reserved bit that no negotiated extension uses is refused from its header too, with 1002 (13.8).
  */
 class FrameHeaderLimitIT extends DeployedRoomcast {
 
@@ -48,8 +49,12 @@ class FrameHeaderLimitIT extends DeployedRoomcast {
     }
 
     private static void assertClosedWith1009(RawWebSocket socket) throws Exception {
+        assertClosedWith(socket, 1009);
+    }
+
+    private static void assertClosedWith(RawWebSocket socket, int code) throws Exception {
         RawWebSocket.Frame close = socket.awaitClose(PROMPTLY);
-        assertThat(close.closeCode()).isEqualTo(1009);
+        assertThat(close.closeCode()).isEqualTo(code);
     }
 
     @ParameterizedTest
@@ -87,6 +92,41 @@ class FrameHeaderLimitIT extends DeployedRoomcast {
             Rooms.awaitConnections(server, 1);
             socket.sendFrame(RawWebSocket.TEXT, "x".repeat(MAX_TEXT - 10).getBytes(), true, false);
             socket.sendHeaderOnly(0x0, 11, true);
+            assertClosedWith1009(socket);
+        }
+    }
+
+    // --- PROTOCOL 13.8: reserved bits ---
+
+    /** Within the limits, and no payload follows: only the header can have been judged. */
+    @ParameterizedTest
+    @ValueSource(ints = {RawWebSocket.RSV1, RawWebSocket.RSV2, RawWebSocket.RSV3})
+    void aReservedBitWithoutANegotiatedExtensionClosesWith1002BeforeThePayload(int reservedBit) throws Exception {
+        for (String path : new String[] {"ws/chat/806", "ws/realtime"}) {
+            try (RawWebSocket socket = open(path)) {
+                Rooms.awaitConnections(server, 1);
+                socket.sendHeaderOnly(reservedBit | RawWebSocket.TEXT, MAX_TEXT, true);
+                assertClosedWith(socket, 1002);
+            }
+            Rooms.awaitConnections(server, 0);
+        }
+    }
+
+    @Test
+    void aReservedBitOnAControlFrameClosesWith1002() throws Exception {
+        try (RawWebSocket socket = open("ws/realtime")) {
+            Rooms.awaitConnections(server, 1);
+            socket.sendHeaderOnly(RawWebSocket.RSV1 | RawWebSocket.PING, 4, true);
+            assertClosedWith(socket, 1002);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {MAX_BINARY + 1, 1L << 62, Long.MAX_VALUE})
+    void aDeclaredLengthOverTheLimitWithRsv1ClosesWith1009WhateverTheReservedBits(long declared) throws Exception {
+        try (RawWebSocket socket = open("ws/chat/807")) {
+            Rooms.awaitConnections(server, 1);
+            socket.sendHeaderOnly(RawWebSocket.RSV1 | RawWebSocket.BINARY, declared, true);
             assertClosedWith1009(socket);
         }
     }

@@ -186,6 +186,18 @@ class HandshakeIT extends DeployedRoomcast {
     }
 
     @Test
+    void aSubLongerThan256CharactersOrHoldingControlCharactersIsRefused401() throws Exception {
+        for (String sub : new String[] {"m".repeat(257), "mallory\r\n[INFO] admin logged in", "bell\u0007", "c1\u009b"}) {
+            assertRefused(handshake("ws/auth", bearer(TestTokens.valid(sub))), 401, "invalid_credentials");
+            assertRefused(handshake("ws/chat/7?access_token=" + q(TestTokens.valid(sub)), Map.of()), 401, "invalid_credentials");
+        }
+        String longest = "m".repeat(256);
+        try (WsClient client = WsClient.connect(server.ws("ws/auth"), bearer(TestTokens.valid(longest)))) {
+            assertThat(client.awaitJson(type("welcome")).getString("user")).isEqualTo(longest);
+        }
+    }
+
+    @Test
     void aTokenLongerThan8192CharactersIsRefused() throws Exception {
         String oversized = TestTokens.with("mallory", c -> c.claim("pad", "x".repeat(6000)));
         assertThat(oversized.length()).isBetween(8193, 8600); // otherwise valid: refused for its length alone

@@ -1,5 +1,7 @@
 package io.roomcast.testsupport;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -16,6 +18,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * Roomcast on a real Payara Micro, as a child process, for tests that need what Arquillian does not
@@ -97,6 +101,13 @@ public final class PayaraMicroProcess implements AutoCloseable {
 
     /** Launches the server and returns once {@code GET /api/status} answers 200. */
     public synchronized PayaraMicroProcess start() {
+        launch();
+        awaitReady();
+        return this;
+    }
+
+    /** Launches the server and returns at once: for a test whose server must not become ready. */
+    public synchronized PayaraMicroProcess launch() {
         if (isRunning()) {
             throw new IllegalStateException(name + " is already running");
         }
@@ -115,8 +126,45 @@ public final class PayaraMicroProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("could not launch Payara Micro for " + name, e);
         }
-        awaitReady();
         return this;
+    }
+
+    /**
+     * Waits until the server's log has a line containing {@code fragment}, written since it was last
+     * launched, and returns that line.
+     */
+    public String awaitLogLine(String fragment, Duration timeout) {
+        Process launched = process;
+        AtomicReference<String> found = new AtomicReference<>();
+        try {
+            await().atMost(timeout).pollInterval(Duration.ofMillis(500)).until(() -> {
+                List<String> lines = List.of(log().split("\n"));
+                int launchedAt = 0;
+                for (int i = 0; i < lines.size(); i++) {
+                    if (lines.get(i).startsWith("==== ")) {
+                        launchedAt = i + 1; // after the marker launch() writes: earlier lines are an earlier run's
+                    }
+                }
+                lines.subList(launchedAt, lines.size()).stream().filter(l -> l.contains(fragment)).findFirst()
+                        .ifPresent(found::set);
+                return found.get() != null || launched == null || !launched.isAlive();
+            });
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError(name + ": no log line with \"" + fragment + "\" within " + timeout + "\n" + tail());
+        }
+        if (found.get() == null) {
+            throw new AssertionError(name + " ended without a log line with \"" + fragment + "\"\n" + tail());
+        }
+        return found.get();
+    }
+
+    /** The server's whole log, every run so far. */
+    public String log() {
+        try {
+            return new String(Files.readAllBytes(logFile), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**
@@ -279,6 +327,11 @@ public final class PayaraMicroProcess implements AutoCloseable {
         public Builder startupTimeout(Duration timeout) {
             this.startupTimeout = timeout;
             return this;
+        }
+
+        /** Builds and launches without waiting; see {@link PayaraMicroProcess#launch()}. */
+        public PayaraMicroProcess launch() {
+            return new PayaraMicroProcess(this).launch();
         }
 
         /** Builds and starts; see {@link PayaraMicroProcess#start()}. */

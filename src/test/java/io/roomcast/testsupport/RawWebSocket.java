@@ -30,6 +30,10 @@ public final class RawWebSocket implements AutoCloseable {
     public static final int CLOSE = 0x8;
     public static final int PING = 0x9;
     public static final int PONG = 0xA;
+    /** Reserved bits of a frame's first byte: or one into an opcode to set it (RFC 6455 5.2). */
+    public static final int RSV1 = 0x40;
+    public static final int RSV2 = 0x20;
+    public static final int RSV3 = 0x10;
 
     /** The HTTP answer to an upgrade request. */
     public record Handshake(int status, Map<String, String> headers, String body, RawWebSocket socket) {
@@ -164,7 +168,8 @@ public final class RawWebSocket implements AutoCloseable {
 
     /**
      * Writes only a masked frame header declaring {@code declaredLength} payload bytes (any 63-bit
-     * value: 2^62 too), and no payload: to see what the server does with the header alone.
+     * value: 2^62 too), and no payload: to see what the server does with the header alone. The opcode
+     * may carry reserved bits ({@link #RSV1}...).
      */
     public void sendHeaderOnly(int opcode, long declaredLength, boolean fin) throws IOException {
         ByteArrayOutputStream header = new ByteArrayOutputStream();
