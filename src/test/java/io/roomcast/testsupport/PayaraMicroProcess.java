@@ -38,7 +38,7 @@ import java.util.concurrent.TimeUnit;
  * appended across restarts; the child's {@code java.io.tmpdir} is {@code <build dir>/<name>-tmp}, so
  * nothing lands in the machine's /tmp. The build dir is the folder holding the war ({@code target/}).
  */
-public final class PayaraMicroProcess implements AutoCloseable {
+public final class PayaraMicroProcess implements ServerProcess {
 
     /** Payara Micro on two cores usually boots in 20-40 s; leave room for a busy CI machine. */
     public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(
@@ -79,6 +79,7 @@ public final class PayaraMicroProcess implements AutoCloseable {
     }
 
     /** {@code http://127.0.0.1:<port>/}: the application at context root /. */
+    @Override
     public URI baseUri() {
         return URI.create("http://127.0.0.1:" + port + "/");
     }
@@ -119,10 +120,26 @@ public final class PayaraMicroProcess implements AutoCloseable {
         return this;
     }
 
+    /** SIGTERM to the server (a drain, PROTOCOL 13.11; a second one ends it), without waiting. */
+    @Override
+    public synchronized void terminate() {
+        if (process != null) {
+            process.destroy();
+        }
+    }
+
+    @Override
+    public boolean awaitExit(Duration wait) throws InterruptedException {
+        Process p = process;
+        return p == null || p.waitFor(wait.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     /**
-     * Stops the server the way an operator would (SIGTERM: shutdown hooks run, sessions get 1001
-     * "server shutting down"), and waits for it; kills it if it does not stop in time.
+     * Stops the server the way an operator would (SIGTERM: a drain of {@code roomcast.shutdown.grace}
+     * seconds, then sessions get 1001 "server shutting down"), and waits for it; kills it if it does
+     * not stop in time.
      */
+    @Override
     public synchronized void stop() {
         if (process == null) {
             return;
@@ -143,11 +160,6 @@ public final class PayaraMicroProcess implements AutoCloseable {
     public synchronized PayaraMicroProcess restart() {
         stop();
         return start();
-    }
-
-    @Override
-    public void close() {
-        stop();
     }
 
     private void kill() {
