@@ -20,6 +20,7 @@ const ROOMCAST_ENV = {
   ROOMCAST_LIMITS_SEND_QUEUE: '4096',
   ROOMCAST_HEARTBEAT_INTERVAL: String(HEARTBEAT_S),
   ROOMCAST_HEARTBEAT_TIMEOUT: '60',
+  ROOMCAST_SHUTDOWN_GRACE: '0', // no load balancer to tell: stop at once between runs (PROTOCOL 13.11's drain)
 };
 
 module.exports = {

@@ -45,7 +45,8 @@ public record RoomcastSettings(
         double handshakeRatePerSecond,
         int handshakeBurst,
         int roomsPerUser,
-        Optional<String> clusterSecret) {
+        Optional<String> clusterSecret,
+        Duration shutdownGrace) {
 
     /** The shortest {@code roomcast.cluster.secret} accepted (PROTOCOL 13.10). */
     public static final int MIN_CLUSTER_SECRET_BYTES = 32;
@@ -134,7 +135,8 @@ public record RoomcastSettings(
                 r.positiveDouble("limits.handshake-rate", 20),
                 r.positiveInt("limits.handshake-burst", 100),
                 r.positiveInt("limits.rooms-per-user", 1000),
-                r.secret("cluster.secret", MIN_CLUSTER_SECRET_BYTES));
+                r.secret("cluster.secret", MIN_CLUSTER_SECRET_BYTES),
+                Duration.ofSeconds(r.nonNegativeInt("shutdown.grace", 5)));
     }
 
     private record Reader(Function<String, Optional<String>> lookup) {

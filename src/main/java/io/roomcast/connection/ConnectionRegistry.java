@@ -98,13 +98,22 @@ public class ConnectionRegistry {
         return true;
     }
 
+    /**
+     * Stops accepting connections; the live ones stay. The start of a drain for shutdown: new
+     * handshakes are refused and readiness is DOWN, while the open sessions go on until they are
+     * closed (PROTOCOL 13.11).
+     */
+    public void stopAccepting() {
+        draining = true;
+    }
+
     /** Stops accepting connections and returns the live ones, to be closed by the caller. */
     public Collection<Connection> drain() {
-        draining = true;
+        stopAccepting();
         return List.copyOf(byId.values());
     }
 
-    /** False once {@link #drain} has been called: the server is shutting down. */
+    /** False once {@link #stopAccepting} or {@link #drain} has been called: the server is shutting down. */
     public boolean accepting() {
         return !draining;
     }

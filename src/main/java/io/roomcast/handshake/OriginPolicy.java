@@ -9,6 +9,8 @@ import java.util.stream.Collectors;
 /**
  * The origin check of PROTOCOL 2: no {@code Origin} (not a browser) passes; the page's own host and
  * port pass; anything else must be listed in {@code roomcast.origins}, where {@code *} allows all.
+ * The same list decides which pages of other origins may read the HTTP API and the client module
+ * (CORS, PROTOCOL 13.11): {@link #listed}.
  */
 public final class OriginPolicy {
 
@@ -29,10 +31,18 @@ public final class OriginPolicy {
         if (origin == null) {
             return true;
         }
-        if (allowAll || allowed.contains(normalise(origin))) {
+        if (listed(origin)) {
             return true;
         }
         return host != null && sameHostAndPort(origin, host, secure);
+    }
+
+    /**
+     * Whether {@code roomcast.origins} names the origin (or is {@code *}): a page of that origin may
+     * read the server's CORS-enabled answers. The server's own pages need no CORS and are not asked about.
+     */
+    public boolean listed(String origin) {
+        return origin != null && (allowAll || allowed.contains(normalise(origin)));
     }
 
     private static boolean sameHostAndPort(String origin, String host, boolean secure) {

@@ -6,15 +6,22 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Liveness;
 import org.eclipse.microprofile.health.Readiness;
 
-/** MicroProfile Health: {@code /health/live} and {@code /health/ready}. */
+/**
+ * MicroProfile Health: {@code /health/live} and {@code /health/ready}. Readiness is the same answer
+ * as {@code /api/health/ready} ({@link InstanceReadiness}): DOWN while draining for
+ * shutdown, each condition in the check's data.
+ */
 @ApplicationScoped
 public class HealthChecks {
 
     @Inject
     ConnectionRegistry registry;
+    @Inject
+    InstanceReadiness readiness;
 
     @Produces
     @Liveness
@@ -25,7 +32,12 @@ public class HealthChecks {
     @Produces
     @Readiness
     HealthCheck ready() {
-        return () -> HealthCheckResponse.named("roomcast-websocket")
-                .withData("connections", registry.size()).up().build();
+        return () -> {
+            InstanceReadiness.Report report = readiness.report();
+            HealthCheckResponseBuilder response = HealthCheckResponse.named("roomcast-websocket")
+                    .withData("connections", registry.size()).status(report.ready());
+            report.conditions().forEach(response::withData);
+            return response.build();
+        };
     }
 }

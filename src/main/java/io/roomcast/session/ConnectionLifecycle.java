@@ -19,8 +19,6 @@ import io.roomcast.platform.DeploymentSendPath;
 import io.roomcast.room.DirectService;
 import io.roomcast.room.RoomService;
 import io.roomcast.status.StatusPublisher;
-import jakarta.annotation.PostConstruct;
-import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -31,13 +29,13 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.lang.System.Logger;
 import java.nio.ByteBuffer;
-import java.util.Collection;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Opens and ends connections. Every way a session ends (the peer closes, an I/O error, a heartbeat
- * timeout, a slow consumer, rate abuse, shutdown) passes through {@link #end}, which removes the
- * connection from the registry and its rooms exactly once.
+ * timeout, a slow consumer, rate abuse) passes through {@link #end}, which removes the connection
+ * from the registry and its rooms exactly once. Shutdown, which closes every session at once, is
+ * {@link Shutdown}'s.
  */
 @ApplicationScoped
 public class ConnectionLifecycle {
@@ -58,8 +56,6 @@ public class ConnectionLifecycle {
     private final UserRates userRates;
     @Resource
     ManagedExecutorService executor;
-
-    private Thread shutdownHook;
 
     @Inject
     public ConnectionLifecycle(RoomcastSettings settings, ConnectionRegistry registry, RoomService rooms,
@@ -252,41 +248,6 @@ public class ConnectionLifecycle {
             session.close(reason);
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.DEBUG, "closing {0} failed: {1}", session.getId(), e.toString());
-        }
-    }
-
-    /**
-     * On a JVM shutdown (SIGTERM), servers stop their network listeners before they destroy the
-     * application, so a close frame sent from {@code @PreDestroy} never leaves. A shutdown hook runs
-     * first: it tells every peer 1001 "server shutting down" while the sockets are still open.
-     */
-    @PostConstruct
-    void watchForShutdown() {
-        shutdownHook = new Thread(this::closeAll, "roomcast-shutdown");
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
-    }
-
-    @PreDestroy
-    void shutdown() {
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException alreadyShuttingDown) {
-            // the hook is running or has run
-        }
-        closeAll();
-    }
-
-    private void closeAll() {
-        Collection<Connection> open = registry.drain();
-        int closed = 0;
-        for (Connection connection : open) {
-            if (registry.remove(connection)) {
-                connection.closeNow(CloseReasons.SHUTTING_DOWN);
-                closed++;
-            }
-        }
-        if (closed > 0) {
-            LOG.log(Level.INFO, "shutting down: closed {0} connections with 1001", closed);
         }
     }
 }

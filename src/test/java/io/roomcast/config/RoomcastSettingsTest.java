@@ -56,6 +56,14 @@ class RoomcastSettingsTest {
     }
 
     @Test
+    void theShutdownGraceDefaultsToFiveSecondsAndMayBeZero() {
+        assertThat(parse(Map.of()).shutdownGrace()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(parse(Map.of("roomcast.shutdown.grace", "0")).shutdownGrace()).isZero();
+        assertThatThrownBy(() -> parse(Map.of("roomcast.shutdown.grace", "-1")))
+                .hasMessageContaining("roomcast.shutdown.grace");
+    }
+
+    @Test
     void valuesAreParsedAndListsSplitOnCommas() {
         RoomcastSettings s = parse(Map.of(
                 "roomcast.dev-mode", "TRUE",

@@ -34,4 +34,13 @@ class OriginPolicyTest {
     void aStarAllowsEveryOrigin() {
         assertThat(new OriginPolicy(List.of("*")).allows("http://anything.example", "x:1", false)).isTrue();
     }
+
+    @Test
+    void listedIsTheConfiguredListOnlyNotTheSameHostRule() {
+        assertThat(policy.listed("https://APP.example.com/")).isTrue();
+        assertThat(policy.listed("http://roomcast.local:8080")).isFalse();
+        assertThat(policy.listed(null)).isFalse();
+        assertThat(policy.listed("null")).isFalse();
+        assertThat(new OriginPolicy(List.of("*")).listed("http://anything.example")).isTrue();
+    }
 }

@@ -42,7 +42,7 @@ import org.awaitility.core.ConditionTimeoutException;
  * appended across restarts; the child's {@code java.io.tmpdir} is {@code <build dir>/<name>-tmp}, so
  * nothing lands in the machine's /tmp. The build dir is the folder holding the war ({@code target/}).
  */
-public final class PayaraMicroProcess implements AutoCloseable {
+public final class PayaraMicroProcess implements ServerProcess {
 
     /** Payara Micro on two cores usually boots in 20-40 s; leave room for a busy CI machine. */
     public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(
@@ -83,6 +83,7 @@ public final class PayaraMicroProcess implements AutoCloseable {
     }
 
     /** {@code http://127.0.0.1:<port>/}: the application at context root /. */
+    @Override
     public URI baseUri() {
         return URI.create("http://127.0.0.1:" + port + "/");
     }
@@ -129,6 +130,20 @@ public final class PayaraMicroProcess implements AutoCloseable {
         return this;
     }
 
+    /** SIGTERM to the server (a drain, PROTOCOL 13.11; a second one ends it), without waiting. */
+    @Override
+    public synchronized void terminate() {
+        if (process != null) {
+            process.destroy();
+        }
+    }
+
+    @Override
+    public boolean awaitExit(Duration wait) throws InterruptedException {
+        Process p = process;
+        return p == null || p.waitFor(wait.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     /**
      * Waits until the server's log has a line containing {@code fragment}, written since it was last
      * launched, and returns that line.
@@ -168,9 +183,11 @@ public final class PayaraMicroProcess implements AutoCloseable {
     }
 
     /**
-     * Stops the server the way an operator would (SIGTERM: shutdown hooks run, sessions get 1001
-     * "server shutting down"), and waits for it; kills it if it does not stop in time.
+     * Stops the server the way an operator would (SIGTERM: a drain of {@code roomcast.shutdown.grace}
+     * seconds, then sessions get 1001 "server shutting down"), and waits for it; kills it if it does
+     * not stop in time.
      */
+    @Override
     public synchronized void stop() {
         if (process == null) {
             return;
@@ -191,11 +208,6 @@ public final class PayaraMicroProcess implements AutoCloseable {
     public synchronized PayaraMicroProcess restart() {
         stop();
         return start();
-    }
-
-    @Override
-    public void close() {
-        stop();
     }
 
     private void kill() {

@@ -57,6 +57,14 @@ public record Server(URI base, String bearer) {
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** Any method without a body, e.g. a CORS preflight ({@code OPTIONS}). */
+    public HttpResponse<String> send(String method, String path, Map<String, String> headers)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(http(path)).method(method, HttpRequest.BodyPublishers.noBody());
+        headers.forEach(request::header);
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     public HttpResponse<String> post(String path, String body, Map<String, String> headers)
             throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(http(path))

@@ -1,0 +1,71 @@
+package io.roomcast.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.roomcast.connection.CloseReasons;
+import io.roomcast.connection.ConnectionKind;
+import io.roomcast.connection.ConnectionRegistry;
+import io.roomcast.connection.TestConnections;
+import jakarta.websocket.CloseReason;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The drain of a SIGTERM (PROTOCOL 13.11), without a JVM to stop: {@code proceed} stands for letting it stop. */
+class ShutdownTest {
+
+    private final ConnectionRegistry registry = new ConnectionRegistry();
+    private final List<CloseReason> closes = new CopyOnWriteArrayList<>();
+
+    ShutdownTest() {
+        registry.add(TestConnections.connection("c1", TestConnections.guest("guest-1", "10.0.0.1"),
+                ConnectionKind.JSON, new ArrayList<>(), closes));
+    }
+
+    @Test
+    void aSigtermStopsAcceptingAtOnceButKeepsSessionsOpenForTheGrace() {
+        new Shutdown(Duration.ofHours(1), registry).drain(() -> {
+            throw new AssertionError("the grace is not over");
+        });
+
+        assertThat(registry.accepting()).as("readiness DOWN, handshakes refused").isFalse();
+        assertThat(registry.size()).isEqualTo(1);
+        assertThat(closes).isEmpty(); // only the end of the grace closes, and it is an hour away
+    }
+
+    @Test
+    void aSecondSigtermEndsTheGraceThenEverySessionGets1001BeforeTheJvmMayStop() throws Exception {
+        Shutdown shutdown = new Shutdown(Duration.ofHours(1), registry);
+        CompletableFuture<List<CloseReason>> closedWhenTheJvmMayStop = new CompletableFuture<>();
+
+        shutdown.drain(() -> closedWhenTheJvmMayStop.complete(List.copyOf(closes)));
+        shutdown.drain(() -> {
+            throw new AssertionError("a second SIGTERM only ends the grace");
+        });
+
+        assertThat(closedWhenTheJvmMayStop.get(10, TimeUnit.SECONDS)).containsExactly(CloseReasons.SHUTTING_DOWN);
+        assertThat(registry.size()).isZero();
+        assertThat(registry.accepting()).isFalse();
+    }
+
+    @Test
+    void noGraceClosesAtOnce() throws Exception {
+        CompletableFuture<List<CloseReason>> closedWhenTheJvmMayStop = new CompletableFuture<>();
+
+        new Shutdown(Duration.ZERO, registry).drain(() -> closedWhenTheJvmMayStop.complete(List.copyOf(closes)));
+
+        assertThat(closedWhenTheJvmMayStop.get(10, TimeUnit.SECONDS)).containsExactly(CloseReasons.SHUTTING_DOWN);
+    }
+
+    @Test
+    void anUndeployClosesEverySessionWith1001() {
+        new Shutdown(Duration.ofHours(1), registry).stop();
+
+        assertThat(closes).containsExactly(CloseReasons.SHUTTING_DOWN);
+        assertThat(registry.accepting()).isFalse();
+    }
+}

@@ -1,0 +1,302 @@
+package io.roomcast.testsupport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Roomcast on a WildFly of its own, as a child process: the WildFly the build unpacked
+ * ({@code wildfly.home}) with a fresh copy of its {@code standalone/} under {@code target/<name>-base},
+ * {@code target/roomcast.war} deployed there as {@code ROOT.war} (served at /), and optionally a
+ * jboss-cli script applied to that copy before the start, as an operator would (in embed-server
+ * mode: {@code jboss-cli.sh --file=...}). The JVM is started directly (not through standalone.sh),
+ * so the PID held is the server's and a SIGTERM reaches it.
+ *
+ * <p>Its ports are WildFly's defaults shifted by an offset chosen so that they are all free (the
+ * suite's Arquillian WildFly may be running meanwhile). Output goes to {@code target/<name>.log}.
+ */
+public final class WildFlyProcess implements ServerProcess {
+
+    private static final Duration STARTUP_TIMEOUT = PayaraMicroProcess.DEFAULT_STARTUP_TIMEOUT;
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration CLI_TIMEOUT = Duration.ofMinutes(3);
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
+    /** WildFly's default socket bindings in standalone.xml (http, https, ajp, management, txn). */
+    private static final int[] DEFAULT_PORTS = {8080, 8443, 8009, 9990, 9993, 4712, 4713};
+    /** What WildFly's bin/common.sh gives a Java 17 JVM (as bench/lib/servers.js). */
+    private static final List<String> MODULE_OPTIONS = List.of(
+            "--add-exports=java.desktop/sun.awt=ALL-UNNAMED",
+            "--add-exports=java.naming/com.sun.jndi.ldap=ALL-UNNAMED",
+            "--add-exports=java.naming/com.sun.jndi.url.ldap=ALL-UNNAMED",
+            "--add-exports=java.naming/com.sun.jndi.url.ldaps=ALL-UNNAMED",
+            "--add-exports=jdk.naming.dns/com.sun.jndi.dns=ALL-UNNAMED",
+            "--add-opens=java.base/java.lang=ALL-UNNAMED",
+            "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
+            "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+            "--add-opens=java.base/java.io=ALL-UNNAMED",
+            "--add-opens=java.base/java.net=ALL-UNNAMED",
+            "--add-opens=java.base/java.security=ALL-UNNAMED",
+            "--add-opens=java.base/java.util=ALL-UNNAMED",
+            "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
+            "--add-opens=java.management/javax.management=ALL-UNNAMED",
+            "--add-opens=java.naming/javax.naming=ALL-UNNAMED",
+            "--add-modules=java.se");
+
+    private final String name;
+    private final Path home;
+    private final Path war;
+    private final Path base;
+    private final Path logFile;
+    private final Map<String, String> systemProperties;
+    private final Path cliScript;
+    private final int offset;
+    private Process process;
+
+    private WildFlyProcess(Builder b) {
+        this.name = b.name;
+        this.home = Path.of(required("wildfly.home"));
+        this.war = Path.of(required("roomcast.war")).toAbsolutePath();
+        Path buildDir = war.getParent();
+        this.base = buildDir.resolve(name + "-base");
+        this.logFile = buildDir.resolve(name + ".log");
+        this.systemProperties = Map.copyOf(b.systemProperties);
+        this.cliScript = b.cliScript;
+        this.offset = freeOffset();
+        Runtime.getRuntime().addShutdownHook(new Thread(this::kill, "stop-" + name));
+    }
+
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    @Override
+    public URI baseUri() {
+        return URI.create("http://127.0.0.1:" + (8080 + offset) + "/");
+    }
+
+    /** The server's configuration directory (its standalone.xml), in the copy this process runs on. */
+    public Path configuration() {
+        return base.resolve("configuration");
+    }
+
+    private WildFlyProcess start() {
+        try {
+            freshBase();
+            if (cliScript != null) {
+                applyCli(cliScript);
+            }
+            Files.copy(war, base.resolve("deployments").resolve("ROOT.war"), StandardCopyOption.REPLACE_EXISTING);
+            log("==== " + Instant.now() + " starting " + String.join(" ", command()));
+            process = new ProcessBuilder(command()).directory(base.toFile()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not launch WildFly for " + name, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        URI status = baseUri().resolve("api/status");
+        String last = StatusPoller.awaitOk(HTTP, process, status, Instant.now().plus(STARTUP_TIMEOUT));
+        if (last != null) {
+            stop();
+            throw new IllegalStateException(name + ": GET " + status + " never answered 200 (last: " + last
+                    + "); see " + logFile + " and " + base.resolve("log/server.log"));
+        }
+        return this;
+    }
+
+    @Override
+    public synchronized void terminate() {
+        if (process != null) {
+            process.destroy();
+        }
+    }
+
+    @Override
+    public boolean awaitExit(Duration wait) throws InterruptedException {
+        Process p = process;
+        return p == null || p.waitFor(wait.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (process == null) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+        process = null;
+    }
+
+    private void kill() {
+        Process p = process;
+        if (p != null && p.isAlive()) {
+            p.destroyForcibly();
+        }
+    }
+
+    /** standalone/ as unpacked, without what a previous run left (data, tmp, log). */
+    private void freshBase() throws IOException {
+        deleteTree(base);
+        Path source = home.resolve("standalone");
+        try (Stream<Path> files = Files.walk(source)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                Path relative = source.relativize(file);
+                if (relative.getNameCount() > 0 && List.of("data", "tmp", "log").contains(relative.getName(0).toString())) {
+                    continue;
+                }
+                Path copy = base.resolve(relative.toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(copy);
+                } else {
+                    Files.copy(file, copy);
+                }
+            }
+        }
+    }
+
+    /** {@code jboss-cli.sh --file=script} against this copy, as the script's own embed-server line runs it. */
+    private void applyCli(Path script) throws IOException, InterruptedException {
+        List<String> cli = List.of(home.resolve("bin/jboss-cli.sh").toString(),
+                "-Djboss.server.base.dir=" + base, "--file=" + script.toAbsolutePath());
+        log("==== " + Instant.now() + " applying " + String.join(" ", cli));
+        Process p = new ProcessBuilder(cli).directory(base.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
+        if (!p.waitFor(CLI_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IllegalStateException(script + " did not finish within " + CLI_TIMEOUT.toSeconds() + " s; see " + logFile);
+        }
+        if (p.exitValue() != 0) {
+            throw new IllegalStateException(script + " failed with exit code " + p.exitValue() + "; see " + logFile);
+        }
+    }
+
+    private List<String> command() {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(List.of("-Xms64m", "-Xmx512m"));
+        cmd.addAll(MODULE_OPTIONS);
+        cmd.add("-Djboss.home.dir=" + home.toAbsolutePath());
+        cmd.add("-Djboss.server.base.dir=" + base);
+        cmd.add("-Dorg.jboss.boot.log.file=" + base.resolve("log/server.log"));
+        cmd.add("-Dlogging.configuration=file:" + base.resolve("configuration/logging.properties"));
+        cmd.add("-Djava.net.preferIPv4Stack=true");
+        cmd.add("-Djboss.bind.address=127.0.0.1");
+        cmd.add("-Djboss.bind.address.management=127.0.0.1");
+        cmd.add("-Djboss.socket.binding.port-offset=" + offset);
+        systemProperties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+        cmd.addAll(List.of("-jar", home.resolve("jboss-modules.jar").toAbsolutePath().toString(),
+                "-mp", home.resolve("modules").toAbsolutePath().toString(),
+                "org.jboss.as.standalone", "-c=standalone.xml"));
+        return cmd;
+    }
+
+    private void log(String line) throws IOException {
+        Files.writeString(logFile, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    /** An offset that moves every default port of standalone.xml onto a port free right now. */
+    private static int freeOffset() {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int http;
+            try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                http = probe.getLocalPort();
+            } catch (IOException e) {
+                throw new UncheckedIOException("no free port", e);
+            }
+            int offset = http - 8080;
+            if (offset > 0 && allFree(offset)) {
+                return offset;
+            }
+        }
+        throw new IllegalStateException("no port offset with every WildFly port free");
+    }
+
+    private static boolean allFree(int offset) {
+        for (int port : DEFAULT_PORTS) {
+            if (port + offset > 65535) {
+                return false;
+            }
+            try (ServerSocket probe = new ServerSocket(port + offset, 1, InetAddress.getLoopbackAddress())) {
+                probe.setReuseAddress(true);
+            } catch (IOException taken) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path file : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
+                Files.delete(file);
+            }
+        }
+    }
+
+    private static String required(String property) {
+        String value = System.getProperty(property);
+        if (value == null || value.isBlank()) {
+            throw new IllegalStateException("system property " + property + " is not set (the wildfly profile of pom.xml sets it)");
+        }
+        return value;
+    }
+
+    /** Settings for one server; everything but the name is optional. */
+    public static final class Builder {
+        private final String name;
+        private final Map<String, String> systemProperties = new LinkedHashMap<>();
+        private Path cliScript;
+
+        private Builder(String name) {
+            if (!name.matches("[A-Za-z0-9._-]+")) {
+                throw new IllegalArgumentException("name is used in file names: letters, digits, . _ - only");
+            }
+            this.name = name;
+        }
+
+        /** A {@code -Dkey=value} for the server JVM, e.g. {@code roomcast.shutdown.grace=600}. */
+        public Builder systemProperty(String key, String value) {
+            systemProperties.put(key, value);
+            return this;
+        }
+
+        /** A jboss-cli script applied to the server's configuration before it starts ({@code --file}). */
+        public Builder cliScript(Path script) {
+            this.cliScript = script;
+            return this;
+        }
+
+        public WildFlyProcess start() {
+            return new WildFlyProcess(this).start();
+        }
+    }
+}
