@@ -7,6 +7,7 @@ import io.roomcast.platform.FrameHeaderGuard;
 import io.roomcast.platform.GrizzlyIdleWalk;
 import io.roomcast.platform.GuardedUpgradeHandler;
 import io.roomcast.platform.ServerAdapter;
+import io.roomcast.platform.SocketAborts;
 import io.roomcast.protocol.ErrorBody;
 import io.roomcast.protocol.ErrorCode;
 import io.roomcast.protocol.FrameEncoder;
@@ -19,6 +20,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpUpgradeHandler;
+import jakarta.servlet.http.WebConnection;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.lang.System.Logger;
@@ -47,6 +49,8 @@ public class HandshakeFilter extends HttpFilter {
     RoomcastMetrics metrics;
     @Inject
     RoomcastSettings settings;
+    @Inject
+    SocketAborts socketAborts;
 
     private final RefusalLogThrottle logThrottle = new RefusalLogThrottle(System::nanoTime);
     private final GrizzlyIdleWalk idleWalk = new GrizzlyIdleWalk();
@@ -74,7 +78,8 @@ public class HandshakeFilter extends HttpFilter {
         if (decision instanceof HandshakeDecision.Refused refused) {
             refuse(request, response, path, refused);
         } else if (decision instanceof HandshakeDecision.Accepted accepted) {
-            chain.doFilter(new IdentifiedRequest(request, accepted.identity(), this::frameGuard, idleWalk), response);
+            chain.doFilter(new IdentifiedRequest(request, accepted.identity(), this::frameGuard,
+                    this::initialize), response);
             ServerAdapter.guardUndertowUpgrade(request, this::frameGuard);
         } else {
             chain.doFilter(request, response);
@@ -108,6 +113,15 @@ public class HandshakeFilter extends HttpFilter {
         return Collections.list(request.getHeaders(name));
     }
 
+    /**
+     * Around the WebSocket implementation's set-up of an upgraded connection (Tyrus): out of Grizzly's
+     * idle walk, and known to the session that opens meanwhile, so that it can be reset (PROTOCOL 13.7).
+     */
+    private void initialize(WebConnection connection, Runnable init) {
+        idleWalk.leave(connection);
+        socketAborts.initializing(connection, init);
+    }
+
     /** A guard judging the new connection's frame headers against the size limits (PROTOCOL 5). */
     private FrameHeaderGuard frameGuard() {
         return new FrameHeaderGuard(settings.maxTextBytes(), settings.maxBinaryBytes(),
@@ -122,14 +136,14 @@ public class HandshakeFilter extends HttpFilter {
     private static final class IdentifiedRequest extends HttpServletRequestWrapper {
         private final Identity identity;
         private final Supplier<FrameHeaderGuard> frameGuard;
-        private final GrizzlyIdleWalk idleWalk;
+        private final GuardedUpgradeHandler.Initializer initializer;
 
         IdentifiedRequest(HttpServletRequest request, Identity identity, Supplier<FrameHeaderGuard> frameGuard,
-                          GrizzlyIdleWalk idleWalk) {
+                          GuardedUpgradeHandler.Initializer initializer) {
             super(request);
             this.identity = identity;
             this.frameGuard = frameGuard;
-            this.idleWalk = idleWalk;
+            this.initializer = initializer;
         }
 
         @Override
@@ -144,7 +158,7 @@ public class HandshakeFilter extends HttpFilter {
                 public <U extends HttpUpgradeHandler> U upgrade(Class<U> type) throws IOException, ServletException {
                     return IdentifiedRequest.super.upgrade(type);
                 }
-            }, frameGuard.get(), idleWalk::leave);
+            }, frameGuard.get(), initializer);
         }
     }
 }

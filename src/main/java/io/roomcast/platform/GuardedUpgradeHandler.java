@@ -7,7 +7,6 @@ import jakarta.servlet.http.HttpUpgradeHandler;
 import jakarta.servlet.http.WebConnection;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.util.function.Consumer;
 
 /**
  * Puts a {@link FrameHeaderGuard} between the client's socket and a WebSocket implementation that
@@ -20,7 +19,7 @@ public final class GuardedUpgradeHandler implements HttpUpgradeHandler {
 
     private HttpUpgradeHandler inner;
     private FrameHeaderGuard guard;
-    private Consumer<WebConnection> upgraded;
+    private Initializer initializer;
 
     /** For the container, which creates upgrade handlers by their no-argument constructor. */
     public GuardedUpgradeHandler() {
@@ -30,11 +29,12 @@ public final class GuardedUpgradeHandler implements HttpUpgradeHandler {
      * Performs {@code request.upgrade(handlerClass)} with this handler in front of the implementation's.
      *
      * @param upgrade the request's own {@code upgrade}, to be called with this class
-     * @param upgraded told of the container's connection once the upgrade is done, before the implementation
+     * @param initializer runs the implementation's {@code init} once the upgrade is done, told of the
+     *                    container's connection
      * @return the implementation's handler, which it configures as usual
      */
     public static <T extends HttpUpgradeHandler> T upgrade(Class<T> handlerClass, Upgrader upgrade, FrameHeaderGuard guard,
-                                                           Consumer<WebConnection> upgraded)
+                                                           Initializer initializer)
             throws IOException, jakarta.servlet.ServletException {
         T inner;
         try {
@@ -45,8 +45,17 @@ public final class GuardedUpgradeHandler implements HttpUpgradeHandler {
         GuardedUpgradeHandler outer = upgrade.upgrade(GuardedUpgradeHandler.class);
         outer.inner = inner;
         outer.guard = guard;
-        outer.upgraded = upgraded;
+        outer.initializer = initializer;
         return inner;
+    }
+
+    /**
+     * What is done around the WebSocket implementation's {@code init} of the upgraded connection, which
+     * it must run exactly once. (Tyrus opens the session, {@code @OnOpen} included, within that call.)
+     */
+    @FunctionalInterface
+    public interface Initializer {
+        void init(WebConnection containerConnection, Runnable implementationInit);
     }
 
     /** The request's {@code upgrade} method. */
@@ -57,8 +66,7 @@ public final class GuardedUpgradeHandler implements HttpUpgradeHandler {
 
     @Override
     public void init(WebConnection connection) {
-        upgraded.accept(connection);
-        inner.init(new GuardedConnection(connection, guard));
+        initializer.init(connection, () -> inner.init(new GuardedConnection(connection, guard)));
     }
 
     @Override

@@ -31,7 +31,7 @@ class ConnectionLifecycleTest {
 
     @Test
     void aSessionThatFailsBeforeItIsRegisteredIsClosedWith1011() {
-        ConnectionLifecycle lifecycle = new ConnectionLifecycle(null, null, null, null, null, null, null, null, null);
+        ConnectionLifecycle lifecycle = new ConnectionLifecycle(null, null, null, null, null, null, null, null, null, null);
 
         lifecycle.failed(session, new IllegalStateException("open threw"));
 
