@@ -9,6 +9,7 @@ import io.roomcast.platform.GrizzlyIdleWalk;
 import io.roomcast.platform.GuardedUpgradeHandler;
 import io.roomcast.platform.NegotiatedExtensions;
 import io.roomcast.platform.ServerAdapter;
+import io.roomcast.platform.SocketAborts;
 import io.roomcast.protocol.ErrorBody;
 import io.roomcast.protocol.ErrorCode;
 import io.roomcast.protocol.FrameEncoder;
@@ -21,6 +22,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpUpgradeHandler;
+import jakarta.servlet.http.WebConnection;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.lang.System.Logger;
@@ -49,6 +51,8 @@ public class HandshakeFilter extends HttpFilter {
     RoomcastMetrics metrics;
     @Inject
     RoomcastSettings settings;
+    @Inject
+    SocketAborts socketAborts;
 
     private final RefusalLogThrottle logThrottle = new RefusalLogThrottle(System::nanoTime);
     private final GrizzlyIdleWalk idleWalk = new GrizzlyIdleWalk();
@@ -77,7 +81,7 @@ public class HandshakeFilter extends HttpFilter {
             refuse(request, response, path, refused);
         } else if (decision instanceof HandshakeDecision.Accepted accepted) {
             Supplier<FrameHeaderGuard> frameGuards = () -> frameGuard(response);
-            chain.doFilter(new IdentifiedRequest(request, accepted.identity(), frameGuards, idleWalk), response);
+            chain.doFilter(new IdentifiedRequest(request, accepted.identity(), frameGuards, this::initialize), response);
             ServerAdapter.guardUndertowUpgrade(request, frameGuards);
         } else {
             chain.doFilter(request, response);
@@ -123,6 +127,15 @@ public class HandshakeFilter extends HttpFilter {
     }
 
     /**
+     * Around the WebSocket implementation's set-up of an upgraded connection (Tyrus): out of Grizzly's
+     * idle walk, and known to the session that opens meanwhile, so that it can be reset (PROTOCOL 13.7).
+     */
+    private void initialize(WebConnection connection, Runnable init) {
+        idleWalk.leave(connection);
+        socketAborts.initializing(connection, init);
+    }
+
+    /**
      * The upgrade request, carrying the accepted identity as its user principal. A WebSocket
      * implementation that upgrades through the servlet API (Tyrus) gets the connection with its
      * frame headers guarded; Undertow upgrades by other means (see ServerAdapter).
@@ -130,14 +143,14 @@ public class HandshakeFilter extends HttpFilter {
     private static final class IdentifiedRequest extends HttpServletRequestWrapper {
         private final Identity identity;
         private final Supplier<FrameHeaderGuard> frameGuard;
-        private final GrizzlyIdleWalk idleWalk;
+        private final GuardedUpgradeHandler.Initializer initializer;
 
         IdentifiedRequest(HttpServletRequest request, Identity identity, Supplier<FrameHeaderGuard> frameGuard,
-                          GrizzlyIdleWalk idleWalk) {
+                          GuardedUpgradeHandler.Initializer initializer) {
             super(request);
             this.identity = identity;
             this.frameGuard = frameGuard;
-            this.idleWalk = idleWalk;
+            this.initializer = initializer;
         }
 
         @Override
@@ -152,7 +165,7 @@ public class HandshakeFilter extends HttpFilter {
                 public <U extends HttpUpgradeHandler> U upgrade(Class<U> type) throws IOException, ServletException {
                     return IdentifiedRequest.super.upgrade(type);
                 }
-            }, frameGuard, idleWalk::leave);
+            }, frameGuard, initializer);
         }
     }
 }

@@ -24,6 +24,9 @@ enum Figure {
     SLOW_CONSUMER_CLOSES("roomcast_slow_consumer_closes_total",
             "Sessions closed with 1013 for a full outbound queue", Type.COUNTER,
             sources -> sources.figures().slowConsumerCloses()),
+    SLOW_CONSUMER_RESETS("roomcast_slow_consumer_resets_total",
+            "Slow consumers' TCP connections reset because they were still open 2 s after the overflow (the peer"
+                    + " read nothing)", Type.COUNTER, sources -> sources.figures().slowConsumerResets()),
     HISTORY_BYTES("roomcast_history_bytes",
             "Estimated bytes of the room stream messages this instance keeps (bounded by roomcast.history.max-bytes)",
             Type.GAUGE, sources -> sources.historyBytes().getAsLong()),

@@ -17,6 +17,7 @@ public class RoomcastMetrics {
     private final LongAdder messagesOut = new LongAdder();
     private final LongAdder heartbeatTimeouts = new LongAdder();
     private final LongAdder slowConsumerCloses = new LongAdder();
+    private final LongAdder slowConsumerResets = new LongAdder();
     private final LongAdder clusterEventsDropped = new LongAdder();
     private final LongAdder directSendSessions = new LongAdder();
     private final Map<ErrorCode, LongAdder> handshakeFailures = new EnumMap<>(ErrorCode.class);
@@ -41,6 +42,11 @@ public class RoomcastMetrics {
 
     public void slowConsumerClosed() {
         slowConsumerCloses.increment();
+    }
+
+    /** A slow consumer's TCP connection was still open after its grace and was reset (PROTOCOL 13.7). */
+    public void slowConsumerReset() {
+        slowConsumerResets.increment();
     }
 
     /** An event for the other instances was dropped: the cluster bus backlog was full. */
@@ -75,6 +81,10 @@ public class RoomcastMetrics {
 
     public long slowConsumerCloses() {
         return slowConsumerCloses.sum();
+    }
+
+    public long slowConsumerResets() {
+        return slowConsumerResets.sum();
     }
 
     public long clusterEventsDropped() {

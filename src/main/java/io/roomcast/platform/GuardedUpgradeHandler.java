@@ -7,7 +7,6 @@ import jakarta.servlet.http.HttpUpgradeHandler;
 import jakarta.servlet.http.WebConnection;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -21,7 +20,7 @@ public final class GuardedUpgradeHandler implements HttpUpgradeHandler {
 
     private HttpUpgradeHandler inner;
     private Supplier<FrameHeaderGuard> guards;
-    private Consumer<WebConnection> upgraded;
+    private Initializer initializer;
 
     /** For the container, which creates upgrade handlers by their no-argument constructor. */
     public GuardedUpgradeHandler() {
@@ -33,11 +32,12 @@ public final class GuardedUpgradeHandler implements HttpUpgradeHandler {
      * @param upgrade the request's own {@code upgrade}, to be called with this class
      * @param guards makes the connection's guard once the upgrade is done: the handshake response (its
      *               negotiated extensions) is complete by then, not yet when {@code upgrade} is called
-     * @param upgraded told of the container's connection once the upgrade is done, before the implementation
+     * @param initializer runs the implementation's {@code init} once the upgrade is done, told of the
+     *                    container's connection
      * @return the implementation's handler, which it configures as usual
      */
     public static <T extends HttpUpgradeHandler> T upgrade(Class<T> handlerClass, Upgrader upgrade,
-                                                           Supplier<FrameHeaderGuard> guards, Consumer<WebConnection> upgraded)
+                                                           Supplier<FrameHeaderGuard> guards, Initializer initializer)
             throws IOException, jakarta.servlet.ServletException {
         T inner;
         try {
@@ -48,8 +48,17 @@ public final class GuardedUpgradeHandler implements HttpUpgradeHandler {
         GuardedUpgradeHandler outer = upgrade.upgrade(GuardedUpgradeHandler.class);
         outer.inner = inner;
         outer.guards = guards;
-        outer.upgraded = upgraded;
+        outer.initializer = initializer;
         return inner;
+    }
+
+    /**
+     * What is done around the WebSocket implementation's {@code init} of the upgraded connection, which
+     * it must run exactly once. (Tyrus opens the session, {@code @OnOpen} included, within that call.)
+     */
+    @FunctionalInterface
+    public interface Initializer {
+        void init(WebConnection containerConnection, Runnable implementationInit);
     }
 
     /** The request's {@code upgrade} method. */
@@ -60,8 +69,8 @@ public final class GuardedUpgradeHandler implements HttpUpgradeHandler {
 
     @Override
     public void init(WebConnection connection) {
-        upgraded.accept(connection);
-        inner.init(new GuardedConnection(connection, guards.get()));
+        FrameHeaderGuard guard = guards.get();
+        initializer.init(connection, () -> inner.init(new GuardedConnection(connection, guard)));
     }
 
     @Override

@@ -28,7 +28,9 @@ import java.util.function.Supplier;
  *
  * <p>Two behaviours are adapted, and only here: {@link #replaceSessionTimers} (see there why), and the
  * frame-header guard on Undertow ({@link #guardUndertowUpgrade}). The send path goes through each
- * server's own API too ({@link SendPath}, by reflection in {@link TyrusWrites} and {@link UndertowWrites}).
+ * server's own API too ({@link SendPath}, by reflection in {@link TyrusWrites} and {@link UndertowWrites}),
+ * and so does resetting a session's TCP connection ({@link SocketAborts}: {@link GrizzlyAbort},
+ * {@link UndertowAbort}).
  */
 public final class ServerAdapter {
 

@@ -16,6 +16,8 @@ import io.roomcast.connection.UserRates;
 import io.roomcast.logging.LogText;
 import io.roomcast.observability.RoomcastMetrics;
 import io.roomcast.platform.DeploymentSendPath;
+import io.roomcast.platform.SocketAbort;
+import io.roomcast.platform.SocketAborts;
 import io.roomcast.room.DirectService;
 import io.roomcast.room.RoomService;
 import io.roomcast.status.StatusPublisher;
@@ -30,6 +32,7 @@ import java.lang.System.Logger.Level;
 import java.lang.System.Logger;
 import java.nio.ByteBuffer;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Opens and ends connections. Every way a session ends (the peer closes, an I/O error, a heartbeat
@@ -43,6 +46,11 @@ public class ConnectionLifecycle {
     private static final Logger LOG = System.getLogger(ConnectionLifecycle.class.getName());
     /** Consecutive seconds with refused frames after which a connection is closed (PROTOCOL 5). */
     private static final int RATE_ABUSE_SECONDS = 10;
+    /**
+     * How long after its overflow a slow consumer's TCP connection may stay open (PROTOCOL 13.7: at most
+     * 5 s): time for the 1013 close frame to reach a peer that still reads, well inside the bound.
+     */
+    static final long SLOW_CONSUMER_RESET_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     private final RoomcastSettings settings;
     private final ConnectionRegistry registry;
@@ -54,13 +62,15 @@ public class ConnectionLifecycle {
     private final TokenExpiry expiry;
     private final DeploymentSendPath sendPath;
     private final UserRates userRates;
+    private final SocketAborts socketAborts;
     @Resource
     ManagedExecutorService executor;
 
     @Inject
     public ConnectionLifecycle(RoomcastSettings settings, ConnectionRegistry registry, RoomService rooms,
                                DirectService direct, StatusPublisher status, Ids ids, RoomcastMetrics metrics,
-                               TokenExpiry expiry, DeploymentSendPath sendPath, UserRates userRates) {
+                               TokenExpiry expiry, DeploymentSendPath sendPath, UserRates userRates,
+                               SocketAborts socketAborts) {
         this.settings = settings;
         this.registry = registry;
         this.rooms = rooms;
@@ -71,11 +81,12 @@ public class ConnectionLifecycle {
         this.expiry = expiry;
         this.sendPath = sendPath;
         this.userRates = userRates;
+        this.socketAborts = socketAborts;
     }
 
     /** For the CDI client proxy only. */
     protected ConnectionLifecycle() {
-        this(null, null, null, null, null, null, null, null, null, null);
+        this(null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /**
@@ -93,10 +104,13 @@ public class ConnectionLifecycle {
         session.setMaxBinaryMessageBufferSize(settings.maxBinaryBytes());
         long now = System.nanoTime();
         FrameSink sink = FrameSinks.of(session, sendPath.of(session));
+        SocketAbort socket = socketAborts.forSession(session);
+        // The queue calls back on the executor, never inside the offer or completion that detected it
+        // (which may hold a room's lock): see OutboundQueue.
         Connection connection = new Connection(ids.connectionId(), identity, kind,
                 self -> new OutboundQueue(sink,
                         settings.sendQueue(), settings.sendQueueBytes(), executor,
-                        () -> slowConsumer(self),
+                        overflowNanos -> slowConsumer(self, socket, overflowNanos),
                         failure -> end(self, "send failed: " + failure)),
                 reason -> closeSession(session, reason), reason -> closeQuietly(session, reason),
                 new TokenBucket(settings.ratePerSecond(), settings.rateBurst(), now), now);
@@ -227,11 +241,22 @@ public class ConnectionLifecycle {
         return true;
     }
 
-    private void slowConsumer(Connection connection) {
+    /**
+     * A connection whose queue overflowed (PROTOCOL 13.7), on the executor: it leaves its rooms now (its
+     * queue already takes nothing), is closed with 1013, which a peer that still reads gets, and its TCP
+     * connection is reset if it is still open {@link #SLOW_CONSUMER_RESET_NANOS} after the overflow: a
+     * close frame waits behind everything the server holds for a peer that reads nothing, and the server
+     * would keep the connection (and those bytes) for as long as the peer does not read.
+     */
+    private void slowConsumer(Connection connection, SocketAbort socket, long overflowNanos) {
         metrics.slowConsumerClosed();
+        if (!end(connection, "slow consumer")) {
+            return; // ended meanwhile (the peer closed, a heartbeat timeout...): that end closes it
+        }
         LOG.log(Level.WARNING, "slow consumer {0} dropped: outbound queue full ({1,number,#} frames or {2,number,#} bytes)",
                 connection, settings.sendQueue(), settings.sendQueueBytes());
-        drop(connection, CloseReasons.SLOW_CONSUMER);
+        socketAborts.abortAt(socket, overflowNanos + SLOW_CONSUMER_RESET_NANOS, metrics::slowConsumerReset);
+        connection.close(CloseReasons.SLOW_CONSUMER);
     }
 
     private void closeSession(Session session, CloseReason reason) {

@@ -63,7 +63,7 @@ class OutboundQueueBatchTest {
     @Test
     void framesWaitingBehindAWriteGoOutTogetherInOrderWithinTheSinksBounds() {
         BatchingSink sink = new BatchingSink(3, 100);
-        OutboundQueue queue = new OutboundQueue(sink, 100, Long.MAX_VALUE, Runnable::run, () -> { }, e -> { });
+        OutboundQueue queue = new OutboundQueue(sink, 100, Long.MAX_VALUE, Runnable::run, overflowNanos -> { }, e -> { });
         queue.offer(text("0"));
         for (int i = 1; i <= 5; i++) {
             queue.offer(text(Integer.toString(i)));
@@ -88,7 +88,7 @@ class OutboundQueueBatchTest {
     @Test
     void aBatchStopsBeforeTheFrameThatWouldPassItsByteBoundAndALargeFrameGoesAlone() {
         BatchingSink sink = new BatchingSink(10, 10);
-        OutboundQueue queue = new OutboundQueue(sink, 100, Long.MAX_VALUE, Runnable::run, () -> { }, e -> { });
+        OutboundQueue queue = new OutboundQueue(sink, 100, Long.MAX_VALUE, Runnable::run, overflowNanos -> { }, e -> { });
         queue.offer(text("first"));
         queue.offer(text("1234"));
         queue.offer(text("123456"));
@@ -109,7 +109,7 @@ class OutboundQueueBatchTest {
     @Test
     void aFrameTheSinkCannotBatchIsWrittenAloneBetweenBatches() {
         BatchingSink sink = new BatchingSink(10, 100);
-        OutboundQueue queue = new OutboundQueue(sink, 100, Long.MAX_VALUE, Runnable::run, () -> { }, e -> { });
+        OutboundQueue queue = new OutboundQueue(sink, 100, Long.MAX_VALUE, Runnable::run, overflowNanos -> { }, e -> { });
         queue.offer(text("first"));
         queue.offer(text("a"));
         queue.offer(text("b"));
@@ -130,8 +130,8 @@ class OutboundQueueBatchTest {
         BatchingSink sink = new BatchingSink(10, 100);
         List<Throwable> failures = new ArrayList<>();
         AtomicInteger overflows = new AtomicInteger();
-        OutboundQueue queue = new OutboundQueue(sink, 100, Long.MAX_VALUE, Runnable::run, overflows::incrementAndGet,
-                failures::add);
+        OutboundQueue queue = new OutboundQueue(sink, 100, Long.MAX_VALUE, Runnable::run,
+                overflowNanos -> overflows.incrementAndGet(), failures::add);
         queue.offer(text("first"));
         queue.offer(text("a"));
         queue.offer(text("b"));
@@ -146,7 +146,7 @@ class OutboundQueueBatchTest {
     @Test
     void aSinkThatWritesOneFrameAtATimeIsNeverGivenABatch() {
         OutboundQueueTest.HeldSink sink = new OutboundQueueTest.HeldSink();
-        OutboundQueue queue = new OutboundQueue(sink, 100, Long.MAX_VALUE, Runnable::run, () -> { }, e -> { });
+        OutboundQueue queue = new OutboundQueue(sink, 100, Long.MAX_VALUE, Runnable::run, overflowNanos -> { }, e -> { });
         queue.offer(text("1"));
         queue.offer(text("2"));
         queue.offer(text("3"));

@@ -33,7 +33,7 @@ class OutboundQueueTest {
     @Test
     void framesAreSentInOrderWithOneInFlight() {
         HeldSink sink = new HeldSink();
-        OutboundQueue queue = new OutboundQueue(sink, 10, Long.MAX_VALUE, Runnable::run, () -> { }, e -> { });
+        OutboundQueue queue = new OutboundQueue(sink, 10, Long.MAX_VALUE, Runnable::run, overflowNanos -> { }, e -> { });
         queue.offer(text("1"));
         queue.offer(text("2"));
         queue.offer(text("3"));
@@ -50,7 +50,7 @@ class OutboundQueueTest {
     void overflowIsReportedOnceAndFurtherFramesAreRefused() {
         HeldSink sink = new HeldSink();
         AtomicInteger overflows = new AtomicInteger();
-        OutboundQueue queue = new OutboundQueue(sink, 2, Long.MAX_VALUE, Runnable::run, overflows::incrementAndGet, e -> { });
+        OutboundQueue queue = new OutboundQueue(sink, 2, Long.MAX_VALUE, Runnable::run, overflowNanos -> overflows.incrementAndGet(), e -> { });
         assertThat(queue.offer(text("in flight"))).isTrue();
         assertThat(queue.offer(text("queued 1"))).isTrue();
         assertThat(queue.offer(text("queued 2"))).isTrue();
@@ -75,7 +75,7 @@ class OutboundQueueTest {
             } else {
                 immediate.send(frame, done);
             }
-        }, 100_000, Long.MAX_VALUE, handedOff::add, () -> { }, e -> { });
+        }, 100_000, Long.MAX_VALUE, handedOff::add, overflowNanos -> { }, e -> { });
         for (int i = 0; i < 50_000; i++) {
             queue.offer(text(Integer.toString(i)));
         }
@@ -91,7 +91,7 @@ class OutboundQueueTest {
     void aFailedSendReportsTheFailureAndDropsTheRest() {
         HeldSink sink = new HeldSink();
         List<Throwable> failures = new ArrayList<>();
-        OutboundQueue queue = new OutboundQueue(sink, 10, Long.MAX_VALUE, Runnable::run, () -> { }, failures::add);
+        OutboundQueue queue = new OutboundQueue(sink, 10, Long.MAX_VALUE, Runnable::run, overflowNanos -> { }, failures::add);
         queue.offer(text("1"));
         queue.offer(text("2"));
         sink.pending.remove(0).accept(new java.io.IOException("broken pipe"));
@@ -104,7 +104,7 @@ class OutboundQueueTest {
     void queuedBytesOverTheBoundOverflowLikeTooManyFrames() {
         HeldSink sink = new HeldSink();
         AtomicInteger overflows = new AtomicInteger();
-        OutboundQueue queue = new OutboundQueue(sink, 100, 10, Runnable::run, overflows::incrementAndGet, e -> { });
+        OutboundQueue queue = new OutboundQueue(sink, 100, 10, Runnable::run, overflowNanos -> overflows.incrementAndGet(), e -> { });
         assertThat(queue.offer(text("in flight, not counted"))).isTrue();
         assertThat(queue.offer(text("123456"))).isTrue();
         assertThat(queue.offer(new OutboundFrame.Binary(java.nio.ByteBuffer.wrap(new byte[4])))).isTrue();
@@ -112,14 +112,15 @@ class OutboundQueueTest {
         assertThat(queue.offer(text("x"))).isFalse();
         assertThat(queue.offer(text("y"))).isFalse();
         assertThat(overflows).hasValue(1);
-        assertThat(queue.size()).isEqualTo(2);
+        assertThat(queue.size()).as("what waited was dropped with the queue").isZero();
+        assertThat(queue.queuedBytes()).isZero();
     }
 
     @Test
     void aFrameLargerThanTheByteBoundStillEntersAnEmptyQueue() {
         HeldSink sink = new HeldSink();
         AtomicInteger overflows = new AtomicInteger();
-        OutboundQueue queue = new OutboundQueue(sink, 100, 10, Runnable::run, overflows::incrementAndGet, e -> { });
+        OutboundQueue queue = new OutboundQueue(sink, 100, 10, Runnable::run, overflowNanos -> overflows.incrementAndGet(), e -> { });
         assertThat(queue.offer(text("in flight"))).isTrue();
         assertThat(queue.offer(text("x".repeat(50)))).isTrue();
         assertThat(overflows).hasValue(0);
@@ -130,7 +131,7 @@ class OutboundQueueTest {
     @Test
     void framesTakenForSendingGiveTheirBytesBack() {
         HeldSink sink = new HeldSink();
-        OutboundQueue queue = new OutboundQueue(sink, 100, 10, Runnable::run, () -> { }, e -> { });
+        OutboundQueue queue = new OutboundQueue(sink, 100, 10, Runnable::run, overflowNanos -> { }, e -> { });
         queue.offer(text("in flight"));
         queue.offer(text("12345"));
         queue.offer(text("12345"));
@@ -146,5 +147,141 @@ class OutboundQueueTest {
         assertThat(text("abc").payloadBytes()).isEqualTo(3);
         assertThat(text("\u00e9\u20ac\ud83d\ude00").payloadBytes()).isEqualTo(2 + 3 + 4);
         assertThat(OutboundFrame.PING.payloadBytes()).isZero();
+    }
+
+    // PROTOCOL 13.7: an overflow kills the queue, and what follows runs on the executor, never inline.
+
+    /** An executor that only records what it is given, so the test sees what would run inline. */
+    private static final class RecordingExecutor implements java.util.concurrent.Executor {
+        final List<Runnable> tasks = new ArrayList<>();
+
+        @Override
+        public void execute(Runnable task) {
+            tasks.add(task);
+        }
+
+        void runAll() {
+            while (!tasks.isEmpty()) {
+                tasks.remove(0).run();
+            }
+        }
+    }
+
+    @Test
+    void anOverflowIsHandedToTheExecutorWithItsTimeAndNeverRunsInTheOffer() {
+        HeldSink sink = new HeldSink();
+        RecordingExecutor executor = new RecordingExecutor();
+        List<Long> overflows = new ArrayList<>();
+        OutboundQueue queue = new OutboundQueue(sink, 2, Long.MAX_VALUE, executor, overflows::add, e -> { });
+        queue.offer(text("in flight"));
+        queue.offer(text("queued 1"));
+        queue.offer(text("queued 2"));
+        long before = System.nanoTime();
+
+        assertThat(queue.offer(text("too many"))).isFalse();
+        assertThat(overflows).as("nothing of the disconnect runs on the offering thread").isEmpty();
+        assertThat(queue.dead()).isTrue();
+        assertThat(executor.tasks).hasSize(1);
+
+        executor.runAll();
+        assertThat(overflows).hasSize(1);
+        assertThat(overflows.get(0)).as("the moment of the overflow").isBetween(before, System.nanoTime());
+    }
+
+    @Test
+    void aDeadQueueTakesNothingDropsWhatWaitedAndWritesNothingAfterTheWriteInFlight() {
+        HeldSink sink = new HeldSink();
+        RecordingExecutor executor = new RecordingExecutor();
+        AtomicInteger overflows = new AtomicInteger();
+        OutboundQueue queue = new OutboundQueue(sink, 2, Long.MAX_VALUE, executor,
+                overflowNanos -> overflows.incrementAndGet(), e -> { });
+        queue.offer(text("in flight"));
+        queue.offer(text("queued 1"));
+        queue.offer(text("queued 2"));
+        queue.offer(text("too many"));
+
+        assertThat(queue.size()).isZero();
+        assertThat(queue.queuedBytes()).isZero();
+        assertThat(queue.offer(text("later"))).isFalse();
+        sink.completeNext(); // the peer took the frame in flight: nothing follows it
+        executor.runAll();
+        assertThat(sink.started).containsExactly(text("in flight"));
+        assertThat(sink.pending).isEmpty();
+        assertThat(queue.offer(text("even later"))).isFalse();
+        assertThat(overflows).hasValue(1);
+    }
+
+    @Test
+    void aFailedSendIsHandedToTheExecutorAndKillsTheQueue() {
+        HeldSink sink = new HeldSink();
+        RecordingExecutor executor = new RecordingExecutor();
+        List<Throwable> failures = new ArrayList<>();
+        OutboundQueue queue = new OutboundQueue(sink, 10, Long.MAX_VALUE, executor, overflowNanos -> { }, failures::add);
+        queue.offer(text("1"));
+        queue.offer(text("2"));
+        java.io.IOException broken = new java.io.IOException("broken pipe");
+
+        sink.pending.remove(0).accept(broken); // a completion: it may come inside another thread's offer
+        assertThat(failures).as("not on the completing thread").isEmpty();
+        assertThat(queue.dead()).isTrue();
+        assertThat(queue.offer(text("3"))).isFalse();
+        executor.runAll();
+        assertThat(failures).containsExactly(broken);
+        assertThat(sink.started).containsExactly(text("1"));
+    }
+
+    @Test
+    void aFailureOfTheWriteInFlightAfterAnOverflowIsNotReportedAgain() {
+        HeldSink sink = new HeldSink();
+        RecordingExecutor executor = new RecordingExecutor();
+        AtomicInteger overflows = new AtomicInteger();
+        List<Throwable> failures = new ArrayList<>();
+        OutboundQueue queue = new OutboundQueue(sink, 1, Long.MAX_VALUE, executor,
+                overflowNanos -> overflows.incrementAndGet(), failures::add);
+        queue.offer(text("in flight"));
+        queue.offer(text("queued"));
+        queue.offer(text("too many"));
+        sink.pending.remove(0).accept(new java.io.IOException("reset by the server")); // the abort that follows
+        executor.runAll();
+        assertThat(overflows).hasValue(1);
+        assertThat(failures).isEmpty();
+    }
+
+    @Test
+    void offersRacingWithTheOverflowLeaveNothingQueuedAndReportItOnce() throws Exception {
+        for (int round = 0; round < 200; round++) {
+            HeldSink never = new HeldSink(); // holds the first send forever: everything else waits
+            AtomicInteger overflows = new AtomicInteger();
+            OutboundQueue queue = new OutboundQueue((frame, done) -> {
+                synchronized (never) {
+                    never.send(frame, done);
+                }
+            }, 64, Long.MAX_VALUE, Runnable::run, overflowNanos -> overflows.incrementAndGet(), e -> { });
+            int threads = 4;
+            java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
+            List<Thread> offering = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                Thread thread = new Thread(() -> {
+                    try {
+                        start.await();
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                    for (int i = 0; i < 100; i++) {
+                        queue.offer(text("x"));
+                    }
+                });
+                thread.start();
+                offering.add(thread);
+            }
+            for (Thread thread : offering) {
+                thread.join(10_000);
+                assertThat(thread.isAlive()).isFalse();
+            }
+            assertThat(overflows).hasValue(1);
+            assertThat(queue.size()).isZero();
+            assertThat(queue.queuedBytes()).isZero();
+            assertThat(never.started).hasSize(1);
+        }
     }
 }

@@ -37,7 +37,7 @@ public final class TestConnections {
             sent.add(frame);
             done.accept(null);
         };
-        OutboundQueue queue = new OutboundQueue(sink, 1024, 4_194_304, Runnable::run, () -> { }, e -> { });
+        OutboundQueue queue = new OutboundQueue(sink, 1024, 4_194_304, Runnable::run, overflowNanos -> { }, e -> { });
         return new Connection(id, identity, kind, self -> queue, closes::add, closes::add, rate, 0);
     }
 

@@ -176,7 +176,7 @@ class RoomStreamsTest {
         };
         Connection carol = new Connection("c3", new Identity("carol", true, "10.0.0.3", null, null, null),
                 ConnectionKind.JSON, self -> new io.roomcast.connection.OutboundQueue(stalled, 4, 4_194_304,
-                        Runnable::run, () -> { }, e -> { }), stalledCloses::add, stalledCloses::add,
+                        Runnable::run, overflowNanos -> { }, e -> { }), stalledCloses::add, stalledCloses::add,
                 new io.roomcast.connection.TokenBucket(20, 40, 0), 0);
         single.streams().join(carol, 7, new io.roomcast.stream.StreamPosition(epoch, 0),
                 () -> rooms.join(7, carol, new RoomRegistry.Limits(100, 100)));

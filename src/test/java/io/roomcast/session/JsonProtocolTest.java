@@ -44,7 +44,7 @@ class JsonProtocolTest {
     private final RoomService rooms = new RoomService(registry, new Ids(), settings, fanOut, NONE);
     private final DirectService direct = new DirectService(connections, fanOut, NONE);
     private final ConnectionLifecycle lifecycle = new ConnectionLifecycle(settings, connections, rooms, direct, null,
-            new Ids(), metrics, null, null, new UserRates(settings));
+            new Ids(), metrics, null, null, new UserRates(settings), null);
     private final JsonProtocol protocol = new JsonProtocol(settings, lifecycle, rooms, direct, encoder, null, null,
             single.streams());
 

@@ -249,6 +249,14 @@ public final class RawWebSocket implements AutoCloseable {
         socket.close();
     }
 
+    /**
+     * Whether the kernel still holds this connection as established, read without reading a byte from it
+     * (see {@link TcpTable}); empty where the kernel's table cannot be read.
+     */
+    public java.util.Optional<Boolean> established() {
+        return TcpTable.established(socket.getLocalPort(), socket.getPort());
+    }
+
     /** Shrinks the receive buffer so a peer that stops reading backs up quickly. */
     public void setReceiveBuffer(int bytes) throws IOException {
         socket.setReceiveBufferSize(bytes);
