@@ -272,18 +272,29 @@ function offerHistory(notice, request) {
   notice.append(' ', button);
 }
 
-/** Shows the gap's messages under its notice, in order; `control` then says what came. */
+/**
+ * Shows the gap's messages under its notice, in order; `control` then says what came. An answer holds
+ * at most the server's answer-bytes (PROTOCOL 13.1): while it says `complete: false` after messages of
+ * the gap, the next page is asked from the last one.
+ */
 async function loadGap(notice, request, control) {
   let answer;
+  const messages = [];
   try {
-    answer = await chat.rc.history(request.room, { since: request.since, limit: request.limit });
+    let since = request.since;
+    for (;;) {
+      answer = await chat.rc.history(request.room, { since, limit: request.limit - messages.length });
+      const page = messagesInGap(answer, request).filter((m) => m.offset > since.offset);
+      messages.push(...page);
+      if (answer.complete || page.length === 0 || messages.length >= request.limit) break;
+      since = { epoch: since.epoch, offset: page[page.length - 1].offset };
+    }
   } catch (error) {
     control.replaceWith(textSpan(error.code === 'closed'
       ? 'The history was not loaded: you disconnected.'
       : `The history could not be loaded. ${describeError(error)}`));
     return;
   }
-  const messages = messagesInGap(answer, request);
   let after = notice;
   for (const message of messages) after = logMessage(message, after);
   control.replaceWith(textSpan(loadedText(messages.length, request, answer)));

@@ -183,6 +183,7 @@ export declare class RoomcastClient {
   join(room: number): Promise<Joined>;
   leave(room: number): Promise<Left>;
   publish(room: number, text: string, options?: { ref?: string }): Promise<Ack>;
+  /** The room must be joined (PROTOCOL 13.4); `complete: false` means page on with `since` (13.1). */
   history(room: number, options?: { since?: StreamPosition; limit?: number }): Promise<History>;
   /** Fire and forget, never resent: false when not connected (nothing sent). */
   direct(to: number, text: string): boolean;

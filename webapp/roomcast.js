@@ -167,7 +167,12 @@ export class RoomcastClient {
     return this.request(ref, frame, { resend: true });
   }
 
-  /** PROTOCOL 9.2: `since` ({epoch, offset}) and `limit` optional; resolves with the `history` answer. */
+  /**
+   * PROTOCOL 9.2: `since` ({epoch, offset}) and `limit` optional; resolves with the `history` answer.
+   * The room must be joined (13.4: else it rejects with `not_member`). An answer holds at most
+   * `roomcast.history.answer-bytes` of JSON (13.1): when `complete` is false, ask again with `since`
+   * = the last message's position to page on.
+   */
   history(room, { since, limit } = {}) {
     const ref = this.nextRef();
     const frame = { type: 'history', room, ref };

@@ -16,7 +16,12 @@ public class ApiResponses {
     FrameEncoder encoder;
 
     public Response json(int status, Record body) {
-        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(encoder.encode(body)).build();
+        return json(status, encoder.encode(body));
+    }
+
+    /** A body already written as JSON (a history answer, built to its byte bound: PROTOCOL 13.1). */
+    public Response json(int status, String body) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(body).build();
     }
 
     public Response error(int status, ErrorCode code, String message) {

@@ -3,7 +3,6 @@ package io.roomcast.api;
 import io.roomcast.config.RoomcastSettings;
 import io.roomcast.fanout.RoomStreams;
 import io.roomcast.protocol.ErrorCode;
-import io.roomcast.protocol.ServerFrames;
 import io.roomcast.protocol.StreamPositions;
 import io.roomcast.stream.StreamPosition;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -17,7 +16,6 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.bind.annotation.JsonbPropertyOrder;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
@@ -27,21 +25,18 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.util.List;
 
 /**
  * {@code GET /api/rooms/{roomId}/history?limit=&epoch=&offset=}: a page of a room's stream, the same
- * answer as the {@code history} frame without {@code type} and {@code ref} (PROTOCOL 9.2). Credentials
- * as for publishing, or none when anonymous access is on. Checks in order: room id 400, credentials
- * 401, rooms claim 403, parameters 400.
+ * answer as the {@code history} frame without {@code type} and {@code ref} (PROTOCOL 9.2), within
+ * {@code roomcast.history.answer-bytes} (13.1). A token whose rights include the room, as for
+ * publishing; no token only when both {@code roomcast.history.anonymous} and
+ * {@code roomcast.auth.anonymous} allow guests (13.4). Checks in order: room id 400, credentials 401,
+ * rooms claim 403, parameters 400.
  */
 @Path("/rooms/{roomId}/history")
 @RequestScoped
 public class HistoryResource {
-
-    @JsonbPropertyOrder({"room", "epoch", "offset", "messages", "complete"})
-    public record Page(int room, String epoch, Long offset, List<ServerFrames.Message> messages, boolean complete) {
-    }
 
     @Inject
     RoomAccess roomAccess;
@@ -57,7 +52,9 @@ public class HistoryResource {
     @Tag(name = "rooms")
     @Operation(summary = "A page of a room's stream (PROTOCOL 9.2)",
             description = "The oldest `limit` kept messages after (epoch, offset), or the newest `limit` without them. "
-                    + "No token needed when roomcast.auth.anonymous is true.")
+                    + "A token whose rooms include the room; none needed only when roomcast.history.anonymous and "
+                    + "roomcast.auth.anonymous are both true. At most roomcast.history.answer-bytes of JSON: "
+                    + "complete is false when a message was left out; page on with the last offset.")
     @SecurityRequirement(name = RoomcastApi.BEARER)
     @Parameter(name = "roomId", in = ParameterIn.PATH, required = true, description = "1..2147483647")
     @Parameter(name = "limit", in = ParameterIn.QUERY, description = "1..1000, default 100")
@@ -75,7 +72,8 @@ public class HistoryResource {
                             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
                             @QueryParam("limit") String limit, @QueryParam("epoch") String epoch,
                             @QueryParam("offset") String offset) {
-        RoomAccess.Outcome access = roomAccess.check(roomId, authorization, settings.anonymousAllowed());
+        RoomAccess.Outcome access = roomAccess.check(roomId, authorization,
+                settings.historyAnonymous() && settings.anonymousAllowed());
         if (access.refusal() != null) {
             return access.refusal();
         }
@@ -84,8 +82,7 @@ public class HistoryResource {
         if (query.problem() != null) {
             return responses.error(400, ErrorCode.INVALID_PARAMETER, query.problem());
         }
-        ServerFrames.History page = streams.history(room, query.since(), query.limit(), null);
-        return responses.json(200, new Page(page.room(), page.epoch(), page.offset(), page.messages(), page.complete()));
+        return responses.json(200, streams.historyPage(room, query.since(), query.limit()));
     }
 
     /** The query parameters, judged like the frame's fields (PROTOCOL 9.1, 9.2). */

@@ -51,9 +51,10 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
             @Schema(name = OpenApiSchemas.HISTORY, type = SchemaType.OBJECT, requiredProperties = {"room", "epoch", "offset", "messages", "complete"},
                     properties = {
                         @SchemaProperty(name = "room", type = SchemaType.INTEGER),
-                        @SchemaProperty(name = "epoch", type = SchemaType.STRING, nullable = true),
+                        @SchemaProperty(name = "epoch", type = SchemaType.STRING, nullable = true,
+                                description = "null when the room has no stream, or streams are off"),
                         @SchemaProperty(name = "offset", type = SchemaType.INTEGER, nullable = true,
-                                description = "the room's latest offset"),
+                                description = "the room's latest offset (0 without a stream, null with streams off)"),
                         @SchemaProperty(name = "messages", type = SchemaType.ARRAY, ref = OpenApiSchemas.MESSAGE),
                         @SchemaProperty(name = "complete", type = SchemaType.BOOLEAN)}),
             @Schema(name = OpenApiSchemas.STATUS, type = SchemaType.OBJECT, requiredProperties = {"connections", "rooms", "instance", "instances"},

@@ -1,13 +1,17 @@
 package io.roomcast.cluster;
 
 import com.hazelcast.config.Config;
+import com.hazelcast.config.EvictionConfig;
+import com.hazelcast.config.EvictionPolicy;
 import com.hazelcast.config.InMemoryFormat;
 import com.hazelcast.config.InvalidConfigurationException;
 import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.MaxSizePolicy;
 import com.hazelcast.config.RingbufferConfig;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.LifecycleEvent;
 import com.hazelcast.map.IMap;
+import com.hazelcast.map.listener.EntryExpiredListener;
 import com.hazelcast.ringbuffer.OverflowPolicy;
 import com.hazelcast.ringbuffer.ReadResultSet;
 import com.hazelcast.ringbuffer.Ringbuffer;
@@ -15,38 +19,51 @@ import com.hazelcast.ringbuffer.StaleSequenceException;
 import io.roomcast.room.RoomEvent;
 import io.roomcast.stream.Appended;
 import io.roomcast.stream.Epochs;
+import io.roomcast.stream.Placement;
 import io.roomcast.stream.Slice;
 import io.roomcast.stream.StreamStore;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
- * Rooms' streams held by the Payara cluster's Hazelcast (docs/CLUSTER.md, "Room streams"): each room's
- * messages in a Ringbuffer of its own ({@code roomcast.stream.<room>}: capacity
- * {@code roomcast.history.size}, time-to-live {@code roomcast.history.ttl}, one synchronous backup), a
- * message's offset its sequence + 1, and the room's epoch in an IMap under the ring's name, which puts
- * it in the ring's partition: the owner and the backup of that partition hold both, so both survive the
- * loss of one member, and both are lost together when every copy is.
+ * Rooms' streams held by the Payara cluster's Hazelcast (docs/CLUSTER.md, "Room streams"): a room's
+ * epoch in an IMap under the room's key ({@code roomcast.stream.<room>}), and the messages of that
+ * epoch in a Ringbuffer of its own, {@code roomcast.stream.<room>.<epoch>@roomcast.stream.<room>}
+ * (capacity {@code roomcast.history.size}, time-to-live {@code roomcast.history.ttl}, one synchronous
+ * backup). The part after {@code @} is Hazelcast's partition key: the ring lives in the partition of
+ * the epoch's entry, so the owner and the backup of that partition hold both, both survive the loss of
+ * one member, and both are lost together when every copy is. A message's offset is its sequence + 1.
  *
  * <p>The epoch vouches for the ring. A message's (epoch, offset) is used only when the epoch read
- * after the ring operation is the one this instance knew before it: epochs are random and never put
- * twice, so an unchanged entry proves that the partition was not lost in between, and that the
- * sequence belongs to that epoch. When every copy was lost, the entry is gone, the ring starts again
- * at sequence 0, and the first operation puts a new epoch: offsets restart at 1 under it, never reused
- * within an epoch. The epochs this instance knows are remembered, and forgotten when Hazelcast reports
- * a partition lost or a split-brain merge, so that an append costs two partition operations, not three.
+ * after the ring operation is the one the operation used: epochs are random and never put twice, so an
+ * unchanged entry proves that the stream was neither lost nor expired in between. A ring whose epoch
+ * is no longer the room's is destroyed by whoever notices (it can never be used again), and the
+ * operation is done again under the room's current epoch, in that epoch's own ring: offsets restart at
+ * 1 under a new epoch, never reused within one.
  *
- * <p>Idempotency keys live in an IMap with the history TTL; {@code putIfAbsent} of a marker unique to
- * the claim decides which publish is the first, cluster-wide; a repeat waits for the first to finish.
+ * <p>Reads create nothing (PROTOCOL 13.3): a room without an epoch entry reads as no stream, and no ring
+ * is touched. Only an append or {@link #open} (a successful join) puts an epoch. An epoch entry lives
+ * {@code 2 × ttl + 60 s} from its last refresh: appends refresh it (each instance at most once per
+ * {@code ttl}), and so does every instance, every {@code ttl}, for the rooms with members there. When
+ * it expires (no message kept and no member anywhere for that long), every instance destroys its ring.
+ *
+ * <p>Idempotency keys live in an IMap with the history TTL, bounded per partition and evicted least
+ * recently used first; an entry is the first publish's {@link Placement}, never its text (PROTOCOL
+ * 13.2). {@code putIfAbsent} of a marker unique to the claim decides which publish is the first,
+ * cluster-wide; a repeat waits for the first to finish.
  *
  * <p>Like {@link HazelcastBus}, this class names Hazelcast types and is loaded by name only, by
  * {@link StreamStoreProducer}, once Payara's Hazelcast was found. Nothing but {@code byte[]} and
@@ -59,38 +76,70 @@ public final class HazelcastStreams implements StreamStore, AutoCloseable {
     static final String KEYS = "roomcast.stream-keys";
     /** Synchronous backups of every structure here: an ack means the owner and one backup hold it. */
     static final int BACKUPS = 1;
+    /** What one idempotency key costs the cluster, its backup included: the bound is max-bytes over this. */
+    static final int KEY_COST = 512;
+    /** An epoch entry outlives its last refresh by twice the history TTL and this. */
+    static final long EPOCH_MARGIN_SECONDS = 60;
     /** Hazelcast's largest readMany batch. */
     private static final int BATCH = 1000;
     /** How long a repeat waits for the first publish with its key before taking the claim over. */
     private static final long CLAIM_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
-    /** Attempts at an operation whose epoch changed under it (every copy of the room was just lost). */
+    /** Attempts at an operation whose epoch changed under it (the stream expired, or every copy was lost). */
     private static final int ATTEMPTS = 3;
     /** Epochs remembered at most (rooms this instance touched lately). */
     private static final int KNOWN_MAX = 100_000;
 
     private static final Logger LOG = System.getLogger(HazelcastStreams.class.getName());
 
+    /** An epoch this instance saw, and when it last refreshed the entry's life (see the class). */
+    private record Known(String epoch, long refreshedAt) {
+    }
+
     private final HazelcastInstance hazelcast;
     private final int size;
     private final int ttlSeconds;
+    private final long epochTtlSeconds;
+    private final long refreshNanos;
+    private final Supplier<? extends Collection<Integer>> roomsWithMembers;
     private final IMap<String, String> epochs;
     private final IMap<String, byte[]> keys;
     private final Epochs fresh = new Epochs();
-    /** Ring name to the epoch this instance last saw vouch for it; each use is checked (see the class). */
-    private final Map<String, String> known = new ConcurrentHashMap<>();
+    /** Room key to the epoch this instance last saw vouch for its ring; each use is checked (see the class). */
+    private final Map<String, Known> known = new ConcurrentHashMap<>();
+    /** Destroys rings of epochs gone, off Hazelcast's event threads and publishers' threads. */
+    private final ExecutorService cleanup;
+    private volatile long lastKeepAlive;
     private final UUID partitionLostRegistration;
     private final UUID lifecycleRegistration;
+    private final UUID expiryRegistration;
 
-    /** @param listen false only in tests: a store that does not hear of lost partitions (or hears late) */
-    HazelcastStreams(HazelcastInstance hazelcast, int size, int ttlSeconds, boolean listen) {
+    /**
+     * @param epochTtlSeconds  how long an epoch entry lives after its last refresh: more than twice
+     *                         {@code ttlSeconds} (see the class; tests choose it shorter than usual)
+     * @param roomsWithMembers the rooms with members on this instance, whose streams it keeps alive
+     * @param listen           false only in tests: a store that does not hear of lost partitions or
+     *                         expired epochs (or hears late)
+     */
+    HazelcastStreams(HazelcastInstance hazelcast, int size, int ttlSeconds, long epochTtlSeconds,
+                     Supplier<? extends Collection<Integer>> roomsWithMembers, boolean listen) {
         this.hazelcast = hazelcast;
         this.size = size;
         this.ttlSeconds = ttlSeconds;
+        this.epochTtlSeconds = epochTtlSeconds;
+        this.refreshNanos = TimeUnit.SECONDS.toNanos(Math.max(1, ttlSeconds));
+        this.roomsWithMembers = roomsWithMembers;
+        this.lastKeepAlive = System.nanoTime();
         this.epochs = hazelcast.getMap(EPOCHS);
         this.keys = hazelcast.getMap(KEYS);
+        this.cleanup = Executors.newSingleThreadExecutor(r -> {
+            Thread thread = new Thread(r, "roomcast-stream-cleanup");
+            thread.setDaemon(true);
+            return thread;
+        });
         if (!listen) {
             this.partitionLostRegistration = null;
             this.lifecycleRegistration = null;
+            this.expiryRegistration = null;
             return;
         }
         // Where every copy of a partition may be gone, or a merge may have replaced entries, what this
@@ -109,26 +158,43 @@ public final class HazelcastStreams implements StreamStore, AutoCloseable {
                 known.clear();
             }
         });
+        this.expiryRegistration = epochs.addEntryListener(
+                (EntryExpiredListener<String, String>) event -> expired(event.getKey(), event.getOldValue()), true);
     }
 
     /**
      * The store over the given Hazelcast instance, after adding its configuration to the running
      * cluster (a wildcard Ringbuffer configuration and the two maps'); null when it is not one.
+     *
+     * @param maxBytes         {@code roomcast.history.max-bytes}: the idempotency keys' bound is this over
+     *                         {@link #KEY_COST}, spread over the partitions
+     * @param roomsWithMembers the rooms with members on this instance
      */
-    public static StreamStore create(Object hazelcastInstance, int size, long ttlSeconds) {
+    public static StreamStore create(Object hazelcastInstance, int size, long ttlSeconds, long maxBytes,
+                                     Supplier<? extends Collection<Integer>> roomsWithMembers) {
         if (!(hazelcastInstance instanceof HazelcastInstance hz)) {
             return null;
         }
         int ttl = (int) Math.min(Integer.MAX_VALUE, ttlSeconds);
-        configure(hz.getConfig(), size, ttl);
-        return new HazelcastStreams(hz, size, ttl, true);
+        configure(hz.getConfig(), size, ttl, keysPerPartition(maxBytes, hz.getPartitionService().getPartitions().size()));
+        return new HazelcastStreams(hz, size, ttl, epochTtl(ttl), roomsWithMembers, true);
+    }
+
+    /** An epoch entry's life after its last refresh: twice the history TTL and {@link #EPOCH_MARGIN_SECONDS}. */
+    static long epochTtl(int ttlSeconds) {
+        return Math.min(Integer.MAX_VALUE, 2L * ttlSeconds + EPOCH_MARGIN_SECONDS);
+    }
+
+    /** The keys each partition keeps at most: max-bytes over {@link #KEY_COST}, shared by the partitions, at least 1. */
+    static int keysPerPartition(long maxBytes, int partitions) {
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, maxBytes / KEY_COST / Math.max(1, partitions)));
     }
 
     /**
      * Added at run time: Payara built the instance's configuration, and dynamic configuration spreads
      * to every member. A member that was configured first wins; a differing one is logged.
      */
-    static void configure(Config config, int size, int ttlSeconds) {
+    static void configure(Config config, int size, int ttlSeconds, int keysPerPartition) {
         if (size > 0) {
             add(() -> config.addRingBufferConfig(new RingbufferConfig(RINGS + "*")
                     .setCapacity(size)
@@ -139,7 +205,11 @@ public final class HazelcastStreams implements StreamStore, AutoCloseable {
         }
         add(() -> config.addMapConfig(new MapConfig(EPOCHS).setBackupCount(BACKUPS).setAsyncBackupCount(0)), EPOCHS);
         add(() -> config.addMapConfig(new MapConfig(KEYS).setBackupCount(BACKUPS).setAsyncBackupCount(0)
-                .setTimeToLiveSeconds(ttlSeconds)), KEYS);
+                .setTimeToLiveSeconds(ttlSeconds)
+                .setEvictionConfig(new EvictionConfig()
+                        .setEvictionPolicy(EvictionPolicy.LRU)
+                        .setMaxSizePolicy(MaxSizePolicy.PER_PARTITION)
+                        .setSize(keysPerPartition))), KEYS);
     }
 
     private static void add(Runnable adding, String what) {
@@ -162,15 +232,15 @@ public final class HazelcastStreams implements StreamStore, AutoCloseable {
         byte[] claim = null;
         if (dedupKey != null) {
             Object outcome = claim(dedupKey);
-            if (outcome instanceof RoomEvent.Message first) {
-                return new Appended(first, true);
+            if (outcome instanceof Placement first) {
+                return Appended.repeat(message, first);
             }
             claim = (byte[]) outcome;
         }
         try {
             RoomEvent.Message placed = enabled() ? place(message) : message;
             if (claim != null) {
-                keys.set(dedupKey, StoredMessages.encode(placed), ttlSeconds, TimeUnit.SECONDS);
+                keys.set(dedupKey, StoredMessages.placement(Placement.of(placed)), ttlSeconds, TimeUnit.SECONDS);
             }
             return new Appended(placed, false);
         } catch (RuntimeException | Error e) {
@@ -186,129 +256,225 @@ public final class HazelcastStreams implements StreamStore, AutoCloseable {
         if (!enabled()) {
             return Slice.disabled();
         }
-        String name = ring(room);
-        Ringbuffer<byte[]> ring = hazelcast.getRingbuffer(name);
+        String key = key(room);
         for (int attempt = 1; ; attempt++) {
-            String epoch = epoch(name);
-            Slice slice = read(ring, epoch, after, limit, newest);
-            if (vouched(name, epoch)) {
+            String epoch = epoch(key, false);
+            if (epoch == null) {
+                return Slice.none();
+            }
+            Slice slice = read(hazelcast.getRingbuffer(ring(key, epoch)), epoch, after, limit, newest);
+            if (vouched(key, epoch)) {
                 return slice;
             }
-            lostUnder(room, "read", attempt);
+            gone(key, epoch, "read", attempt);
         }
     }
 
     @Override
     public Slice head(int room) {
-        if (!enabled()) {
-            return Slice.disabled();
+        return head(room, false);
+    }
+
+    @Override
+    public Slice open(int room) {
+        return head(room, true);
+    }
+
+    /**
+     * Keeps alive, once per TTL, the epochs of the rooms with members on this instance: a stream with
+     * members is never dropped (PROTOCOL 9), however long nobody publishes.
+     */
+    @Override
+    public void sweep() {
+        long now = System.nanoTime();
+        if (!enabled() || now - lastKeepAlive < refreshNanos) {
+            return;
         }
-        String name = ring(room);
-        Ringbuffer<byte[]> ring = hazelcast.getRingbuffer(name);
-        for (int attempt = 1; ; attempt++) {
-            String epoch = epoch(name);
-            long tail = ring.tailSequence();
-            long head = ring.headSequence();
-            if (vouched(name, epoch)) {
-                return new Slice(epoch, tail + 1, Math.min(head, tail + 1) + 1, List.of(), false);
+        lastKeepAlive = now;
+        for (Integer room : roomsWithMembers.get()) {
+            String key = key(room);
+            try {
+                if (epochs.setTtl(key, epochTtlSeconds, TimeUnit.SECONDS)) {
+                    known.computeIfPresent(key, (k, v) -> new Known(v.epoch(), now));
+                }
+            } catch (RuntimeException e) {
+                LOG.log(Level.DEBUG, "room {0}: keeping its stream alive failed: {1}", room, e.toString());
             }
-            lostUnder(room, "head", attempt);
         }
     }
 
-    static String ring(int room) {
+    /** Epoch entries this instance's member owns: summed over the instances, the cluster's room streams. */
+    @Override
+    public long streams() {
+        return enabled() ? epochs.getLocalMapStats().getOwnedEntryCount() : 0;
+    }
+
+    /** The epoch entry's key of a room, which is also the partition key of its rings. */
+    static String key(int room) {
         return RINGS + room;
+    }
+
+    /** The ring of one epoch of a room, in the partition of the room's key. */
+    static String ring(String key, String epoch) {
+        return key + "." + epoch + "@" + key;
+    }
+
+    /** The head: the epoch, the latest and the oldest kept offsets; with {@code create}, the stream starts now if none. */
+    private Slice head(int room, boolean create) {
+        if (!enabled()) {
+            return Slice.disabled();
+        }
+        String key = key(room);
+        for (int attempt = 1; ; attempt++) {
+            String epoch = epoch(key, create);
+            if (epoch == null) {
+                return Slice.none();
+            }
+            if (create && !refresh(key, epoch)) { // a joiner's stream lives at least until the next keep-alive
+                gone(key, epoch, "open", attempt);
+                continue;
+            }
+            Ringbuffer<byte[]> ring = hazelcast.getRingbuffer(ring(key, epoch));
+            long tail = ring.tailSequence();
+            long head = ring.headSequence();
+            if (vouched(key, epoch)) {
+                return new Slice(epoch, tail + 1, Math.min(head, tail + 1) + 1, List.of(), false);
+            }
+            gone(key, epoch, create ? "open" : "head", attempt);
+        }
     }
 
     /** The offsets follow the ring's sequences; the epoch vouches for them (see the class). */
     private RoomEvent.Message place(RoomEvent.Message message) {
-        String name = ring(message.room());
-        Ringbuffer<byte[]> ring = hazelcast.getRingbuffer(name);
+        String key = key(message.room());
         byte[] stored = StoredMessages.encode(message);
         for (int attempt = 1; ; attempt++) {
-            String epoch = epoch(name);
+            String epoch = epoch(key, true);
+            // Before the add, so that the epoch outlives the message by more than a TTL whatever happens after.
+            if (!refresh(key, epoch)) {
+                gone(key, epoch, "append", attempt);
+                continue;
+            }
+            Ringbuffer<byte[]> ring = hazelcast.getRingbuffer(ring(key, epoch));
             // Returns once the owner and the synchronous backup hold it (docs/CLUSTER.md on the backup ack).
             long sequence = await(ring.addAsync(stored, OverflowPolicy.OVERWRITE));
-            if (vouched(name, epoch)) {
+            if (vouched(key, epoch)) {
                 return message.at(epoch, sequence + 1);
             }
-            // The epoch changed under the add. If the message is in the ring of the new epoch (it was
-            // added after the loss), it keeps that place: adding it again would publish it twice.
-            String current = epoch(name);
-            if (Arrays.equals(itemAt(ring, sequence), stored) && vouched(name, current)) {
-                return message.at(current, sequence + 1);
-            }
-            lostUnder(message.room(), "append", attempt);
-        }
-    }
-
-    /** The ring's item at a sequence, or null when it keeps none there. */
-    private static byte[] itemAt(Ringbuffer<byte[]> ring, long sequence) {
-        if (sequence > ring.tailSequence()) {
-            return null;
-        }
-        try {
-            ReadResultSet<byte[]> one = await(ring.readManyAsync(sequence, 0, 1, null));
-            return one.readCount() > 0 && one.getSequence(0) == sequence ? one.get(0) : null;
-        } catch (StaleSequenceException e) {
-            return null;
-        }
-    }
-
-    /** Every copy of the room's partition was lost during an operation: try again under the new epoch. */
-    private void lostUnder(int room, String operation, int attempt) {
-        LOG.log(Level.WARNING, "room {0}: stream epoch changed during {1} (every copy of its partition was lost); "
-                + "attempt {2} of {3}", room, operation, attempt, ATTEMPTS);
-        if (attempt >= ATTEMPTS) {
-            throw new IllegalStateException("room " + room + ": the cluster keeps losing its stream");
+            // The epoch went under the add (it expired, or every copy was lost): its ring goes with the
+            // message in it, and the message is added to the ring of the room's current epoch.
+            gone(key, epoch, "append", attempt);
         }
     }
 
     /**
-     * The room's epoch as this instance knows it, else as the cluster has it, put now when the stream
-     * is new (or every copy of it was lost).
+     * The epoch an operation used is no longer the room's: its ring is destroyed (nobody can use it
+     * again), what this instance knew of it forgotten, and the operation tried again.
      */
-    private String epoch(String name) {
-        String epoch = known.get(name);
-        if (epoch != null) {
-            return epoch;
+    private void gone(String key, String epoch, String operation, int attempt) {
+        forget(key, epoch);
+        destroyLater(key, epoch);
+        LOG.log(Level.INFO, "{0}: stream epoch {1} went during {2} (it expired, or every copy of its partition was "
+                + "lost); attempt {3} of {4}", key, epoch, operation, attempt, ATTEMPTS);
+        if (attempt >= ATTEMPTS) {
+            throw new IllegalStateException(key + ": the cluster keeps losing its stream");
         }
-        epoch = epochs.get(name);
+    }
+
+    /**
+     * The room's epoch as this instance knows it, else as the cluster has it; with {@code create}, put
+     * now when the room has none (with its time to live), else null.
+     */
+    private String epoch(String key, boolean create) {
+        Known mine = known.get(key);
+        if (mine != null) {
+            return mine.epoch();
+        }
+        long now = System.nanoTime();
+        long refreshedAt = now - refreshNanos; // learned, not refreshed: the next append or open refreshes it
+        String epoch = epochs.get(key);
         if (epoch == null) {
+            if (!create) {
+                return null;
+            }
             String created = fresh.next();
-            String raced = epochs.putIfAbsent(name, created);
+            String raced = epochs.putIfAbsent(key, created, epochTtlSeconds, TimeUnit.SECONDS);
             epoch = raced != null ? raced : created;
+            if (raced == null) {
+                refreshedAt = now;
+            }
         }
-        remember(name, epoch);
+        remember(key, new Known(epoch, refreshedAt));
         return epoch;
     }
 
-    /** Whether the cluster still has {@code epoch} for the ring, read after the ring operation. */
-    private boolean vouched(String name, String epoch) {
-        String now = epochs.get(name);
-        if (epoch.equals(now)) {
-            return true;
-        }
-        known.remove(name, epoch);
-        return false;
+    /** Whether the cluster still has {@code epoch} for the room, read after the ring operation. */
+    private boolean vouched(String key, String epoch) {
+        return epoch.equals(epochs.get(key));
     }
 
-    private void remember(String name, String epoch) {
+    /**
+     * Extends the epoch entry's life, unless this instance did so less than a TTL ago (then it has more
+     * than a TTL left); false when the entry is gone.
+     */
+    private boolean refresh(String key, String epoch) {
+        Known mine = known.get(key);
+        long now = System.nanoTime();
+        if (mine != null && mine.epoch().equals(epoch) && now - mine.refreshedAt() < refreshNanos) {
+            return true;
+        }
+        if (!epochs.setTtl(key, epochTtlSeconds, TimeUnit.SECONDS)) {
+            return false;
+        }
+        remember(key, new Known(epoch, now));
+        return true;
+    }
+
+    private void remember(String key, Known epoch) {
         if (known.size() >= KNOWN_MAX) {
             known.clear(); // crude but bounded: an epoch forgotten costs one read
         }
-        known.put(name, epoch);
+        known.put(key, epoch);
+    }
+
+    private void forget(String key, String epoch) {
+        known.computeIfPresent(key, (k, v) -> v.epoch().equals(epoch) ? null : v);
+    }
+
+    /** An epoch entry expired (see the class): its ring goes, on every instance that hears of it. */
+    private void expired(String key, String epoch) {
+        if (key == null || epoch == null) {
+            return;
+        }
+        forget(key, epoch);
+        destroyLater(key, epoch);
+    }
+
+    private void destroyLater(String key, String epoch) {
+        try {
+            cleanup.execute(() -> {
+                try {
+                    hazelcast.getRingbuffer(ring(key, epoch)).destroy();
+                } catch (RuntimeException e) {
+                    LOG.log(Level.DEBUG, "{0}: destroying the ring of epoch {1}: {2}", key, epoch, e.toString());
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            LOG.log(Level.DEBUG, "{0}: not destroying the ring of epoch {1}: closing", key, epoch);
+        }
     }
 
     /** Stops listening to the instance, which outlives this application. */
     @Override
     public void close() {
+        cleanup.shutdown();
         if (partitionLostRegistration == null) {
             return;
         }
         try {
             hazelcast.getPartitionService().removePartitionLostListener(partitionLostRegistration);
             hazelcast.getLifecycleService().removeLifecycleListener(lifecycleRegistration);
+            epochs.removeEntryListener(expiryRegistration);
         } catch (RuntimeException e) {
             LOG.log(Level.DEBUG, "room streams: {0}", e.toString()); // Hazelcast is going away as well
         }
@@ -365,7 +531,7 @@ public final class HazelcastStreams implements StreamStore, AutoCloseable {
     }
 
     /**
-     * Claims an idempotency key: null marker means ours to publish (returned), a stored message is the
+     * Claims an idempotency key: null marker means ours to publish (returned), a stored placement is the
      * first publish's. A claim still pending is waited for; one pending past the wait is taken over
      * (its publisher died or hangs), with a compare-and-set so that only one repeat takes it.
      */
@@ -379,7 +545,7 @@ public final class HazelcastStreams implements StreamStore, AutoCloseable {
                 return mine;
             }
             if (!StoredMessages.isPending(existing)) {
-                return StoredMessages.decode(existing);
+                return StoredMessages.placementOf(existing);
             }
             if (System.nanoTime() - deadline > 0) {
                 if (keys.replace(key, existing, mine)) {

@@ -1,6 +1,7 @@
 package io.roomcast.cluster;
 
 import io.roomcast.room.RoomEvent;
+import io.roomcast.stream.Placement;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -13,13 +14,16 @@ import java.nio.charset.StandardCharsets;
  * Room messages as the cluster keeps them: bytes, for the same reason as {@link BusCodec} (the member
  * that holds them cannot load the WAR's classes, and the format stays ours to version). A message in
  * a room's ring is kept without its place: its room is the ring's, its offset the ring's sequence + 1,
- * and its epoch the stream's; a remembered idempotency key keeps the whole placed message.
+ * and its epoch the stream's. A remembered idempotency key keeps only its first publish's
+ * {@link Placement} (id, epoch, offset), never the text (PROTOCOL 13.2).
  */
 final class StoredMessages {
 
     static final int VERSION = 1;
     /** First byte of a claim on an idempotency key whose first publish is still under way. */
     static final int PENDING = 0x50;
+    /** First byte of an idempotency key's placement, once its first publish is stored. */
+    static final int PLACED = 0x02;
 
     private StoredMessages() {
     }
@@ -63,6 +67,40 @@ final class StoredMessages {
     static RoomEvent.Message read(DataInputStream in) throws IOException {
         return new RoomEvent.Message(in.readInt(), string(in), string(in), string(in), nullable(in), in.readLong(),
                 nullable(in), in.readLong());
+    }
+
+    /** An idempotency key's value once its first publish is stored: the placement only. */
+    static byte[] placement(Placement placed) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(PLACED);
+            string(out, placed.id());
+            nullable(out, placed.epoch());
+            out.writeLong(placed.offset());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /**
+     * A stored idempotency key's placement; an instance of an earlier version kept the whole message
+     * there ({@link #VERSION}), whose placement is read the same.
+     *
+     * @throws IllegalArgumentException when the bytes are neither
+     */
+    static Placement placementOf(byte[] data) {
+        if (data.length > 0 && data[0] == VERSION) {
+            return Placement.of(decode(data));
+        }
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
+            if (in.readUnsignedByte() != PLACED) {
+                throw new IllegalArgumentException("not a stored placement");
+            }
+            return new Placement(string(in), nullable(in), in.readLong());
+        } catch (IOException e) {
+            throw new IllegalArgumentException("malformed stored placement", e);
+        }
     }
 
     /** A claim marker: unique per claim, so that only its owner can replace or remove it. */

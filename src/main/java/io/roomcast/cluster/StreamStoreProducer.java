@@ -10,15 +10,18 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.util.Collection;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Chooses where rooms' streams live: held by the cluster's Hazelcast whenever the Hazelcast bus is in
  * use ({@link HazelcastStreams}, loaded by name like the bus, so that no Hazelcast type is met where
- * there is none), else in this instance's memory ({@link MemoryStreams}), swept once a second by one
- * plain daemon thread (no managed executor: the sweep needs no container context).
+ * there is none), else in this instance's memory ({@link MemoryStreams}). Either is swept once a second
+ * by one plain daemon thread (no managed executor: the sweep needs no container context): expiry in
+ * memory, keeping the streams of rooms with members alive in the cluster.
  */
 @ApplicationScoped
 public class StreamStoreProducer {
@@ -47,13 +50,12 @@ public class StreamStoreProducer {
     @Produces
     @ApplicationScoped
     StreamStore streams() {
-        if (!bus.local()) {
-            StreamStore clustered = clustered();
-            if (clustered != null) {
-                return clustered;
-            }
+        StreamStore store = bus.local() ? null : clustered();
+        if (store == null) {
+            store = memory();
         }
-        return memory();
+        sweep(store);
+        return store;
     }
 
     /**
@@ -63,9 +65,11 @@ public class StreamStoreProducer {
     private StreamStore clustered() {
         Object hazelcast = ClusterBusProducer.lookupHazelcast();
         try {
+            Supplier<Collection<Integer>> roomsWithMembers = () -> rooms.sizes().keySet();
             Object store = Class.forName(HAZELCAST_STREAMS, true, StreamStoreProducer.class.getClassLoader())
-                    .getMethod("create", Object.class, int.class, long.class)
-                    .invoke(null, hazelcast, settings.historySize(), settings.historyTtl().toSeconds());
+                    .getMethod("create", Object.class, int.class, long.class, long.class, Supplier.class)
+                    .invoke(null, hazelcast, settings.historySize(), settings.historyTtl().toSeconds(),
+                            settings.historyMaxBytes(), roomsWithMembers);
             if (store != null) {
                 LOG.log(Level.INFO, "room streams held by the cluster''s Hazelcast: {0} messages per room for {1} s, "
                                 + "one synchronous backup{2}", settings.historySize(), settings.historyTtl().toSeconds(),
@@ -79,9 +83,7 @@ public class StreamStoreProducer {
         return null;
     }
 
-    private StreamStore memory() {
-        MemoryStreams memory = new MemoryStreams(settings.historySize(), settings.historyTtl().toNanos(),
-                settings.historyMaxBytes(), room -> rooms.memberCount(room) > 0, System::nanoTime);
+    private void sweep(StreamStore store) {
         sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "roomcast-stream-expiry");
             thread.setDaemon(true);
@@ -89,11 +91,16 @@ public class StreamStoreProducer {
         });
         sweeper.scheduleWithFixedDelay(() -> {
             try {
-                memory.sweep();
+                store.sweep();
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "room stream expiry failed: {0}", e.toString()); // and runs again next second
+                LOG.log(Level.WARNING, "room stream upkeep failed: {0}", e.toString()); // and runs again next second
             }
         }, 1, 1, TimeUnit.SECONDS);
+    }
+
+    private StreamStore memory() {
+        MemoryStreams memory = new MemoryStreams(settings.historySize(), settings.historyTtl().toNanos(),
+                settings.historyMaxBytes(), room -> rooms.memberCount(room) > 0, System::nanoTime);
         LOG.log(Level.INFO, "room streams in memory: {0} messages per room for {1} s, {2} bytes in all{3}",
                 settings.historySize(), settings.historyTtl().toSeconds(), settings.historyMaxBytes(),
                 memory.enabled() ? "" : " (off: roomcast.history.size=0)");

@@ -21,6 +21,7 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -149,9 +150,10 @@ public class RoomStreams implements EventSink {
                     continue;
                 }
                 initialize(sequencer);
-                if (recovering && missed.latest() < sequencer.delivered && missed.epoch().equals(sequencer.epoch)) {
+                if (recovering && sequencer.epoch != null && (missed.latest() < sequencer.delivered
+                        || !Objects.equals(missed.epoch(), sequencer.epoch))) {
                     if (attempt < 3) {
-                        missed = null; // delivered past what was read: read again, outside the lock
+                        missed = null; // delivered past what was read, or another stream: read again, outside the lock
                     } else {
                         missed = store.read(room, since.offset(), Integer.MAX_VALUE, false);
                     }
@@ -160,8 +162,11 @@ public class RoomStreams implements EventSink {
                     sequencer.catchingUp.remove(connection); // a rejoin ends a replay still under way
                     RoomRegistry.Change change = joining.get();
                     if (change.refused()) {
-                        retireIfEmpty(sequencer);
-                    } else if (connection.kind() != ConnectionKind.CHAT) {
+                        retireIfEmpty(sequencer); // and no stream was created for it (PROTOCOL 13.3)
+                        return change;
+                    }
+                    open(sequencer);
+                    if (connection.kind() != ConnectionKind.CHAT) {
                         joined(connection, room, change.members(), sequencer, since, missed);
                     }
                     return change;
@@ -171,11 +176,26 @@ public class RoomStreams implements EventSink {
         }
     }
 
-    /** A page of the room's stream (PROTOCOL 9.2), as the JSON frame and the HTTP API answer it. */
-    public ServerFrames.History history(int room, StreamPosition since, int limit, String ref) {
-        History page = History.of(store, room, since, limit);
-        return new ServerFrames.History(room, page.epoch(), page.epoch() == null ? null : page.latest(),
-                page.messages().stream().map(MessageFrames::of).toList(), page.complete(), ref);
+    /**
+     * The {@code history} frame's JSON (PROTOCOL 9.2): a page of the room's stream, within
+     * {@code roomcast.history.answer-bytes} (13.1); a room without a stream answers no epoch, offset 0
+     * and creates none (13.3).
+     */
+    public String historyFrame(int room, StreamPosition since, int limit, String ref) {
+        return history(room, since, limit,
+                (epoch, offset, complete) -> new ServerFrames.History(room, epoch, offset, List.of(), complete, ref));
+    }
+
+    /** The same page as {@code GET /api/rooms/{roomId}/history} answers it (without {@code type} and {@code ref}). */
+    public String historyPage(int room, StreamPosition since, int limit) {
+        return history(room, since, limit,
+                (epoch, offset, complete) -> new ServerFrames.HistoryPage(room, epoch, offset, List.of(), complete));
+    }
+
+    private String history(int room, StreamPosition since, int limit, HistoryAnswer.Envelope envelope) {
+        HistoryAnswer answer = new HistoryAnswer(encoder, settings.historyAnswerBytes(), envelope);
+        History page = History.of(store, room, since, limit, answer);
+        return answer.json(page, store.enabled() ? page.latest() : null); // streams off: offset null (docs section 8)
     }
 
     /** A member of this instance left the room: the room's sequencer goes with its last local member. */
@@ -213,7 +233,25 @@ public class RoomStreams implements EventSink {
         return sequencers.computeIfAbsent(room, RoomSequencer::new);
     }
 
-    /** Under the sequencer's lock: a new sequencer starts after the stream's latest offset. */
+    /**
+     * Under the sequencer's lock, after a successful join: the room's stream starts now if it has none
+     * (a join is, with a publish, what creates one: PROTOCOL 13.3). Messages published meanwhile are
+     * in the stream the join opened: the joiner's live messages follow its latest offset.
+     */
+    private void open(RoomSequencer sequencer) {
+        if (sequencer.epoch != null || !store.enabled()) {
+            return;
+        }
+        Slice head = store.open(sequencer.room);
+        sequencer.epoch = head.epoch();
+        sequencer.delivered = Math.max(sequencer.delivered, head.latest());
+        drain(sequencer);
+    }
+
+    /**
+     * Under the sequencer's lock: a new sequencer starts after the stream's latest offset. Reading the
+     * head creates no stream: a room that has none gets it from the join that succeeds ({@link #open}).
+     */
     private void initialize(RoomSequencer sequencer) {
         if (sequencer.initialized) {
             return;
@@ -340,7 +378,7 @@ public class RoomStreams implements EventSink {
             return;
         }
         synchronized (sequencer) {
-            if (sequencer.dead || !slice.epoch().equals(sequencer.epoch)) {
+            if (sequencer.dead || !Objects.equals(slice.epoch(), sequencer.epoch)) {
                 return;
             }
             for (RoomEvent.Message message : slice.messages()) {
@@ -408,7 +446,7 @@ public class RoomStreams implements EventSink {
             reply(connection, new ServerFrames.Joined(room, members, sequencer.epoch, latest, false, 0));
             return;
         }
-        long oldest = missed.epoch().equals(sequencer.epoch) ? missed.oldest() : 1;
+        long oldest = Objects.equals(missed.epoch(), sequencer.epoch) ? missed.oldest() : 1;
         Recovery recovery = Recovery.decide(true, since, sequencer.epoch, sequencer.delivered, oldest);
         List<RoomEvent.Message> replay = recovery.recovered()
                 ? missed.messages().stream().filter(m -> m.offset() <= sequencer.delivered).toList() : List.of();
@@ -482,7 +520,7 @@ public class RoomStreams implements EventSink {
             if (sent != mine || sequencer.dead) {
                 return;
             }
-            lost = slice == null || !sequencer.epoch.equals(slice.epoch()) || slice.messages().isEmpty()
+            lost = slice == null || !Objects.equals(sequencer.epoch, slice.epoch()) || slice.messages().isEmpty()
                     || slice.messages().get(0).offset() != sent[0] + 1;
             if (!lost) {
                 for (RoomEvent.Message message : slice.messages()) {

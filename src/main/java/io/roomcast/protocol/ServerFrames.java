@@ -53,12 +53,23 @@ public final class ServerFrames {
         }
     }
 
-    /** A page of a room's stream (PROTOCOL 9.2); {@code messages} are message frames. */
+    /**
+     * A page of a room's stream (PROTOCOL 9.2); {@code messages} are message frames. {@code epoch} is
+     * null and {@code offset} 0 for a room without a stream (PROTOCOL 13.3); both null with streams off.
+     */
     @JsonbPropertyOrder({"type", "room", "epoch", "offset", "messages", "complete", "ref"})
     public record History(String type, int room, String epoch, Long offset, List<Message> messages, boolean complete,
                           String ref) {
         public History(int room, String epoch, Long offset, List<Message> messages, boolean complete, String ref) {
             this("history", room, epoch, offset, List.copyOf(messages), complete, ref);
+        }
+    }
+
+    /** The same page as {@code GET /api/rooms/{roomId}/history} answers it: without {@code type} and {@code ref}. */
+    @JsonbPropertyOrder({"room", "epoch", "offset", "messages", "complete"})
+    public record HistoryPage(int room, String epoch, Long offset, List<Message> messages, boolean complete) {
+        public HistoryPage {
+            messages = List.copyOf(messages);
         }
     }
 

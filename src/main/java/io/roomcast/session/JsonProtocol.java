@@ -159,13 +159,23 @@ public class JsonProtocol {
                 send.ref() == null ? null : connection);
     }
 
-    /** History needs the right to enter the room, not membership (PROTOCOL 9.2). */
+    /**
+     * History is for members (PROTOCOL 13.4): a token that excludes the room is {@code forbidden_room}
+     * (it could not join), any other connection that has not joined it {@code not_member}. The answer
+     * is bounded in bytes (13.1).
+     */
     private void history(Connection connection, ClientFrame.History history) {
         if (!connection.identity().mayEnter(history.room())) {
             error(connection, ErrorCode.FORBIDDEN_ROOM, ErrorTexts.forbiddenRoom(history.room()), history.ref());
             return;
         }
-        reply(connection, streams.history(history.room(), position(history.since()), history.limit(), history.ref()));
+        if (!rooms.isMember(connection, history.room())) {
+            error(connection, ErrorCode.NOT_MEMBER, "join room " + history.room() + " before reading its history",
+                    history.ref());
+            return;
+        }
+        connection.sendText(streams.historyFrame(history.room(), position(history.since()), history.limit(),
+                history.ref()));
     }
 
     private static StreamPosition position(ClientFrame.Since since) {

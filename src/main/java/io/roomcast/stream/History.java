@@ -1,12 +1,19 @@
 package io.roomcast.stream;
 
 import io.roomcast.room.RoomEvent;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A history answer (PROTOCOL 9.2): the oldest {@code limit} kept messages after {@code since}, or the
- * newest {@code limit} without it (or when its epoch differs), and whether anything that belonged in
- * the answer is missing.
+ * A history answer (PROTOCOL 9.2, 13.1, 13.3): the oldest {@code limit} kept messages after
+ * {@code since}, or the newest {@code limit} without it (or when its epoch differs), as many of them
+ * as the answer's byte budget holds, and whether anything that belonged in the answer is missing.
+ *
+ * <p>The stream's head is read first (its epoch and latest offset are the answer's), then the
+ * messages, forwards, in reads no larger than the budget can still take: a large limit of large
+ * messages never brings more into memory than the answer will hold. Only messages up to that latest
+ * offset belong to the answer. A room without a stream answers no epoch and nothing, complete; the read
+ * creates nothing.
  */
 public record History(String epoch, long latest, List<RoomEvent.Message> messages, boolean complete) {
 
@@ -14,21 +21,59 @@ public record History(String epoch, long latest, List<RoomEvent.Message> message
         messages = List.copyOf(messages);
     }
 
-    /** Reads the answer from the store: one read, and a second only when {@code since} names another epoch. */
-    public static History of(StreamStore store, int room, StreamPosition since, int limit) {
+    /** No stream (or streams off): no epoch, latest 0, nothing, complete. */
+    public static History none() {
+        return new History(null, 0, List.of(), true);
+    }
+
+    /** Reads the answer from the store: the head, then forward reads until the limit, the budget or the latest offset. */
+    public static History of(StreamStore store, int room, StreamPosition since, int limit, AnswerBudget budget) {
         if (!store.enabled()) {
-            return new History(null, 0, List.of(), true);
+            return none();
         }
+        Slice head = store.head(room);
+        if (!head.exists()) {
+            return none();
+        }
+        String epoch = head.epoch();
+        long latest = head.latest();
+        long oldest = head.oldest();
+        long after;
+        boolean complete;
         if (since == null) {
-            Slice newest = store.read(room, 0, limit, true);
-            return new History(newest.epoch(), newest.latest(), newest.messages(), !newest.more());
+            after = Math.max(oldest - 1, latest - limit); // the newest limit kept
+            complete = after <= oldest - 1;
+        } else if (!since.epoch().equals(epoch)) {
+            after = oldest - 1; // the oldest limit kept
+            complete = false;
+        } else {
+            after = Math.max(since.offset(), oldest - 1);
+            boolean droppedBetween = since.offset() < oldest - 1 && since.offset() < latest;
+            complete = !droppedBetween && latest - after <= limit;
         }
-        Slice after = store.read(room, since.offset(), limit, false);
-        if (!after.epoch().equals(since.epoch())) {
-            Slice oldest = store.read(room, 0, limit, false);
-            return new History(oldest.epoch(), oldest.latest(), oldest.messages(), false);
+        budget.position(epoch, latest);
+        long wanted = Math.max(0, Math.min(limit, latest - after));
+        List<RoomEvent.Message> taken = new ArrayList<>();
+        long cursor = after;
+        while (taken.size() < wanted) {
+            Slice read = store.read(room, cursor, budget.batch((int) (wanted - taken.size())), false);
+            if (!epoch.equals(read.epoch()) || read.messages().isEmpty()) {
+                return new History(epoch, latest, taken, false); // replaced or dropped while we read
+            }
+            for (RoomEvent.Message message : read.messages()) {
+                if (message.offset() > latest || taken.size() >= wanted) {
+                    return new History(epoch, latest, taken, complete);
+                }
+                if (message.offset() != cursor + 1) {
+                    complete = false; // dropped while we read (expired, or evicted by the byte bound)
+                }
+                if (!budget.take(message)) {
+                    return new History(epoch, latest, taken, false);
+                }
+                taken.add(message);
+                cursor = message.offset();
+            }
         }
-        boolean droppedBetween = since.offset() < after.oldest() - 1 && since.offset() < after.latest();
-        return new History(after.epoch(), after.latest(), after.messages(), !after.more() && !droppedBetween);
+        return new History(epoch, latest, taken, complete);
     }
 }

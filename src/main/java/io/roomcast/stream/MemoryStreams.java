@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -15,9 +16,13 @@ import java.util.function.LongSupplier;
 /**
  * Rooms' streams in this instance's memory: a single server (Payara without a cluster, WildFly).
  *
- * <p>Each room keeps at most {@code size} messages, each for {@code ttl} after it was published; all
- * rooms together keep at most {@code maxBytes} (estimated from the strings held), and past that the
- * oldest messages of the least recently published rooms go first (PROTOCOL 9).
+ * <p>Each room keeps at most {@code size} messages, each for {@code ttl} after it was published. All
+ * rooms' messages and the idempotency keys together keep at most {@code maxBytes} (estimated from the
+ * strings held, PROTOCOL 9 and 13.2); past that the oldest go first: the oldest key, or the oldest
+ * message of the least recently published room, whichever was stored earlier.
+ *
+ * <p>Only a publish ({@link #append}) or a join ({@link #open}) creates a stream; reads never do
+ * (PROTOCOL 13.3).
  *
  * <p>Expiry visits only rooms with something due: each stream has exactly one entry in a queue ordered
  * by when its oldest message expires, so a {@link #sweep} costs the rooms due, never a scan of all.
@@ -26,14 +31,13 @@ import java.util.function.LongSupplier;
  * epoch); one with members is kept, epoch and latest offset included.
  *
  * <p>Locks: each stream guards itself; {@code recent} (publication order, for the byte bound) and
- * {@code due} are each taken alone or before a stream's lock, never after.
+ * {@code due} are each taken alone or before a stream's lock, never after; the keys' own lock is taken
+ * alone or inside {@code recent}, never with a stream's.
  */
 public final class MemoryStreams implements StreamStore {
 
     /** Fixed cost of a kept message beyond its strings: the record, its entry and the deque slot. */
     static final int MESSAGE_OVERHEAD = 120;
-    /** Estimated cost of one remembered idempotency key; the key count is bounded by maxBytes over this. */
-    static final int KEY_COST = 256;
 
     private final int size;
     private final long ttlNanos;
@@ -58,8 +62,7 @@ public final class MemoryStreams implements StreamStore {
         this.maxBytes = maxBytes;
         this.hasMembers = hasMembers;
         this.clock = clock;
-        this.keys = new Deduplication(ttlNanos, (int) Math.max(1024, Math.min(Integer.MAX_VALUE, maxBytes / KEY_COST)),
-                clock);
+        this.keys = new Deduplication(ttlNanos, clock);
     }
 
     @Override
@@ -73,14 +76,17 @@ public final class MemoryStreams implements StreamStore {
         if (dedupKey != null) {
             Deduplication.Outcome outcome = keys.claim(dedupKey);
             if (outcome instanceof Deduplication.Seen seen) {
-                return new Appended(seen.first(), true);
+                return Appended.repeat(message, seen.first());
             }
             claim = (Deduplication.Claimed) outcome;
         }
         try {
             RoomEvent.Message placed = enabled() ? place(message) : message;
             if (claim != null) {
-                claim.message().complete(placed);
+                claim.placement().complete(Placement.of(placed));
+                if (bytes() > maxBytes) {
+                    evictOldest();
+                }
             }
             return new Appended(placed, false);
         } catch (RuntimeException | Error e) {
@@ -97,7 +103,10 @@ public final class MemoryStreams implements StreamStore {
             return Slice.disabled();
         }
         while (true) {
-            Stream stream = stream(room);
+            Stream stream = streams.get(room);
+            if (stream == null) {
+                return Slice.none();
+            }
             synchronized (stream) {
                 if (stream.dropped) {
                     continue;
@@ -108,7 +117,25 @@ public final class MemoryStreams implements StreamStore {
         }
     }
 
+    @Override
+    public Slice open(int room) {
+        if (!enabled()) {
+            return Slice.disabled();
+        }
+        while (true) {
+            Stream stream = stream(room);
+            synchronized (stream) {
+                if (stream.dropped) {
+                    continue;
+                }
+                release(stream.expire(clock.getAsLong()));
+                return stream.read(Long.MAX_VALUE, 0, false);
+            }
+        }
+    }
+
     /** Expires what is due: messages past the TTL, idempotency keys, and streams emptied with no members. */
+    @Override
     public void sweep() {
         long now = clock.getAsLong();
         keys.expire();
@@ -141,10 +168,10 @@ public final class MemoryStreams implements StreamStore {
         }
     }
 
-    /** The estimated bytes of all kept messages. */
+    /** The estimated bytes of all kept messages and remembered idempotency keys. */
     @Override
     public long bytes() {
-        return bytes.get();
+        return bytes.get() + keys.bytes();
     }
 
     @Override
@@ -177,25 +204,46 @@ public final class MemoryStreams implements StreamStore {
         synchronized (recent) {
             recent.put(stream.room, stream);
         }
-        if (bytes.get() > maxBytes) {
-            evictLeastRecentlyPublished();
+        if (bytes() > maxBytes) {
+            evictOldest();
         }
         return placed;
     }
 
-    /** Drops the oldest messages of the least recently published rooms until the bound holds. */
-    private void evictLeastRecentlyPublished() {
+    /**
+     * Drops what was stored first until the bound holds: the oldest idempotency key, or the oldest
+     * message of the least recently published room, whichever is older (both live the same TTL, so
+     * the one that expires first was stored first).
+     */
+    private void evictOldest() {
         synchronized (recent) {
             Iterator<Stream> eldest = recent.values().iterator();
-            while (bytes.get() > maxBytes && eldest.hasNext()) {
-                Stream stream = eldest.next();
-                synchronized (stream) {
-                    while (bytes.get() > maxBytes && !stream.kept.isEmpty()) {
-                        bytes.addAndGet(-stream.kept.pollFirst().cost);
+            Stream stream = null;
+            while (bytes() > maxBytes) {
+                if (stream == null && eldest.hasNext()) {
+                    stream = eldest.next();
+                }
+                OptionalLong key = keys.oldestExpiry();
+                if (stream != null) {
+                    synchronized (stream) {
+                        Kept oldest = stream.kept.peekFirst();
+                        if (oldest == null) {
+                            eldest.remove();
+                            stream = null;
+                            continue;
+                        }
+                        if (key.isEmpty() || oldest.expiresAt - key.getAsLong() < 0) {
+                            bytes.addAndGet(-stream.kept.pollFirst().cost);
+                            if (stream.kept.isEmpty()) {
+                                eldest.remove();
+                                stream = null;
+                            }
+                            continue;
+                        }
                     }
-                    if (stream.kept.isEmpty()) {
-                        eldest.remove();
-                    }
+                }
+                if (!keys.evictOldest()) {
+                    return;
                 }
             }
         }

@@ -22,17 +22,33 @@ public interface StreamStore {
 
     /**
      * Reads kept messages with an offset above {@code after}: the oldest {@code limit} of them, or the
-     * newest {@code limit} when {@code newest}. Creates the room's stream, and its epoch, when there is
-     * none yet (a join or history request starts a stream, PROTOCOL 9).
+     * newest {@code limit} when {@code newest}. Creates nothing: a room without a stream reads as
+     * {@link Slice#none()} (PROTOCOL 13.3).
      */
     Slice read(int room, long after, int limit, boolean newest);
 
-    /** The stream's epoch, latest and oldest kept offsets, without messages. */
+    /** The stream's epoch, latest and oldest kept offsets, without messages; creates nothing either. */
     default Slice head(int room) {
         return read(room, Long.MAX_VALUE, 0, false);
     }
 
-    /** The estimated bytes of the messages this instance keeps, for {@code roomcast_history_bytes}. */
+    /**
+     * The stream's head, the stream (and its epoch) created first when the room has none: a successful
+     * join starts a stream, as the first publish does (PROTOCOL 13.3). With streams off, {@link Slice#disabled()}.
+     */
+    Slice open(int room);
+
+    /**
+     * Upkeep, called about once a second: expiry on one instance; in a cluster, keeping alive the
+     * streams of rooms with members here.
+     */
+    default void sweep() {
+    }
+
+    /**
+     * The estimated bytes of the messages and idempotency keys this instance keeps, for
+     * {@code roomcast_history_bytes}.
+     */
     default long bytes() {
         return 0;
     }

@@ -25,18 +25,24 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code GET /api/rooms/{roomId}/history} (PROTOCOL 9.2): the history frame's answer over HTTP, with the
- * publish API's credential rules; this deployment refuses anonymous callers.
+ * publish API's credential rules (13.4); this deployment refuses anonymous callers. Answers are bounded
+ * by a small {@code roomcast.history.answer-bytes} here (13.1), and a room without a stream is read
+ * without creating one (13.3).
  */
 class HistoryApiIT extends DeployedRoomcast {
 
     private static final int ROOM = 8001;
+    /** Small enough that a few 1 KB messages fill an answer; the other tests' answers stay far below it. */
+    private static final int ANSWER_BYTES = 4096;
 
     @Deployment(testable = false)
     static WebArchive deployment() {
         return Deployments.roomcast(Map.of(
                 "roomcast.heartbeat.interval", "30", "roomcast.heartbeat.timeout", "75",
                 "roomcast.limits.rate", "100000", "roomcast.limits.burst", "100000",
-                "roomcast.auth.anonymous", "false"));
+                "roomcast.limits.user-rate", "100000", "roomcast.limits.user-burst", "100000",
+                "roomcast.auth.anonymous", "false",
+                "roomcast.history.answer-bytes", String.valueOf(ANSWER_BYTES)));
     }
 
     private StreamClients clients;
@@ -107,6 +113,7 @@ class HistoryApiIT extends DeployedRoomcast {
         try (WsClient reader = WsClient.connect(server.ws("ws/auth"),
                 Map.of("Authorization", "Bearer " + TestTokens.valid("reader")))) {
             reader.awaitJson(type("welcome"));
+            StreamClients.join(reader, ROOM); // history is for members (PROTOCOL 13.4)
             reader.send("{\"type\":\"history\",\"room\":" + ROOM + ",\"since\":" + StreamClients.since(epoch, 1)
                     + ",\"limit\":3,\"ref\":\"r\"}");
             JsonObject frame = reader.awaitJson(type("history"));
@@ -117,16 +124,111 @@ class HistoryApiIT extends DeployedRoomcast {
         }
     }
 
+    /** PROTOCOL 13.3: a read of a room without a stream answers no stream and leaves none behind. */
     @Test
-    void aRoomNeverUsedHasAStreamFromItsFirstHistoryRequest() throws Exception {
-        JsonObject empty = WsClient.parse(get("8002/history", TestTokens.valid("reader")).body());
-        assertThat(empty.getString("epoch")).isNotBlank();
-        assertThat(offset(empty)).isZero();
-        assertThat(empty.getJsonArray("messages")).isEmpty();
-        assertThat(empty.getBoolean("complete")).isTrue();
+    void aHistoryReadOfARoomWithoutAStreamAnswersEpochNullAndCreatesNothing() throws Exception {
+        long streams = server.metric("roomcast_streams");
+        for (String query : List.of("", "?limit=1000", "?epoch=e&offset=3")) {
+            HttpResponse<String> response = get("8002/history" + query, TestTokens.valid("reader"));
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.body()).as("twice the same: the first read created nothing")
+                    .isEqualTo("{\"room\":8002,\"epoch\":null,\"offset\":0,\"messages\":[],\"complete\":true}");
+        }
+        assertThat(server.metric("roomcast_streams")).isEqualTo(streams);
         JsonObject accepted = clients.published("bob", 8002, "first");
-        assertThat(accepted.getString("epoch")).isEqualTo(empty.getString("epoch"));
+        assertThat(accepted.getString("epoch")).as("the first publish creates the stream").isNotBlank();
         assertThat(offset(accepted)).isEqualTo(1);
+        assertThat(server.metric("roomcast_streams")).isEqualTo(streams + 1);
+        assertThat(page(8002, "").getString("epoch")).isEqualTo(accepted.getString("epoch"));
+    }
+
+    /**
+     * PROTOCOL 13.1: messages of about 1 KB each, an answer of at most 4,096 bytes: the HTTP answer and
+     * the frame hold as many as fit, the first that would pass the bound is left out with
+     * {@code complete:false}, and paging on with {@code since} brings every message once.
+     */
+    @Test
+    void aHistoryAnswerStopsAtAnswerBytesWithCompleteFalse() throws Exception {
+        int room = 8010;
+        for (int i = 1; i <= 7; i++) {
+            clients.published("bob", room, String.valueOf(i).repeat(1000));
+        }
+        HttpResponse<String> response = get(room + "/history?limit=1000", TestTokens.valid("reader"));
+        JsonObject first = WsClient.parse(response.body());
+        assertThat(first.toString()).as("what the client received, byte for byte").isEqualTo(response.body());
+        assertThat(utf8(response.body())).isLessThanOrEqualTo(ANSWER_BYTES);
+        assertThat(offsets(first)).containsExactly(1, 2, 3);
+        assertThat(first.getBoolean("complete")).isFalse();
+        JsonObject fourth = page(room, "?epoch=" + first.getString("epoch") + "&offset=3&limit=1")
+                .getJsonArray("messages").getJsonObject(0);
+        assertThat(utf8(response.body()) + 1 + utf8(fourth.toString())).as("the fourth would have passed the bound")
+                .isGreaterThan(ANSWER_BYTES);
+
+        List<Long> all = new java.util.ArrayList<>();
+        JsonObject answer = first;
+        while (true) {
+            for (long offset : offsets(answer)) {
+                all.add(offset);
+            }
+            if (answer.getBoolean("complete")) {
+                break;
+            }
+            answer = page(room, "?limit=1000&epoch=" + first.getString("epoch") + "&offset=" + all.get(all.size() - 1));
+        }
+        assertThat(all).as("paged with since: every message once").containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L);
+
+        try (WsClient reader = WsClient.connect(server.ws("ws/auth"),
+                Map.of("Authorization", "Bearer " + TestTokens.valid("reader")))) {
+            reader.awaitJson(type("welcome"));
+            StreamClients.join(reader, room);
+            reader.send("{\"type\":\"history\",\"room\":" + room + ",\"limit\":1000,\"ref\":\"r\"}");
+            String frame = reader.nextText();
+            while (frame.startsWith("{\"type\":\"heartbeat\"")) {
+                frame = reader.nextText();
+            }
+            assertThat(utf8(frame)).isLessThanOrEqualTo(ANSWER_BYTES);
+            JsonObject history = WsClient.parse(frame);
+            assertThat(offsets(history)).containsExactly(1, 2, 3);
+            assertThat(history.getBoolean("complete")).isFalse();
+        }
+    }
+
+    /**
+     * PROTOCOL 13.1: a message that alone passes the bound is still answered, one per page; and the
+     * size counted is the JSON the client receives: control characters, one UTF-8 byte each in a chat
+     * frame, are six bytes ({@code \u0001}) in the answer.
+     */
+    @Test
+    void oneMessageIsAlwaysIncludedAndSizesAreMeasuredAsEncoded() throws Exception {
+        int room = 8011;
+        String controls = "\u0001".repeat(1000); // 1,000 bytes as sent, 6,000 in JSON
+        try (WsClient chat = WsClient.connect(server.ws("ws/chat/" + room),
+                Map.of("Authorization", "Bearer " + TestTokens.valid("guestlike")))) {
+            chat.send(controls);
+            chat.send(controls);
+            assertThat(chat.linesBeforeEcho(room)).hasSize(2);
+        }
+        JsonObject first = page(room, "?limit=1000");
+        assertThat(offsets(first)).containsExactly(1);
+        assertThat(first.getBoolean("complete")).isFalse();
+        assertThat(first.getJsonArray("messages").getJsonObject(0).getString("text")).isEqualTo(controls);
+        JsonObject second = page(room, "?limit=1000&epoch=" + first.getString("epoch") + "&offset=1");
+        assertThat(offsets(second)).containsExactly(2);
+        assertThat(second.getBoolean("complete")).as("the chat client's fence line follows").isFalse();
+        JsonObject third = page(room, "?limit=1000&epoch=" + first.getString("epoch") + "&offset=2");
+        assertThat(offsets(third)).containsExactly(3);
+        assertThat(third.getJsonArray("messages").getJsonObject(0).getString("text")).startsWith("fence-");
+        assertThat(third.getBoolean("complete")).isTrue();
+    }
+
+    private JsonObject page(int room, String query) throws Exception {
+        HttpResponse<String> response = get(room + "/history" + query, TestTokens.valid("reader"));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return WsClient.parse(response.body());
+    }
+
+    private static int utf8(String text) {
+        return text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
     }
 
     @Test

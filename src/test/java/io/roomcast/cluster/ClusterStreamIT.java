@@ -32,8 +32,10 @@ import org.junit.jupiter.api.TestMethodOrder;
  * (so that, whichever instance dies, it owned some rooms' partitions and backed up the others'), publish
  * acknowledged messages: both see the same offsets, gap-free. Then instance 2 is killed (SIGKILL, its
  * own PID); its client reconnects to instance 1 with {@code since} and recovers every acknowledged
- * message exactly once, under the same epoch, and the offsets go on from where they were. The tests run
- * in order and share the cluster.
+ * message exactly once, under the same epoch, and the offsets go on from where they were. Before that,
+ * with both instances up: reads and refused joins create no stream anywhere in the cluster (PROTOCOL
+ * 13.3), and the cluster's idempotency keys are bounded (13.2). The tests run in order and share the
+ * cluster.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -42,6 +44,9 @@ class ClusterStreamIT {
     private static final Duration CLUSTER_WAIT = Duration.ofSeconds(60);
     private static final List<Integer> ROOMS = List.of(801, 802, 803, 804, 805, 806, 807, 808);
     private static final int BEFORE_KILL = 10;
+    private static final String CLUSTER_SECRET = "cluster-stream-it-secret-0123456789abcdef";
+    /** Hazelcast's partition count, which Payara Micro keeps. */
+    private static final int PARTITIONS = 271;
     private static final int AFTER_KILL = 5;
 
     private List<ClusterMember> members;
@@ -56,13 +61,20 @@ class ClusterStreamIT {
 
     @BeforeAll
     void startTwoInstances() throws Exception {
-        Map<String, String> settings = Map.of(
-                "roomcast.jwt.secret", TestTokens.SECRET,
-                "roomcast.heartbeat.interval", "2",
-                "roomcast.heartbeat.timeout", "30",
+        Map<String, String> settings = Map.ofEntries(
+                Map.entry("roomcast.jwt.secret", TestTokens.SECRET),
+                Map.entry("roomcast.cluster.secret", CLUSTER_SECRET),
+                Map.entry("roomcast.heartbeat.interval", "2"),
+                Map.entry("roomcast.heartbeat.timeout", "30"),
                 // each client publishes in bursts of up to 80 messages: above the default rate limit
-                "roomcast.limits.rate", "10000",
-                "roomcast.limits.burst", "10000");
+                Map.entry("roomcast.limits.rate", "10000"),
+                Map.entry("roomcast.limits.burst", "10000"),
+                Map.entry("roomcast.limits.user-rate", "10000"),
+                Map.entry("roomcast.limits.user-burst", "10000"),
+                // a join refused by the connection's cap (the clients here join 8 rooms each)
+                Map.entry("roomcast.limits.rooms-per-connection", "10"),
+                // two idempotency keys per partition in the cluster (max-bytes / 512 over 271 partitions)
+                Map.entry("roomcast.history.max-bytes", String.valueOf(2L * 512 * PARTITIONS)));
         members = ClusterMember.startCluster("cluster-stream-it", 2, settings);
         first = members.get(0);
         second = members.get(1);
@@ -85,8 +97,79 @@ class ClusterStreamIT {
         }
     }
 
+    /**
+     * PROTOCOL 13.3 in a cluster: HTTP history of a room without a stream, on either instance, answers
+     * no stream and leaves none (twice the same answer, the cluster's stream count unchanged); neither
+     * does a join refused for the connection's room cap, with {@code since} or not, nor a history frame
+     * from a non-member. Only the joins that succeed create streams, which both instances then see.
+     */
     @Test
     @Order(1)
+    void readsAndRefusedJoinsCreateNoStreamInTheCluster() throws Exception {
+        long streams = clusterStreams();
+        for (ClusterMember member : members) {
+            for (int i = 0; i < 2; i++) {
+                assertThat(history(member, 811)).isEqualTo(noStream(811));
+            }
+        }
+        assertThat(clusterStreams()).isEqualTo(streams);
+        try (WsClient dave = WsClient.connect(first.server().ws("ws/auth"),
+                Map.of("Authorization", "Bearer " + TestTokens.valid("dave")))) {
+            dave.awaitJson(type("welcome"));
+            for (int room = 812; room < 822; room++) {
+                assertThat(join(dave, room, null).getString("epoch")).isNotBlank();
+            }
+            dave.send("{\"type\":\"join\",\"room\":822,\"since\":{\"epoch\":\"e\",\"offset\":5},\"ref\":\"over\"}");
+            assertThat(dave.awaitJson(f -> "over".equals(f.getString("ref", ""))).getString("code"))
+                    .isEqualTo("too_many_rooms");
+            dave.send("{\"type\":\"history\",\"room\":811,\"ref\":\"h\"}");
+            assertThat(dave.awaitJson(f -> "h".equals(f.getString("ref", ""))).getString("code")).isEqualTo("not_member");
+            assertThat(dave.framesBeforePong()).isEmpty();
+            assertThat(clusterStreams()).as("the ten joins that succeeded").isEqualTo(streams + 10);
+            for (ClusterMember member : members) {
+                assertThat(history(member, 822)).isEqualTo(noStream(822));
+                assertThat(history(member, 811)).isEqualTo(noStream(811));
+            }
+            assertThat(clusterStreams()).isEqualTo(streams + 10);
+        }
+        try (WsClient erin = WsClient.connect(second.server().ws("ws/auth"),
+                Map.of("Authorization", "Bearer " + TestTokens.valid("erin")))) {
+            erin.awaitJson(type("welcome"));
+            String epoch = join(erin, 811, null).getString("epoch");
+            JsonObject seen = WsClient.parse(history(first, 811));
+            assertThat(seen.getString("epoch")).as("the join created it, on both instances").isEqualTo(epoch);
+            assertThat(seen.getJsonNumber("offset").longValue()).isZero();
+            assertThat(clusterStreams()).isEqualTo(streams + 11);
+        }
+    }
+
+    /**
+     * PROTOCOL 13.2 in a cluster: idempotency keys live in a bounded map (two per partition here), which
+     * keeps the first publish's place, never its text. A key is one on both instances; once thirty newer
+     * keys of its partition came, it has been forced out before its TTL (Hazelcast evicts the least
+     * recently used, to the second: whichever way ties fall, it cannot survive them all), and its resend
+     * publishes again; the newest key is still remembered.
+     */
+    @Test
+    @Order(2)
+    void idempotencyKeysAreBoundedInTheClusterAndAForcedOutKeysResendPublishesAgain() throws Exception {
+        int room = 830;
+        JsonObject original = publishKeyed(first, room, "k-0");
+        assertThat(publishKeyed(second, room, "k-0")).as("one key on both instances").isEqualTo(original);
+        JsonObject newest = null;
+        List<String> neighbours = keysInThePartitionOf("frank", room, "k-0", 30);
+        for (int i = 0; i < neighbours.size(); i++) {
+            newest = publishKeyed(members.get(i % 2), room, neighbours.get(i));
+        }
+        assertThat(publishKeyed(first, room, neighbours.get(neighbours.size() - 1))).isEqualTo(newest);
+        JsonObject again = publishKeyed(second, room, "k-0");
+        assertThat(again.getString("id")).as("forgotten before its TTL: published again")
+                .isNotEqualTo(original.getString("id"));
+        assertThat(again.getJsonNumber("offset").longValue()).isEqualTo(newest.getJsonNumber("offset").longValue() + 1);
+    }
+
+    @Test
+    @Order(3)
     void bothInstancesSeeTheSameGapFreeOffsets() throws Exception {
         for (int room : ROOMS) {
             aliceSaw.joined(room, join(alice, room, null));
@@ -121,7 +204,7 @@ class ClusterStreamIT {
     }
 
     @Test
-    @Order(2)
+    @Order(4)
     void theKilledInstancesClientRecoversEveryAcknowledgedMessageOnTheSurvivor() throws Exception {
         // bob's last messages: acknowledged, so in the room's ring and its backup, whichever instance dies
         for (int room : ROOMS) {
@@ -175,7 +258,7 @@ class ClusterStreamIT {
     }
 
     @Test
-    @Order(3)
+    @Order(5)
     void offsetsGoOnOnTheSurvivorAfterTheKill() throws Exception {
         int latest = 2 * BEFORE_KILL + 1 + AFTER_KILL;
         try (WsClient carol = WsClient.connect(first.server().ws("ws/realtime"))) {
@@ -208,6 +291,53 @@ class ClusterStreamIT {
                 assertThat(new HashSet<>(ids.values())).hasSize(latest + 1);
             }
         }
+    }
+
+    /** Room streams the cluster keeps: each instance reports the epoch entries its member owns. */
+    private long clusterStreams() throws Exception {
+        long sum = 0;
+        for (ClusterMember member : members) {
+            sum += member.server().metric("roomcast_streams");
+        }
+        return sum;
+    }
+
+    private static String history(ClusterMember member, int room) throws Exception {
+        var response = member.server().get("api/rooms/" + room + "/history",
+                Map.of("Authorization", "Bearer " + TestTokens.valid("reader")));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return response.body();
+    }
+
+    private static String noStream(int room) {
+        return "{\"room\":" + room + ",\"epoch\":null,\"offset\":0,\"messages\":[],\"complete\":true}";
+    }
+
+    /** {@code POST /api/rooms/{room}/messages} as frank with an {@code Idempotency-Key}; the 202 body. */
+    private static JsonObject publishKeyed(ClusterMember member, int room, String key) throws Exception {
+        var response = member.server().post("api/rooms/" + room + "/messages", "{\"text\":\"keyed\"}",
+                Map.of("Authorization", "Bearer " + TestTokens.valid("frank"), "Idempotency-Key", key));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        return WsClient.parse(response.body());
+    }
+
+    /**
+     * Idempotency keys of the user and room whose entries land in the same Hazelcast partition as
+     * {@code key}'s: the entry's key is user, room and key on three lines (room/Publication), hashed as
+     * Hazelcast hashes a String key.
+     */
+    private static List<String> keysInThePartitionOf(String user, int room, String key, int count) {
+        var serialization = new com.hazelcast.internal.serialization.impl.DefaultSerializationServiceBuilder().build();
+        java.util.function.ToIntFunction<String> partition = k -> com.hazelcast.internal.util.HashUtil.hashToIndex(
+                serialization.toData(user + "\n" + room + "\n" + k).getPartitionHash(), PARTITIONS);
+        int wanted = partition.applyAsInt(key);
+        List<String> keys = new ArrayList<>();
+        for (int i = 1; keys.size() < count; i++) {
+            if (partition.applyAsInt("n-" + i) == wanted) {
+                keys.add("n-" + i);
+            }
+        }
+        return keys;
     }
 
     /** Where the instances wait when a client waited in vain: into target/cluster-stream-it-N.log. */

@@ -8,8 +8,10 @@ import io.roomcast.testsupport.DeployedRoomcast;
 import io.roomcast.testsupport.Deployments;
 import io.roomcast.testsupport.RawWebSocket;
 import io.roomcast.testsupport.Rooms;
+import io.roomcast.testsupport.TestTokens;
 import io.roomcast.testsupport.WsClient;
 import jakarta.json.JsonObject;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -90,6 +92,36 @@ class RoomLimitsIT extends DeployedRoomcast {
             assertThat(joined.getInt("members")).isEqualTo(2);
             assertThat(server.status().getJsonArray("rooms")).hasSize(3);
             fence(bob);
+        }
+    }
+
+    /**
+     * PROTOCOL 13.3: a join refused for the room cap or the connection's cap (with {@code since} or not)
+     * creates no stream: the room reads as none over HTTP, and {@code roomcast_streams} counts only the
+     * joins that succeeded.
+     */
+    @Test
+    void aRefusedJoinLeavesNoStreamBehind() throws Exception {
+        long streams = server.metric("roomcast_streams");
+        try (WsClient alice = json(); WsClient bob = json()) {
+            join(alice, 4001, "a1");
+            join(alice, 4002, "a2");
+            assertTooManyRooms(join(alice, 4003, "a3"), "a3");
+            alice.send("{\"type\":\"join\",\"room\":4003,\"since\":{\"epoch\":\"e\",\"offset\":3},\"ref\":\"a4\"}");
+            assertTooManyRooms(alice.nextJson(), "a4");
+            join(bob, 4004, "b1");
+            bob.send("{\"type\":\"join\",\"room\":4005,\"since\":{\"epoch\":\"e\",\"offset\":3},\"ref\":\"b2\"}");
+            assertTooManyRooms(bob.nextJson(), "b2");
+            fence(alice);
+            fence(bob);
+            assertThat(server.metric("roomcast_streams")).as("4001, 4002 and 4004").isEqualTo(streams + 3);
+            for (int room : new int[] {4003, 4005}) {
+                HttpResponse<String> page = server.get("api/rooms/" + room + "/history",
+                        Map.of("Authorization", "Bearer " + TestTokens.valid("reader")));
+                assertThat(page.body()).isEqualTo("{\"room\":" + room
+                        + ",\"epoch\":null,\"offset\":0,\"messages\":[],\"complete\":true}");
+            }
+            assertThat(server.metric("roomcast_streams")).isEqualTo(streams + 3);
         }
     }
 

@@ -98,6 +98,49 @@ class JsonProtocolTest {
     }
 
     @Test
+    void historyIsForMembersOnlyAndAForbiddenRoomSaysSoFirst() {
+        protocol.onText(bob, "{\"type\":\"join\",\"room\":7}");
+        protocol.onText(bob, "{\"type\":\"message\",\"room\":7,\"text\":\"kept\"}");
+        List<OutboundFrame> frames = new ArrayList<>();
+        Connection limited = TestConnections.connection("c3",
+                new Identity("carol", true, "10.0.0.3", null, Set.of(7), null), ConnectionKind.JSON, frames);
+
+        protocol.onText(alice, "{\"type\":\"history\",\"room\":7,\"ref\":\"h1\"}");
+        protocol.onText(limited, "{\"type\":\"history\",\"room\":8,\"ref\":\"h2\"}");
+        protocol.onText(limited, "{\"type\":\"history\",\"room\":7,\"ref\":\"h3\"}");
+
+        assertThat(texts(aliceFrames)).singleElement().asString().contains("\"code\":\"not_member\"", "\"ref\":\"h1\"");
+        assertThat(texts(frames)).hasSize(2);
+        assertThat(texts(frames).get(0)).contains("\"code\":\"forbidden_room\"", "\"ref\":\"h2\"");
+        assertThat(texts(frames).get(1)).contains("\"code\":\"not_member\"", "\"ref\":\"h3\"");
+
+        protocol.onText(alice, "{\"type\":\"join\",\"room\":7}");
+        protocol.onText(alice, "{\"type\":\"history\",\"room\":7,\"ref\":\"h4\"}");
+        assertThat(texts(aliceFrames)).last().asString().startsWith("{\"type\":\"history\",\"room\":7,")
+                .contains("\"text\":\"kept\"", "\"complete\":true", "\"ref\":\"h4\"");
+    }
+
+    @Test
+    void aRefusedJoinCreatesNoStream() {
+        RoomcastSettings oneRoom = RoomcastSettings.from(key -> Optional.ofNullable(
+                "roomcast.limits.rooms".equals(key) ? "1" : null));
+        SingleServerFanOut capped = SingleServerFanOut.of(registry, connections, oneRoom, event -> { });
+        RoomService cappedRooms = new RoomService(registry, new Ids(), oneRoom, capped.port(), NONE);
+        JsonProtocol cappedProtocol = new JsonProtocol(oneRoom, new ConnectionLifecycle(oneRoom, connections,
+                cappedRooms, direct, null, new Ids(), metrics, null, null, new UserRates(oneRoom), null), cappedRooms, direct, encoder, null, null,
+                capped.streams());
+
+        cappedProtocol.onText(bob, "{\"type\":\"join\",\"room\":1}");
+        cappedProtocol.onText(alice, "{\"type\":\"join\",\"room\":2,\"ref\":\"j\"}");
+        cappedProtocol.onText(alice, "{\"type\":\"join\",\"room\":3,\"since\":{\"epoch\":\"e\",\"offset\":4}}");
+
+        assertThat(texts(aliceFrames)).hasSize(2).allSatisfy(f -> assertThat(f).contains("\"code\":\"too_many_rooms\""));
+        assertThat(capped.store().head(2).exists()).isFalse();
+        assertThat(capped.store().head(3).exists()).isFalse();
+        assertThat(capped.store().streams()).as("room 1's, from its join").isEqualTo(1);
+    }
+
+    @Test
     void aPingIsAnsweredWithAPongAndInvalidJsonWithAnErrorFrame() {
         protocol.onText(alice, "{\"type\":\"ping\"}");
         protocol.onText(alice, "{not json");

@@ -132,13 +132,26 @@ class MemoryStreamsTest {
     }
 
     @Test
-    void aStreamStartedByAReadHasItsEpochForTheTtl() {
+    void readsOfARoomWithoutAStreamAnswerNoneAndCreateNothing() {
         MemoryStreams store = streams(10, Long.MAX_VALUE, r -> false);
-        String epoch = store.head(1).epoch();
-        assertThat(store.head(1).latest()).isZero();
+        assertThat(store.head(1)).isEqualTo(Slice.none());
+        assertThat(store.read(1, 0, 100, true)).isEqualTo(Slice.none());
+        assertThat(store.read(1, 5, 100, false).exists()).isFalse();
+        assertThat(store.streams()).isZero();
+        assertThat(store.bytes()).isZero();
+    }
+
+    @Test
+    void aStreamOpenedByAJoinHasItsEpochForTheTtl() {
+        MemoryStreams store = streams(10, Long.MAX_VALUE, r -> false);
+        Slice opened = store.open(1);
+        assertThat(opened.epoch()).isNotBlank();
+        assertThat(opened.latest()).isZero();
+        assertThat(store.open(1).epoch()).as("opened once").isEqualTo(opened.epoch());
+        assertThat(store.streams()).isEqualTo(1);
         clock.set(999);
         store.sweep();
-        assertThat(append(store, 1).epoch()).isEqualTo(epoch);
+        assertThat(append(store, 1).epoch()).isEqualTo(opened.epoch());
     }
 
     @Test
@@ -172,14 +185,64 @@ class MemoryStreamsTest {
     }
 
     @Test
-    void aRepeatedKeyGetsTheFirstMessageAndStoresNothing() {
+    void aRepeatedKeyGetsTheFirstPublishsPlaceAndStoresNothing() {
         MemoryStreams store = streams(10, Long.MAX_VALUE, r -> false);
         Appended first = store.append(message(1, "once"), "alice\n1\nk");
         Appended again = store.append(message(1, "twice"), "alice\n1\nk");
         assertThat(first.duplicate()).isFalse();
         assertThat(again.duplicate()).isTrue();
-        assertThat(again.message()).isEqualTo(first.message());
+        assertThat(Placement.of(again.message())).isEqualTo(Placement.of(first.message()));
+        assertThat(again.message().text()).as("the first publish's text is not kept").isEqualTo("twice");
         assertThat(store.head(1).latest()).isEqualTo(1);
+    }
+
+    @Test
+    void aKeyKeepsNoTextItCostsTheSameWhateverItsPublishsTextAndCountsInTheBytes() {
+        MemoryStreams off = streams(0, Long.MAX_VALUE, r -> false);
+        off.append(message(1, "x".repeat(60_000)), "alice\n1\nbig");
+        off.append(message(1, "x"), "alice\n1\nsml");
+        assertThat(off.bytes()).isEqualTo(Deduplication.cost("alice\n1\nbig") + Deduplication.cost("alice\n1\nsml"))
+                .isEqualTo(2 * Deduplication.cost("alice\n1\nbig"));
+    }
+
+    @Test
+    void keysAndMessagesShareMaxBytesAndTheOlderGoesFirst() {
+        long message = MemoryStreams.cost(message(1, "text"));
+        long key = Deduplication.cost("alice\n2\nk");
+        long bound = 3 * message + key;
+        MemoryStreams store = streams(10, bound, r -> false);
+        append(store, 1);
+        clock.incrementAndGet();
+        store.append(message(2, "text"), "alice\n2\nk");
+        clock.incrementAndGet();
+        append(store, 3);
+        clock.incrementAndGet();
+        append(store, 4); // one message over: room 1's, older than the key, goes
+        assertThat(store.bytes()).isEqualTo(bound);
+        assertThat(kept(store, 1)).isEmpty();
+        assertThat(store.append(message(2, "again"), "alice\n2\nk").duplicate()).as("the key stays").isTrue();
+        clock.incrementAndGet();
+        append(store, 5); // one message over again: the key goes before any newer message
+        assertThat(store.bytes()).isLessThanOrEqualTo(bound);
+        assertThat(kept(store, 3)).containsExactly(1);
+        assertThat(kept(store, 4)).containsExactly(1);
+        assertThat(kept(store, 5)).containsExactly(1);
+        assertThat(store.append(message(2, "again"), "alice\n2\nk").duplicate())
+                .as("forgotten before its TTL: the resend publishes again").isFalse();
+    }
+
+    @Test
+    void withNoMessageLeftKeysAloneAreForgottenOldestFirst() {
+        long key = Deduplication.cost("bob\n1\nk-00");
+        MemoryStreams off = streams(0, 3 * key, r -> false);
+        for (int i = 0; i < 5; i++) {
+            off.append(message(1, "x"), String.format("bob\n1\nk-%02d", i));
+            clock.incrementAndGet();
+            assertThat(off.bytes()).isLessThanOrEqualTo(3 * key);
+        }
+        assertThat(off.append(message(1, "x"), "bob\n1\nk-04").duplicate()).isTrue();
+        assertThat(off.append(message(1, "x"), "bob\n1\nk-02").duplicate()).isTrue();
+        assertThat(off.append(message(1, "x"), "bob\n1\nk-01").duplicate()).isFalse();
     }
 
     @Test
@@ -199,10 +262,11 @@ class MemoryStreamsTest {
         Appended first = store.append(message(1, "once"), "k");
         assertThat(store.enabled()).isFalse();
         assertThat(first.message().positioned()).isFalse();
-        assertThat(store.append(message(1, "twice"), "k").message()).isEqualTo(first.message());
+        assertThat(Placement.of(store.append(message(1, "twice"), "k").message())).isEqualTo(Placement.of(first.message()));
         assertThat(store.read(1, 0, 100, false)).isEqualTo(Slice.disabled());
+        assertThat(store.open(1)).isEqualTo(Slice.disabled());
         assertThat(store.streams()).isZero();
-        assertThat(store.bytes()).isZero();
+        assertThat(store.bytes()).as("the key alone").isEqualTo(Deduplication.cost("k"));
     }
 
     @Test

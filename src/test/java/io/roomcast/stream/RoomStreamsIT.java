@@ -449,7 +449,8 @@ class RoomStreamsIT extends DeployedRoomcast {
         for (int i = 1; i <= 5; i++) {
             epoch = clients.published("bob", room, "h" + i).getString("epoch");
         }
-        try (WsClient alice = clients.json("alice")) { // not a member: history needs no membership
+        try (WsClient alice = clients.json("alice")) {
+            join(alice, room); // history is for members (PROTOCOL 13.4)
             JsonObject newest = history(alice, "{\"type\":\"history\",\"room\":" + room + ",\"limit\":3,\"ref\":\"n\"}");
             assertThat(newest.getInt("room")).isEqualTo(room);
             assertThat(newest.getString("epoch")).isEqualTo(epoch);
@@ -489,17 +490,56 @@ class RoomStreamsIT extends DeployedRoomcast {
         }
     }
 
+    /**
+     * PROTOCOL 13.3: a room's stream starts with its first successful join, and a history request of a
+     * room that has none (refused: not a member) leaves none behind.
+     */
     @Test
-    void historyOfARoomNeverUsedStartsItsStream() throws Exception {
+    void aJoinStartsTheStreamOfARoomNeverUsedAndAHistoryRequestDoesNot() throws Exception {
+        long streams = server.metric("roomcast_streams");
         try (WsClient alice = clients.json("alice")) {
+            assertError(history(alice, "{\"type\":\"history\",\"room\":3022,\"ref\":\"h\"}"), "not_member", "h");
+            assertThat(server.metric("roomcast_streams")).isEqualTo(streams);
+            JsonObject joined = join(alice, 3022);
+            assertThat(joined.getString("epoch")).as("the stream began with the join").isNotBlank();
+            assertThat(offset(joined)).isZero();
+            assertThat(server.metric("roomcast_streams")).isEqualTo(streams + 1);
             JsonObject empty = history(alice, "{\"type\":\"history\",\"room\":3022}");
-            assertThat(empty.getString("epoch")).isNotBlank();
+            assertThat(empty.getString("epoch")).isEqualTo(joined.getString("epoch"));
             assertThat(offset(empty)).isZero();
             assertThat(empty.getJsonArray("messages")).isEmpty();
             assertThat(empty.getBoolean("complete")).isTrue();
-            JsonObject joined = join(alice, 3022);
-            assertThat(joined.getString("epoch")).as("the stream began with the history request")
-                    .isEqualTo(empty.getString("epoch"));
+            assertThat(offset(clients.published("bob", 3022, "first"))).isEqualTo(1);
+        }
+    }
+
+    /**
+     * PROTOCOL 13.4: the history frame needs membership: {@code not_member} from a connection that has
+     * not joined the room, {@code forbidden_room} when its token excludes the room (joined or not); a
+     * member reads it, and leaving ends that.
+     */
+    @Test
+    void theHistoryFrameNeedsMembershipAndATokenThatAllowsTheRoom() throws Exception {
+        int room = 3028;
+        clients.published("bob", room, "members only");
+        try (WsClient mallory = clients.json("mallory"); WsClient guest = clients.guest()) {
+            assertError(history(mallory, "{\"type\":\"history\",\"room\":" + room + ",\"ref\":\"m\"}"),
+                    "not_member", "m");
+            assertError(history(guest, "{\"type\":\"history\",\"room\":" + room + ",\"ref\":\"g\"}"),
+                    "not_member", "g");
+            join(mallory, room);
+            JsonObject page = history(mallory, "{\"type\":\"history\",\"room\":" + room + "}");
+            assertThat(page.getJsonArray("messages").getJsonObject(0).getString("text")).isEqualTo("members only");
+            mallory.send("{\"type\":\"leave\",\"room\":" + room + "}");
+            mallory.awaitJson(type("left"));
+            assertError(history(mallory, "{\"type\":\"history\",\"room\":" + room + ",\"ref\":\"l\"}"),
+                    "not_member", "l");
+        }
+        try (WsClient erin = WsClient.connect(server.ws("ws/auth"),
+                Map.of("Authorization", "Bearer " + TestTokens.forRooms("erin", List.of(3023))))) {
+            erin.awaitJson(type("welcome"));
+            assertError(history(erin, "{\"type\":\"history\",\"room\":" + room + ",\"ref\":\"f\"}"),
+                    "forbidden_room", "f");
         }
     }
 
@@ -509,6 +549,7 @@ class RoomStreamsIT extends DeployedRoomcast {
                 Map.of("Authorization", "Bearer " + TestTokens.forRooms("erin", List.of(3023))))) {
             erin.awaitJson(type("welcome"));
             assertError(history(erin, "{\"type\":\"history\",\"room\":3024,\"ref\":\"f\"}"), "forbidden_room", "f");
+            join(erin, 3023);
             assertThat(history(erin, "{\"type\":\"history\",\"room\":3023}").getString("type")).isEqualTo("history");
             for (String limit : List.of("0", "1001", "1.5", "\"5\"", "-1")) {
                 assertError(history(erin, "{\"type\":\"history\",\"room\":3023,\"limit\":" + limit + ",\"ref\":\"l\"}"),
@@ -519,10 +560,23 @@ class RoomStreamsIT extends DeployedRoomcast {
         }
     }
 
+    /**
+     * PROTOCOL 13.4: guests are welcome on the WebSocket endpoints here ({@code roomcast.auth.anonymous}
+     * is true), but HTTP history answers them only with {@code roomcast.history.anonymous}, off by default:
+     * 401 as the publish API; a token whose rooms include the room reads it, one that excludes it is 403.
+     */
     @Test
-    void historyOverHttpIsOpenToAnonymousCallersWhenAnonymousAccessIsOn() throws Exception {
+    void historyOverHttpNeedsATokenUnlessHistoryAnonymousIsOn() throws Exception {
         clients.published("bob", 3025, "public");
-        HttpResponse<String> response = server.get("api/rooms/3025/history");
+        HttpResponse<String> guest = server.get("api/rooms/3025/history");
+        assertThat(guest.statusCode()).as(guest.body()).isEqualTo(401);
+        assertThat(WsClient.parse(guest.body()).getString("error")).isEqualTo("missing_credentials");
+        HttpResponse<String> excluded = server.get("api/rooms/3025/history",
+                Map.of("Authorization", "Bearer " + TestTokens.forRooms("erin", List.of(3023))));
+        assertThat(excluded.statusCode()).isEqualTo(403);
+        assertThat(WsClient.parse(excluded.body()).getString("error")).isEqualTo("forbidden_room");
+        HttpResponse<String> response = server.get("api/rooms/3025/history",
+                Map.of("Authorization", "Bearer " + TestTokens.forRooms("erin", List.of(3025))));
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         JsonObject page = WsClient.parse(response.body());
         assertThat(offsets(page)).containsExactly(1);

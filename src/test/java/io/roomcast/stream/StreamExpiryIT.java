@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code roomcast.history.ttl} (PROTOCOL 9): messages and idempotency keys are kept for the TTL after
  * each was published; a stream whose messages all expired is dropped only while its room has no
- * members, and the next one gets a new epoch.
+ * members, and the next one gets a new epoch. This deployment also answers guests' HTTP history reads
+ * ({@code roomcast.history.anonymous=true}, PROTOCOL 13.4).
  */
 class StreamExpiryIT extends DeployedRoomcast {
 
@@ -34,7 +35,8 @@ class StreamExpiryIT extends DeployedRoomcast {
         return Deployments.roomcast(Map.of(
                 "roomcast.heartbeat.interval", "30", "roomcast.heartbeat.timeout", "75",
                 "roomcast.limits.rate", "100000", "roomcast.limits.burst", "100000",
-                "roomcast.history.ttl", "1"));
+                "roomcast.history.ttl", "1",
+                "roomcast.history.anonymous", "true"));
     }
 
     private StreamClients clients;
@@ -85,7 +87,11 @@ class StreamExpiryIT extends DeployedRoomcast {
     void anExpiredStreamOfARoomWithoutMembersGetsANewEpoch() throws Exception {
         int room = 6003;
         String first = clients.published("bob", room, "alone").getString("epoch");
-        await().atMost(EXPIRED).until(() -> !first.equals(page(room).getString("epoch")));
+        await().atMost(EXPIRED).until(() -> page(room).isNull("epoch"));
+        JsonObject gone = page(room);
+        assertThat(offset(gone)).as("no stream: offset 0 (PROTOCOL 13.3)").isZero();
+        assertThat(gone.getJsonArray("messages")).isEmpty();
+        assertThat(gone.getBoolean("complete")).isTrue();
 
         JsonObject next = clients.published("bob", room, "again");
         assertThat(next.getString("epoch")).isNotEqualTo(first);
@@ -94,6 +100,24 @@ class StreamExpiryIT extends DeployedRoomcast {
             JsonObject joined = joinSince(alice, room, first, 1);
             assertThat(joined.getBoolean("recovered")).isFalse();
             assertThat(joined.getString("reason")).isEqualTo("epoch_changed");
+        }
+    }
+
+    /** PROTOCOL 13.4: with {@code roomcast.history.anonymous=true} a guest (no token) reads HTTP history. */
+    @Test
+    void historyOverHttpAnswersGuestsWhenHistoryAnonymousIsOn() throws Exception {
+        int room = 6005;
+        try (WsClient alice = clients.json("alice")) {
+            join(alice, room);
+            JsonObject accepted = clients.published("bob", room, "for everyone");
+            HttpResponse<String> response = server.get("api/rooms/" + room + "/history");
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            JsonObject page = WsClient.parse(response.body());
+            assertThat(page.getString("epoch")).isEqualTo(accepted.getString("epoch"));
+            assertThat(offset(page)).isEqualTo(1); // (the message itself may have expired already: ttl 1 s)
+            HttpResponse<String> invalid = server.get("api/rooms/" + room + "/history",
+                    Map.of("Authorization", "Bearer garbage"));
+            assertThat(invalid.statusCode()).as("a token, when given, must be valid").isEqualTo(401);
         }
     }
 

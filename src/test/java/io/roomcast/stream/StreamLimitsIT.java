@@ -11,8 +11,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.roomcast.testsupport.DeployedRoomcast;
 import io.roomcast.testsupport.Deployments;
 import io.roomcast.testsupport.StreamClients;
+import io.roomcast.testsupport.TestTokens;
 import io.roomcast.testsupport.WsClient;
 import jakarta.json.JsonObject;
+import java.net.http.HttpResponse;
 import java.util.Map;
 import java.util.stream.LongStream;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -36,6 +38,7 @@ class StreamLimitsIT extends DeployedRoomcast {
         return Deployments.roomcast(Map.of(
                 "roomcast.heartbeat.interval", "30", "roomcast.heartbeat.timeout", "75",
                 "roomcast.limits.rate", "100000", "roomcast.limits.burst", "100000",
+                "roomcast.limits.user-rate", "100000", "roomcast.limits.user-burst", "100000",
                 "roomcast.limits.send-queue", String.valueOf(SEND_QUEUE),
                 "roomcast.history.size", String.valueOf(SIZE),
                 "roomcast.history.max-bytes", String.valueOf(MAX_BYTES)));
@@ -62,6 +65,7 @@ class StreamLimitsIT extends DeployedRoomcast {
         int room = 4001;
         publish(room, SIZE + 5);
         try (WsClient alice = clients.json("alice")) {
+            join(alice, room);
             JsonObject newest = history(alice, "{\"type\":\"history\",\"room\":" + room + ",\"limit\":1000}");
             assertThat(offsets(newest)).containsExactly(LongStream.rangeClosed(6, SIZE + 5).toArray());
             assertThat(offset(newest)).isEqualTo(SIZE + 5);
@@ -88,6 +92,7 @@ class StreamLimitsIT extends DeployedRoomcast {
         int room = 4003;
         String epoch = publish(room, SIZE + 5); // keeps 6..25
         try (WsClient alice = clients.json("alice")) {
+            join(alice, room);
             JsonObject dropped = history(alice, "{\"type\":\"history\",\"room\":" + room + ",\"since\":" + since(epoch, 4)
                     + ",\"limit\":1000}");
             assertThat(offsets(dropped)).startsWith(6).hasSize(SIZE);
@@ -124,6 +129,40 @@ class StreamLimitsIT extends DeployedRoomcast {
         }
     }
 
+    /** An HTTP history read with a token (guests are not answered: PROTOCOL 13.4). */
+    private JsonObject page(int room, String query) throws Exception {
+        return WsClient.parse(server.get("api/rooms/" + room + "/history" + query,
+                Map.of("Authorization", "Bearer " + TestTokens.valid("reader"))).body());
+    }
+
+    /**
+     * PROTOCOL 13.2: idempotency keys share {@code max-bytes} with the kept messages. Keyed publishes
+     * into one room (which keeps only its last 20 messages) go on until their keys alone have passed the
+     * bound several times over: the bound holds, the oldest key was forced out before its TTL (its
+     * resend publishes again, at a new offset), the newest is still remembered.
+     */
+    @Test
+    void deduplicationEntriesCountTowardsMaxBytesAndTheOldestIsForcedOutFirst() throws Exception {
+        int room = 4100;
+        JsonObject first = WsClient.parse(clients.publish("keyer", room, "k", "k-0000").body());
+        String last = null;
+        JsonObject lastAccepted = null;
+        for (int i = 1; i < 1000; i++) {
+            last = String.format("k-%04d", i);
+            HttpResponse<String> response = clients.publish("keyer", room, "k", last);
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+            lastAccepted = WsClient.parse(response.body());
+        }
+        long bytes = server.metric("roomcast_history_bytes");
+        assertThat(bytes).isLessThanOrEqualTo(MAX_BYTES).isGreaterThan(MAX_BYTES / 2);
+
+        JsonObject newest = WsClient.parse(clients.publish("keyer", room, "again", last).body());
+        assertThat(newest).as("the newest key is remembered").isEqualTo(lastAccepted);
+        JsonObject oldest = WsClient.parse(clients.publish("keyer", room, "again", "k-0000").body());
+        assertThat(oldest.getString("id")).as("forgotten before its TTL: published again").isNotEqualTo(first.getString("id"));
+        assertThat(offset(oldest)).isEqualTo(offset(lastAccepted) + 1);
+    }
+
     /**
      * Many rooms, each published once with a message of about 2 KB (as estimated): the kept bytes never
      * pass max-bytes, the least recently published rooms lost their messages (their streams and epochs
@@ -149,13 +188,13 @@ class StreamLimitsIT extends DeployedRoomcast {
                 .isGreaterThan(MAX_BYTES / 2);
         assertThat(server.metric("roomcast_streams")).isGreaterThanOrEqualTo(rooms);
 
-        JsonObject oldest = WsClient.parse(server.get("api/rooms/" + first + "/history?epoch=" + firstEpoch + "&offset=0").body());
+        JsonObject oldest = page(first, "?epoch=" + firstEpoch + "&offset=0");
         assertThat(oldest.getString("epoch")).as("the stream stays, only its messages went").isEqualTo(firstEpoch);
         assertThat(offset(oldest)).isEqualTo(1);
         assertThat(oldest.getJsonArray("messages")).isEmpty();
         assertThat(oldest.getBoolean("complete")).isFalse();
         for (int i = rooms - 30; i < rooms; i++) {
-            JsonObject recent = WsClient.parse(server.get("api/rooms/" + (first + i) + "/history").body());
+            JsonObject recent = page(first + i, "");
             assertThat(offsets(recent)).as("room %d", first + i).containsExactly(1);
         }
         try (WsClient alice = clients.json("alice")) {

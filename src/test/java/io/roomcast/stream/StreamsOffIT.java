@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.roomcast.testsupport.DeployedRoomcast;
 import io.roomcast.testsupport.Deployments;
 import io.roomcast.testsupport.StreamClients;
+import io.roomcast.testsupport.TestTokens;
 import io.roomcast.testsupport.WsClient;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
@@ -82,6 +83,7 @@ class StreamsOffIT extends DeployedRoomcast {
     void historyIsEmptyAndCompleteWithNoEpoch() throws Exception {
         clients.published("bob", 7003, "not kept");
         try (WsClient alice = clients.json("alice")) {
+            join(alice, 7003);
             JsonObject page = history(alice, "{\"type\":\"history\",\"room\":7003,\"ref\":\"h\"}");
             assertThat(page.get("epoch")).isEqualTo(JsonValue.NULL);
             assertThat(page.get("offset")).isEqualTo(JsonValue.NULL);
@@ -89,7 +91,8 @@ class StreamsOffIT extends DeployedRoomcast {
             assertThat(page.getBoolean("complete")).isTrue();
             assertThat(page.getString("ref")).isEqualTo("h");
         }
-        HttpResponse<String> response = server.get("api/rooms/7003/history?limit=5");
+        HttpResponse<String> response = server.get("api/rooms/7003/history?limit=5",
+                Map.of("Authorization", "Bearer " + TestTokens.valid("reader")));
         assertThat(response.statusCode()).isEqualTo(200);
         JsonObject page = WsClient.parse(response.body());
         assertThat(page.get("epoch")).isEqualTo(JsonValue.NULL);
@@ -119,10 +122,30 @@ class StreamsOffIT extends DeployedRoomcast {
         }
     }
 
+    /** No message is kept: a publish without a key leaves the gauges as they were (keys: see below). */
     @Test
     void nothingIsKeptSoTheGaugesStayAtZero() throws Exception {
+        long keys = server.metric("roomcast_history_bytes");
         clients.published("bob", 7005, "not kept");
-        assertThat(server.metric("roomcast_history_bytes")).isZero();
+        assertThat(server.metric("roomcast_history_bytes")).isEqualTo(keys);
         assertThat(server.metric("roomcast_streams")).isZero();
+    }
+
+    /**
+     * PROTOCOL 13.2: an idempotency key keeps its publish's id (and epoch and offset: null here), never
+     * its text, and counts in {@code roomcast_history_bytes} (what {@code max-bytes} bounds): a keyed
+     * publish of a 60,000-character text adds a few hundred bytes, the same as a one-character one.
+     */
+    @Test
+    void aDeduplicationEntryKeepsNoTextButCountsTowardsHistoryBytes() throws Exception {
+        long before = server.metric("roomcast_history_bytes");
+        HttpResponse<String> first = clients.publish("backend", 7006, "x".repeat(60_000), "key-large");
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(202);
+        long large = server.metric("roomcast_history_bytes") - before;
+        assertThat(clients.publish("backend", 7006, "y", "key-small").statusCode()).isEqualTo(202);
+        long small = server.metric("roomcast_history_bytes") - before - large;
+        assertThat(large).as("the key counts").isPositive().isLessThan(1_000).isEqualTo(small);
+        assertThat(WsClient.parse(clients.publish("backend", 7006, "resent", "key-large").body()).getString("id"))
+                .isEqualTo(WsClient.parse(first.body()).getString("id"));
     }
 }

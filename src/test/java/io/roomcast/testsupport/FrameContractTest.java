@@ -18,6 +18,16 @@ class FrameContractTest {
         assertThat(contract.violations("{\"type\":\"pong\",\"timestamp\":1}")).isEmpty();
     }
 
+    /** PROTOCOL 13.3: the history answer of a room without a stream, as RoomStreams writes it, meets the contract. */
+    @Test
+    void aHistoryAnswerWithoutAStreamPasses() {
+        String none = new io.roomcast.protocol.FrameEncoder().encode(
+                new io.roomcast.protocol.ServerFrames.History(7, null, 0L, java.util.List.of(), true, "h"));
+        assertThat(none).isEqualTo("{\"type\":\"history\",\"room\":7,\"epoch\":null,\"offset\":0,\"messages\":[],"
+                + "\"complete\":true,\"ref\":\"h\"}");
+        assertThat(contract.violations(none)).isEmpty();
+    }
+
     @Test
     void aDeliberatelyWrongFrameFails() {
         assertThat(contract.violations("{\"type\":\"message\",\"room\":7,\"id\":\"m-1\",\"from\":\"alice\",\"text\":\"hi\","
