@@ -353,6 +353,8 @@ function liveHeap(pid) {
     const raw = execFileSync('jcmd', [String(pid), 'GC.class_histogram'], { timeout: 90000, maxBuffer: 256 << 20 }).toString();
     const total = /^Total\s+(\d+)\s+(\d+)/m.exec(raw);
     if (total) r.histKb = Math.round(Number(total[2]) / 1024);
+    r.classes = {}; // the 60 largest classes by live bytes: which ones an attack grew
+    for (const m of [...raw.matchAll(/^\s*\d+:\s+(\d+)\s+(\d+)\s+(\S+)/gm)].slice(0, 60)) r.classes[m[3]] = { n: Number(m[1]), kb: Math.round(Number(m[2]) / 1024) };
     const h = S.jvmHeap(pid, false);
     if (h) r.usedKb = h.usedKb;
   } catch (e) {
@@ -752,15 +754,25 @@ async function takeover(ctx) {
   let attempts = 0;
   let retryUntil = 0;
   const joinsDone = [];
-  // each connection joins roomsPerConnection distinct rooms, paced under limits.rate
-  const joinAll = (ws, c) => {
+  const closes = {};
+  let ended = false;
+  // each connection joins roomsPerConnection distinct rooms, paced under limits.rate; then once
+  // more those that got no `joined` (a join dropped for the rate), as an attacker would
+  const joinAll = async (ws, c) => {
+    const mine = new Set();
+    ws.once('close', (code) => ended || count(closes, `closed by the server ${code}`));
     ws.on('json', (f) => {
-      if (f.type === 'joined') joinedRooms.add(f.room);
-      else if (f.type === 'error') count(joinErrors, f.code);
+      if (f.type === 'joined') {
+        joinedRooms.add(f.room);
+        mine.add(f.room);
+      } else if (f.type === 'error') count(joinErrors, f.code);
     });
-    return paced(D.roomsPerConnection, SIZE.keyfloodRate, openDeadline + SIZE.takeoverJoinS * 1000, (j) => {
-      send(ws, { type: 'join', room: 4000001 + c * D.roomsPerConnection + j });
-    });
+    const until = openDeadline + SIZE.takeoverJoinS * 1000;
+    const rooms = Array.from({ length: D.roomsPerConnection }, (_, j) => 4000001 + c * D.roomsPerConnection + j);
+    await paced(rooms.length, SIZE.keyfloodRate, until, (j) => send(ws, { type: 'join', room: rooms[j] }));
+    await sleep(1000);
+    const missing = rooms.filter((r) => !mine.has(r));
+    await paced(missing.length, SIZE.keyfloodRate / 2, until, (j) => send(ws, { type: 'join', room: missing[j] }));
   };
   await parallel(8, async () => {
     while (attempts < SIZE.takeoverConnections && opened < SIZE.takeoverConnections && Date.now() < openDeadline) {
@@ -784,8 +796,11 @@ async function takeover(ctx) {
   const openS = SIZE.takeoverOpenS - Math.max(0, (openDeadline - Date.now()) / 1000);
   await Promise.all(joinsDone);
   await sleep(1500);
+  // Rooms held: what /api/status lists now (only the attacker has members), not the joins answered,
+  // which count again a room left (a connection closed for its rate) and joined again.
   const st = await get(ctx.port, '/api/status', { timeoutMs: 15000, keep: 64 << 20 });
   const roomsNow = st.json && Array.isArray(st.json.rooms) ? st.json.rooms.length : null;
+  const stillOpen = conns.filter((ws) => ws.readyState === WebSocket.OPEN).length;
   // Can a user elsewhere still create a room? A guest from another address joins a fresh room, and
   // opens /ws/chat to another fresh room.
   const other = await openWs(ctx, '/ws/realtime', { src: '127.0.0.42' });
@@ -799,19 +814,21 @@ async function takeover(ctx) {
   const otherChat = await openWs(ctx, `/ws/chat/${4999501 + ctx.round}`, { src: '127.0.0.42' });
   const otherChatOutcome = hsOutcome(otherChat);
   if (otherChat.ws) otherChat.ws.terminate();
-  count(answered, `joined ×rooms`, joinedRooms.size);
+  count(answered, `joined (distinct rooms)`, joinedRooms.size);
   for (const [k, v] of Object.entries(joinErrors)) count(answered, `join error ${k}`, v);
-  log(`  takeover: ${opened} connections from ${src} in ${openS.toFixed(0)} s, ${n(joinedRooms.size)} rooms joined (errors ${fmtCounts(joinErrors)}); /api/status lists ${n(roomsNow)} rooms; another address: join ${otherJoin}, /ws/chat ${otherChatOutcome}`);
+  for (const [k, v] of Object.entries(closes)) count(answered, k, v);
+  log(`  takeover: ${opened} connections from ${src} in ${openS.toFixed(0)} s (${stillOpen} still open), ${n(joinedRooms.size)} distinct rooms joined (errors ${fmtCounts(joinErrors)}; ${fmtCounts(closes)}); /api/status lists ${n(roomsNow)} rooms; another address: join ${otherJoin}, /ws/chat ${otherChatOutcome}`);
   const after = ctx.measure(); // while the attacker still holds its rooms
+  ended = true;
   for (const ws of conns) ws.terminate();
   return {
     after,
     afterNote: 'while the attacker held its rooms',
     answered: { ...answered, [`another address: join ${otherJoin}`]: 1, [`another address: /ws/chat ${otherChatOutcome}`]: 1 },
     bound: `rooms held by one address ≤ limits.rooms-per-user ${n(D.roomsPerUser)}; a user at another address can still create a room (limits.rooms ${n(D.rooms)})`,
-    measured: `${n(opened)} connections from one address, ${n(joinedRooms.size)} rooms held (${n(roomsNow)} on /api/status); another address: join ${otherJoin}, /ws/chat ${otherChatOutcome}`,
-    pass: joinedRooms.size <= D.roomsPerUser && otherJoin === 'joined' && otherChatOutcome === '101',
-    detail: { opened, attempts, openS, rooms: joinedRooms.size, roomsOnStatus: roomsNow, joinErrors, otherJoin, otherChat: otherChatOutcome },
+    measured: `${n(opened)} connections from one address (${n(stillOpen)} still open), ${n(roomsNow)} rooms held (/api/status; ${n(joinedRooms.size)} distinct rooms answered \`joined\`); another address: join ${otherJoin}, /ws/chat ${otherChatOutcome}`,
+    pass: roomsNow !== null && roomsNow <= D.roomsPerUser && otherJoin === 'joined' && otherChatOutcome === '101',
+    detail: { opened, stillOpen, attempts, openS, joinedRooms: joinedRooms.size, roomsOnStatus: roomsNow, joinErrors, closes, otherJoin, otherChat: otherChatOutcome },
   };
 }
 
@@ -1083,7 +1100,10 @@ async function runServer(name) {
     const oom = oomSince(logFile, logFrom);
     const pr = alive ? await probe(ctx) : { ok: false, ws: 'server process gone', status: null };
     await cleanup(ctx);
-    const row = { id, group, name: a.name, seconds, before: ctx.before, after, afterNote: r.afterNote || null, peakKb, oom, probe: pr, alive, ...r };
+    const grew = after && after.classes && ctx.before && ctx.before.classes
+      ? Object.entries(after.classes).map(([k, v]) => ({ cls: k, kb: v.kb - ((ctx.before.classes[k] || {}).kb || 0), n: v.n - ((ctx.before.classes[k] || {}).n || 0) })).filter((x) => x.kb >= 1024).sort((x, y) => y.kb - x.kb).slice(0, 6)
+      : [];
+    const row = { id, group, grew, name: a.name, seconds, before: ctx.before, after, afterNote: r.afterNote || null, peakKb, oom, probe: pr, alive, ...r };
     delete row.fn;
     row.verdict = r.pass && pr.ok && alive && !oom ? 'PASS' : 'FAIL';
     res.attacks.push(row);
@@ -1114,6 +1134,17 @@ function table(results) {
   return lines.join('\n');
 }
 
+/** Per attack: the classes whose live bytes grew most (the histograms before and after). */
+function grown(results) {
+  const lines = [];
+  for (const r of results) {
+    for (const a of [...(r.attacks || [])].sort((x, y) => x.id - y.id)) {
+      if (a.grew && a.grew.length) lines.push(`- ${r.title}, attack ${a.id} (${a.name}): ${a.grew.map((g) => `\`${g.cls}\` +${mb(g.kb)} MB (${g.n >= 0 ? '+' : ''}${n(g.n)})`).join(', ')}`);
+    }
+  }
+  return lines.length ? ['Live objects that grew most from before to after (class histograms):', '', ...lines, ''] : [];
+}
+
 async function main() {
   log(`abuse: ${QUICK ? 'quick' : 'full'} run; servers ${SERVERS.join(', ')}; attacks ${ATTACKS.join(', ')}; results in ${OUT}`);
   const results = [];
@@ -1134,6 +1165,7 @@ async function main() {
     `Command: \`node bench/abuse.js ${process.argv.slice(2).join(' ')}\`. Roomcast with its default settings except: ${DEVIATIONS.join('; ')}. JVM \`${settings.jvm}\`. Live heap: the total of \`jcmd PID GC.class_histogram\` (the bytes of the objects still reachable after the full GC it forces). Peak heap in use: \`jstat -gc\` every 500 ms during the attack (garbage included). "Server afterwards": a fresh guest joins a fresh room on \`/ws/realtime\` and gets the ack of its message, then \`GET /api/status\`. A verdict is PASS when the bound held, the server answered afterwards and logged no OutOfMemoryError. Each group of attacks gets a fresh server, in this order: ${GROUPS.map((g) => g.join(', ')).join(' | ')} (what an attack leaves behind expires after history.ttl, 300 s, and would shrink a later attack's heap figure). Whole run: ${((Date.now() - t0) / 1000).toFixed(0)} s.`,
     '',
     table(results),
+    ...grown(results),
   ];
   fs.writeFileSync(path.join(OUT, 'ABUSE.md'), md.join('\n') + '\n');
   console.log(table(results));
