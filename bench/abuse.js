@@ -22,6 +22,10 @@
 //   6 non-readers       members that stop reading while others flood their room. Bound: TCP closed
 //                       ≤ 5 s after the overflow, as the client sees it (13.7).
 //
+// Each group of attacks (5, 6, 4 | 3, 1 | 2) gets a fresh server: what an attack leaves behind lives
+// history.ttl (300 s) and, expiring, would shrink a later attack's heap figure. A server that no
+// longer answers after an attack is restarted for the next.
+//
 // For each attack: what the server answered (statuses and error codes counted), the live heap before
 // and after (the total of `jcmd PID GC.class_histogram`: the bytes of the objects reachable after the
 // full GC it forces; `GC.heap_info` used after that GC is in the JSON), the peak heap in use during
