@@ -144,6 +144,8 @@ ENVV=()
 while IFS= read -r -d '' kv; do ENVV+=("$kv"); done < <(cd "$BENCH" && node -e '
 const env = require("./config").servers.roomcast.env;
 for (const [k, v] of Object.entries(env)) process.stdout.write(`${k}=${v}\0`);')
+# instances share rooms only with a cluster secret (PROTOCOL 13.10)
+ENVV+=("ROOMCAST_CLUSTER_SECRET=$(cd "$BENCH" && node -e 'console.log(require("./config").clusterSecret)')")
 
 heap_gb=$(node -e 'const m=/-Xmx(\d+)([gGmM])/.exec(process.argv[1]);console.log(m?(/[gG]/.test(m[2])?+m[1]:m[1]/1024):1)' -- "$JVM_OPTS")
 avail_gb=$(awk '/^MemAvailable:/ {printf "%.1f", $2/1048576}' /proc/meminfo)

@@ -7,14 +7,27 @@
 // `jvm.compare` lists the extra variants run (fewer scenarios) in a full run.
 
 const JWT_SECRET = process.env.ROOMCAST_JWT_SECRET || 'roomcast-bench-hs256-secret-0123456789abcdef';
+/** roomcast.cluster.secret (PROTOCOL 13.10, at least 32 bytes) for the clustered runs (cluster.sh, chaos.sh). */
+const CLUSTER_SECRET = process.env.ROOMCAST_CLUSTER_SECRET || 'roomcast-bench-cluster-secret-0123456789abcdef';
 const HEARTBEAT_S = 5; // every server pings idle sockets every 5 s during the bench
 
-/** Roomcast's settings, through MicroProfile Config environment variables: the same on both runtimes. */
+/**
+ * Roomcast's settings, through MicroProfile Config environment variables: the same on both runtimes.
+ * The bench opens thousands of connections from 16 loopback addresses as guests (a guest's "user" is
+ * its address) and publishes fast, so every per-address and per-user limit is raised out of the way,
+ * PROTOCOL 2.1's too (handshake rate, user rate, rooms per user). No dev mode: 2.1 refuses dev mode
+ * with a production key, and the load generator mints its HS256 tokens with the secret itself.
+ * (abuse.js runs Roomcast with its defaults instead: that is its point.)
+ */
 const ROOMCAST_ENV = {
-  // No dev mode: it refuses to start next to a secret (PROTOCOL 13.9); loadgen mints tokens with the secret.
   ROOMCAST_JWT_SECRET: JWT_SECRET,
   ROOMCAST_LIMITS_RATE: '100000', // per-connection frames/s: publishers send up to ~100/s
   ROOMCAST_LIMITS_BURST: '100000',
+  ROOMCAST_LIMITS_USER_RATE: '1000000', // all connections of a user (a guest: of an address) together
+  ROOMCAST_LIMITS_USER_BURST: '1000000',
+  ROOMCAST_LIMITS_HANDSHAKE_RATE: '1000000', // per client address: the connect phases open thousands at once
+  ROOMCAST_LIMITS_HANDSHAKE_BURST: '1000000',
+  ROOMCAST_LIMITS_ROOMS_PER_USER: '100000', // one address's guests are in up to every bench room
   ROOMCAST_LIMITS_CONNECTIONS_PER_ADDRESS: '100000',
   ROOMCAST_LIMITS_CONNECTIONS_PER_USER: '100000',
   ROOMCAST_LIMITS_SEND_QUEUE: '4096',
@@ -27,6 +40,7 @@ module.exports = {
   host: '127.0.0.1',
   sourceAddresses: 16, // client sockets bound to 127.0.0.1 .. 127.0.0.16
   jwtSecret: JWT_SECRET,
+  clusterSecret: CLUSTER_SECRET,
   heartbeatSeconds: HEARTBEAT_S,
 
   jvm: {

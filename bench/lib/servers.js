@@ -115,19 +115,20 @@ function jvmOptions(variant) {
 }
 
 /**
- * The server's environment: ours, then config.js's for that server, then BENCH_SET_<NAME>=value as
- * NAME=value, which beats config.js (e.g. BENCH_SET_ROOMCAST_HEARTBEAT_INTERVAL=30 for the default
- * heartbeat; profile.js --wars passes such settings per build).
+ * The server's environment: ours, then config.js's for that server (or `own`, which replaces it:
+ * abuse.js runs Roomcast with its defaults), then BENCH_SET_<NAME>=value as NAME=value, which beats
+ * both (e.g. BENCH_SET_ROOMCAST_HEARTBEAT_INTERVAL=30 for the default heartbeat; profile.js --wars
+ * passes such settings per build).
  */
-function serverEnv(s) {
-  const env = { ...process.env, ...s.env };
+function serverEnv(s, own) {
+  const env = { ...process.env, ...(own || s.env) };
   for (const [k, v] of Object.entries(process.env)) if (k.startsWith('BENCH_SET_')) env[k.slice('BENCH_SET_'.length)] = v;
   return env;
 }
 
-function command(name, variant, port, war) {
+function command(name, variant, port, war, ownEnv) {
   const s = cfg.servers[name];
-  const env = serverEnv(s);
+  const env = serverEnv(s, ownEnv);
   if (s.runtime === 'payara') {
     const jvmOpts = jvmOptions(variant);
     const deployed = copyArtifact(war || path.join(REPO, 'target', 'roomcast.war'), 'roomcast.war');
@@ -233,14 +234,18 @@ function createServers({ out, log }) {
     }
   }
 
-  /** Starts a server; `war` replaces target/roomcast.war (to compare two builds in one run). */
-  async function start(name, variant, { war } = {}) {
+  /**
+   * Starts a server; `war` replaces target/roomcast.war (to compare two builds in one run), `env`
+   * replaces config.js's environment for it, `port` its first port tried.
+   */
+  async function start(name, variant, { war, env, port: firstPort } = {}) {
     const s = cfg.servers[name];
-    const free = await freePorts(s.port, 1, { span: 20, host: cfg.host });
-    if (!free) throw new Error(`ports ${s.port}-${s.port + 19} are all in use; not starting ${name}`);
+    const want = firstPort || s.port;
+    const free = await freePorts(want, 1, { span: 20, host: cfg.host });
+    if (!free) throw new Error(`ports ${want}-${want + 19} are all in use; not starting ${name}`);
     const port = free[0];
-    if (port !== s.port) log(`${name}: port ${s.port} is in use, using ${port}`);
-    const c = command(name, variant, port, war);
+    if (port !== want) log(`${name}: port ${want} is in use, using ${port}`);
+    const c = command(name, variant, port, war, env);
     const logFile = path.join(out, `${name}${variant && variant !== cfg.jvm.main ? '-' + variant : ''}.server.log`);
     const fd = fs.openSync(logFile, 'a');
     log(`${name}: starting ${c.cmd} ${c.args.join(' ')}`);
