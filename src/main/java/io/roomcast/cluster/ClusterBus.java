@@ -36,4 +36,12 @@ public interface ClusterBus {
 
     /** Says goodbye and stops receiving. */
     void stop();
+
+    /**
+     * This bus itself, behind any CDI client proxy: the cluster's stream store shares the Hazelcast bus's
+     * seal and quorum fence ({@link StreamStoreProducer}).
+     */
+    default Object implementation() {
+        return this;
+    }
 }

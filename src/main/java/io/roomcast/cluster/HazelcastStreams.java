@@ -17,6 +17,7 @@ import io.roomcast.stream.Appended;
 import io.roomcast.stream.Epochs;
 import io.roomcast.stream.Slice;
 import io.roomcast.stream.StreamStore;
+import io.roomcast.stream.StreamUnavailableException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
@@ -48,15 +49,33 @@ import java.util.concurrent.TimeUnit;
  * <p>Idempotency keys live in an IMap with the history TTL; {@code putIfAbsent} of a marker unique to
  * the claim decides which publish is the first, cluster-wide; a repeat waits for the first to finish.
  *
+ * <p>Clustering is explicit and authenticated (PROTOCOL 13.10). Every structure is named in the
+ * cluster's namespace (derived from its secret: instances of different secrets on one grid never share
+ * a stream), every message and key entry kept is sealed for its ring or key ({@link ClusterSeal}; one
+ * that does not open is counted and never handed out), and every operation goes through the
+ * {@link MajorityFence}: refused before it starts when this instance sees fewer than the quorum's
+ * members, and its outcome withheld unless a majority still counts this instance as a member once it
+ * completed. A key entry is written only after that confirmation, so a key never points at a message that
+ * a merge may discard.
+ *
  * <p>Like {@link HazelcastBus}, this class names Hazelcast types and is loaded by name only, by
  * {@link StreamStoreProducer}, once Payara's Hazelcast was found. Nothing but {@code byte[]} and
  * {@code String} is stored, so no member has to load a class of the WAR.
  */
 public final class HazelcastStreams implements StreamStore, AutoCloseable {
 
-    static final String RINGS = "roomcast.stream.";
-    static final String EPOCHS = "roomcast.stream-epochs";
-    static final String KEYS = "roomcast.stream-keys";
+    /** The names of one cluster's structures, in its namespace (see the class). */
+    record Names(String rings, String epochs, String keys) {
+        static Names in(String namespace) {
+            String prefix = "roomcast." + namespace + ".";
+            return new Names(prefix + "stream.", prefix + "stream-epochs", prefix + "stream-keys");
+        }
+
+        String ring(int room) {
+            return rings + room;
+        }
+    }
+
     /** Synchronous backups of every structure here: an ack means the owner and one backup hold it. */
     static final int BACKUPS = 1;
     /** Hazelcast's largest readMany batch. */
@@ -71,6 +90,10 @@ public final class HazelcastStreams implements StreamStore, AutoCloseable {
     private static final Logger LOG = System.getLogger(HazelcastStreams.class.getName());
 
     private final HazelcastInstance hazelcast;
+    private final Names names;
+    private final ClusterSeal seal;
+    private final MajorityFence fence;
+    private final Runnable rejected;
     private final int size;
     private final int ttlSeconds;
     private final IMap<String, String> epochs;
@@ -81,13 +104,21 @@ public final class HazelcastStreams implements StreamStore, AutoCloseable {
     private final UUID partitionLostRegistration;
     private final UUID lifecycleRegistration;
 
-    /** @param listen false only in tests: a store that does not hear of lost partitions (or hears late) */
-    HazelcastStreams(HazelcastInstance hazelcast, int size, int ttlSeconds, boolean listen) {
+    /**
+     * @param rejected counts a kept message or key entry whose seal did not open
+     * @param listen   false only in tests: a store that does not hear of lost partitions (or hears late)
+     */
+    HazelcastStreams(HazelcastInstance hazelcast, ClusterSeal seal, MajorityFence fence, Runnable rejected, int size,
+                     int ttlSeconds, boolean listen) {
         this.hazelcast = hazelcast;
+        this.names = Names.in(seal.namespace());
+        this.seal = seal;
+        this.fence = fence;
+        this.rejected = rejected;
         this.size = size;
         this.ttlSeconds = ttlSeconds;
-        this.epochs = hazelcast.getMap(EPOCHS);
-        this.keys = hazelcast.getMap(KEYS);
+        this.epochs = hazelcast.getMap(names.epochs());
+        this.keys = hazelcast.getMap(names.keys());
         if (!listen) {
             this.partitionLostRegistration = null;
             this.lifecycleRegistration = null;
@@ -112,34 +143,37 @@ public final class HazelcastStreams implements StreamStore, AutoCloseable {
     }
 
     /**
-     * The store over the given Hazelcast instance, after adding its configuration to the running
-     * cluster (a wildcard Ringbuffer configuration and the two maps'); null when it is not one.
+     * The store over the given Hazelcast instance and the bus over it (whose seal and quorum fence it
+     * shares), after adding its configuration to the running cluster (a wildcard Ringbuffer
+     * configuration and the two maps'); null when either is not one.
      */
-    public static StreamStore create(Object hazelcastInstance, int size, long ttlSeconds) {
-        if (!(hazelcastInstance instanceof HazelcastInstance hz)) {
+    public static StreamStore create(Object hazelcastInstance, Object bus, int size, long ttlSeconds,
+                                     Runnable rejected) {
+        if (!(hazelcastInstance instanceof HazelcastInstance hz) || !(bus instanceof HazelcastBus hazelcastBus)) {
             return null;
         }
         int ttl = (int) Math.min(Integer.MAX_VALUE, ttlSeconds);
-        configure(hz.getConfig(), size, ttl);
-        return new HazelcastStreams(hz, size, ttl, true);
+        configure(hz.getConfig(), Names.in(hazelcastBus.seal().namespace()), size, ttl);
+        return new HazelcastStreams(hz, hazelcastBus.seal(), hazelcastBus.fence(), rejected, size, ttl, true);
     }
 
     /**
      * Added at run time: Payara built the instance's configuration, and dynamic configuration spreads
      * to every member. A member that was configured first wins; a differing one is logged.
      */
-    static void configure(Config config, int size, int ttlSeconds) {
+    static void configure(Config config, Names names, int size, int ttlSeconds) {
         if (size > 0) {
-            add(() -> config.addRingBufferConfig(new RingbufferConfig(RINGS + "*")
+            add(() -> config.addRingBufferConfig(new RingbufferConfig(names.rings() + "*")
                     .setCapacity(size)
                     .setTimeToLiveSeconds(ttlSeconds)
                     .setBackupCount(BACKUPS)
                     .setAsyncBackupCount(0)
-                    .setInMemoryFormat(InMemoryFormat.BINARY)), "ring " + RINGS + "*");
+                    .setInMemoryFormat(InMemoryFormat.BINARY)), "ring " + names.rings() + "*");
         }
-        add(() -> config.addMapConfig(new MapConfig(EPOCHS).setBackupCount(BACKUPS).setAsyncBackupCount(0)), EPOCHS);
-        add(() -> config.addMapConfig(new MapConfig(KEYS).setBackupCount(BACKUPS).setAsyncBackupCount(0)
-                .setTimeToLiveSeconds(ttlSeconds)), KEYS);
+        add(() -> config.addMapConfig(new MapConfig(names.epochs()).setBackupCount(BACKUPS).setAsyncBackupCount(0)),
+                names.epochs());
+        add(() -> config.addMapConfig(new MapConfig(names.keys()).setBackupCount(BACKUPS).setAsyncBackupCount(0)
+                .setTimeToLiveSeconds(ttlSeconds)), names.keys());
     }
 
     private static void add(Runnable adding, String what) {
@@ -157,20 +191,35 @@ public final class HazelcastStreams implements StreamStore, AutoCloseable {
         return size > 0;
     }
 
+    /**
+     * Through the quorum fence (see the class): the message is placed, the fence confirms, and only then
+     * is its key entry written and the placed message returned (to be delivered and acknowledged).
+     */
     @Override
     public Appended append(RoomEvent.Message message, String dedupKey) {
+        MajorityFence.Ticket ticket = fence.before("append to room " + message.room());
         byte[] claim = null;
-        if (dedupKey != null) {
-            Object outcome = claim(dedupKey);
-            if (outcome instanceof RoomEvent.Message first) {
-                return new Appended(first, true);
-            }
-            claim = (byte[]) outcome;
-        }
         try {
-            RoomEvent.Message placed = enabled() ? place(message) : message;
+            RoomEvent.Message placed;
+            try {
+                if (dedupKey != null) {
+                    Object outcome = claim(dedupKey);
+                    if (outcome instanceof RoomEvent.Message first) {
+                        fence.after(ticket);
+                        return new Appended(first, true);
+                    }
+                    claim = (byte[]) outcome;
+                }
+                placed = enabled() ? place(message) : message;
+            } catch (StreamUnavailableException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw fence.failed(ticket, e);
+            }
+            fence.after(ticket);
             if (claim != null) {
-                keys.set(dedupKey, StoredMessages.encode(placed), ttlSeconds, TimeUnit.SECONDS);
+                keys.set(dedupKey, seal.seal(keyContext(dedupKey), StoredMessages.encode(placed)), ttlSeconds,
+                        TimeUnit.SECONDS);
             }
             return new Appended(placed, false);
         } catch (RuntimeException | Error e) {
@@ -186,11 +235,15 @@ public final class HazelcastStreams implements StreamStore, AutoCloseable {
         if (!enabled()) {
             return Slice.disabled();
         }
-        String name = ring(room);
+        return fence.vouch("read of room " + room, () -> readVouched(room, after, limit, newest));
+    }
+
+    private Slice readVouched(int room, long after, int limit, boolean newest) {
+        String name = names.ring(room);
         Ringbuffer<byte[]> ring = hazelcast.getRingbuffer(name);
         for (int attempt = 1; ; attempt++) {
             String epoch = epoch(name);
-            Slice slice = read(ring, epoch, after, limit, newest);
+            Slice slice = read(name, ring, epoch, after, limit, newest);
             if (vouched(name, epoch)) {
                 return slice;
             }
@@ -203,7 +256,11 @@ public final class HazelcastStreams implements StreamStore, AutoCloseable {
         if (!enabled()) {
             return Slice.disabled();
         }
-        String name = ring(room);
+        return fence.vouch("head of room " + room, () -> headVouched(room));
+    }
+
+    private Slice headVouched(int room) {
+        String name = names.ring(room);
         Ringbuffer<byte[]> ring = hazelcast.getRingbuffer(name);
         for (int attempt = 1; ; attempt++) {
             String epoch = epoch(name);
@@ -216,15 +273,16 @@ public final class HazelcastStreams implements StreamStore, AutoCloseable {
         }
     }
 
-    static String ring(int room) {
-        return RINGS + room;
+    /** The ring of a room, by name; for tests. */
+    String ring(int room) {
+        return names.ring(room);
     }
 
     /** The offsets follow the ring's sequences; the epoch vouches for them (see the class). */
     private RoomEvent.Message place(RoomEvent.Message message) {
-        String name = ring(message.room());
+        String name = names.ring(message.room());
         Ringbuffer<byte[]> ring = hazelcast.getRingbuffer(name);
-        byte[] stored = StoredMessages.encode(message);
+        byte[] stored = seal.seal(name, StoredMessages.encode(message));
         for (int attempt = 1; ; attempt++) {
             String epoch = epoch(name);
             // Returns once the owner and the synchronous backup hold it (docs/CLUSTER.md on the backup ack).
@@ -314,7 +372,7 @@ public final class HazelcastStreams implements StreamStore, AutoCloseable {
         }
     }
 
-    private Slice read(Ringbuffer<byte[]> ring, String epoch, long after, int limit, boolean newest) {
+    private Slice read(String name, Ringbuffer<byte[]> ring, String epoch, long after, int limit, boolean newest) {
         long tail = ring.tailSequence();
         long head = Math.min(ring.headSequence(), tail + 1);
         long latest = tail + 1;
@@ -352,7 +410,7 @@ public final class HazelcastStreams implements StreamStore, AutoCloseable {
                 if (messages.isEmpty() && at > sequence && sequence >= head) {
                     head = at; // the head moved on while we read (Hazelcast then reads from the new head)
                 }
-                messages.add(StoredMessages.decode(batch.get(i)).at(epoch, at + 1));
+                messages.add(opened(name, batch.get(i)).at(epoch, at + 1));
             }
             sequence = batch.getNextSequenceToReadFrom();
             if (sequence > tail) {
@@ -370,7 +428,7 @@ public final class HazelcastStreams implements StreamStore, AutoCloseable {
      * (its publisher died or hangs), with a compare-and-set so that only one repeat takes it.
      */
     private Object claim(String key) {
-        byte[] mine = StoredMessages.pending(UUID.randomUUID().toString());
+        byte[] mine = seal.seal(keyContext(key), StoredMessages.pending(UUID.randomUUID().toString()));
         long deadline = System.nanoTime() + CLAIM_WAIT_NANOS;
         long pause = 2;
         while (true) {
@@ -378,8 +436,18 @@ public final class HazelcastStreams implements StreamStore, AutoCloseable {
             if (existing == null) {
                 return mine;
             }
-            if (!StoredMessages.isPending(existing)) {
-                return StoredMessages.decode(existing);
+            byte[] entry = seal.open(keyContext(key), existing);
+            if (entry == null) {
+                // Not written by an instance of this cluster: never believed, and replaced by our claim.
+                rejected.run();
+                LOG.log(Level.WARNING, "an idempotency key entry whose seal does not open was replaced");
+                if (keys.replace(key, existing, mine)) {
+                    return mine;
+                }
+                continue;
+            }
+            if (!StoredMessages.isPending(entry)) {
+                return StoredMessages.decode(entry);
             }
             if (System.nanoTime() - deadline > 0) {
                 if (keys.replace(key, existing, mine)) {
@@ -397,6 +465,22 @@ public final class HazelcastStreams implements StreamStore, AutoCloseable {
             }
             pause = Math.min(50, pause * 2);
         }
+    }
+
+    /** A kept message of the ring, once its seal opened; one that does not is counted and fails the read. */
+    private RoomEvent.Message opened(String ring, byte[] item) {
+        byte[] stored = seal.open(ring, item);
+        if (stored == null) {
+            rejected.run();
+            throw new IllegalStateException(ring + " holds a message whose seal does not open (written by "
+                    + "something outside this cluster): not handed out");
+        }
+        return StoredMessages.decode(stored);
+    }
+
+    /** What a key entry is sealed for: that key, so that an entry copied under another key does not open. */
+    private static String keyContext(String key) {
+        return "key:" + key;
     }
 
     /** The first publish failed: a repeat may publish. */

@@ -1,9 +1,7 @@
 package io.roomcast.cluster;
 
 import io.roomcast.room.RoomEvent;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -35,17 +33,19 @@ final class StoredMessages {
         return bytes.toByteArray();
     }
 
-    /** @throws IllegalArgumentException when the bytes are not a message of this version */
+    /**
+     * @throws IllegalArgumentException when the bytes are not a message of this version; no length in
+     *         them is believed before it was checked against the bytes (see {@link BoundedInput})
+     */
     static RoomEvent.Message decode(byte[] data) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
-            int version = in.readUnsignedByte();
-            if (version != VERSION) {
-                throw new IllegalArgumentException("stored message of version " + version + ", expected " + VERSION);
-            }
-            return read(in);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("malformed stored message", e);
+        BoundedInput in = new BoundedInput(data);
+        int version = in.unsignedByte();
+        if (version != VERSION) {
+            throw new IllegalArgumentException("stored message of version " + version + ", expected " + VERSION);
         }
+        RoomEvent.Message message = read(in);
+        in.end();
+        return message;
     }
 
     /** A message's fields, as the bus carries them too (inside its own envelope and version). */
@@ -60,9 +60,9 @@ final class StoredMessages {
         out.writeLong(m.offset());
     }
 
-    static RoomEvent.Message read(DataInputStream in) throws IOException {
-        return new RoomEvent.Message(in.readInt(), string(in), string(in), string(in), nullable(in), in.readLong(),
-                nullable(in), in.readLong());
+    static RoomEvent.Message read(BoundedInput in) {
+        return new RoomEvent.Message(in.int32(), in.string(), in.string(), in.string(), in.nullableString(),
+                in.int64(), in.nullableString(), in.int64());
     }
 
     /** A claim marker: unique per claim, so that only its owner can replace or remove it. */
@@ -78,18 +78,12 @@ final class StoredMessages {
         return value.length > 0 && value[0] == (byte) PENDING;
     }
 
-    // writeUTF stops at 64 KiB, and a text frame may be larger: length-prefixed UTF-8 instead. The bus
-    // (BusCodec) writes its strings the same way.
+    // writeUTF stops at 64 KiB, and a text frame may be larger: length-prefixed UTF-8 instead (read back
+    // by BoundedInput.string). The bus (BusCodec) writes its strings the same way.
     static void string(DataOutputStream out, String s) throws IOException {
         byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
         out.writeInt(utf8.length);
         out.write(utf8);
-    }
-
-    static String string(DataInputStream in) throws IOException {
-        byte[] utf8 = new byte[in.readInt()];
-        in.readFully(utf8);
-        return new String(utf8, StandardCharsets.UTF_8);
     }
 
     private static void nullable(DataOutputStream out, String s) throws IOException {
@@ -97,9 +91,5 @@ final class StoredMessages {
         if (s != null) {
             string(out, s);
         }
-    }
-
-    private static String nullable(DataInputStream in) throws IOException {
-        return in.readBoolean() ? string(in) : null;
     }
 }

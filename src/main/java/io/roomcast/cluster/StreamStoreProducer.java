@@ -1,6 +1,7 @@
 package io.roomcast.cluster;
 
 import io.roomcast.config.RoomcastSettings;
+import io.roomcast.observability.RoomcastMetrics;
 import io.roomcast.room.RoomRegistry;
 import io.roomcast.stream.MemoryStreams;
 import io.roomcast.stream.StreamStore;
@@ -30,18 +31,20 @@ public class StreamStoreProducer {
     private final RoomcastSettings settings;
     private final RoomRegistry rooms;
     private final ClusterBus bus;
+    private final RoomcastMetrics metrics;
     private ScheduledExecutorService sweeper;
 
     @Inject
-    public StreamStoreProducer(RoomcastSettings settings, RoomRegistry rooms, ClusterBus bus) {
+    public StreamStoreProducer(RoomcastSettings settings, RoomRegistry rooms, ClusterBus bus, RoomcastMetrics metrics) {
         this.settings = settings;
         this.rooms = rooms;
         this.bus = bus;
+        this.metrics = metrics;
     }
 
     /** For the CDI client proxy only. */
     protected StreamStoreProducer() {
-        this(null, null, null);
+        this(null, null, null, null);
     }
 
     @Produces
@@ -64,11 +67,14 @@ public class StreamStoreProducer {
         Object hazelcast = ClusterBusProducer.lookupHazelcast();
         try {
             Object store = Class.forName(HAZELCAST_STREAMS, true, StreamStoreProducer.class.getClassLoader())
-                    .getMethod("create", Object.class, int.class, long.class)
-                    .invoke(null, hazelcast, settings.historySize(), settings.historyTtl().toSeconds());
+                    .getMethod("create", Object.class, Object.class, int.class, long.class, Runnable.class)
+                    .invoke(null, hazelcast, bus.implementation(), settings.historySize(),
+                            settings.historyTtl().toSeconds(), (Runnable) metrics::clusterMessageRejected);
             if (store != null) {
                 LOG.log(Level.INFO, "room streams held by the cluster''s Hazelcast: {0} messages per room for {1} s, "
-                                + "one synchronous backup{2}", settings.historySize(), settings.historyTtl().toSeconds(),
+                                + "one synchronous backup, {2} of {3} instances needed to publish or read{4}",
+                        settings.historySize(), settings.historyTtl().toSeconds(), settings.clusterQuorum(),
+                        settings.clusterSize(),
                         settings.historySize() > 0 ? "" : " (off: roomcast.history.size=0; idempotency keys only)");
                 return (StreamStore) store;
             }

@@ -140,6 +140,23 @@ public class RoomStreams implements EventSink {
      */
     public RoomRegistry.Change join(Connection connection, int room, StreamPosition since,
                                     Supplier<RoomRegistry.Change> joining) {
+        try {
+            return joinAt(connection, room, since, joining);
+        } catch (RuntimeException e) {
+            // The stream could not be read (in a cluster: no majority, PROTOCOL 13.10): nobody joined, and a
+            // sequencer made for this join must not stay behind collecting the room's messages.
+            RoomSequencer sequencer = sequencers.get(room);
+            if (sequencer != null) {
+                synchronized (sequencer) {
+                    retireIfEmpty(sequencer);
+                }
+            }
+            throw e;
+        }
+    }
+
+    private RoomRegistry.Change joinAt(Connection connection, int room, StreamPosition since,
+                                       Supplier<RoomRegistry.Change> joining) {
         boolean recovering = since != null && store.enabled();
         Slice missed = recovering ? store.read(room, since.offset(), Integer.MAX_VALUE, false) : null;
         for (int attempt = 0; ; attempt++) {
