@@ -38,10 +38,9 @@ public interface ClusterBus {
     void stop();
 
     /**
-     * This bus itself, behind any CDI client proxy: the cluster's stream store shares the Hazelcast bus's
-     * seal and quorum fence ({@link StreamStoreProducer}).
+     * The quorum fence of this bus's cluster (PROTOCOL 13.10), which the cluster's stream store puts
+     * around every operation: a single server is a majority of itself. (The store is handed the fence,
+     * never the bus: Weld's client proxy answers a method that returns its bus with the proxy itself.)
      */
-    default Object implementation() {
-        return this;
-    }
+    MajorityFence fence();
 }

@@ -57,7 +57,6 @@ public final class HazelcastBus implements ClusterBus {
     private final HazelcastInstance hazelcast;
     private final ITopic<byte[]> topic;
     private final BusCodec codec;
-    private final ClusterSeal seal;
     /** Renewed after a merge, which gives the local member a new UUID. */
     private volatile Origin self;
     private final SerialQueue<byte[]> publisher;
@@ -84,7 +83,6 @@ public final class HazelcastBus implements ClusterBus {
         this.discoveryOnly = discoveryOnly;
         this.hazelcast = hazelcast;
         this.topic = hazelcast.getTopic(TOPIC);
-        this.seal = setup.seal();
         this.codec = new BusCodec(setup.seal());
         this.rejected = setup.rejected();
         // Receivers take the member from Hazelcast's message (see onMessage); the id carried in the event
@@ -229,13 +227,9 @@ public final class HazelcastBus implements ClusterBus {
     }
 
     /** The quorum fence around the cluster's stream operations (used by {@link HazelcastStreams}). */
-    MajorityFence fence() {
+    @Override
+    public MajorityFence fence() {
         return fence;
-    }
-
-    /** The cluster's seal, for what the streams keep in the grid. */
-    ClusterSeal seal() {
-        return seal;
     }
 
     /** Counts (and now and then logs) bytes from the grid that failed their seal or their format. */

@@ -143,18 +143,18 @@ public final class HazelcastStreams implements StreamStore, AutoCloseable {
     }
 
     /**
-     * The store over the given Hazelcast instance and the bus over it (whose seal and quorum fence it
-     * shares), after adding its configuration to the running cluster (a wildcard Ringbuffer
-     * configuration and the two maps'); null when either is not one.
+     * The store over the given Hazelcast instance, sealing with the cluster's seal and fenced by the
+     * bus's quorum fence, after adding its configuration to the running cluster (a wildcard Ringbuffer
+     * configuration and the two maps'); null when it is not one.
      */
-    public static StreamStore create(Object hazelcastInstance, Object bus, int size, long ttlSeconds,
-                                     Runnable rejected) {
-        if (!(hazelcastInstance instanceof HazelcastInstance hz) || !(bus instanceof HazelcastBus hazelcastBus)) {
+    public static StreamStore create(Object hazelcastInstance, ClusterSeal seal, MajorityFence fence, int size,
+                                     long ttlSeconds, Runnable rejected) {
+        if (!(hazelcastInstance instanceof HazelcastInstance hz)) {
             return null;
         }
         int ttl = (int) Math.min(Integer.MAX_VALUE, ttlSeconds);
-        configure(hz.getConfig(), Names.in(hazelcastBus.seal().namespace()), size, ttl);
-        return new HazelcastStreams(hz, hazelcastBus.seal(), hazelcastBus.fence(), rejected, size, ttl, true);
+        configure(hz.getConfig(), Names.in(seal.namespace()), size, ttl);
+        return new HazelcastStreams(hz, seal, fence, rejected, size, ttl, true);
     }
 
     /**

@@ -34,7 +34,10 @@ import java.util.function.Supplier;
  * ping is sent after they completed, and each round serves every operation waiting for it (a group
  * commit), so the cost is one round trip per operation however many run at once.
  */
-final class MajorityFence {
+public final class MajorityFence {
+
+    /** The fence of a single server, or of a cluster of size 1: it lets everything through. */
+    static final MajorityFence ALONE = new MajorityFence(1, null, Duration.ZERO);
 
     /** What the fence needs from the cluster: Hazelcast's view and the bus in production. */
     interface Cluster {
@@ -138,6 +141,7 @@ final class MajorityFence {
         if (quorum <= 1) {
             return;
         }
+        requireMembers(ticket.what(), "after"); // no round trip when the view already says no
         confirm(ticket.what());
         if (!ticket.incarnation().equals(incarnation())) {
             throw refused(ticket.what(), "this instance was taken back into its cluster meanwhile (a split-brain merge)");

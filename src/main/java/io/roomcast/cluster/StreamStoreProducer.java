@@ -67,9 +67,11 @@ public class StreamStoreProducer {
         Object hazelcast = ClusterBusProducer.lookupHazelcast();
         try {
             Object store = Class.forName(HAZELCAST_STREAMS, true, StreamStoreProducer.class.getClassLoader())
-                    .getMethod("create", Object.class, Object.class, int.class, long.class, Runnable.class)
-                    .invoke(null, hazelcast, bus.implementation(), settings.historySize(),
-                            settings.historyTtl().toSeconds(), (Runnable) metrics::clusterMessageRejected);
+                    .getMethod("create", Object.class, ClusterSeal.class, MajorityFence.class, int.class, long.class,
+                            Runnable.class)
+                    .invoke(null, hazelcast, ClusterSeal.of(settings.clusterSecret().orElseThrow()), bus.fence(),
+                            settings.historySize(), settings.historyTtl().toSeconds(),
+                            (Runnable) metrics::clusterMessageRejected);
             if (store != null) {
                 LOG.log(Level.INFO, "room streams held by the cluster''s Hazelcast: {0} messages per room for {1} s, "
                                 + "one synchronous backup, {2} of {3} instances needed to publish or read{4}",
@@ -78,6 +80,9 @@ public class StreamStoreProducer {
                         settings.historySize() > 0 ? "" : " (off: roomcast.history.size=0; idempotency keys only)");
                 return (StreamStore) store;
             }
+            LOG.log(Level.WARNING, "the cluster bus runs on Hazelcast but the cluster''s room streams could not "
+                    + "start (no Hazelcast instance: {0}); each instance keeps its own (offsets then differ between "
+                    + "instances)", hazelcast);
         } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
             LOG.log(Level.WARNING, "the cluster bus runs on Hazelcast but the cluster's room streams could not start; "
                     + "each instance keeps its own (offsets then differ between instances): {0}", e.toString());

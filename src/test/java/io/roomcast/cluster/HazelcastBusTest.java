@@ -93,7 +93,7 @@ class HazelcastBusTest {
         List<HazelcastInstance> hz = grid.cluster(2, 0);
         Receiving ours = new Receiving();
         Receiving stranger = new Receiving();
-        HazelcastBus asking = (HazelcastBus) bus(hz.get(0), SECRET, ours);
+        ClusterBus asking = bus(hz.get(0), SECRET, ours);
         bus(hz.get(1), "another cluster's secret, 32 bytes+", stranger);
 
         // two members in view, a quorum of two: only an answer of the other member would do
