@@ -148,7 +148,7 @@ public final class MajorityFence {
         }
         requireMembers(ticket.what(), "after");
         if (refusing.compareAndSet(true, false)) {
-            LOG.log(Level.INFO, "a majority of the cluster answers again: rooms'' streams are served again");
+            LOG.log(Level.INFO, "a majority of the cluster answers again: the streams of rooms are served again");
         }
     }
 

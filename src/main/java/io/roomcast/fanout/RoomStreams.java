@@ -14,6 +14,7 @@ import io.roomcast.stream.Recovery;
 import io.roomcast.stream.Slice;
 import io.roomcast.stream.StreamPosition;
 import io.roomcast.stream.StreamStore;
+import io.roomcast.stream.StreamUnavailableException;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -351,6 +352,16 @@ public class RoomStreams implements EventSink {
         Slice slice;
         try {
             slice = store.read(sequencer.room, after, limit, false);
+        } catch (StreamUnavailableException e) {
+            // No majority of the cluster (PROTOCOL 13.10): what is missing is not lost, only out of reach
+            // for now; a gap is looked at again, and a catch-up comes with the next snapshot.
+            LOG.log(Level.DEBUG, "room {0}: missed messages out of reach for now: {1}", sequencer.room, e.getMessage());
+            synchronized (sequencer) {
+                if (!sequencer.dead && sequencer.hasGap()) {
+                    scheduleGapCheck(sequencer);
+                }
+            }
+            return;
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "room {0}: reading missed messages failed: {1}", sequencer.room, e.toString());
             lost(sequencer);
