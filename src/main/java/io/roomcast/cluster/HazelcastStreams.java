@@ -273,11 +273,6 @@ public final class HazelcastStreams implements StreamStore, AutoCloseable {
         }
     }
 
-    /** The ring of a room, by name; for tests. */
-    String ring(int room) {
-        return names.ring(room);
-    }
-
     /** The offsets follow the ring's sequences; the epoch vouches for them (see the class). */
     private RoomEvent.Message place(RoomEvent.Message message) {
         String name = names.ring(message.room());

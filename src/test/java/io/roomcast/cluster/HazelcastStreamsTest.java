@@ -4,10 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import com.hazelcast.config.Config;
-import com.hazelcast.config.JoinConfig;
-import com.hazelcast.config.NetworkConfig;
-import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import io.roomcast.room.RoomEvent;
 import io.roomcast.stream.Appended;
@@ -15,10 +11,6 @@ import io.roomcast.stream.MemoryStreams;
 import io.roomcast.stream.Slice;
 import io.roomcast.stream.StreamStore;
 import io.roomcast.stream.StreamUnavailableException;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +32,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * The cluster's stream store on real Hazelcast members (the version Payara Micro ships), embedded in
  * this JVM on loopback with a cluster name of their own: offsets from one ring whichever member
  * appends, the epoch through the loss of a member and anew after the loss of every copy, idempotency
- * keys cluster-wide, and reads below the head.
+ * keys cluster-wide, and reads below the head; and PROTOCOL 13.10: operations through the quorum fence,
+ * structures apart per secret, kept messages and key entries that do not open never believed.
  */
 class HazelcastStreamsTest {
 
