@@ -106,15 +106,15 @@ CLUSTER="roomcast-chaos-$STAMP-$$"
 # their start-up in the JIT and GC threads; the run itself is light (about 120 publishes/s).
 JVM_OPTS=${CHAOS_JVM_OPTS:-"-Xms256m -Xmx768m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"}
 SECRET=$(cd "$BENCH" && node -e 'console.log(require("./config").jwtSecret)')
+CLUSTER_SECRET=$(head -c 33 /dev/urandom | base64 | tr -d '\n') # this run's instances only
 # Settings: a signed token per client (no dev mode), rate limits out of the way (2.1's per-user and
-# per-address ones too: every client connects from 127.0.0.1), streams at their defaults, and the
-# cluster secret without which instances do not share rooms (PROTOCOL 13.10).
+# per-address ones too: every client connects from 127.0.0.1), streams at their defaults; the cluster
+# secret and size, without which instances do not share rooms (PROTOCOL 13.10), below.
 ENVV=(ROOMCAST_JWT_SECRET="$SECRET" ROOMCAST_LIMITS_RATE=100000 ROOMCAST_LIMITS_BURST=100000
       ROOMCAST_LIMITS_USER_RATE=1000000 ROOMCAST_LIMITS_USER_BURST=1000000
       ROOMCAST_LIMITS_HANDSHAKE_RATE=1000000 ROOMCAST_LIMITS_HANDSHAKE_BURST=1000000
       ROOMCAST_LIMITS_CONNECTIONS_PER_ADDRESS=100000 ROOMCAST_LIMITS_CONNECTIONS_PER_USER=100000
       ROOMCAST_HEARTBEAT_INTERVAL=5 ROOMCAST_HEARTBEAT_TIMEOUT=60)
-[ "$CONTROL" -eq 1 ] || ENVV+=(ROOMCAST_CLUSTER_SECRET="$(cd "$BENCH" && node -e 'console.log(require("./config").clusterSecret)')")
 
 # ---------------------------------------------------------------- start
 say "${WAR_SRC#$REPO/} on $INSTANCES instance(s)$([ "$CONTROL" -eq 1 ] && echo ' (control run, no cluster)' || echo ", Hazelcast $MEMBERS"), HTTP ${HTTP_PORTS[*]}, JVM $JVM_OPTS; results in ${OUT#$REPO/}"
@@ -124,13 +124,16 @@ for i in $(seq 0 $((INSTANCES - 1))); do
   # shellcheck disable=SC2086 # JVM_OPTS is a list of options
   cmd=(java $JVM_OPTS "-Djava.io.tmpdir=$WORK/$name-tmp" -jar "$WORK/payara-micro.jar"
        --deploy "$WORK/roomcast.war" --contextroot / --port "${HTTP_PORTS[$i]}" --name "$name")
+  clustering=()
   if [ "$CONTROL" -eq 1 ]; then
     cmd+=(--nocluster)
   else
     cmd+=(--clustername "$CLUSTER" --clustermode "tcpip:$MEMBERS" --interfaces 127.0.0.1 --startport "${HZ_PORTS[$i]}")
+    # Rooms are shared only with the cluster secret (PROTOCOL 13.10); publishes need a majority of the size.
+    clustering=(ROOMCAST_CLUSTER_SECRET="$CLUSTER_SECRET" ROOMCAST_CLUSTER_SIZE="$INSTANCES")
   fi
   echo "==== $(date -u +%FT%TZ) ${cmd[*]}" >"$OUT/$name.log"
-  env "${ENVV[@]}" "${cmd[@]}" >>"$OUT/$name.log" 2>&1 &
+  env "${ENVV[@]}" "${clustering[@]}" "${cmd[@]}" >>"$OUT/$name.log" 2>&1 &
   PIDS+=($!)
   say "started $name: pid $!, http ${HTTP_PORTS[$i]}"
 done

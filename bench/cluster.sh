@@ -136,6 +136,8 @@ read -r -a HZ_PORTS <<<"$(free_ports "$HZ_BASE" "$INSTANCES" "$(IFS=,; echo "${H
 MEMBERS=""
 for h in "${HZ_PORTS[@]}"; do MEMBERS+="${MEMBERS:+,}127.0.0.1:$h"; done
 CLUSTER="roomcast-bench-$STAMP-$$"
+# Rooms are shared only with the cluster secret (PROTOCOL 13.10), this run's; publishes need a majority of the size.
+CLUSTER_SECRET=$(head -c 33 /dev/urandom | base64 | tr -d '\n')
 
 # ---------------------------------------------------------------- settings
 JVM_OPTS=${BENCH_JVM_OPTS:-$(cd "$BENCH" && node -e 'const c=require("./config");console.log(c.jvm.variants[c.jvm.main])')}
@@ -144,8 +146,6 @@ ENVV=()
 while IFS= read -r -d '' kv; do ENVV+=("$kv"); done < <(cd "$BENCH" && node -e '
 const env = require("./config").servers.roomcast.env;
 for (const [k, v] of Object.entries(env)) process.stdout.write(`${k}=${v}\0`);')
-# instances share rooms only with a cluster secret (PROTOCOL 13.10)
-ENVV+=("ROOMCAST_CLUSTER_SECRET=$(cd "$BENCH" && node -e 'console.log(require("./config").clusterSecret)')")
 
 heap_gb=$(node -e 'const m=/-Xmx(\d+)([gGmM])/.exec(process.argv[1]);console.log(m?(/[gG]/.test(m[2])?+m[1]:m[1]/1024):1)' -- "$JVM_OPTS")
 avail_gb=$(awk '/^MemAvailable:/ {printf "%.1f", $2/1048576}' /proc/meminfo)
@@ -167,7 +167,8 @@ for i in $(seq 0 $((INSTANCES - 1))); do
        --name "$name" --clustername "$CLUSTER" --clustermode "tcpip:$MEMBERS"
        --interfaces 127.0.0.1 --startport "${HZ_PORTS[$i]}")
   echo "==== $(date -u +%FT%TZ) ${cmd[*]}" >"$OUT/$name.log"
-  env "${ENVV[@]}" "${cmd[@]}" >>"$OUT/$name.log" 2>&1 &
+  env "${ENVV[@]}" ROOMCAST_CLUSTER_SECRET="$CLUSTER_SECRET" ROOMCAST_CLUSTER_SIZE="$INSTANCES" "${cmd[@]}" \
+      >>"$OUT/$name.log" 2>&1 &
   PIDS+=($!)
   say "started $name: pid $!, http ${HTTP_PORTS[$i]}, hazelcast ${HZ_PORTS[$i]}"
 done

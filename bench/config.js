@@ -7,8 +7,6 @@
 // `jvm.compare` lists the extra variants run (fewer scenarios) in a full run.
 
 const JWT_SECRET = process.env.ROOMCAST_JWT_SECRET || 'roomcast-bench-hs256-secret-0123456789abcdef';
-/** roomcast.cluster.secret (PROTOCOL 13.10, at least 32 bytes) for the clustered runs (cluster.sh, chaos.sh). */
-const CLUSTER_SECRET = process.env.ROOMCAST_CLUSTER_SECRET || 'roomcast-bench-cluster-secret-0123456789abcdef';
 const HEARTBEAT_S = 5; // every server pings idle sockets every 5 s during the bench
 
 /**
@@ -40,7 +38,6 @@ module.exports = {
   host: '127.0.0.1',
   sourceAddresses: 16, // client sockets bound to 127.0.0.1 .. 127.0.0.16
   jwtSecret: JWT_SECRET,
-  clusterSecret: CLUSTER_SECRET,
   heartbeatSeconds: HEARTBEAT_S,
 
   jvm: {

@@ -1,6 +1,8 @@
 package io.roomcast.api;
 
 import io.roomcast.logging.LogText;
+import io.roomcast.protocol.ErrorCode;
+import io.roomcast.stream.StreamUnavailableException;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -14,7 +16,9 @@ import java.lang.System.Logger.Level;
  * Every error of the HTTP API leaves as the JSON error body {@code {"error":"<code>","message":"..."}}:
  * JAX-RS's own refusals (no such path 404, wrong method 405, unsupported body type 415, ...) keep
  * their status and headers (e.g. {@code Allow}), and anything unexpected is a 500 {@code server_error}
- * whose cause goes to the log only, never to the client (no HTML page, no stack trace).
+ * whose cause goes to the log only, never to the client (no HTML page, no stack trace). Rooms' streams
+ * that cannot be vouched for (no majority of the cluster, PROTOCOL 13.10) are a 503 {@code unavailable}
+ * with {@code Retry-After}, for a publish and a history read alike.
  */
 @Provider
 public class ApiExceptionMapper implements ExceptionMapper<Throwable> {
@@ -26,6 +30,10 @@ public class ApiExceptionMapper implements ExceptionMapper<Throwable> {
 
     @Override
     public Response toResponse(Throwable error) {
+        if (error instanceof StreamUnavailableException unavailable) {
+            return Response.fromResponse(responses.error(503, ErrorCode.UNAVAILABLE, unavailable.getMessage()))
+                    .header(HttpHeaders.RETRY_AFTER, StreamUnavailableException.RETRY_AFTER_SECONDS).build();
+        }
         if (error instanceof WebApplicationException web && web.getResponse() != null
                 && web.getResponse().getStatus() < 500) {
             Response original = web.getResponse();

@@ -68,6 +68,9 @@ public class HistoryResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiSchemas.ERROR)))
     @APIResponse(responseCode = "403", description = "the token's rooms exclude the room",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiSchemas.ERROR)))
+    @APIResponse(responseCode = "503", description = "unavailable: this instance cannot reach a majority of its "
+            + "cluster (Retry-After)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiSchemas.ERROR)))
     public Response history(@PathParam("roomId") String roomId,
                             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
                             @QueryParam("limit") String limit, @QueryParam("epoch") String epoch,

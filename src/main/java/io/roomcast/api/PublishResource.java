@@ -91,6 +91,9 @@ public class PublishResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiSchemas.ERROR)))
     @APIResponse(responseCode = "429", description = "over the publish rate of this user",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiSchemas.ERROR)))
+    @APIResponse(responseCode = "503", description = "unavailable: this instance cannot reach a majority of its "
+            + "cluster (nothing was published; Retry-After)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiSchemas.ERROR)))
     public Response publish(@PathParam("roomId") String roomId,
                             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
                             @HeaderParam(HttpHeaders.CONTENT_LENGTH) String contentLength,

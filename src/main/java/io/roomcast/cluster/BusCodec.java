@@ -1,8 +1,6 @@
 package io.roomcast.cluster;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,13 +8,20 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Turns bus events into bytes and back. Hazelcast carries {@code byte[]} natively, so the receiving
- * member never has to load one of our classes through its own class loader (which cannot see the
- * WAR's classes), and the format stays ours to version: the first byte is {@link #VERSION}.
+ * Turns bus events into sealed bytes and back. Hazelcast carries {@code byte[]} natively, so the
+ * receiving member never has to load one of our classes through its own class loader (which cannot see
+ * the WAR's classes), and the format stays ours to version: the first byte is {@link #VERSION}.
+ *
+ * <p>Every event is sealed ({@link ClusterSeal}, context {@value #CONTEXT}): bytes whose seal does not
+ * open are not read at all, and the fields of those that do are read with their lengths checked against
+ * the bytes before anything is allocated ({@link BoundedInput}), so a malformed event costs no more
+ * memory than its own bytes (PROTOCOL 13.10).
  */
 public final class BusCodec {
 
-    static final int VERSION = 1;
+    /** 2: sealed. Version 1 (unsealed, before PROTOCOL 13.10) is not read. */
+    static final int VERSION = 2;
+    static final String CONTEXT = "roomcast.bus";
 
     private static final int MESSAGE = 1;
     private static final int BINARY = 2;
@@ -27,15 +32,30 @@ public final class BusCodec {
     private static final int SYNC_REQUEST = 7;
     private static final int SNAPSHOT = 8;
     private static final int GOODBYE = 9;
+    private static final int PING = 10;
+    private static final int PONG = 11;
+    /** The smallest encoding of a snapshot's membership (room, two empty strings) and client session. */
+    private static final int MEMBERSHIP_BYTES = 12;
+    private static final int CLIENT_SESSION_BYTES = 8;
 
     /** A decoded event with the instance that published it. */
     public record Envelope(Origin origin, BusEvent event) {
     }
 
-    private BusCodec() {
+    /** Bytes whose seal did not open: another secret, no secret, or altered on the way. */
+    static final class Unsealed extends IllegalArgumentException {
+        Unsealed() {
+            super("a cluster bus event whose seal does not open (another roomcast.cluster.secret, or forged)");
+        }
     }
 
-    public static byte[] encode(Origin origin, BusEvent event) {
+    private final ClusterSeal seal;
+
+    public BusCodec(ClusterSeal seal) {
+        this.seal = seal;
+    }
+
+    public byte[] encode(Origin origin, BusEvent event) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeByte(VERSION);
@@ -45,21 +65,27 @@ public final class BusCodec {
         } catch (IOException e) {
             throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
         }
-        return bytes.toByteArray();
+        return seal.seal(CONTEXT, bytes.toByteArray());
     }
 
-    /** @throws IllegalArgumentException when the bytes are not an event of this version */
-    public static Envelope decode(byte[] data) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
-            int version = in.readUnsignedByte();
-            if (version != VERSION) {
-                throw new IllegalArgumentException("bus event of version " + version + ", expected " + VERSION);
-            }
-            Origin origin = new Origin(StoredMessages.string(in), StoredMessages.string(in));
-            return new Envelope(origin, read(in));
-        } catch (IOException e) {
-            throw new IllegalArgumentException("malformed bus event", e);
+    /**
+     * @throws Unsealed when the seal does not open
+     * @throws IllegalArgumentException when the sealed bytes are not an event of this version
+     */
+    public Envelope decode(byte[] data) {
+        byte[] opened = seal.open(CONTEXT, data);
+        if (opened == null) {
+            throw new Unsealed();
         }
+        BoundedInput in = new BoundedInput(opened);
+        int version = in.unsignedByte();
+        if (version != VERSION) {
+            throw new IllegalArgumentException("bus event of version " + version + ", expected " + VERSION);
+        }
+        Origin origin = new Origin(in.string(), in.string());
+        BusEvent event = read(in);
+        in.end();
+        return new Envelope(origin, event);
     }
 
     private static void write(DataOutputStream out, BusEvent event) throws IOException {
@@ -110,43 +136,46 @@ public final class BusCodec {
             }
         } else if (event instanceof BusEvent.Goodbye) {
             out.writeByte(GOODBYE);
+        } else if (event instanceof BusEvent.Ping p) {
+            out.writeByte(PING);
+            out.writeLong(p.nonce());
+        } else if (event instanceof BusEvent.Pong p) {
+            out.writeByte(PONG);
+            out.writeLong(p.nonce());
+            StoredMessages.string(out, p.to());
         } else {
             throw new IllegalArgumentException("unknown bus event " + event);
         }
     }
 
-    private static BusEvent read(DataInputStream in) throws IOException {
-        int kind = in.readUnsignedByte();
+    private static BusEvent read(BoundedInput in) {
+        int kind = in.unsignedByte();
         return switch (kind) {
             case MESSAGE -> new BusEvent.Message(StoredMessages.read(in));
-            case BINARY -> {
-                int room = in.readInt();
-                byte[] bytes = new byte[in.readInt()];
-                in.readFully(bytes);
-                yield new BusEvent.Binary(room, bytes);
-            }
-            case PRESENCE -> new BusEvent.Presence(in.readInt(), StoredMessages.string(in), StoredMessages.string(in), in.readBoolean(), in.readInt());
-            case DIRECT -> new BusEvent.Direct(in.readInt(), StoredMessages.string(in), StoredMessages.string(in), in.readLong());
-            case CLIENT -> new BusEvent.Client(StoredMessages.string(in), in.readInt(), in.readBoolean());
-            case FIGURES -> new BusEvent.Figures(in.readInt());
+            case BINARY -> new BusEvent.Binary(in.int32(), in.bytes());
+            case PRESENCE -> new BusEvent.Presence(in.int32(), in.string(), in.string(), in.bool(), in.int32());
+            case DIRECT -> new BusEvent.Direct(in.int32(), in.string(), in.string(), in.int64());
+            case CLIENT -> new BusEvent.Client(in.string(), in.int32(), in.bool());
+            case FIGURES -> new BusEvent.Figures(in.int32());
             case SYNC_REQUEST -> new BusEvent.SyncRequest();
             case SNAPSHOT -> {
-                int connections = in.readInt();
-                int n = in.readInt();
+                int connections = in.int32();
+                int n = in.count(MEMBERSHIP_BYTES);
                 List<BusEvent.Membership> memberships = new ArrayList<>(n);
                 for (int i = 0; i < n; i++) {
-                    memberships.add(new BusEvent.Membership(in.readInt(), StoredMessages.string(in), StoredMessages.string(in)));
+                    memberships.add(new BusEvent.Membership(in.int32(), in.string(), in.string()));
                 }
-                int c = in.readInt();
+                int c = in.count(CLIENT_SESSION_BYTES);
                 List<BusEvent.ClientSession> clients = new ArrayList<>(c);
                 for (int i = 0; i < c; i++) {
-                    clients.add(new BusEvent.ClientSession(StoredMessages.string(in), in.readInt()));
+                    clients.add(new BusEvent.ClientSession(in.string(), in.int32()));
                 }
                 yield new BusEvent.Snapshot(connections, memberships, clients);
             }
             case GOODBYE -> new BusEvent.Goodbye();
-            default -> throw new IOException("unknown bus event kind " + kind);
+            case PING -> new BusEvent.Ping(in.int64());
+            case PONG -> new BusEvent.Pong(in.int64(), in.string());
+            default -> throw new IllegalArgumentException("unknown bus event kind " + kind);
         };
     }
-
 }

@@ -53,6 +53,17 @@ public sealed interface BusEvent {
     record Goodbye() implements BusEvent {
     }
 
+    /**
+     * Asks every instance that still counts the origin as a member of its cluster to answer with a
+     * {@link Pong} (the quorum fence, docs/CLUSTER.md): handled by the bus itself, never by the listener.
+     */
+    record Ping(long nonce) implements BusEvent {
+    }
+
+    /** The answer to the {@link Ping} with that nonce, for the instance {@code to}. */
+    record Pong(long nonce, String to) implements BusEvent {
+    }
+
     record Membership(int room, String connectionId, String user) {
     }
 

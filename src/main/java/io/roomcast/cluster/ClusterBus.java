@@ -36,4 +36,11 @@ public interface ClusterBus {
 
     /** Says goodbye and stops receiving. */
     void stop();
+
+    /**
+     * The quorum fence of this bus's cluster (PROTOCOL 13.10), which the cluster's stream store puts
+     * around every operation: a single server is a majority of itself. (The store is handed the fence,
+     * never the bus: Weld's client proxy answers a method that returns its bus with the proxy itself.)
+     */
+    MajorityFence fence();
 }

@@ -1,5 +1,6 @@
 package io.roomcast.cluster;
 
+import io.roomcast.config.RoomcastSettings;
 import io.roomcast.connection.Ids;
 import io.roomcast.observability.RoomcastMetrics;
 import jakarta.annotation.Resource;
@@ -10,14 +11,17 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
-import java.util.concurrent.Executor;
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
 
 /**
- * Chooses the bus at run time: the Hazelcast bus when Payara's Hazelcast instance is bound at
- * {@link HazelcastBus#JNDI_NAME} and configured to join other members, the {@link LocalBus} otherwise (a
- * single server, Payara Micro with {@code --nocluster}, WildFly).
+ * Chooses the bus at run time, and with it whether this instance shares rooms at all (PROTOCOL 13.10):
+ * the Hazelcast bus only when {@code roomcast.cluster.secret} is set and Payara's Hazelcast instance is
+ * bound at {@link HazelcastBus#JNDI_NAME} and configured to join other members; the {@link LocalBus}
+ * otherwise (no secret, a single server, Payara Micro with {@code --nocluster}, WildFly). Everything
+ * that behaves differently in a cluster (the streams' store, replication, remote members, the status
+ * figures) follows the bus, so without the secret the instance is a single server even when its server
+ * formed a cluster, and says so once, here.
  *
  * <p>This class names no Hazelcast type: the Hazelcast bus is loaded by name, and only once the lookup
  * found an instance, so that Weld on a server without Hazelcast never meets a type it cannot load. The
@@ -32,30 +36,42 @@ public class ClusterBusProducer {
 
     final Ids ids;
     private final RoomcastMetrics metrics;
+    private final RoomcastSettings settings;
     @Resource
     ManagedExecutorService executor;
 
     @Inject
-    public ClusterBusProducer(Ids ids, RoomcastMetrics metrics) {
+    public ClusterBusProducer(Ids ids, RoomcastMetrics metrics, RoomcastSettings settings) {
         this.ids = ids;
         this.metrics = metrics;
+        this.settings = settings;
     }
 
     /** For the CDI client proxy only. */
     protected ClusterBusProducer() {
-        this(null, null);
+        this(null, null, null);
     }
 
     @Produces
     @ApplicationScoped
     ClusterBus bus() {
+        if (!settings.clusteringEnabled()) {
+            LOG.log(Level.INFO, "clustering off: roomcast.cluster.secret is not set, so this instance shares no "
+                    + "rooms with other instances, even if its server joined a cluster (single-instance mode)");
+            return new LocalBus(ids.instance());
+        }
         Object hazelcast = lookupHazelcast();
         if (hazelcast != null) {
             try {
+                BusSetup setup = new BusSetup(ids.instance(), executor, ClusterSeal.of(settings.clusterSecret().get()),
+                        settings.clusterQuorum(), metrics::clusterEventDropped, metrics::clusterMessageRejected);
                 Object bus = Class.forName(HAZELCAST_BUS, true, ClusterBusProducer.class.getClassLoader())
-                        .getMethod("create", Object.class, String.class, Executor.class, Runnable.class)
-                        .invoke(null, hazelcast, ids.instance(), executor, (Runnable) metrics::clusterEventDropped);
+                        .getMethod("create", Object.class, BusSetup.class)
+                        .invoke(null, hazelcast, setup);
                 if (bus != null) {
+                    LOG.log(Level.INFO, "clustering on: rooms shared with the instances holding the same "
+                            + "roomcast.cluster.secret; publishes need {0} of roomcast.cluster.size={1} instances",
+                            settings.clusterQuorum(), settings.clusterSize());
                     return (ClusterBus) bus;
                 }
                 LOG.log(Level.INFO, "Hazelcast present but not joining other members: single-instance mode");
@@ -64,7 +80,8 @@ public class ClusterBusProducer {
                         e.toString());
             }
         } else {
-            LOG.log(Level.INFO, "no Hazelcast at {0}: single-instance mode", HazelcastBus.JNDI_NAME);
+            LOG.log(Level.INFO, "roomcast.cluster.secret is set but there is no Hazelcast at {0}: single-instance "
+                    + "mode", HazelcastBus.JNDI_NAME);
         }
         return new LocalBus(ids.instance());
     }

@@ -10,12 +10,21 @@ import com.hazelcast.topic.ITopic;
 import com.hazelcast.topic.Message;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.util.UUID;
-import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The bus of a Payara cluster: one plain Hazelcast topic of {@code byte[]} events (see docs/CLUSTER.md
- * for why not a reliable topic) and Hazelcast's membership events for instance loss.
+ * The bus of a Payara cluster: one plain Hazelcast topic of sealed {@code byte[]} events (see
+ * docs/CLUSTER.md for why not a reliable topic) and Hazelcast's membership events for instance loss.
+ * Events whose seal does not open (another secret, a stranger on the grid) or that are malformed are
+ * dropped and counted, never applied (PROTOCOL 13.10).
+ *
+ * <p>Hazelcast's event thread only opens an event and queues it: the receiving instance applies events
+ * on a thread of its own ({@link SerialQueue}), in the order they came, so that nothing Roomcast waits
+ * for (a room's lock, a stream read) holds up the thread that also carries the quorum fence's pings and
+ * answers ({@link MajorityFence}), which are handled right there.
  *
  * <p>This is the only class that names Hazelcast types. It is deliberately not a CDI bean (no
  * bean-defining annotation, and beans.xml discovers annotated classes only) and is loaded by
@@ -29,19 +38,33 @@ public final class HazelcastBus implements ClusterBus {
 
     static final String TOPIC = "roomcast.bus";
     static final String GUESTS = "roomcast.guests";
+    /** How long the quorum fence waits for its answers before a stream operation is refused. */
+    static final Duration FENCE_WAIT = Duration.ofSeconds(3);
+    /** At most one warning about rejected events per this many nanoseconds; the metric counts each. */
+    private static final long REJECTED_LOG_GAP_NANOS = TimeUnit.MINUTES.toNanos(1);
     /**
      * Events waiting for the publisher thread before new ones are dropped: about a second of heavy
      * traffic, and at most 16 MiB of encoded events (sixteen 1 MiB binary frames), whichever comes first.
      */
-    static final SerialPublisher.Bound BACKLOG = new SerialPublisher.Bound(100_000, 16L * 1024 * 1024);
+    static final SerialQueue.Bound BACKLOG = new SerialQueue.Bound(100_000, 16L * 1024 * 1024);
 
     private static final Logger LOG = System.getLogger(HazelcastBus.class.getName());
 
+    /** An event of another instance waiting for its turn. */
+    private record Received(Origin origin, BusEvent event) {
+    }
+
     private final HazelcastInstance hazelcast;
     private final ITopic<byte[]> topic;
+    private final BusCodec codec;
     /** Renewed after a merge, which gives the local member a new UUID. */
     private volatile Origin self;
-    private final SerialPublisher publisher;
+    private final SerialQueue<byte[]> publisher;
+    private final SerialQueue<Received> receiver;
+    private final MajorityFence fence;
+    private final Runnable rejected;
+    private final AtomicLong rejectedSinceLog = new AtomicLong();
+    private final AtomicLong lastRejectedLog = new AtomicLong(System.nanoTime() - REJECTED_LOG_GAP_NANOS);
     private volatile BusListener listener;
     /** Whether the cluster has another member: while alone, nothing is published (see {@link #clustered}). */
     private volatile boolean others;
@@ -56,33 +79,64 @@ public final class HazelcastBus implements ClusterBus {
      */
     private final boolean discoveryOnly;
 
-    private HazelcastBus(HazelcastInstance hazelcast, String instance, Executor executor, Runnable dropped,
-                         boolean discoveryOnly) {
+    private HazelcastBus(HazelcastInstance hazelcast, BusSetup setup, boolean discoveryOnly) {
         this.discoveryOnly = discoveryOnly;
         this.hazelcast = hazelcast;
         this.topic = hazelcast.getTopic(TOPIC);
+        this.codec = new BusCodec(setup.seal());
+        this.rejected = setup.rejected();
         // Receivers take the member from Hazelcast's message (see onMessage); the id carried in the event
         // is only their fallback, for a message from a member they do not list (yet).
-        this.self = new Origin(hazelcast.getCluster().getLocalMember().getUuid().toString(), instance);
-        this.publisher = new SerialPublisher(executor, topic::publish, BACKLOG, new SerialPublisher.Overflow() {
+        this.self = new Origin(hazelcast.getCluster().getLocalMember().getUuid().toString(), setup.instance());
+        this.publisher = new SerialQueue<>("cluster bus backlog", setup.executor(), topic::publish, BACKLOG,
+                new SerialQueue.Overflow<>() {
+                    @Override
+                    public void dropped() {
+                        setup.dropped().run();
+                    }
+
+                    @Override
+                    public byte[] resync() {
+                        BusListener current = listener;
+                        return current == null ? null : codec.encode(self, current.snapshot());
+                    }
+                });
+        this.receiver = new SerialQueue<>("cluster bus receiving backlog", setup.executor(),
+                received -> apply(received.origin(), received.event()), BACKLOG, new SerialQueue.Overflow<>() {
+                    @Override
+                    public void dropped() {
+                        setup.dropped().run();
+                    }
+
+                    @Override
+                    public Received resync() {
+                        publish(new BusEvent.SyncRequest()); // every instance answers with its snapshot
+                        return null;
+                    }
+                });
+        this.fence = new MajorityFence(setup.quorum(), new MajorityFence.Cluster() {
             @Override
-            public void dropped() {
-                dropped.run();
+            public int members() {
+                return hazelcast.getCluster().getMembers().size();
             }
 
             @Override
-            public byte[] resync() {
-                BusListener current = listener;
-                return current == null ? null : BusCodec.encode(self, current.snapshot());
+            public String incarnation() {
+                return hazelcast.getCluster().getLocalMember().getUuid().toString();
             }
-        });
+
+            @Override
+            public void ping(long nonce) {
+                topic.publish(codec.encode(self, new BusEvent.Ping(nonce))); // not queued: it must go now
+            }
+        }, FENCE_WAIT);
     }
 
     /**
      * The bus over the given Hazelcast instance, or null when that instance cannot reach other members:
      * it is not running, or no join method is configured (Payara Micro's {@code --nocluster}).
      */
-    public static ClusterBus create(Object hazelcastInstance, String instance, Executor executor, Runnable dropped) {
+    public static ClusterBus create(Object hazelcastInstance, BusSetup setup) {
         if (!(hazelcastInstance instanceof HazelcastInstance hz) || !hz.getLifecycleService().isRunning()) {
             return null;
         }
@@ -97,7 +151,7 @@ public final class HazelcastBus implements ClusterBus {
                 || join.getAwsConfig().isEnabled() || join.getGcpConfig().isEnabled()
                 || join.getAzureConfig().isEnabled() || join.getKubernetesConfig().isEnabled()
                 || join.getEurekaConfig().isEnabled() || join.isAutoDetectionEnabled());
-        return new HazelcastBus(hz, instance, executor, dropped, discoveryOnly);
+        return new HazelcastBus(hz, setup, discoveryOnly);
     }
 
     private static boolean joins(JoinConfig join) {
@@ -168,7 +222,28 @@ public final class HazelcastBus implements ClusterBus {
 
     @Override
     public void publish(BusEvent event) {
-        publisher.offer(BusCodec.encode(self, event)); // encoded on the caller's thread, spreading the work
+        byte[] encoded = codec.encode(self, event); // encoded and sealed on the caller's thread, spreading the work
+        publisher.offer(encoded, encoded.length);
+    }
+
+    /** The quorum fence around the cluster's stream operations (used by {@link HazelcastStreams}). */
+    @Override
+    public MajorityFence fence() {
+        return fence;
+    }
+
+    /** Counts (and now and then logs) bytes from the grid that failed their seal or their format. */
+    void rejected(String what, RuntimeException why) {
+        rejected.run();
+        long count = rejectedSinceLog.incrementAndGet();
+        long now = System.nanoTime();
+        long last = lastRejectedLog.get();
+        if (now - last >= REJECTED_LOG_GAP_NANOS && lastRejectedLog.compareAndSet(last, now)) {
+            rejectedSinceLog.addAndGet(-count);
+            LOG.log(Level.WARNING, "rejected {0} {1} from the cluster''s grid (another instance with a different "
+                    + "roomcast.cluster.secret, or a forgery): {2}; counted in roomcast_cluster_rejected_total, "
+                    + "logged at most once a minute", count, what, why.getMessage());
+        }
     }
 
     /** From a Flake ID generator: unique cluster-wide without a round trip per number. */
@@ -191,7 +266,7 @@ public final class HazelcastBus implements ClusterBus {
         }
         try {
             // Directly, not queued: the executor may already be gone when the application stops.
-            topic.publish(BusCodec.encode(self, new BusEvent.Goodbye()));
+            topic.publish(codec.encode(self, new BusEvent.Goodbye()));
             topic.removeMessageListener(topicRegistration);
             hazelcast.getCluster().removeMembershipListener(membershipRegistration);
             hazelcast.getLifecycleService().removeLifecycleListener(lifecycleRegistration);
@@ -201,22 +276,42 @@ public final class HazelcastBus implements ClusterBus {
         topicRegistration = null;
     }
 
+    /**
+     * On Hazelcast's event thread: opens the event, answers and counts the quorum fence's pings and
+     * answers at once, and queues everything else for {@link #apply}.
+     */
     private void onMessage(Message<byte[]> message) {
+        byte[] bytes = message.getMessageObject();
         BusCodec.Envelope envelope;
         try {
-            envelope = BusCodec.decode(message.getMessageObject());
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "ignoring an unreadable cluster bus event: {0}", e.toString());
+            envelope = codec.decode(bytes);
+        } catch (IllegalArgumentException e) {
+            rejected("bus event(s)", e);
             return;
         }
         if (envelope.origin().instance().equals(self.instance())) {
             return; // our own event: delivered locally before it was published
         }
         Origin origin = new Origin(publishingMember(message, envelope.origin().member()), envelope.origin().instance());
-        if (envelope.event() instanceof BusEvent.SyncRequest) {
+        BusEvent event = envelope.event();
+        if (event instanceof BusEvent.Ping ping) {
+            // Reaches the pinger only while this member still counts it as a member (see MajorityFence).
+            safely(() -> topic.publish(codec.encode(self, new BusEvent.Pong(ping.nonce(), origin.instance()))));
+        } else if (event instanceof BusEvent.Pong pong) {
+            if (pong.to().equals(self.instance())) {
+                fence.answered(pong.nonce(), origin.member());
+            }
+        } else {
+            receiver.offer(new Received(origin, event), bytes.length);
+        }
+    }
+
+    /** Another instance's event, in its turn, on the receiving queue's thread. */
+    private void apply(Origin origin, BusEvent event) {
+        if (event instanceof BusEvent.SyncRequest) {
             offerSnapshot();
         }
-        safely(() -> listener.received(origin, envelope.event()));
+        safely(() -> listener.received(origin, event));
     }
 
     /**
@@ -250,7 +345,7 @@ public final class HazelcastBus implements ClusterBus {
 
     /** The snapshot is taken when its turn to be published comes, after every event queued before it. */
     private void offerSnapshot() {
-        publisher.offerLazily(() -> BusCodec.encode(self, listener.snapshot()));
+        publisher.offerLazily(() -> codec.encode(self, listener.snapshot()));
     }
 
     /** A failing listener must not kill Hazelcast's event thread, nor the other events behind it. */

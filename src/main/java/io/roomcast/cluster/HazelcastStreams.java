@@ -22,6 +22,7 @@ import io.roomcast.stream.Epochs;
 import io.roomcast.stream.Placement;
 import io.roomcast.stream.Slice;
 import io.roomcast.stream.StreamStore;
+import io.roomcast.stream.StreamUnavailableException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
@@ -65,15 +66,34 @@ import java.util.function.Supplier;
  * 13.2). {@code putIfAbsent} of a marker unique to the claim decides which publish is the first,
  * cluster-wide; a repeat waits for the first to finish.
  *
+ * <p>Clustering is explicit and authenticated (PROTOCOL 13.10). Every structure is named in the
+ * cluster's namespace (derived from its secret: instances of different secrets on one grid never share
+ * a stream), every message and key entry kept is sealed for its room or key ({@link ClusterSeal}; one
+ * that does not open is counted and never handed out), and every operation goes through the
+ * {@link MajorityFence}: refused before it starts when this instance sees fewer than the quorum's
+ * members, and its outcome withheld unless a majority still counts this instance as a member once it
+ * completed. A key entry is written only after that confirmation, so a key never points at a message that
+ * a merge may discard.
+ *
  * <p>Like {@link HazelcastBus}, this class names Hazelcast types and is loaded by name only, by
  * {@link StreamStoreProducer}, once Payara's Hazelcast was found. Nothing but {@code byte[]} and
  * {@code String} is stored, so no member has to load a class of the WAR.
  */
 public final class HazelcastStreams implements StreamStore, AutoCloseable {
 
-    static final String RINGS = "roomcast.stream.";
-    static final String EPOCHS = "roomcast.stream-epochs";
-    static final String KEYS = "roomcast.stream-keys";
+    /** The names of one cluster's structures, in its namespace (see the class). */
+    record Names(String rings, String epochs, String keys) {
+        static Names in(String namespace) {
+            String prefix = "roomcast." + namespace + ".";
+            return new Names(prefix + "stream.", prefix + "stream-epochs", prefix + "stream-keys");
+        }
+
+        /** The epoch entry's key of a room, which is also the partition key of its rings. */
+        String key(int room) {
+            return rings + room;
+        }
+    }
+
     /** Synchronous backups of every structure here: an ack means the owner and one backup hold it. */
     static final int BACKUPS = 1;
     /** What one idempotency key costs the cluster, its backup included: the bound is max-bytes over this. */
@@ -96,6 +116,10 @@ public final class HazelcastStreams implements StreamStore, AutoCloseable {
     }
 
     private final HazelcastInstance hazelcast;
+    private final Names names;
+    private final ClusterSeal seal;
+    private final MajorityFence fence;
+    private final Runnable rejected;
     private final int size;
     private final int ttlSeconds;
     private final long epochTtlSeconds;
@@ -117,20 +141,26 @@ public final class HazelcastStreams implements StreamStore, AutoCloseable {
      * @param epochTtlSeconds  how long an epoch entry lives after its last refresh: more than twice
      *                         {@code ttlSeconds} (see the class; tests choose it shorter than usual)
      * @param roomsWithMembers the rooms with members on this instance, whose streams it keeps alive
+     * @param rejected         counts a kept message or key entry whose seal did not open
      * @param listen           false only in tests: a store that does not hear of lost partitions or
      *                         expired epochs (or hears late)
      */
-    HazelcastStreams(HazelcastInstance hazelcast, int size, int ttlSeconds, long epochTtlSeconds,
-                     Supplier<? extends Collection<Integer>> roomsWithMembers, boolean listen) {
+    HazelcastStreams(HazelcastInstance hazelcast, ClusterSeal seal, MajorityFence fence, Runnable rejected, int size,
+                     int ttlSeconds, long epochTtlSeconds, Supplier<? extends Collection<Integer>> roomsWithMembers,
+                     boolean listen) {
         this.hazelcast = hazelcast;
+        this.names = Names.in(seal.namespace());
+        this.seal = seal;
+        this.fence = fence;
+        this.rejected = rejected;
         this.size = size;
         this.ttlSeconds = ttlSeconds;
         this.epochTtlSeconds = epochTtlSeconds;
         this.refreshNanos = TimeUnit.SECONDS.toNanos(Math.max(1, ttlSeconds));
         this.roomsWithMembers = roomsWithMembers;
         this.lastKeepAlive = System.nanoTime();
-        this.epochs = hazelcast.getMap(EPOCHS);
-        this.keys = hazelcast.getMap(KEYS);
+        this.epochs = hazelcast.getMap(names.epochs());
+        this.keys = hazelcast.getMap(names.keys());
         this.cleanup = Executors.newSingleThreadExecutor(r -> {
             Thread thread = new Thread(r, "roomcast-stream-cleanup");
             thread.setDaemon(true);
@@ -163,21 +193,25 @@ public final class HazelcastStreams implements StreamStore, AutoCloseable {
     }
 
     /**
-     * The store over the given Hazelcast instance, after adding its configuration to the running
-     * cluster (a wildcard Ringbuffer configuration and the two maps'); null when it is not one.
+     * The store over the given Hazelcast instance, sealing with the cluster's seal and fenced by the
+     * bus's quorum fence, after adding its configuration to the running cluster (a wildcard Ringbuffer
+     * configuration and the two maps'); null when it is not one.
      *
      * @param maxBytes         {@code roomcast.history.max-bytes}: the idempotency keys' bound is this over
      *                         {@link #KEY_COST}, spread over the partitions
      * @param roomsWithMembers the rooms with members on this instance
+     * @param rejected         counts a kept message or key entry whose seal did not open
      */
-    public static StreamStore create(Object hazelcastInstance, int size, long ttlSeconds, long maxBytes,
-                                     Supplier<? extends Collection<Integer>> roomsWithMembers) {
+    public static StreamStore create(Object hazelcastInstance, ClusterSeal seal, MajorityFence fence, int size,
+                                     long ttlSeconds, long maxBytes, Supplier<? extends Collection<Integer>> roomsWithMembers,
+                                     Runnable rejected) {
         if (!(hazelcastInstance instanceof HazelcastInstance hz)) {
             return null;
         }
         int ttl = (int) Math.min(Integer.MAX_VALUE, ttlSeconds);
-        configure(hz.getConfig(), size, ttl, keysPerPartition(maxBytes, hz.getPartitionService().getPartitions().size()));
-        return new HazelcastStreams(hz, size, ttl, epochTtl(ttl), roomsWithMembers, true);
+        configure(hz.getConfig(), Names.in(seal.namespace()), size, ttl,
+                keysPerPartition(maxBytes, hz.getPartitionService().getPartitions().size()));
+        return new HazelcastStreams(hz, seal, fence, rejected, size, ttl, epochTtl(ttl), roomsWithMembers, true);
     }
 
     /** An epoch entry's life after its last refresh: twice the history TTL and {@link #EPOCH_MARGIN_SECONDS}. */
@@ -194,22 +228,23 @@ public final class HazelcastStreams implements StreamStore, AutoCloseable {
      * Added at run time: Payara built the instance's configuration, and dynamic configuration spreads
      * to every member. A member that was configured first wins; a differing one is logged.
      */
-    static void configure(Config config, int size, int ttlSeconds, int keysPerPartition) {
+    static void configure(Config config, Names names, int size, int ttlSeconds, int keysPerPartition) {
         if (size > 0) {
-            add(() -> config.addRingBufferConfig(new RingbufferConfig(RINGS + "*")
+            add(() -> config.addRingBufferConfig(new RingbufferConfig(names.rings() + "*")
                     .setCapacity(size)
                     .setTimeToLiveSeconds(ttlSeconds)
                     .setBackupCount(BACKUPS)
                     .setAsyncBackupCount(0)
-                    .setInMemoryFormat(InMemoryFormat.BINARY)), "ring " + RINGS + "*");
+                    .setInMemoryFormat(InMemoryFormat.BINARY)), "ring " + names.rings() + "*");
         }
-        add(() -> config.addMapConfig(new MapConfig(EPOCHS).setBackupCount(BACKUPS).setAsyncBackupCount(0)), EPOCHS);
-        add(() -> config.addMapConfig(new MapConfig(KEYS).setBackupCount(BACKUPS).setAsyncBackupCount(0)
+        add(() -> config.addMapConfig(new MapConfig(names.epochs()).setBackupCount(BACKUPS).setAsyncBackupCount(0)),
+                names.epochs());
+        add(() -> config.addMapConfig(new MapConfig(names.keys()).setBackupCount(BACKUPS).setAsyncBackupCount(0)
                 .setTimeToLiveSeconds(ttlSeconds)
                 .setEvictionConfig(new EvictionConfig()
                         .setEvictionPolicy(EvictionPolicy.LRU)
                         .setMaxSizePolicy(MaxSizePolicy.PER_PARTITION)
-                        .setSize(keysPerPartition))), KEYS);
+                        .setSize(keysPerPartition))), names.keys());
     }
 
     private static void add(Runnable adding, String what) {
@@ -227,20 +262,35 @@ public final class HazelcastStreams implements StreamStore, AutoCloseable {
         return size > 0;
     }
 
+    /**
+     * Through the quorum fence (see the class): the message is placed, the fence confirms, and only then
+     * is its key entry written and the placed message returned (to be delivered and acknowledged).
+     */
     @Override
     public Appended append(RoomEvent.Message message, String dedupKey) {
+        MajorityFence.Ticket ticket = fence.before("append to room " + message.room());
         byte[] claim = null;
-        if (dedupKey != null) {
-            Object outcome = claim(dedupKey);
-            if (outcome instanceof Placement first) {
-                return Appended.repeat(message, first);
-            }
-            claim = (byte[]) outcome;
-        }
         try {
-            RoomEvent.Message placed = enabled() ? place(message) : message;
+            RoomEvent.Message placed;
+            try {
+                if (dedupKey != null) {
+                    Object outcome = claim(dedupKey);
+                    if (outcome instanceof Placement first) {
+                        fence.after(ticket);
+                        return Appended.repeat(message, first);
+                    }
+                    claim = (byte[]) outcome;
+                }
+                placed = enabled() ? place(message) : message;
+            } catch (StreamUnavailableException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw fence.failed(ticket, e);
+            }
+            fence.after(ticket);
             if (claim != null) {
-                keys.set(dedupKey, StoredMessages.placement(Placement.of(placed)), ttlSeconds, TimeUnit.SECONDS);
+                keys.set(dedupKey, seal.seal(keyContext(dedupKey), StoredMessages.placement(Placement.of(placed))),
+                        ttlSeconds, TimeUnit.SECONDS);
             }
             return new Appended(placed, false);
         } catch (RuntimeException | Error e) {
@@ -256,13 +306,17 @@ public final class HazelcastStreams implements StreamStore, AutoCloseable {
         if (!enabled()) {
             return Slice.disabled();
         }
-        String key = key(room);
+        return fence.vouch("read of room " + room, () -> readVouched(room, after, limit, newest));
+    }
+
+    private Slice readVouched(int room, long after, int limit, boolean newest) {
+        String key = names.key(room);
         for (int attempt = 1; ; attempt++) {
             String epoch = epoch(key, false);
             if (epoch == null) {
                 return Slice.none();
             }
-            Slice slice = read(hazelcast.getRingbuffer(ring(key, epoch)), epoch, after, limit, newest);
+            Slice slice = read(key, hazelcast.getRingbuffer(ring(key, epoch)), epoch, after, limit, newest);
             if (vouched(key, epoch)) {
                 return slice;
             }
@@ -292,7 +346,7 @@ public final class HazelcastStreams implements StreamStore, AutoCloseable {
         }
         lastKeepAlive = now;
         for (Integer room : roomsWithMembers.get()) {
-            String key = key(room);
+            String key = names.key(room);
             try {
                 if (epochs.setTtl(key, epochTtlSeconds, TimeUnit.SECONDS)) {
                     known.computeIfPresent(key, (k, v) -> new Known(v.epoch(), now));
@@ -309,11 +363,6 @@ public final class HazelcastStreams implements StreamStore, AutoCloseable {
         return enabled() ? epochs.getLocalMapStats().getOwnedEntryCount() : 0;
     }
 
-    /** The epoch entry's key of a room, which is also the partition key of its rings. */
-    static String key(int room) {
-        return RINGS + room;
-    }
-
     /** The ring of one epoch of a room, in the partition of the room's key. */
     static String ring(String key, String epoch) {
         return key + "." + epoch + "@" + key;
@@ -324,7 +373,11 @@ public final class HazelcastStreams implements StreamStore, AutoCloseable {
         if (!enabled()) {
             return Slice.disabled();
         }
-        String key = key(room);
+        return fence.vouch((create ? "open of room " : "head of room ") + room, () -> headVouched(room, create));
+    }
+
+    private Slice headVouched(int room, boolean create) {
+        String key = names.key(room);
         for (int attempt = 1; ; attempt++) {
             String epoch = epoch(key, create);
             if (epoch == null) {
@@ -346,8 +399,8 @@ public final class HazelcastStreams implements StreamStore, AutoCloseable {
 
     /** The offsets follow the ring's sequences; the epoch vouches for them (see the class). */
     private RoomEvent.Message place(RoomEvent.Message message) {
-        String key = key(message.room());
-        byte[] stored = StoredMessages.encode(message);
+        String key = names.key(message.room());
+        byte[] stored = seal.seal(key, StoredMessages.encode(message));
         for (int attempt = 1; ; attempt++) {
             String epoch = epoch(key, true);
             // Before the add, so that the epoch outlives the message by more than a TTL whatever happens after.
@@ -480,7 +533,7 @@ public final class HazelcastStreams implements StreamStore, AutoCloseable {
         }
     }
 
-    private Slice read(Ringbuffer<byte[]> ring, String epoch, long after, int limit, boolean newest) {
+    private Slice read(String key, Ringbuffer<byte[]> ring, String epoch, long after, int limit, boolean newest) {
         long tail = ring.tailSequence();
         long head = Math.min(ring.headSequence(), tail + 1);
         long latest = tail + 1;
@@ -518,7 +571,7 @@ public final class HazelcastStreams implements StreamStore, AutoCloseable {
                 if (messages.isEmpty() && at > sequence && sequence >= head) {
                     head = at; // the head moved on while we read (Hazelcast then reads from the new head)
                 }
-                messages.add(StoredMessages.decode(batch.get(i)).at(epoch, at + 1));
+                messages.add(opened(key, batch.get(i)).at(epoch, at + 1));
             }
             sequence = batch.getNextSequenceToReadFrom();
             if (sequence > tail) {
@@ -536,7 +589,7 @@ public final class HazelcastStreams implements StreamStore, AutoCloseable {
      * (its publisher died or hangs), with a compare-and-set so that only one repeat takes it.
      */
     private Object claim(String key) {
-        byte[] mine = StoredMessages.pending(UUID.randomUUID().toString());
+        byte[] mine = seal.seal(keyContext(key), StoredMessages.pending(UUID.randomUUID().toString()));
         long deadline = System.nanoTime() + CLAIM_WAIT_NANOS;
         long pause = 2;
         while (true) {
@@ -544,8 +597,18 @@ public final class HazelcastStreams implements StreamStore, AutoCloseable {
             if (existing == null) {
                 return mine;
             }
-            if (!StoredMessages.isPending(existing)) {
-                return StoredMessages.placementOf(existing);
+            byte[] entry = seal.open(keyContext(key), existing);
+            if (entry == null) {
+                // Not written by an instance of this cluster: never believed, and replaced by our claim.
+                rejected.run();
+                LOG.log(Level.WARNING, "an idempotency key entry whose seal does not open was replaced");
+                if (keys.replace(key, existing, mine)) {
+                    return mine;
+                }
+                continue;
+            }
+            if (!StoredMessages.isPending(entry)) {
+                return StoredMessages.placementOf(entry);
             }
             if (System.nanoTime() - deadline > 0) {
                 if (keys.replace(key, existing, mine)) {
@@ -572,6 +635,22 @@ public final class HazelcastStreams implements StreamStore, AutoCloseable {
         } catch (RuntimeException e) {
             LOG.log(Level.DEBUG, "releasing an idempotency key: {0}", e.toString()); // it expires with its TTL
         }
+    }
+
+    /** A kept message of a room's ring, once its seal opened; one that does not is counted and fails the read. */
+    private RoomEvent.Message opened(String key, byte[] item) {
+        byte[] stored = seal.open(key, item);
+        if (stored == null) {
+            rejected.run();
+            throw new IllegalStateException(key + " holds a message whose seal does not open (written by "
+                    + "something outside this cluster): not handed out");
+        }
+        return StoredMessages.decode(stored);
+    }
+
+    /** What a key entry is sealed for: that key, so that an entry copied under another key does not open. */
+    private static String keyContext(String key) {
+        return "key:" + key;
     }
 
     private static <T> T await(CompletionStage<T> stage) {

@@ -40,4 +40,10 @@ final class LocalBus implements ClusterBus {
     @Override
     public void stop() {
     }
+
+    /** A single server is a majority of itself: the fence lets everything through. */
+    @Override
+    public MajorityFence fence() {
+        return MajorityFence.ALONE;
+    }
 }

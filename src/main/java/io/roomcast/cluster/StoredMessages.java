@@ -2,9 +2,7 @@ package io.roomcast.cluster;
 
 import io.roomcast.room.RoomEvent;
 import io.roomcast.stream.Placement;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -39,17 +37,19 @@ final class StoredMessages {
         return bytes.toByteArray();
     }
 
-    /** @throws IllegalArgumentException when the bytes are not a message of this version */
+    /**
+     * @throws IllegalArgumentException when the bytes are not a message of this version; no length in
+     *         them is believed before it was checked against the bytes (see {@link BoundedInput})
+     */
     static RoomEvent.Message decode(byte[] data) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
-            int version = in.readUnsignedByte();
-            if (version != VERSION) {
-                throw new IllegalArgumentException("stored message of version " + version + ", expected " + VERSION);
-            }
-            return read(in);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("malformed stored message", e);
+        BoundedInput in = new BoundedInput(data);
+        int version = in.unsignedByte();
+        if (version != VERSION) {
+            throw new IllegalArgumentException("stored message of version " + version + ", expected " + VERSION);
         }
+        RoomEvent.Message message = read(in);
+        in.end();
+        return message;
     }
 
     /** A message's fields, as the bus carries them too (inside its own envelope and version). */
@@ -64,9 +64,9 @@ final class StoredMessages {
         out.writeLong(m.offset());
     }
 
-    static RoomEvent.Message read(DataInputStream in) throws IOException {
-        return new RoomEvent.Message(in.readInt(), string(in), string(in), string(in), nullable(in), in.readLong(),
-                nullable(in), in.readLong());
+    static RoomEvent.Message read(BoundedInput in) {
+        return new RoomEvent.Message(in.int32(), in.string(), in.string(), in.string(), in.nullableString(),
+                in.int64(), in.nullableString(), in.int64());
     }
 
     /** An idempotency key's value once its first publish is stored: the placement only. */
@@ -93,14 +93,13 @@ final class StoredMessages {
         if (data.length > 0 && data[0] == VERSION) {
             return Placement.of(decode(data));
         }
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
-            if (in.readUnsignedByte() != PLACED) {
-                throw new IllegalArgumentException("not a stored placement");
-            }
-            return new Placement(string(in), nullable(in), in.readLong());
-        } catch (IOException e) {
-            throw new IllegalArgumentException("malformed stored placement", e);
+        BoundedInput in = new BoundedInput(data);
+        if (in.unsignedByte() != PLACED) {
+            throw new IllegalArgumentException("not a stored placement");
         }
+        Placement placement = new Placement(in.string(), in.nullableString(), in.int64());
+        in.end();
+        return placement;
     }
 
     /** A claim marker: unique per claim, so that only its owner can replace or remove it. */
@@ -116,18 +115,12 @@ final class StoredMessages {
         return value.length > 0 && value[0] == (byte) PENDING;
     }
 
-    // writeUTF stops at 64 KiB, and a text frame may be larger: length-prefixed UTF-8 instead. The bus
-    // (BusCodec) writes its strings the same way.
+    // writeUTF stops at 64 KiB, and a text frame may be larger: length-prefixed UTF-8 instead (read back
+    // by BoundedInput.string). The bus (BusCodec) writes its strings the same way.
     static void string(DataOutputStream out, String s) throws IOException {
         byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
         out.writeInt(utf8.length);
         out.write(utf8);
-    }
-
-    static String string(DataInputStream in) throws IOException {
-        byte[] utf8 = new byte[in.readInt()];
-        in.readFully(utf8);
-        return new String(utf8, StandardCharsets.UTF_8);
     }
 
     private static void nullable(DataOutputStream out, String s) throws IOException {
@@ -135,9 +128,5 @@ final class StoredMessages {
         if (s != null) {
             string(out, s);
         }
-    }
-
-    private static String nullable(DataInputStream in) throws IOException {
-        return in.readBoolean() ? string(in) : null;
     }
 }

@@ -1,6 +1,7 @@
 package io.roomcast.cluster;
 
 import io.roomcast.config.RoomcastSettings;
+import io.roomcast.observability.RoomcastMetrics;
 import io.roomcast.room.RoomRegistry;
 import io.roomcast.stream.MemoryStreams;
 import io.roomcast.stream.StreamStore;
@@ -33,18 +34,20 @@ public class StreamStoreProducer {
     private final RoomcastSettings settings;
     private final RoomRegistry rooms;
     private final ClusterBus bus;
+    private final RoomcastMetrics metrics;
     private ScheduledExecutorService sweeper;
 
     @Inject
-    public StreamStoreProducer(RoomcastSettings settings, RoomRegistry rooms, ClusterBus bus) {
+    public StreamStoreProducer(RoomcastSettings settings, RoomRegistry rooms, ClusterBus bus, RoomcastMetrics metrics) {
         this.settings = settings;
         this.rooms = rooms;
         this.bus = bus;
+        this.metrics = metrics;
     }
 
     /** For the CDI client proxy only. */
     protected StreamStoreProducer() {
-        this(null, null, null);
+        this(null, null, null, null);
     }
 
     @Produces
@@ -67,15 +70,22 @@ public class StreamStoreProducer {
         try {
             Supplier<Collection<Integer>> roomsWithMembers = () -> rooms.sizes().keySet();
             Object store = Class.forName(HAZELCAST_STREAMS, true, StreamStoreProducer.class.getClassLoader())
-                    .getMethod("create", Object.class, int.class, long.class, long.class, Supplier.class)
-                    .invoke(null, hazelcast, settings.historySize(), settings.historyTtl().toSeconds(),
-                            settings.historyMaxBytes(), roomsWithMembers);
+                    .getMethod("create", Object.class, ClusterSeal.class, MajorityFence.class, int.class, long.class,
+                            long.class, Supplier.class, Runnable.class)
+                    .invoke(null, hazelcast, ClusterSeal.of(settings.clusterSecret().orElseThrow()), bus.fence(),
+                            settings.historySize(), settings.historyTtl().toSeconds(), settings.historyMaxBytes(),
+                            roomsWithMembers, (Runnable) metrics::clusterMessageRejected);
             if (store != null) {
                 LOG.log(Level.INFO, "room streams held by the cluster''s Hazelcast: {0} messages per room for {1} s, "
-                                + "one synchronous backup{2}", settings.historySize(), settings.historyTtl().toSeconds(),
+                                + "one synchronous backup, {2} of {3} instances needed to publish or read{4}",
+                        settings.historySize(), settings.historyTtl().toSeconds(), settings.clusterQuorum(),
+                        settings.clusterSize(),
                         settings.historySize() > 0 ? "" : " (off: roomcast.history.size=0; idempotency keys only)");
                 return (StreamStore) store;
             }
+            LOG.log(Level.WARNING, "the cluster bus runs on Hazelcast but the cluster''s room streams could not "
+                    + "start (no Hazelcast instance: {0}); each instance keeps its own (offsets then differ between "
+                    + "instances)", hazelcast);
         } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
             LOG.log(Level.WARNING, "the cluster bus runs on Hazelcast but the cluster's room streams could not start; "
                     + "each instance keeps its own (offsets then differ between instances): {0}", e.toString());

@@ -46,7 +46,8 @@ public record RoomcastSettings(
         int handshakeBurst,
         int roomsPerUser,
         Optional<String> clusterSecret,
-        Duration shutdownGrace) {
+        Duration shutdownGrace,
+        int clusterSize) {
 
     /** The shortest {@code roomcast.cluster.secret} accepted (PROTOCOL 13.10). */
     public static final int MIN_CLUSTER_SECRET_BYTES = 32;
@@ -54,6 +55,15 @@ public record RoomcastSettings(
     /** Whether this instance may share rooms with other instances (PROTOCOL 13.10). */
     public boolean clusteringEnabled() {
         return clusterSecret.isPresent();
+    }
+
+    /**
+     * How many instances of the cluster (sharing its secret) must be reachable, this one included, for
+     * this instance to publish and read rooms' streams: a majority of {@code roomcast.cluster.size}
+     * (PROTOCOL 13.10). 1 without clustering.
+     */
+    public int clusterQuorum() {
+        return clusteringEnabled() ? clusterSize / 2 + 1 : 1;
     }
 
     /** The header a trusted proxy writes with the client's address ({@code roomcast.proxy.header}). */
@@ -136,7 +146,8 @@ public record RoomcastSettings(
                 r.positiveInt("limits.handshake-burst", 100),
                 r.positiveInt("limits.rooms-per-user", 1000),
                 r.secret("cluster.secret", MIN_CLUSTER_SECRET_BYTES),
-                Duration.ofSeconds(r.nonNegativeInt("shutdown.grace", 5)));
+                Duration.ofSeconds(r.nonNegativeInt("shutdown.grace", 5)),
+                r.clusterSize());
     }
 
     private record Reader(Function<String, Optional<String>> lookup) {
@@ -227,6 +238,21 @@ public record RoomcastSettings(
                 }
             });
             return value;
+        }
+
+        /**
+         * {@code roomcast.cluster.size}: required with a cluster secret, since a majority of an unknown
+         * number cannot be told (PROTOCOL 13.10); 0 without one.
+         */
+        int clusterSize() {
+            int size = nonNegativeInt("cluster.size", 0);
+            boolean secret = text("cluster.secret").isPresent();
+            if (secret && size == 0) {
+                throw new IllegalArgumentException(PREFIX + "cluster.size is required with " + PREFIX
+                        + "cluster.secret: the number of instances the cluster is meant to have (a publish "
+                        + "needs a majority of them)");
+            }
+            return secret ? size : 0;
         }
 
         List<String> list(String key) {

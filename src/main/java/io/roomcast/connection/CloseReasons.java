@@ -17,6 +17,8 @@ public final class CloseReasons {
     public static final CloseReason SLOW_CONSUMER = reason(CloseCodes.TRY_AGAIN_LATER, "slow consumer");
     /** Messages of a room this connection is in can no longer be delivered in order: rejoin with {@code since} (PROTOCOL 9). */
     public static final CloseReason MISSED_MESSAGES = reason(CloseCodes.TRY_AGAIN_LATER, "missed messages: rejoin with since");
+    /** A chat connection whose room's stream cannot be vouched for: no majority of the cluster (PROTOCOL 13.10). */
+    public static final CloseReason UNAVAILABLE = reason(CloseCodes.TRY_AGAIN_LATER, "unavailable");
     public static final CloseReason SERVER_ERROR = reason(CloseCodes.UNEXPECTED_CONDITION, "server error");
 
     private CloseReasons() {

@@ -14,6 +14,7 @@ import io.roomcast.stream.Recovery;
 import io.roomcast.stream.Slice;
 import io.roomcast.stream.StreamPosition;
 import io.roomcast.stream.StreamStore;
+import io.roomcast.stream.StreamUnavailableException;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -141,6 +142,23 @@ public class RoomStreams implements EventSink {
      */
     public RoomRegistry.Change join(Connection connection, int room, StreamPosition since,
                                     Supplier<RoomRegistry.Change> joining) {
+        try {
+            return joinAt(connection, room, since, joining);
+        } catch (RuntimeException e) {
+            // The stream could not be read (in a cluster: no majority, PROTOCOL 13.10): nobody joined, and a
+            // sequencer made for this join must not stay behind collecting the room's messages.
+            RoomSequencer sequencer = sequencers.get(room);
+            if (sequencer != null) {
+                synchronized (sequencer) {
+                    retireIfEmpty(sequencer);
+                }
+            }
+            throw e;
+        }
+    }
+
+    private RoomRegistry.Change joinAt(Connection connection, int room, StreamPosition since,
+                                       Supplier<RoomRegistry.Change> joining) {
         boolean recovering = since != null && store.enabled();
         Slice missed = recovering ? store.read(room, since.offset(), Integer.MAX_VALUE, false) : null;
         for (int attempt = 0; ; attempt++) {
@@ -372,6 +390,16 @@ public class RoomStreams implements EventSink {
         Slice slice;
         try {
             slice = store.read(sequencer.room, after, limit, false);
+        } catch (StreamUnavailableException e) {
+            // No majority of the cluster (PROTOCOL 13.10): what is missing is not lost, only out of reach
+            // for now; a gap is looked at again, and a catch-up comes with the next snapshot.
+            LOG.log(Level.DEBUG, "room {0}: missed messages out of reach for now: {1}", sequencer.room, e.getMessage());
+            synchronized (sequencer) {
+                if (!sequencer.dead && sequencer.hasGap()) {
+                    scheduleGapCheck(sequencer);
+                }
+            }
+            return;
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "room {0}: reading missed messages failed: {1}", sequencer.room, e.toString());
             lost(sequencer);

@@ -33,8 +33,12 @@ enum Figure {
     STREAMS("roomcast_streams", "Room streams this instance keeps", Type.GAUGE,
             sources -> sources.streams().getAsLong()),
     CLUSTER_DROPPED("roomcast_cluster_dropped_total",
-            "Events for the other instances dropped because the cluster bus backlog was full", Type.COUNTER,
+            "Cluster bus events dropped because a backlog (sending or receiving) was full", Type.COUNTER,
             sources -> sources.figures().clusterEventsDropped()),
+    CLUSTER_REJECTED("roomcast_cluster_rejected_total",
+            "Cluster bus events and kept messages dropped because their seal did not open (another "
+                    + "roomcast.cluster.secret, or forged) or they were malformed", Type.COUNTER,
+            sources -> sources.figures().clusterMessagesRejected()),
     DIRECT_SEND_SESSIONS("roomcast_direct_send_sessions_total",
             "Sessions opened on the server's own send path (each room message encoded once, queued frames written"
                     + " together); the others use the standard RemoteEndpoint.Async", Type.COUNTER,

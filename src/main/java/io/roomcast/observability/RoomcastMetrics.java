@@ -19,6 +19,7 @@ public class RoomcastMetrics {
     private final LongAdder slowConsumerCloses = new LongAdder();
     private final LongAdder slowConsumerResets = new LongAdder();
     private final LongAdder clusterEventsDropped = new LongAdder();
+    private final LongAdder clusterMessagesRejected = new LongAdder();
     private final LongAdder directSendSessions = new LongAdder();
     private final Map<ErrorCode, LongAdder> handshakeFailures = new EnumMap<>(ErrorCode.class);
 
@@ -54,6 +55,14 @@ public class RoomcastMetrics {
         clusterEventsDropped.increment();
     }
 
+    /**
+     * Bytes from the cluster's grid were dropped: a bus event or a kept message whose seal did not open
+     * (another secret, or forged) or that was malformed (PROTOCOL 13.10).
+     */
+    public void clusterMessageRejected() {
+        clusterMessagesRejected.increment();
+    }
+
     /** A session opened on the server's own send path (platform.SendPath), not the standard remote. */
     public void directSendSessionOpened() {
         directSendSessions.increment();
@@ -85,6 +94,10 @@ public class RoomcastMetrics {
 
     public long slowConsumerResets() {
         return slowConsumerResets.sum();
+    }
+
+    public long clusterMessagesRejected() {
+        return clusterMessagesRejected.sum();
     }
 
     public long clusterEventsDropped() {

@@ -17,7 +17,9 @@ public enum ErrorCode {
     TOO_MANY_ROOMS,
     TOO_LARGE,
     UPGRADE_REQUIRED,
-    SHUTTING_DOWN;
+    SHUTTING_DOWN,
+    /** The rooms' streams cannot be vouched for now: no majority of the cluster (PROTOCOL 13.10). */
+    UNAVAILABLE;
 
     /** The codes a refused handshake can carry (PROTOCOL 2, 11, 12 and 13.5; 426 for a plain request to /ws/*). */
     public static final java.util.Set<ErrorCode> HANDSHAKE = java.util.EnumSet.of(INVALID_PARAMETER,

@@ -5,8 +5,11 @@ import io.roomcast.connection.Connection;
 import io.roomcast.fanout.RoomStreams;
 import io.roomcast.room.RoomRegistry;
 import io.roomcast.room.RoomService;
+import io.roomcast.stream.StreamUnavailableException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 
 /**
@@ -16,6 +19,8 @@ import java.nio.ByteBuffer;
  */
 @ApplicationScoped
 public class ChatProtocol {
+
+    private static final Logger LOG = System.getLogger(ChatProtocol.class.getName());
 
     private final ConnectionLifecycle lifecycle;
     private final RoomService rooms;
@@ -40,16 +45,27 @@ public class ChatProtocol {
      */
     public void opened(Connection connection) {
         int room = room(connection);
-        RoomRegistry.Change change = streams.join(connection, room, null, () -> rooms.join(connection, room));
+        RoomRegistry.Change change;
+        try {
+            change = streams.join(connection, room, null, () -> rooms.join(connection, room));
+        } catch (StreamUnavailableException e) {
+            lifecycle.drop(connection, CloseReasons.UNAVAILABLE); // no majority of the cluster: try again later
+            return;
+        }
         if (change.refusal() == RoomRegistry.Refusal.ROOMS || change.refusal() == RoomRegistry.Refusal.ROOMS_PER_USER) {
             lifecycle.drop(connection, CloseReasons.TOO_MANY_ROOMS);
         }
     }
 
+    /** A line refused for want of a majority of the cluster is dropped, as chat lines over the rate are. */
     public void onText(Connection connection, String text) {
         int room = room(connection);
         if (lifecycle.admit(connection) && rooms.isMember(connection, room)) {
-            rooms.publish(room, connection.user(), text, null, null, null);
+            try {
+                rooms.publish(room, connection.user(), text, null, null, null);
+            } catch (StreamUnavailableException e) {
+                LOG.log(Level.DEBUG, "chat line in room {0} dropped: {1}", room, e.getMessage());
+            }
         }
     }
 

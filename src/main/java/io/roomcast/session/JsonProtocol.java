@@ -16,6 +16,7 @@ import io.roomcast.protocol.ServerFrames;
 import io.roomcast.fanout.RoomStreams;
 import io.roomcast.room.DirectService;
 import io.roomcast.room.RoomRegistry;
+import io.roomcast.stream.StreamUnavailableException;
 import io.roomcast.room.RoomService;
 import io.roomcast.stream.StreamPosition;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -134,8 +135,14 @@ public class JsonProtocol {
             error(connection, ErrorCode.FORBIDDEN_ROOM, ErrorTexts.forbiddenRoom(join.room()), join.ref());
             return;
         }
-        RoomRegistry.Change change = streams.join(connection, join.room(), position(join.since()),
-                () -> rooms.join(connection, join.room()));
+        RoomRegistry.Change change;
+        try {
+            change = streams.join(connection, join.room(), position(join.since()),
+                    () -> rooms.join(connection, join.room()));
+        } catch (StreamUnavailableException e) {
+            error(connection, ErrorCode.UNAVAILABLE, e.getMessage(), join.ref()); // not joined: try again
+            return;
+        }
         if (!change.refused()) {
             return; // answered in the room's turn, with any missed messages
         }
@@ -155,8 +162,13 @@ public class JsonProtocol {
      */
     private void publish(Connection connection, ClientFrame.Send send) {
         String key = send.ref() != null && connection.identity().authenticated() ? send.ref() : null;
-        rooms.publish(send.room(), connection.user(), send.text(), send.ref(), key,
-                send.ref() == null ? null : connection);
+        try {
+            rooms.publish(send.room(), connection.user(), send.text(), send.ref(), key,
+                    send.ref() == null ? null : connection);
+        } catch (StreamUnavailableException e) {
+            // Nothing was acknowledged or delivered: the client may send it again (with the same ref).
+            error(connection, ErrorCode.UNAVAILABLE, e.getMessage(), send.ref());
+        }
     }
 
     /**
@@ -174,8 +186,12 @@ public class JsonProtocol {
                     history.ref());
             return;
         }
-        connection.sendText(streams.historyFrame(history.room(), position(history.since()), history.limit(),
-                history.ref()));
+        try {
+            connection.sendText(streams.historyFrame(history.room(), position(history.since()), history.limit(),
+                    history.ref()));
+        } catch (StreamUnavailableException e) {
+            error(connection, ErrorCode.UNAVAILABLE, e.getMessage(), history.ref());
+        }
     }
 
     private static StreamPosition position(ClientFrame.Since since) {

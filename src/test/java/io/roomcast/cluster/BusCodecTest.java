@@ -7,15 +7,17 @@ import io.roomcast.room.RoomEvent;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class BusCodecTest {
 
     private static final Origin ORIGIN = new Origin("5f0c-member", "abc123");
+    private static final BusCodec CODEC = new BusCodec(ClusterSeal.of("the cluster's secret, 32 bytes or more"));
 
     private static BusEvent roundTrip(BusEvent event) {
-        BusCodec.Envelope envelope = BusCodec.decode(BusCodec.encode(ORIGIN, event));
+        BusCodec.Envelope envelope = CODEC.decode(CODEC.encode(ORIGIN, event));
         assertThat(envelope.origin()).isEqualTo(ORIGIN);
         return envelope.event();
     }
@@ -32,6 +34,8 @@ class BusCodecTest {
                 new BusEvent.Figures(17),
                 new BusEvent.SyncRequest(),
                 new BusEvent.Goodbye(),
+                new BusEvent.Ping(-4_611_686_018_427_387_904L),
+                new BusEvent.Pong(42L, "abc124"),
                 new BusEvent.Snapshot(5,
                         List.of(new BusEvent.Membership(7, "c-1", "a"), new BusEvent.Membership(8, "c-1", "a")),
                         List.of(new BusEvent.ClientSession("c-2", 42))));
@@ -56,11 +60,10 @@ class BusCodecTest {
     }
 
     @Test
-    void aMessageIsCarriedInTheBytesOfVersionOne() throws Exception {
-        // Instances of one cluster may run the WAR before and after the bus carried RoomEvent.Message.
+    void aMessageIsCarriedInTheBytesOfVersionTwoFollowedByItsSeal() throws Exception {
         ByteArrayOutputStream expected = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(expected)) {
-            out.writeByte(1);
+            out.writeByte(2);
             utf8(out, ORIGIN.member());
             utf8(out, ORIGIN.instance());
             out.writeByte(1); // a message
@@ -76,7 +79,10 @@ class BusCodecTest {
             out.writeLong(42);
         }
         RoomEvent.Message message = new RoomEvent.Message(7, "m-1", "alice", "hi", "r1", 123L, "k3x9", 42);
-        assertThat(BusCodec.encode(ORIGIN, new BusEvent.Message(message))).isEqualTo(expected.toByteArray());
+        byte[] encoded = CODEC.encode(ORIGIN, new BusEvent.Message(message));
+        byte[] body = expected.toByteArray();
+        assertThat(Arrays.copyOf(encoded, body.length)).isEqualTo(body);
+        assertThat(encoded).hasSize(body.length + ClusterSeal.TAG_BYTES);
     }
 
     private static void utf8(DataOutputStream out, String s) throws Exception {
@@ -86,9 +92,102 @@ class BusCodecTest {
     }
 
     @Test
+    void anEventSealedWithAnotherSecretOrNoneOrAlteredIsNotRead() {
+        byte[] sealed = CODEC.encode(ORIGIN, new BusEvent.Figures(3));
+        BusCodec stranger = new BusCodec(ClusterSeal.of("another cluster's secret, 32 bytes+"));
+        assertThatThrownBy(() -> CODEC.decode(stranger.encode(ORIGIN, new BusEvent.Figures(3))))
+                .isInstanceOf(BusCodec.Unsealed.class);
+
+        byte[] unsealed = Arrays.copyOf(sealed, sealed.length - ClusterSeal.TAG_BYTES); // the bytes of the event alone
+        assertThatThrownBy(() -> CODEC.decode(unsealed)).isInstanceOf(BusCodec.Unsealed.class);
+
+        for (int i = 0; i < sealed.length; i++) {
+            byte[] altered = sealed.clone();
+            altered[i] ^= 1;
+            assertThatThrownBy(() -> CODEC.decode(altered)).as("byte %d altered", i).isInstanceOf(BusCodec.Unsealed.class);
+        }
+        assertThatThrownBy(() -> CODEC.decode(new byte[0])).isInstanceOf(BusCodec.Unsealed.class);
+    }
+
+    @Test
     void anotherVersionIsRefused() {
-        byte[] data = BusCodec.encode(ORIGIN, new BusEvent.Goodbye());
-        data[0] = 99;
-        assertThatThrownBy(() -> BusCodec.decode(data)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> CODEC.decode(sealedBody(out -> {
+            out.writeByte(1); // the unsealed format of before
+            utf8(out, "m");
+            utf8(out, "i");
+            out.writeByte(9);
+        }))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("version 1");
+    }
+
+    @Test
+    void lengthsAndCountsBeyondTheBytesAreRefusedBeforeAnythingIsAllocated() {
+        // Sealed by a holder of the secret (a bug, another build): still never believed.
+        int[] lies = {Integer.MAX_VALUE, -1, 1_000_000};
+        for (int lie : lies) {
+            assertThatThrownBy(() -> CODEC.decode(sealedBody(out -> {
+                out.writeByte(2);
+                out.writeInt(lie); // the member id's length
+            }))).as("a string of %d bytes", lie).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> CODEC.decode(sealedBody(out -> {
+                header(out);
+                out.writeByte(2); // binary
+                out.writeInt(7);
+                out.writeInt(lie);
+                out.write(new byte[16]);
+            }))).as("a binary frame of %d bytes", lie).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> CODEC.decode(sealedBody(out -> {
+                header(out);
+                out.writeByte(8); // a snapshot
+                out.writeInt(3);
+                out.writeInt(lie); // memberships
+            }))).as("a snapshot of %d memberships", lie).isInstanceOf(IllegalArgumentException.class);
+        }
+        assertThatThrownBy(() -> CODEC.decode(sealedBody(out -> {
+            header(out);
+            out.writeByte(8);
+            out.writeInt(3);
+            out.writeInt(2); // two memberships need at least 24 bytes
+            out.write(new byte[20]);
+        }))).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void truncatedAndTrailingBytesAreRefused() {
+        byte[] body = bodyOf(CODEC.encode(ORIGIN, new BusEvent.Presence(7, "c-1", "alice", true, 2)));
+        for (int length = 0; length < body.length; length++) {
+            byte[] cut = Arrays.copyOf(body, length);
+            assertThatThrownBy(() -> CODEC.decode(reseal(cut))).as("%d of %d bytes", length, body.length)
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+        byte[] longer = Arrays.copyOf(body, body.length + 1);
+        assertThatThrownBy(() -> CODEC.decode(reseal(longer))).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private interface Body {
+        void write(DataOutputStream out) throws Exception;
+    }
+
+    private static void header(DataOutputStream out) throws Exception {
+        out.writeByte(2);
+        utf8(out, ORIGIN.member());
+        utf8(out, ORIGIN.instance());
+    }
+
+    private static byte[] sealedBody(Body body) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            body.write(out);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        return reseal(bytes.toByteArray());
+    }
+
+    private static byte[] bodyOf(byte[] sealed) {
+        return Arrays.copyOf(sealed, sealed.length - ClusterSeal.TAG_BYTES);
+    }
+
+    private static byte[] reseal(byte[] body) {
+        return ClusterSeal.of("the cluster's secret, 32 bytes or more").seal(BusCodec.CONTEXT, body);
     }
 }

@@ -30,6 +30,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class ClusterMember implements AutoCloseable {
 
+    /** The tests' {@code roomcast.cluster.secret}: without it an instance shares no rooms (PROTOCOL 13.10). */
+    static final String SECRET = "the test cluster's secret: 32 bytes or more";
+
     /** Two members booting together on two busy cores: generous, as the rest of the suite is. */
     static final Duration STARTUP = Duration.ofSeconds(Long.getLong("roomcast.startupTimeoutSeconds", 240));
     /*
@@ -69,13 +72,36 @@ final class ClusterMember implements AutoCloseable {
 
     /**
      * Plans, launches and awaits {@code count} members of a cluster of their own (a fresh cluster name,
-     * so that concurrent runs never join each other), all with the given settings.
+     * so that concurrent runs never join each other), all with the given settings and the cluster's
+     * secret, {@code roomcast.cluster.size} being {@code count}.
      */
     static List<ClusterMember> startCluster(String prefix, int count, Map<String, String> settings) {
-        List<ClusterMember> members = plan(prefix, count);
+        List<Map<String, String>> each = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            each.add(clustered(count, settings));
+        }
+        return startGrid(prefix, each);
+    }
+
+    /** The settings with the tests' cluster secret and the given {@code roomcast.cluster.size}. */
+    static Map<String, String> clustered(int size, Map<String, String> settings) {
+        Map<String, String> clustered = new java.util.HashMap<>(settings);
+        clustered.put("roomcast.cluster.secret", SECRET);
+        clustered.put("roomcast.cluster.size", Integer.toString(size));
+        return clustered;
+    }
+
+    /**
+     * Plans, launches and awaits one member per settings map, all in one Hazelcast cluster of their own
+     * whatever their Roomcast settings (with or without a cluster secret, or with another one).
+     */
+    static List<ClusterMember> startGrid(String prefix, List<Map<String, String>> settings) {
+        List<ClusterMember> members = plan(prefix, settings.size());
         String memberList = memberList(members);
         String clusterName = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
-        members.forEach(m -> m.launch(clusterName, memberList, settings));
+        for (int i = 0; i < members.size(); i++) {
+            members.get(i).launch(clusterName, memberList, settings.get(i));
+        }
         Instant deadline = Instant.now().plus(STARTUP);
         members.forEach(m -> m.awaitReady(deadline));
         return members;
@@ -177,6 +203,25 @@ final class ClusterMember implements AutoCloseable {
                     .filter(r -> r.getInt("room") == room).mapToInt(r -> r.getInt("members")).findFirst().orElse(0);
         } catch (Exception e) {
             return -1;
+        }
+    }
+
+    /**
+     * Lines of this member's log since its last launch that contain the text (the log file is appended to
+     * across runs; each launch starts with a {@code ====} line).
+     */
+    long logLinesContaining(String text) {
+        try {
+            List<String> lines = Files.readAllLines(logFile, StandardCharsets.ISO_8859_1);
+            int start = 0;
+            for (int i = 0; i < lines.size(); i++) {
+                if (lines.get(i).startsWith("==== ")) {
+                    start = i;
+                }
+            }
+            return lines.subList(start, lines.size()).stream().filter(l -> l.contains(text)).count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -66,6 +66,11 @@ class ClusterReceiverTest {
             @Override
             public void stop() {
             }
+
+            @Override
+            public MajorityFence fence() {
+                return MajorityFence.ALONE;
+            }
         };
         RoomService rooms = new RoomService() {
             @Override

@@ -27,8 +27,10 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * Room streams across a cluster (PROTOCOL 9, "on one instance and across a cluster"): two Roomcast
- * instances on loopback whose streams Payara's Hazelcast holds. A JSON client of each, in several rooms
+ * Room streams across a cluster (PROTOCOL 9, "on one instance and across a cluster"): three Roomcast
+ * instances on loopback whose streams Payara's Hazelcast holds (three, so that the two left after the
+ * kill are still a majority of {@code roomcast.cluster.size}, PROTOCOL 13.10; the third has no client).
+ * A JSON client of the first two, in several rooms
  * (so that, whichever instance dies, it owned some rooms' partitions and backed up the others'), publish
  * acknowledged messages: both see the same offsets, gap-free. Then instance 2 is killed (SIGKILL, its
  * own PID); its client reconnects to instance 1 with {@code since} and recovers every acknowledged
@@ -75,10 +77,10 @@ class ClusterStreamIT {
                 Map.entry("roomcast.limits.rooms-per-connection", "10"),
                 // two idempotency keys per partition in the cluster (max-bytes / 512 over 271 partitions)
                 Map.entry("roomcast.history.max-bytes", String.valueOf(2L * 512 * PARTITIONS)));
-        members = ClusterMember.startCluster("cluster-stream-it", 2, settings);
+        members = ClusterMember.startCluster("cluster-stream-it", 3, settings);
         first = members.get(0);
         second = members.get(1);
-        await().atMost(CLUSTER_WAIT).until(() -> first.instanceRows() == 2 && second.instanceRows() == 2);
+        await().atMost(CLUSTER_WAIT).until(() -> members.stream().allMatch(m -> m.instanceRows() == 3));
         alice = WsClient.connect(first.server().ws("ws/realtime"));
         bob = WsClient.connect(second.server().ws("ws/realtime"));
         alice.awaitJson(type("welcome"));

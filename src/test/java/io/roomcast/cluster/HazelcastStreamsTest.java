@@ -1,12 +1,9 @@
 package io.roomcast.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import com.hazelcast.config.Config;
-import com.hazelcast.config.JoinConfig;
-import com.hazelcast.config.NetworkConfig;
-import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import io.roomcast.room.RoomEvent;
 import io.roomcast.stream.Appended;
@@ -14,10 +11,7 @@ import io.roomcast.stream.MemoryStreams;
 import io.roomcast.stream.Placement;
 import io.roomcast.stream.Slice;
 import io.roomcast.stream.StreamStore;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
+import io.roomcast.stream.StreamUnavailableException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +24,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -38,25 +33,47 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * The cluster's stream store on real Hazelcast members (the version Payara Micro ships), embedded in
  * this JVM on loopback with a cluster name of their own: offsets from one ring whichever member
  * appends, the epoch through the loss of a member and anew after the loss of every copy, idempotency
- * keys cluster-wide, and reads below the head.
+ * keys cluster-wide, and reads below the head; and PROTOCOL 13.10: operations through the quorum fence,
+ * structures apart per secret, kept messages and key entries that do not open never believed.
  */
 class HazelcastStreamsTest {
 
     private static final int SIZE = 50;
     private static final long TTL = 300;
+    private static final String SECRET = "a cluster secret of at least 32 bytes, for tests";
+    private static final ClusterSeal SEAL = ClusterSeal.of(SECRET);
+    private static final HazelcastStreams.Names NAMES = HazelcastStreams.Names.in(SEAL.namespace());
+    /** Answers nothing: the stores' buses are started only to answer and count the quorum fence's pings. */
+    private static final BusListener SILENT = new BusListener() {
+        @Override
+        public void received(Origin origin, BusEvent event) {
+        }
 
-    private final List<HazelcastInstance> members = new ArrayList<>();
-    private final String cluster = "streams-test-" + UUID.randomUUID();
-    private final List<Integer> ports = new ArrayList<>();
+        @Override
+        public void memberLost(String member) {
+        }
+
+        @Override
+        public BusEvent.Snapshot snapshot() {
+            return new BusEvent.Snapshot(0, List.of(), List.of());
+        }
+    };
+
+    private final TestGrid grid = new TestGrid();
+    private final List<ClusterBus> buses = new ArrayList<>();
+    private final ExecutorService executor = Executors.newCachedThreadPool();
+    private final AtomicInteger rejected = new AtomicInteger();
 
     @AfterEach
     void stop() {
-        members.forEach(m -> m.getLifecycleService().terminate());
+        buses.forEach(ClusterBus::stop);
+        grid.close();
+        executor.shutdownNow();
     }
 
     @Test
     void offsetsFollowOneAnotherWhicheverMemberAppends() {
-        List<StreamStore> stores = stores(cluster(2, 0), SIZE);
+        List<StreamStore> stores = stores(grid.cluster(2, 0), SIZE);
         List<RoomEvent.Message> placed = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             placed.add(stores.get(i % 2).append(message(7, "m" + i), null).message());
@@ -74,7 +91,7 @@ class HazelcastStreamsTest {
 
     @Test
     void aRoomsEpochIsOneWhoeverCreatesItFirst() throws Exception {
-        List<StreamStore> stores = stores(cluster(2, 0), SIZE);
+        List<StreamStore> stores = stores(grid.cluster(2, 0), SIZE);
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
             List<Future<String>> epochs = new ArrayList<>();
@@ -99,7 +116,7 @@ class HazelcastStreamsTest {
 
     @Test
     void theEpochAndEveryOffsetSurviveTheLossOfTheRoomsOwner() {
-        List<HazelcastInstance> hz = cluster(2, 0);
+        List<HazelcastInstance> hz = grid.cluster(2, 0);
         List<StreamStore> stores = stores(hz, SIZE);
         int room = 21;
         List<RoomEvent.Message> before = new ArrayList<>();
@@ -122,7 +139,7 @@ class HazelcastStreamsTest {
     void aNewEpochStartsAtOneWhenEveryCopyIsLost() {
         // Two data members hold the room; a lite member (which holds no data) watches, and a third
         // data member joins once both are gone.
-        List<HazelcastInstance> hz = cluster(2, 1);
+        List<HazelcastInstance> hz = grid.cluster(2, 1);
         HazelcastInstance lite = hz.get(2);
         StreamStore watcher = stores(List.of(lite), SIZE).get(0);
         int room = 31;
@@ -130,7 +147,7 @@ class HazelcastStreamsTest {
         watcher.append(message(room, "two"), null);
         hz.get(0).getLifecycleService().terminate();
         hz.get(1).getLifecycleService().terminate();
-        start(false); // a data member for the partitions to go to, empty
+        grid.start(false); // a data member for the partitions to go to, empty
 
         // (another room tells when the new member serves)
         await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> watcher.open(room + 1).epoch() != null);
@@ -148,15 +165,16 @@ class HazelcastStreamsTest {
     void aMessageAppendedWithAnEpochLostMeanwhileIsPlacedOnceUnderTheNewOne() {
         // The watcher does not hear of the lost partition: it appends with the old epoch it knows, to
         // that epoch's ring, which the loss took; the message must be there once, at 1, under the new epoch.
-        List<HazelcastInstance> hz = cluster(2, 1);
+        List<HazelcastInstance> hz = grid.cluster(2, 1);
         HazelcastInstance lite = hz.get(2);
-        HazelcastStreams.configure(lite.getConfig(), SIZE, (int) TTL, 1000);
-        StreamStore watcher = new HazelcastStreams(lite, SIZE, (int) TTL, 2 * TTL + 60, Set::of, false);
+        HazelcastStreams.configure(lite.getConfig(), NAMES, SIZE, (int) TTL, 1000);
+        StreamStore watcher = new HazelcastStreams(lite, SEAL, MajorityFence.ALONE, rejected::incrementAndGet, SIZE,
+                (int) TTL, 2 * TTL + 60, Set::of, false);
         int room = 35;
         RoomEvent.Message first = watcher.append(message(room, "one"), null).message();
         hz.get(0).getLifecycleService().terminate();
         hz.get(1).getLifecycleService().terminate();
-        start(false);
+        grid.start(false);
         await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> watcher.open(room + 1).epoch() != null);
 
         RoomEvent.Message again = watcher.append(message(room, "two"), null).message();
@@ -167,7 +185,7 @@ class HazelcastStreamsTest {
 
     @Test
     void aKeySeenOnOneMemberIsADuplicateOnTheOther() {
-        List<StreamStore> stores = stores(cluster(2, 0), SIZE);
+        List<StreamStore> stores = stores(grid.cluster(2, 0), SIZE);
         Appended first = stores.get(0).append(message(41, "hello"), "alice/41/r1");
         Appended repeat = stores.get(1).append(message(41, "hello again"), "alice/41/r1");
         assertThat(first.duplicate()).isFalse();
@@ -178,7 +196,7 @@ class HazelcastStreamsTest {
 
     @Test
     void repeatsRacingAFirstPublishOnBothMembersPublishOnce() throws Exception {
-        List<StreamStore> stores = stores(cluster(2, 0), SIZE);
+        List<StreamStore> stores = stores(grid.cluster(2, 0), SIZE);
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
             CountDownLatch start = new CountDownLatch(1);
@@ -207,7 +225,7 @@ class HazelcastStreamsTest {
 
     @Test
     void readingBelowTheHeadAnswersWhatIsKeptWithItsOldestOffset() {
-        StreamStore store = stores(cluster(1, 0), 5).get(0);
+        StreamStore store = stores(grid.cluster(1, 0), 5).get(0);
         for (int i = 1; i <= 12; i++) {
             store.append(message(61, "m" + i), null);
         }
@@ -220,7 +238,7 @@ class HazelcastStreamsTest {
     @Test
     void readsAnswerAsTheSingleInstanceStoreDoes() {
         // The same appends into both stores: every read (after, limit, newest) matches but for the epoch.
-        StreamStore cluster = stores(cluster(1, 0), 8).get(0);
+        StreamStore cluster = stores(grid.cluster(1, 0), 8).get(0);
         MemoryStreams memory = new MemoryStreams(8, TimeUnit.SECONDS.toNanos(TTL), Long.MAX_VALUE, r -> true,
                 System::nanoTime);
         int room = 71;
@@ -247,7 +265,7 @@ class HazelcastStreamsTest {
 
     @Test
     void withStreamsOffNothingIsPlacedButKeysAreStillClaimed() {
-        List<StreamStore> stores = stores(cluster(2, 0), 0);
+        List<StreamStore> stores = stores(grid.cluster(2, 0), 0);
         assertThat(stores.get(0).enabled()).isFalse();
         Appended first = stores.get(0).append(message(81, "x"), "carol/81/a");
         Appended repeat = stores.get(1).append(message(81, "y"), "carol/81/a");
@@ -259,7 +277,7 @@ class HazelcastStreamsTest {
 
     @Test
     void readsOfARoomWithoutAStreamCreateNothingInTheCluster() {
-        List<HazelcastInstance> hz = cluster(2, 0);
+        List<HazelcastInstance> hz = grid.cluster(2, 0);
         List<StreamStore> stores = stores(hz, SIZE);
         int room = 91;
         for (StreamStore store : stores) {
@@ -268,7 +286,7 @@ class HazelcastStreamsTest {
             assertThat(store.read(room, 7, 100, false)).isEqualTo(Slice.none());
         }
         for (HazelcastInstance member : hz) {
-            assertThat(member.<String, String>getMap(HazelcastStreams.EPOCHS).containsKey(HazelcastStreams.key(room)))
+            assertThat(member.<String, String>getMap(NAMES.epochs()).containsKey(NAMES.key(room)))
                     .isFalse();
             assertThat(rings(member)).as("no ring, not even a proxy").isEmpty();
         }
@@ -277,7 +295,7 @@ class HazelcastStreamsTest {
 
     @Test
     void aStreamOpenedByAJoinHasTheEpochItsFirstMessageGets() {
-        List<StreamStore> stores = stores(cluster(2, 0), SIZE);
+        List<StreamStore> stores = stores(grid.cluster(2, 0), SIZE);
         Slice opened = stores.get(0).open(92);
         assertThat(opened.epoch()).isNotBlank();
         assertThat(opened.latest()).isZero();
@@ -290,7 +308,7 @@ class HazelcastStreamsTest {
 
     @Test
     void anEpochEntryOfAGoneRoomExpiresItsRingIsDestroyedAndTheNextStreamStartsAtOne() {
-        List<HazelcastInstance> hz = cluster(2, 0);
+        List<HazelcastInstance> hz = grid.cluster(2, 0);
         List<StreamStore> stores = shortLived(hz, Set::of);
         int room = 93;
         RoomEvent.Message first = stores.get(0).append(message(room, "soon gone"), null).message();
@@ -305,7 +323,7 @@ class HazelcastStreamsTest {
 
     @Test
     void theEpochOfARoomWithMembersOutlivesEveryTtlWhileAnotherRoomsExpires() {
-        List<HazelcastInstance> hz = cluster(2, 0);
+        List<HazelcastInstance> hz = grid.cluster(2, 0);
         int kept = 94;
         int gone = 95;
         List<StreamStore> stores = shortLived(hz, () -> Set.of(kept));
@@ -324,12 +342,13 @@ class HazelcastStreamsTest {
 
     @Test
     void anIdempotencyKeyKeepsOnlyItsFirstPublishsPlaceNeverTheText() {
-        List<HazelcastInstance> hz = cluster(2, 0);
+        List<HazelcastInstance> hz = grid.cluster(2, 0);
         List<StreamStore> stores = stores(hz, SIZE);
         Appended first = stores.get(0).append(message(96, "x".repeat(60_000)), "alice\n96\nbig");
-        byte[] kept = hz.get(1).<String, byte[]>getMap(HazelcastStreams.KEYS).get("alice\n96\nbig");
-        assertThat(kept.length).as("id, epoch and offset: tens of bytes").isLessThan(100);
-        assertThat(StoredMessages.placementOf(kept)).isEqualTo(Placement.of(first.message()));
+        byte[] kept = hz.get(1).<String, byte[]>getMap(NAMES.keys()).get("alice\n96\nbig");
+        assertThat(kept.length).as("id, epoch and offset, and the seal: tens of bytes").isLessThan(160);
+        assertThat(StoredMessages.placementOf(SEAL.open("key:alice\n96\nbig", kept)))
+                .isEqualTo(Placement.of(first.message()));
         Appended repeat = stores.get(1).append(message(96, "resent"), "alice\n96\nbig");
         assertThat(repeat.duplicate()).isTrue();
         assertThat(Placement.of(repeat.message())).isEqualTo(Placement.of(first.message()));
@@ -343,11 +362,11 @@ class HazelcastStreamsTest {
      */
     @Test
     void idempotencyKeysAreBoundedPerPartitionAndOneForcedOutPublishesAgain() {
-        List<HazelcastInstance> hz = cluster(2, 0);
+        List<HazelcastInstance> hz = grid.cluster(2, 0);
         int partitions = hz.get(0).getPartitionService().getPartitions().size();
         long maxBytes = 2L * HazelcastStreams.KEY_COST * partitions; // two keys per partition
         assertThat(HazelcastStreams.keysPerPartition(maxBytes, partitions)).isEqualTo(2);
-        List<StreamStore> stores = hz.stream().map(m -> HazelcastStreams.create(m, SIZE, TTL, maxBytes, Set::of)).toList();
+        List<StreamStore> stores = stores(hz, SIZE, SECRET, 1, maxBytes);
         String oldest = "bob\n97\nk-0";
         stores.get(0).append(message(97, "first"), oldest);
         List<String> neighbours = samePartition(hz.get(0), oldest, 31);
@@ -359,7 +378,7 @@ class HazelcastStreamsTest {
         }
         assertThat(stores.get(1).append(message(97, "resent"), oldest).duplicate())
                 .as("forgotten before its TTL: the resend publishes again").isFalse();
-        assertThat(hz.get(0).getMap(HazelcastStreams.KEYS).size()).isLessThanOrEqualTo(2 * partitions);
+        assertThat(hz.get(0).getMap(NAMES.keys()).size()).isLessThanOrEqualTo(2 * partitions);
     }
 
     /** Keys of the partition that holds {@code key}. */
@@ -376,33 +395,126 @@ class HazelcastStreamsTest {
     }
 
     /** Stores whose epochs live 3 s after their last refresh, messages 1 s. */
-    private static List<StreamStore> shortLived(List<HazelcastInstance> members,
-                                                java.util.function.Supplier<Set<Integer>> roomsWithMembers) {
+    private List<StreamStore> shortLived(List<HazelcastInstance> members,
+                                         java.util.function.Supplier<Set<Integer>> roomsWithMembers) {
         return members.stream().map(m -> {
-            HazelcastStreams.configure(m.getConfig(), SIZE, 1, 1000);
-            return (StreamStore) new HazelcastStreams(m, SIZE, 1, 3, roomsWithMembers, true);
+            HazelcastStreams.configure(m.getConfig(), NAMES, SIZE, 1, 1000);
+            return (StreamStore) new HazelcastStreams(m, SEAL, MajorityFence.ALONE, rejected::incrementAndGet, SIZE, 1, 3,
+                    roomsWithMembers, true);
         }).toList();
     }
 
     /** The room rings a member knows of (proxies included). */
     private static List<String> rings(HazelcastInstance member) {
         return member.getDistributedObjects().stream().map(com.hazelcast.core.DistributedObject::getName)
-                .filter(name -> name.startsWith(HazelcastStreams.RINGS)).toList();
+                .filter(name -> name.startsWith(NAMES.rings())).toList();
+    }
+
+    @Test
+    void appendsAndReadsNeedAMajorityOfTheClusterSizeAnsweringAfterThem() {
+        // roomcast.cluster.size=3: a quorum of 2. Each store's bus answers the others' pings.
+        List<HazelcastInstance> hz = grid.cluster(3, 0);
+        List<StreamStore> stores = stores(hz, SIZE, SECRET, 2);
+        RoomEvent.Message first = stores.get(0).append(message(91, "three of three"), null).message();
+        assertThat(first.offset()).isEqualTo(1);
+
+        hz.get(2).getLifecycleService().terminate();
+        await().atMost(Duration.ofSeconds(60)).until(() -> hz.get(0).getCluster().getMembers().size() == 2);
+        RoomEvent.Message second = stores.get(0).append(message(91, "two of three"), null).message();
+        assertThat(second.offset()).isEqualTo(2);
+        assertThat(stores.get(1).read(91, 0, 10, false).messages()).containsExactly(first, second);
+
+        hz.get(1).getLifecycleService().terminate();
+        await().atMost(Duration.ofSeconds(60)).until(() -> hz.get(0).getCluster().getMembers().size() == 1);
+        StreamStore alone = stores.get(0);
+        assertThatThrownBy(() -> alone.append(message(91, "one of three"), "alice/91/r1"))
+                .isInstanceOf(StreamUnavailableException.class);
+        assertThatThrownBy(() -> alone.read(91, 0, 10, false)).isInstanceOf(StreamUnavailableException.class);
+        assertThatThrownBy(() -> alone.head(91)).isInstanceOf(StreamUnavailableException.class);
+    }
+
+    @Test
+    void anInstanceThatOthersDoNotAnswerWithholdsWhatItAppended() {
+        // Two members of a cluster of size 3: the other one runs no Roomcast of this secret, so nobody
+        // answers the fence: the message is placed, but never acknowledged (the append fails).
+        List<HazelcastInstance> hz = grid.cluster(2, 0);
+        StreamStore lonely = stores(List.of(hz.get(0)), SIZE, SECRET, 2).get(0);
+        stores(List.of(hz.get(1)), SIZE, "another cluster's secret, 32 bytes+", 2);
+        assertThatThrownBy(() -> lonely.append(message(95, "unanswered"), "bob/95/r1"))
+                .isInstanceOf(StreamUnavailableException.class);
+        // its idempotency key was not recorded: a resend on a store with a majority publishes it
+        StreamStore sizeOne = stores(List.of(hz.get(1)), SIZE, SECRET, 1).get(0);
+        Appended resent = sizeOne.append(message(95, "unanswered"), "bob/95/r1");
+        assertThat(resent.duplicate()).isFalse();
+    }
+
+    @Test
+    void storesOfAnotherSecretOnTheSameGridShareNoStream() {
+        List<HazelcastInstance> hz = grid.cluster(2, 0);
+        StreamStore ours = stores(List.of(hz.get(0)), SIZE, SECRET, 1).get(0);
+        StreamStore theirs = stores(List.of(hz.get(1)), SIZE, "another cluster's secret, 32 bytes+", 1).get(0);
+        RoomEvent.Message mine = ours.append(message(93, "ours"), "carol/93/a").message();
+        Appended other = theirs.append(message(93, "theirs"), "carol/93/a");
+        assertThat(other.duplicate()).as("the same key in another cluster").isFalse();
+        assertThat(mine.offset()).isEqualTo(1);
+        assertThat(other.message().offset()).isEqualTo(1);
+        assertThat(ours.read(93, 0, 10, false).messages()).containsExactly(mine);
+        assertThat(theirs.read(93, 0, 10, false).messages()).containsExactly(other.message());
+    }
+
+    @Test
+    void aKeptMessageWhoseSealDoesNotOpenIsNeverHandedOutAndIsCounted() {
+        List<HazelcastInstance> hz = grid.cluster(1, 0);
+        StreamStore store = stores(hz, SIZE).get(0);
+        store.append(message(97, "genuine"), null);
+        // A stranger on the grid writes into the ring: unsealed, or sealed for another room.
+        RoomEvent.Message genuine = store.read(97, 0, 10, false).messages().get(0);
+        String ring = HazelcastStreams.ring(NAMES.key(97), genuine.epoch());
+        hz.get(0).getRingbuffer(ring).add(StoredMessages.encode(message(97, "forged")));
+        assertThatThrownBy(() -> store.read(97, 0, 10, false)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("seal");
+        assertThat(rejected).hasValue(1);
+
+        RoomEvent.Message genuine98 = store.append(message(98, "genuine"), null).message();
+        String otherRing = HazelcastStreams.ring(NAMES.key(98), genuine98.epoch());
+        hz.get(0).getRingbuffer(otherRing)
+                .add(SEAL.seal(NAMES.key(97), StoredMessages.encode(message(98, "copied from room 97"))));
+        assertThatThrownBy(() -> store.read(98, 0, 10, false)).isInstanceOf(IllegalStateException.class);
+        assertThat(rejected).hasValue(2);
+    }
+
+    @Test
+    void anIdempotencyEntryWhoseSealDoesNotOpenIsNotBelievedAndIsCounted() {
+        List<HazelcastInstance> hz = grid.cluster(1, 0);
+        StreamStore store = stores(hz, SIZE).get(0);
+        String keys = NAMES.keys();
+        RoomEvent.Message forged = new RoomEvent.Message(99, "forged-id", "mallory", "forged", null, 0, "e", 41);
+        hz.get(0).<String, byte[]>getMap(keys).put("dave/99/r1", StoredMessages.encode(forged));
+
+        Appended appended = store.append(message(99, "genuine"), "dave/99/r1");
+        assertThat(appended.duplicate()).isFalse();
+        assertThat(appended.message().text()).isEqualTo("genuine");
+        assertThat(rejected).hasValue(1);
+        assertThat(store.append(message(99, "again"), "dave/99/r1").duplicate()).isTrue();
     }
 
     /** Not a test of behaviour: the cost of an append, for docs/CLUSTER.md (-Droomcast.measure=true). */
     @Test
     @EnabledIfSystemProperty(named = "roomcast.measure", matches = "true")
     void measureAppendCost() {
-        List<StreamStore> stores = stores(cluster(2, 0), 1000);
+        List<HazelcastInstance> hz = grid.cluster(2, 0);
+        List<StreamStore> stores = stores(hz, 1000);
+        // roomcast.cluster.size=3 on two members: each append waits for the other member's answer to its ping
+        List<StreamStore> fenced = stores(hz, 1000, SECRET, 2);
         MemoryStreams memory = new MemoryStreams(1000, TimeUnit.SECONDS.toNanos(TTL), 268_435_456L, r -> true,
                 System::nanoTime);
         int rounds = 20_000;
         for (int pass = 0; pass < 2; pass++) { // the first pass warms up
             System.out.printf("append cost, pass %d: memory %.1f us, cluster (2 members, loopback) %.1f us, "
-                            + "with an idempotency key %.1f us%n", pass,
-                    micros(memory, rounds, false, 1000), micros(stores.get(0), rounds / 4, false, 2000),
-                    micros(stores.get(0), rounds / 4, true, 3000));
+                            + "with an idempotency key %.1f us, with the quorum fence %.1f us, fence and key %.1f us%n",
+                    pass, micros(memory, rounds, false, 1000), micros(stores.get(0), rounds / 4, false, 2000),
+                    micros(stores.get(0), rounds / 4, true, 3000), micros(fenced.get(0), rounds / 4, false, 4000),
+                    micros(fenced.get(0), rounds / 4, true, 5000));
         }
     }
 
@@ -419,13 +531,33 @@ class HazelcastStreamsTest {
         return new RoomEvent.Message(room, UUID.randomUUID().toString(), "alice", text, null, System.currentTimeMillis());
     }
 
-    private static List<StreamStore> stores(List<HazelcastInstance> members, int size) {
-        return members.stream().filter(m -> m.getLifecycleService().isRunning())
-                .map(m -> HazelcastStreams.create(m, size, TTL, Long.MAX_VALUE, Set::of)).toList();
+    /** A store per running member, each over its own bus (started: it answers the fence's pings), quorum 1. */
+    private List<StreamStore> stores(List<HazelcastInstance> members, int size) {
+        return stores(members, size, SECRET, 1);
+    }
+
+    private List<StreamStore> stores(List<HazelcastInstance> members, int size, String secret, int quorum) {
+        return stores(members, size, secret, quorum, Long.MAX_VALUE);
+    }
+
+    private List<StreamStore> stores(List<HazelcastInstance> members, int size, String secret, int quorum,
+                                     long maxBytes) {
+        List<StreamStore> stores = new ArrayList<>();
+        for (HazelcastInstance member : members) {
+            if (member.getLifecycleService().isRunning()) {
+                ClusterBus bus = HazelcastBus.create(member, new BusSetup("instance-" + UUID.randomUUID(), executor,
+                        ClusterSeal.of(secret), quorum, () -> { }, rejected::incrementAndGet));
+                bus.start(SILENT);
+                buses.add(bus);
+                stores.add(HazelcastStreams.create(member, ClusterSeal.of(secret), bus.fence(), size, TTL, maxBytes,
+                        Set::of, rejected::incrementAndGet));
+            }
+        }
+        return stores;
     }
 
     private static int ownerOf(List<HazelcastInstance> hz, int room) {
-        var owner = hz.get(0).getPartitionService().getPartition(HazelcastStreams.key(room)).getOwner();
+        var owner = hz.get(0).getPartitionService().getPartition(NAMES.key(room)).getOwner();
         for (int i = 0; i < hz.size(); i++) {
             if (hz.get(i).getCluster().getLocalMember().getUuid().equals(owner.getUuid())) {
                 return i;
@@ -434,61 +566,4 @@ class HazelcastStreamsTest {
         throw new IllegalStateException("no owner");
     }
 
-    /** Data members, then lite members, all on loopback, each given the ports of all of them. */
-    private List<HazelcastInstance> cluster(int data, int lite) {
-        while (ports.size() < data + lite + 1) {
-            int port = freePort();
-            if (!ports.contains(port)) {
-                ports.add(port);
-            }
-        }
-        for (int i = 0; i < data; i++) {
-            start(false);
-        }
-        for (int i = 0; i < lite; i++) {
-            start(true);
-        }
-        int expected = data + lite;
-        await().atMost(Duration.ofSeconds(60)).until(() -> members.get(0).getCluster().getMembers().size() == expected);
-        return List.copyOf(members);
-    }
-
-    private HazelcastInstance start(boolean lite) {
-        Config config = new Config();
-        config.setClusterName(cluster);
-        config.setLiteMember(lite);
-        config.setProperty("hazelcast.phone.home.enabled", "false");
-        config.setProperty("hazelcast.socket.bind.any", "false");
-        config.setProperty("hazelcast.logging.type", "none");
-        config.setProperty("hazelcast.wait.seconds.before.join", "0"); // members are listed: no need to wait
-        config.setProperty("hazelcast.max.wait.seconds.before.join", "0");
-        NetworkConfig network = config.getNetworkConfig();
-        network.setPort(ports.get(members.size())).setPortAutoIncrement(false);
-        network.getInterfaces().setEnabled(true).addInterface("127.0.0.1");
-        JoinConfig join = network.getJoin();
-        join.getMulticastConfig().setEnabled(false);
-        join.getAutoDetectionConfig().setEnabled(false);
-        join.getTcpIpConfig().setEnabled(true);
-        ports.forEach(p -> join.getTcpIpConfig().addMember("127.0.0.1:" + p));
-        HazelcastInstance member = Hazelcast.newHazelcastInstance(config);
-        members.add(member);
-        return member;
-    }
-
-    /**
-     * A free port below Linux's ephemeral range (32768-60999): a port the kernel hands out with
-     * {@code new ServerSocket(0)} can be taken by any outgoing connection before Hazelcast binds it.
-     */
-    private static int freePort() {
-        IOException last = null;
-        for (int attempt = 0; attempt < 100; attempt++) {
-            int port = 20000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(10000);
-            try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-                return socket.getLocalPort();
-            } catch (IOException e) {
-                last = e;
-            }
-        }
-        throw new UncheckedIOException("no free port in 20000-29999", last);
-    }
 }

@@ -26,6 +26,25 @@ class StoredMessagesTest {
     }
 
     @Test
+    void lengthsBeyondTheBytesAreRefusedBeforeAnythingIsAllocated() {
+        byte[] data = StoredMessages.encode(new RoomEvent.Message(1, "id", "u", "text", null, 0));
+        // the id's length sits after the version byte and the room
+        for (int lie : new int[] {Integer.MAX_VALUE, -1, data.length}) {
+            byte[] lying = data.clone();
+            lying[5] = (byte) (lie >>> 24);
+            lying[6] = (byte) (lie >>> 16);
+            lying[7] = (byte) (lie >>> 8);
+            lying[8] = (byte) lie;
+            assertThatThrownBy(() -> StoredMessages.decode(lying)).as("a length of %d", lie)
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+        assertThatThrownBy(() -> StoredMessages.decode(java.util.Arrays.copyOf(data, data.length - 1)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> StoredMessages.decode(java.util.Arrays.copyOf(data, data.length + 1)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void anotherVersionIsRefused() {
         byte[] data = StoredMessages.encode(new RoomEvent.Message(1, "i", "u", "t", null, 0));
         data[0] = 99;

@@ -50,9 +50,30 @@ class RoomcastSettingsTest {
 
     @Test
     void aClusterSecretShorterThan32BytesIsRefusedWithoutEchoingIt() {
-        assertThatThrownBy(() -> parse(Map.of("roomcast.cluster.secret", "short-secret-value")))
+        assertThatThrownBy(() -> parse(Map.of("roomcast.cluster.secret", "short-secret-value",
+                "roomcast.cluster.size", "3")))
                 .hasMessageContaining("roomcast.cluster.secret").hasMessageNotContaining("short-secret-value");
-        assertThat(parse(Map.of("roomcast.cluster.secret", "x".repeat(32))).clusteringEnabled()).isTrue();
+        assertThat(parse(Map.of("roomcast.cluster.secret", "x".repeat(32), "roomcast.cluster.size", "3"))
+                .clusteringEnabled()).isTrue();
+    }
+
+    @Test
+    void aClusterSecretNeedsTheClusterSizeWhoseMajorityIsTheQuorum() {
+        assertThatThrownBy(() -> parse(Map.of("roomcast.cluster.secret", "x".repeat(32))))
+                .hasMessageContaining("roomcast.cluster.size").hasMessageNotContaining("x".repeat(32));
+        assertThatThrownBy(() -> parse(Map.of("roomcast.cluster.secret", "x".repeat(32), "roomcast.cluster.size", "-1")))
+                .hasMessageContaining("roomcast.cluster.size");
+        for (int[] sizeAndQuorum : new int[][] {{1, 1}, {2, 2}, {3, 2}, {4, 3}, {5, 3}}) {
+            RoomcastSettings s = parse(Map.of("roomcast.cluster.secret", "x".repeat(32),
+                    "roomcast.cluster.size", Integer.toString(sizeAndQuorum[0])));
+            assertThat(s.clusterSize()).isEqualTo(sizeAndQuorum[0]);
+            assertThat(s.clusterQuorum()).as("size %d", sizeAndQuorum[0]).isEqualTo(sizeAndQuorum[1]);
+        }
+        // without the secret the size means nothing: one instance is its own majority
+        RoomcastSettings alone = parse(Map.of("roomcast.cluster.size", "5"));
+        assertThat(alone.clusteringEnabled()).isFalse();
+        assertThat(alone.clusterSize()).isZero();
+        assertThat(alone.clusterQuorum()).isEqualTo(1);
     }
 
     @Test

@@ -42,6 +42,15 @@ class MetricsResourceTest {
     }
 
     @Test
+    void clusterMessagesRejectedForTheirSealAreCounted() {
+        RoomcastMetrics figures = new RoomcastMetrics();
+        figures.clusterMessageRejected();
+
+        assertThat(MetricsResource.format(0, 0, 0, 0, figures))
+                .contains("# TYPE roomcast_cluster_rejected_total counter\nroomcast_cluster_rejected_total 1\n");
+    }
+
+    @Test
     void sessionsOnTheServersOwnSendPathAreCounted() {
         RoomcastMetrics figures = new RoomcastMetrics();
         figures.directSendSessionOpened();

@@ -22,15 +22,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class SerialPublisherTest {
+class SerialQueueTest {
 
-    private static final SerialPublisher.Bound LARGE = new SerialPublisher.Bound(100_000, Long.MAX_VALUE);
+    private static final SerialQueue.Bound LARGE = new SerialQueue.Bound(100_000, Long.MAX_VALUE);
     private static final byte[] RESYNC = "resync".getBytes(StandardCharsets.UTF_8);
 
     private final ExecutorService executor = Executors.newFixedThreadPool(4);
     /** The publisher's warnings, as the JDK's platform logging (java.util.logging here) gets them. */
     private final List<String> warnings = new CopyOnWriteArrayList<>();
-    private final Logger log = Logger.getLogger(SerialPublisher.class.getName());
+    private final Logger log = Logger.getLogger(SerialQueue.class.getName());
     private final Handler capture = new Handler() {
         @Override
         public void publish(LogRecord record) {
@@ -49,7 +49,7 @@ class SerialPublisherTest {
     };
     private final AtomicInteger droppedMetric = new AtomicInteger();
     private final AtomicInteger resyncsTaken = new AtomicInteger();
-    private final SerialPublisher.Overflow overflow = new SerialPublisher.Overflow() {
+    private final SerialQueue.Overflow<byte[]> overflow = new SerialQueue.Overflow<>() {
         @Override
         public void dropped() {
             droppedMetric.incrementAndGet();
@@ -73,6 +73,11 @@ class SerialPublisherTest {
         executor.shutdownNow();
     }
 
+    /** An encoded event counts its bytes, as the bus offers them. */
+    private static void offer(SerialQueue<byte[]> queue, byte[] event) {
+        queue.offer(event, event.length);
+    }
+
     private static byte[] number(int n) {
         return ByteBuffer.allocate(4).putInt(n).array();
     }
@@ -82,7 +87,7 @@ class SerialPublisherTest {
         List<Integer> published = new CopyOnWriteArrayList<>();
         AtomicInteger inFlight = new AtomicInteger();
         AtomicInteger overlap = new AtomicInteger();
-        SerialPublisher publisher = new SerialPublisher(executor, bytes -> {
+        SerialQueue<byte[]> publisher = new SerialQueue<>("cluster bus backlog", executor, bytes -> {
             if (inFlight.incrementAndGet() > 1) {
                 overlap.incrementAndGet();
             }
@@ -92,7 +97,7 @@ class SerialPublisherTest {
 
         for (int i = 0; i < 20_000; i++) {
             int n = i;
-            publisher.offer(number(n));
+            offer(publisher, number(n));
         }
 
         await().atMost(Duration.ofSeconds(20)).until(() -> published.size() == 20_000);
@@ -106,8 +111,8 @@ class SerialPublisherTest {
     void anItemIsTakenWhenItsTurnComes() {
         List<String> seen = new CopyOnWriteArrayList<>();
         StringBuilder state = new StringBuilder("before");
-        SerialPublisher publisher = new SerialPublisher(executor, bytes -> seen.add(new String(bytes)),
-                new SerialPublisher.Bound(10, 1000), overflow);
+        SerialQueue<byte[]> publisher = new SerialQueue<>("cluster bus backlog", executor, bytes -> seen.add(new String(bytes)),
+                new SerialQueue.Bound(10, 1000), overflow);
         publisher.offerLazily(() -> {
             state.setLength(0);
             state.append("after");
@@ -121,10 +126,10 @@ class SerialPublisherTest {
     @Test
     void dropsWhatIsOfferedOverTheCountBound() {
         Blocking sink = new Blocking();
-        SerialPublisher publisher = new SerialPublisher(executor, sink, new SerialPublisher.Bound(3, Long.MAX_VALUE),
+        SerialQueue<byte[]> publisher = new SerialQueue<>("cluster bus backlog", executor, sink, new SerialQueue.Bound(3, Long.MAX_VALUE),
                 overflow);
         for (int i = 0; i < 5; i++) {
-            publisher.offer(number(i));
+            offer(publisher, number(i));
         }
         assertThat(publisher.size()).isEqualTo(3);
         assertThat(publisher.dropped()).isEqualTo(2);
@@ -135,15 +140,15 @@ class SerialPublisherTest {
     @Test
     void dropsWhatIsOfferedOverTheByteBoundWhateverTheCount() {
         Blocking sink = new Blocking();
-        SerialPublisher publisher = new SerialPublisher(executor, sink, new SerialPublisher.Bound(100_000, 5_000),
+        SerialQueue<byte[]> publisher = new SerialQueue<>("cluster bus backlog", executor, sink, new SerialQueue.Bound(100_000, 5_000),
                 overflow);
         for (int i = 0; i < 5; i++) {
-            publisher.offer(new byte[1_000]); // the first is held by the blocked sink: it still counts
+            offer(publisher, new byte[1_000]); // the first is held by the blocked sink: it still counts
         }
         assertThat(publisher.bytes()).isEqualTo(5_000);
 
-        publisher.offer(new byte[1_000]);
-        publisher.offer(new byte[1]);
+        offer(publisher, new byte[1_000]);
+        offer(publisher, new byte[1]);
         publisher.offerLazily(() -> new byte[0]); // an item of no bytes still fits
 
         assertThat(publisher.dropped()).isEqualTo(2);
@@ -159,15 +164,15 @@ class SerialPublisherTest {
     @Test
     void anOverflowIsLoggedOnceAndEndsWithOneResyncAfterTheBacklogDrained() {
         Blocking sink = new Blocking();
-        SerialPublisher publisher = new SerialPublisher(executor, sink, new SerialPublisher.Bound(2, Long.MAX_VALUE),
+        SerialQueue<byte[]> publisher = new SerialQueue<>("cluster bus backlog", executor, sink, new SerialQueue.Bound(2, Long.MAX_VALUE),
                 overflow);
-        publisher.offer(number(1));
-        publisher.offer(number(2));
+        offer(publisher, number(1));
+        offer(publisher, number(2));
         for (int i = 0; i < 10; i++) {
-            publisher.offer(number(100 + i));
+            offer(publisher, number(100 + i));
         }
         assertThat(warnings).hasSize(1);
-        assertThat(warnings.get(0)).contains("backlog full").contains("room messages");
+        assertThat(warnings.get(0)).contains("full").contains("room messages");
         assertThat(resyncsTaken).hasValue(0);
 
         sink.release();
@@ -180,11 +185,11 @@ class SerialPublisherTest {
 
         // The next episode is logged and resynced once again.
         sink.block();
-        publisher.offer(number(3));
+        offer(publisher, number(3));
         await().atMost(Duration.ofSeconds(10)).until(() -> sink.entered.getCount() == 0);
-        publisher.offer(number(4));
-        publisher.offer(number(5));
-        publisher.offer(number(6));
+        offer(publisher, number(4));
+        offer(publisher, number(5));
+        offer(publisher, number(6));
         assertThat(warnings).hasSize(3);
         sink.release();
         await().atMost(Duration.ofSeconds(10)).until(() -> sink.published.size() == 6);
@@ -197,10 +202,10 @@ class SerialPublisherTest {
     @Test
     void withoutAnOverflowThereIsNoResync() {
         List<byte[]> published = new CopyOnWriteArrayList<>();
-        SerialPublisher publisher = new SerialPublisher(Runnable::run, published::add, new SerialPublisher.Bound(2, 100),
+        SerialQueue<byte[]> publisher = new SerialQueue<>("cluster bus backlog", Runnable::run, published::add, new SerialQueue.Bound(2, 100),
                 overflow);
         for (int i = 0; i < 5; i++) {
-            publisher.offer(number(i));
+            offer(publisher, number(i));
         }
         assertThat(published).hasSize(5);
         assertThat(resyncsTaken).hasValue(0);
@@ -210,9 +215,9 @@ class SerialPublisherTest {
     @Test
     void dropsWhatIsOfferedOverCapacity() {
         List<byte[]> published = new CopyOnWriteArrayList<>();
-        SerialPublisher publisher = new SerialPublisher(Runnable::run, published::add, new SerialPublisher.Bound(0, 0),
+        SerialQueue<byte[]> publisher = new SerialQueue<>("cluster bus backlog", Runnable::run, published::add, new SerialQueue.Bound(0, 0),
                 overflow);
-        publisher.offer(number(1));
+        offer(publisher, number(1));
         assertThat(published).containsExactly(RESYNC); // the drop, then the empty backlog's resync
         assertThat(publisher.size()).isZero();
         assertThat(publisher.dropped()).isEqualTo(1);
