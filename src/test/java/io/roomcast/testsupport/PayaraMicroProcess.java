@@ -42,12 +42,11 @@ import org.awaitility.core.ConditionTimeoutException;
  * appended across restarts; the child's {@code java.io.tmpdir} is {@code <build dir>/<name>-tmp}, so
  * nothing lands in the machine's /tmp. The build dir is the folder holding the war ({@code target/}).
  */
-public final class PayaraMicroProcess implements ServerProcess {
+public final class PayaraMicroProcess extends ServerProcess {
 
     /** Payara Micro on two cores usually boots in 20-40 s; leave room for a busy CI machine. */
     public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(
             Long.getLong("roomcast.startupTimeoutSeconds", 180));
-    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build(); // plain HTTP/1.1: no h2c upgrade on a cold server
 
@@ -61,7 +60,6 @@ public final class PayaraMicroProcess implements ServerProcess {
     private final Duration startupTimeout;
     private final Path buildDir;
     private final Path logFile;
-    private Process process;
 
     private PayaraMicroProcess(Builder b) {
         this.name = b.name;
@@ -130,20 +128,6 @@ public final class PayaraMicroProcess implements ServerProcess {
         return this;
     }
 
-    /** SIGTERM to the server (a drain, PROTOCOL 13.11; a second one ends it), without waiting. */
-    @Override
-    public synchronized void terminate() {
-        if (process != null) {
-            process.destroy();
-        }
-    }
-
-    @Override
-    public boolean awaitExit(Duration wait) throws InterruptedException {
-        Process p = process;
-        return p == null || p.waitFor(wait.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
     /**
      * Waits until the server's log has a line containing {@code fragment}, written since it was last
      * launched, and returns that line.
@@ -180,28 +164,6 @@ public final class PayaraMicroProcess implements ServerProcess {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /**
-     * Stops the server the way an operator would (SIGTERM: a drain of {@code roomcast.shutdown.grace}
-     * seconds, then sessions get 1001 "server shutting down"), and waits for it; kills it if it does
-     * not stop in time.
-     */
-    @Override
-    public synchronized void stop() {
-        if (process == null) {
-            return;
-        }
-        process.destroy();
-        try {
-            if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
-        process = null;
     }
 
     /** Stop, then start again on the same port. */

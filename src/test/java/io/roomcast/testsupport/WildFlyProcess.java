@@ -32,10 +32,9 @@ import java.util.stream.Stream;
  * <p>Its ports are WildFly's defaults shifted by an offset chosen so that they are all free (the
  * suite's Arquillian WildFly may be running meanwhile). Output goes to {@code target/<name>.log}.
  */
-public final class WildFlyProcess implements ServerProcess {
+public final class WildFlyProcess extends ServerProcess {
 
     private static final Duration STARTUP_TIMEOUT = PayaraMicroProcess.DEFAULT_STARTUP_TIMEOUT;
-    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration CLI_TIMEOUT = Duration.ofMinutes(3);
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
@@ -68,7 +67,6 @@ public final class WildFlyProcess implements ServerProcess {
     private final Map<String, String> systemProperties;
     private final Path cliScript;
     private final int offset;
-    private Process process;
 
     private WildFlyProcess(Builder b) {
         this.name = b.name;
@@ -121,36 +119,6 @@ public final class WildFlyProcess implements ServerProcess {
                     + "); see " + logFile + " and " + base.resolve("log/server.log"));
         }
         return this;
-    }
-
-    @Override
-    public synchronized void terminate() {
-        if (process != null) {
-            process.destroy();
-        }
-    }
-
-    @Override
-    public boolean awaitExit(Duration wait) throws InterruptedException {
-        Process p = process;
-        return p == null || p.waitFor(wait.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    @Override
-    public synchronized void stop() {
-        if (process == null) {
-            return;
-        }
-        process.destroy();
-        try {
-            if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
-        process = null;
     }
 
     private void kill() {
