@@ -1,7 +1,6 @@
 package io.roomcast.platform;
 
 import jakarta.servlet.http.WebConnection;
-import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.net.StandardSocketOptions;
 import java.nio.channels.SocketChannel;
@@ -41,7 +40,7 @@ final class GrizzlyAbort implements SocketAbort {
             throw new ClassNotFoundException("the upgraded connection is a " + webConnection.getClass().getName()
                     + ", not " + WEB_CONNECTION);
         }
-        Object catalinaRequest = field(webConnection.getClass(), "request").get(webConnection);
+        Object catalinaRequest = GrizzlyIdleWalk.field(webConnection.getClass(), "request").get(webConnection);
         Object grizzlyRequest = catalinaRequest.getClass().getMethod("getCoyoteRequest").invoke(catalinaRequest);
         Object context = grizzlyRequest.getClass().getMethod("getContext").invoke(grizzlyRequest);
         Object connection = context.getClass().getMethod("getConnection").invoke(context);
@@ -71,19 +70,5 @@ final class GrizzlyAbort implements SocketAbort {
         } catch (ReflectiveOperationException | RuntimeException e) {
             return false; // Grizzly refused: the connection ends as Grizzly decides
         }
-    }
-
-    /** A declared field of the class or a superclass, made accessible. */
-    private static Field field(Class<?> type, String name) throws NoSuchFieldException {
-        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
-            try {
-                Field field = c.getDeclaredField(name);
-                field.setAccessible(true);
-                return field;
-            } catch (NoSuchFieldException e) {
-                // look further up
-            }
-        }
-        throw new NoSuchFieldException(type.getName() + "." + name);
     }
 }

@@ -70,7 +70,7 @@ public final class GrizzlyIdleWalk {
     }
 
     /** A declared field of the class or a superclass, made accessible. */
-    private static Field field(Class<?> type, String name) throws NoSuchFieldException {
+    static Field field(Class<?> type, String name) throws NoSuchFieldException {
         for (Class<?> c = type; c != null; c = c.getSuperclass()) {
             try {
                 Field field = c.getDeclaredField(name);
