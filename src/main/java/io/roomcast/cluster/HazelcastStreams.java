@@ -33,9 +33,9 @@ import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -59,7 +59,10 @@ import java.util.function.Supplier;
  * is touched. Only an append or {@link #open} (a successful join) puts an epoch. An epoch entry lives
  * {@code 2 × ttl + 60 s} from its last refresh: appends refresh it (each instance at most once per
  * {@code ttl}), and so does every instance, every {@code ttl}, for the rooms with members there. When
- * it expires (no message kept and no member anywhere for that long), every instance destroys its ring.
+ * it expires (no message kept and no member anywhere for that long), the member that owned it destroys
+ * its ring, and once more a little later: a member that created a proxy of the ring at the same time
+ * (a read racing the expiry) can announce it to the others after the destroy, which would leave an
+ * empty proxy behind on them; the second destroy, with nobody else acting, removes it.
  *
  * <p>Idempotency keys live in an IMap with the history TTL, bounded per partition and evicted least
  * recently used first; an entry is the first publish's {@link Placement}, never its text (PROTOCOL
@@ -131,7 +134,10 @@ public final class HazelcastStreams implements StreamStore, AutoCloseable {
     /** Room key to the epoch this instance last saw vouch for its ring; each use is checked (see the class). */
     private final Map<String, Known> known = new ConcurrentHashMap<>();
     /** Destroys rings of epochs gone, off Hazelcast's event threads and publishers' threads. */
-    private final ExecutorService cleanup;
+    /** When a ring is destroyed again (see the class): after the proxy announcements of a race have landed. */
+    private static final long DESTROY_AGAIN_SECONDS = 2;
+
+    private final ScheduledExecutorService cleanup;
     private volatile long lastKeepAlive;
     private final UUID partitionLostRegistration;
     private final UUID lifecycleRegistration;
@@ -161,7 +167,7 @@ public final class HazelcastStreams implements StreamStore, AutoCloseable {
         this.lastKeepAlive = System.nanoTime();
         this.epochs = hazelcast.getMap(names.epochs());
         this.keys = hazelcast.getMap(names.keys());
-        this.cleanup = Executors.newSingleThreadExecutor(r -> {
+        this.cleanup = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "roomcast-stream-cleanup");
             thread.setDaemon(true);
             return thread;
@@ -188,8 +194,10 @@ public final class HazelcastStreams implements StreamStore, AutoCloseable {
                 known.clear();
             }
         });
-        this.expiryRegistration = epochs.addEntryListener(
-                (EntryExpiredListener<String, String>) event -> expired(event.getKey(), event.getOldValue()), true);
+        // Local: the owner of the entry alone destroys its ring (a destroy reaches every member), so that
+        // members do not create and destroy the same ring's proxies at once.
+        this.expiryRegistration = epochs.addLocalEntryListener(
+                (EntryExpiredListener<String, String>) event -> expired(event.getKey(), event.getOldValue()));
     }
 
     /**
@@ -505,15 +513,18 @@ public final class HazelcastStreams implements StreamStore, AutoCloseable {
 
     private void destroyLater(String key, String epoch) {
         try {
-            cleanup.execute(() -> {
-                try {
-                    hazelcast.getRingbuffer(ring(key, epoch)).destroy();
-                } catch (RuntimeException e) {
-                    LOG.log(Level.DEBUG, "{0}: destroying the ring of epoch {1}: {2}", key, epoch, e.toString());
-                }
-            });
+            cleanup.execute(() -> destroy(key, epoch));
+            cleanup.schedule(() -> destroy(key, epoch), DESTROY_AGAIN_SECONDS, TimeUnit.SECONDS);
         } catch (RejectedExecutionException e) {
             LOG.log(Level.DEBUG, "{0}: not destroying the ring of epoch {1}: closing", key, epoch);
+        }
+    }
+
+    private void destroy(String key, String epoch) {
+        try {
+            hazelcast.getRingbuffer(ring(key, epoch)).destroy();
+        } catch (RuntimeException e) {
+            LOG.log(Level.DEBUG, "{0}: destroying the ring of epoch {1}: {2}", key, epoch, e.toString());
         }
     }
 
