@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import io.roomcast.testsupport.DeployedRoomcast;
-import io.roomcast.testsupport.Deployments;
 import io.roomcast.testsupport.TargetServer;
 import io.roomcast.testsupport.WsClient;
 import jakarta.json.JsonObject;
@@ -12,17 +11,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 
 /** The HTTP API described by MicroProfile OpenAPI, served at /openapi where the server provides it. */
 class OpenApiIT extends DeployedRoomcast {
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.roomcast();
-    }
 
     @Test
     void theHttpApiIsDescribedAtOpenapiWithOneErrorBody() throws Exception {

@@ -38,7 +38,7 @@ class ShutdownIT {
     @Test
     void readinessIsDownWhileDrainingForShutdownThenEverySessionGets1001ServerShuttingDown() throws Exception {
         try (ServerProcess process = start()) {
-            Server server = new Server(process.baseUri());
+            Server server = new Server(process.baseUri(), process.healthUri());
             assertReadiness(server, 200, "UP");
             try (WsClient text = WsClient.connect(server.ws("ws/chat/7"));
                  WsClient realtime = WsClient.connect(server.ws("ws/realtime"))) {

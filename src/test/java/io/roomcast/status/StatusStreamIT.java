@@ -4,20 +4,12 @@ import static io.roomcast.testsupport.WsClient.type;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.roomcast.testsupport.DeployedRoomcast;
-import io.roomcast.testsupport.Deployments;
 import io.roomcast.testsupport.WsClient;
 import jakarta.json.JsonObject;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 
 /** {@code /ws/status} and {@code GET /api/status} (PROTOCOL 3.3 and 6). */
 class StatusStreamIT extends DeployedRoomcast {
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.roomcast();
-    }
 
     @Test
     void statusFramesArriveOnOpenAndAfterEveryChange() throws Exception {
@@ -29,8 +21,9 @@ class StatusStreamIT extends DeployedRoomcast {
             assertThat(first.containsKey("timestamp")).isTrue();
 
             try (WsClient chat = WsClient.connect(server.ws("ws/chat/401"))) {
+                // the connection counts as it opens and its room as it joins: two changes, maybe two frames
                 JsonObject grown = status.awaitJson(f -> "status".equals(f.getString("type"))
-                        && f.getInt("connections") == before + 1);
+                        && f.getInt("connections") == before + 1 && f.getInt("rooms") >= 1);
                 assertThat(grown.getInt("rooms")).isGreaterThanOrEqualTo(1);
             }
             status.awaitJson(f -> "status".equals(f.getString("type")) && f.getInt("connections") == before);

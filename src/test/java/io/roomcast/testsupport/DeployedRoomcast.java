@@ -1,26 +1,21 @@
 package io.roomcast.testsupport;
 
-import java.net.URL;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.extension.ExtendWith;
+import java.net.URI;
 
 /**
- * What every Arquillian integration test shares: it runs as a client of the deployed WAR and
- * reaches it through {@link #server}. Subclasses only declare their {@code @Deployment}.
+ * What every integration test on a shared server has: the server of its class's {@link Profile}
+ * ({@link RoomcastServer}, default {@link Profile#DEFAULTS}), reached through {@link #server}.
+ * Subclasses declare {@code @RoomcastServer(Profile.X)} when they need other settings.
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
+@RoomcastServer
 public abstract class DeployedRoomcast {
 
-    @ArquillianResource
-    protected URL url;
+    /** The base URI of the application, {@code http://host:port/}. */
+    protected URI base;
     protected Server server;
 
-    @BeforeEach
-    void locateServer() {
-        server = Server.at(url);
+    void attach(Server shared) {
+        this.server = shared;
+        this.base = shared.base();
     }
 }

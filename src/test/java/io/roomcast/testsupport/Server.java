@@ -3,7 +3,6 @@ package io.roomcast.testsupport;
 import jakarta.json.JsonObject;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -14,24 +13,25 @@ import java.util.Map;
  * The deployed application as tests address it: WebSocket URIs and the HTTP API. With a bearer token
  * ({@link #withBearer}) its GETs send it, for servers that need credentials ({@code roomcast.auth.anonymous=false}).
  */
-public record Server(URI base, String bearer) {
+public record Server(URI base, URI healthBase, String bearer) {
 
     public Server(URI base) {
-        this(base, null);
+        this(base, base, null);
+    }
+
+    /** A server whose health endpoints are served elsewhere ({@code healthBase}: WildFly's management port). */
+    public Server(URI base, URI healthBase) {
+        this(base, healthBase, null);
     }
 
     /** The same server, whose GETs (the status helpers included) send {@code Authorization: Bearer token}. */
     public Server withBearer(String token) {
-        return new Server(base, token);
+        return new Server(base, healthBase, token);
     }
 
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10)).build(); // plain HTTP/1.1: no h2c upgrade
 
-    public static Server at(URL deployment) {
-        String url = deployment.toExternalForm();
-        return new Server(TargetServer.reachableBase(URI.create(url.endsWith("/") ? url : url + "/")));
-    }
 
     /** {@code ws://host:port/<context>/<path>}; path without a leading slash. */
     public URI ws(String path) {
@@ -78,9 +78,7 @@ public record Server(URI base, String bearer) {
      * serves health: the HTTP port on Payara, the management port on WildFly.
      */
     public HttpResponse<String> getHealth(String path) throws IOException, InterruptedException {
-        URI uri = TargetServer.isWildFly()
-                ? URI.create("http://127.0.0.1:" + System.getProperty("wildfly.management.port", "9990") + path)
-                : http(path);
+        URI uri = healthBase.resolve(path.startsWith("/") ? path.substring(1) : path);
         return HTTP.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 

@@ -19,6 +19,11 @@ public abstract class ServerProcess implements AutoCloseable {
     /** {@code http://127.0.0.1:<port>/}: the application at context root /. */
     public abstract URI baseUri();
 
+    /** Where the server serves {@code /health/*}: the HTTP port unless the runtime has a management port. */
+    public URI healthUri() {
+        return baseUri();
+    }
+
     /** Sends SIGTERM, as an operator or an orchestrator stops a server (a drain, PROTOCOL 13.11; a second one ends it), and returns at once. */
     public synchronized void terminate() {
         if (process != null) {

@@ -10,15 +10,15 @@ import java.net.UnknownHostException;
 import java.util.Collections;
 
 /**
- * The server the integration suite runs against: Arquillian's container qualifier, which the
- * failsafe execution selects with {@code arquillian.launch} (pom.xml: Payara Micro by default,
- * WildFly in the {@code wildfly} profile).
+ * The runtime the integration suite runs against, chosen by the failsafe execution with the system
+ * property {@code roomcast.runtime} (pom.xml: Payara Micro by default, {@code wildfly} in the
+ * {@code wildfly} profile).
  */
 public enum TargetServer {
     PAYARA_MICRO, WILDFLY;
 
     public static TargetServer current() {
-        return "wildfly".equals(System.getProperty("arquillian.launch")) ? WILDFLY : PAYARA_MICRO;
+        return "wildfly".equals(System.getProperty("roomcast.runtime")) ? WILDFLY : PAYARA_MICRO;
     }
 
     public static boolean isWildFly() {
@@ -26,15 +26,12 @@ public enum TargetServer {
     }
 
     /**
-     * The deployment's base URI as tests should address it. Payara Micro's adapter reports the
-     * machine's own address. WildFly's adapter reports the management address (127.0.0.1) even though
-     * the server listens on every interface ({@code wildfly.bind.address=0.0.0.0}); the machine's own
-     * address is put in its place, so that on both servers {@code base()} is a non-loopback peer and
-     * {@code 127.0.0.1} the loopback one (HandshakeIT trusts only the latter as a proxy).
+     * The base URI tests address a shared server by: the machine's own address instead of loopback
+     * (both runtimes listen on every interface there), so that {@code base()} is a non-loopback peer
+     * and {@code 127.0.0.1} the loopback one (HandshakeIT trusts only the latter as a proxy).
      */
-    static URI reachableBase(URI base) {
-        if (current() != WILDFLY || !"0.0.0.0".equals(System.getProperty("wildfly.bind.address"))
-                || !isLoopback(base.getHost())) {
+    static URI publicBase(URI base) {
+        if (!isLoopback(base.getHost())) {
             return base;
         }
         return URI.create(base.getScheme() + "://" + ownAddress() + ":" + base.getPort() + base.getRawPath());

@@ -66,6 +66,7 @@ public final class WildFlyProcess extends ServerProcess {
     private final Path logFile;
     private final Map<String, String> systemProperties;
     private final Path cliScript;
+    private final String bindAddress;
     private final int offset;
 
     private WildFlyProcess(Builder b) {
@@ -77,6 +78,7 @@ public final class WildFlyProcess extends ServerProcess {
         this.logFile = buildDir.resolve(name + ".log");
         this.systemProperties = Map.copyOf(b.systemProperties);
         this.cliScript = b.cliScript;
+        this.bindAddress = b.bindAddress;
         this.offset = freeOffset();
         Runtime.getRuntime().addShutdownHook(new Thread(this::kill, "stop-" + name));
     }
@@ -88,6 +90,12 @@ public final class WildFlyProcess extends ServerProcess {
     @Override
     public URI baseUri() {
         return URI.create("http://127.0.0.1:" + (8080 + offset) + "/");
+    }
+
+    /** The management interface (on loopback), where WildFly serves {@code /health/*}. */
+    @Override
+    public URI healthUri() {
+        return URI.create("http://127.0.0.1:" + (9990 + offset) + "/");
     }
 
     /** The server's configuration directory (its standalone.xml), in the copy this process runs on. */
@@ -174,7 +182,7 @@ public final class WildFlyProcess extends ServerProcess {
         cmd.add("-Dorg.jboss.boot.log.file=" + base.resolve("log/server.log"));
         cmd.add("-Dlogging.configuration=file:" + base.resolve("configuration/logging.properties"));
         cmd.add("-Djava.net.preferIPv4Stack=true");
-        cmd.add("-Djboss.bind.address=127.0.0.1");
+        cmd.add("-Djboss.bind.address=" + bindAddress);
         cmd.add("-Djboss.bind.address.management=127.0.0.1");
         cmd.add("-Djboss.socket.binding.port-offset=" + offset);
         systemProperties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
@@ -243,6 +251,7 @@ public final class WildFlyProcess extends ServerProcess {
         private final String name;
         private final Map<String, String> systemProperties = new LinkedHashMap<>();
         private Path cliScript;
+        private String bindAddress = "127.0.0.1";
 
         private Builder(String name) {
             if (!name.matches("[A-Za-z0-9._-]+")) {
@@ -260,6 +269,15 @@ public final class WildFlyProcess extends ServerProcess {
         /** A jboss-cli script applied to the server's configuration before it starts ({@code --file}). */
         public Builder cliScript(Path script) {
             this.cliScript = script;
+            return this;
+        }
+
+        /**
+         * The address the HTTP listener binds (management stays on loopback): {@code 0.0.0.0} for a
+         * server the tests also reach through the machine's own address (see {@link TargetServer#publicBase}).
+         */
+        public Builder bindAddress(String address) {
+            this.bindAddress = address;
             return this;
         }
 
