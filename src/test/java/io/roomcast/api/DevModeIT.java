@@ -9,8 +9,9 @@ import com.nimbusds.jose.crypto.MACVerifier;
 import com.nimbusds.jose.jwk.OctetSequenceKey;
 import com.nimbusds.jwt.SignedJWT;
 import io.roomcast.testsupport.DeployedRoomcast;
-import io.roomcast.testsupport.Deployments;
+import io.roomcast.testsupport.Profile;
 import io.roomcast.testsupport.RawWebSocket;
+import io.roomcast.testsupport.RoomcastServer;
 import io.roomcast.testsupport.TestTokens;
 import io.roomcast.testsupport.WsClient;
 import jakarta.json.JsonObject;
@@ -19,8 +20,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,13 +27,8 @@ import org.junit.jupiter.api.Test;
  * {@code POST /api/dev/tokens} are signed with the dev key made at start, and that key is the only one
  * trusted.
  */
+@RoomcastServer(Profile.DEV_MODE_FORWARDED)
 class DevModeIT extends DeployedRoomcast {
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.roomcast(Map.of("roomcast.dev-mode", "true", "roomcast.jwt.secret", "",
-                "roomcast.jwt.issuer", "", "roomcast.jwt.audience", ""));
-    }
 
     private String devToken(String body) throws Exception {
         HttpResponse<String> response = server.post("api/dev/tokens", body, Map.of());

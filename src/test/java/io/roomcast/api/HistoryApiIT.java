@@ -6,7 +6,9 @@ import static io.roomcast.testsupport.WsClient.type;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.roomcast.testsupport.DeployedRoomcast;
-import io.roomcast.testsupport.Deployments;
+import io.roomcast.testsupport.Profile;
+import io.roomcast.testsupport.ProfileSettings;
+import io.roomcast.testsupport.RoomcastServer;
 import io.roomcast.testsupport.StreamClients;
 import io.roomcast.testsupport.TestTokens;
 import io.roomcast.testsupport.WsClient;
@@ -16,8 +18,6 @@ import jakarta.json.Json;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,21 +29,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  * by a small {@code roomcast.history.answer-bytes} here (13.1), and a room without a stream is read
  * without creating one (13.3).
  */
+@RoomcastServer(Profile.AUTH_JWKS)
 class HistoryApiIT extends DeployedRoomcast {
 
     private static final int ROOM = 8001;
     /** Small enough that a few 1 KB messages fill an answer; the other tests' answers stay far below it. */
-    private static final int ANSWER_BYTES = 4096;
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.roomcast(Map.of(
-                "roomcast.heartbeat.interval", "30", "roomcast.heartbeat.timeout", "75",
-                "roomcast.limits.rate", "100000", "roomcast.limits.burst", "100000",
-                "roomcast.limits.user-rate", "100000", "roomcast.limits.user-burst", "100000",
-                "roomcast.auth.anonymous", "false",
-                "roomcast.history.answer-bytes", String.valueOf(ANSWER_BYTES)));
-    }
+    private static final int ANSWER_BYTES = ProfileSettings.of(Profile.AUTH_JWKS).historyAnswerBytes();
 
     private StreamClients clients;
     private String epoch;

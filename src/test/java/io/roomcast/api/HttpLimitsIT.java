@@ -2,9 +2,12 @@ package io.roomcast.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.roomcast.config.RoomcastSettings;
 import io.roomcast.testsupport.DeployedRoomcast;
+import io.roomcast.testsupport.Profile;
+import io.roomcast.testsupport.ProfileSettings;
+import io.roomcast.testsupport.RoomcastServer;
 import io.roomcast.testsupport.TargetServer;
-import io.roomcast.testsupport.Deployments;
 import io.roomcast.testsupport.TestTokens;
 import io.roomcast.testsupport.WsClient;
 import java.io.ByteArrayOutputStream;
@@ -19,8 +22,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,17 +29,14 @@ import org.junit.jupiter.api.Test;
  * rate per user, and JAX-RS's own refusals as the JSON error body (the dev-token body: DevModeIT, since
  * dev mode runs without production keys).
  */
+@RoomcastServer(Profile.EDGE_LIMITS)
 class HttpLimitsIT extends DeployedRoomcast {
 
-    static final int MAX_TEXT = 100;
-    static final int MAX_BODY = MAX_TEXT + 1024;
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        // A rate so slow that no token comes back during a test: the burst alone decides.
-        return Deployments.roomcast(Map.of("roomcast.limits.max-text", String.valueOf(MAX_TEXT),
-                "roomcast.limits.rate", "0.001", "roomcast.limits.burst", "5"));
-    }
+    private static final RoomcastSettings SETTINGS = ProfileSettings.of(Profile.EDGE_LIMITS);
+    static final int MAX_TEXT = SETTINGS.maxTextBytes();
+    static final int MAX_BODY = SETTINGS.maxPublishBodyBytes();
+    /** The publish burst of a user; the profile's rate is so slow that no token comes back during a run. */
+    static final int BURST = SETTINGS.rateBurst();
 
     private HttpResponse<String> publish(String user, String body) throws Exception {
         return server.post("api/rooms/701/messages", body, Map.of("Authorization", "Bearer " + TestTokens.valid(user)));
@@ -165,7 +163,7 @@ class HttpLimitsIT extends DeployedRoomcast {
 
     @Test
     void publishingOverTheRateOfAUserIs429AndOtherUsersAreNotAffected() throws Exception {
-        for (int i = 0; i < 5; i++) {
+        for (int i = 0; i < BURST; i++) {
             assertThat(publish("hasty", "{\"text\":\"burst " + i + "\"}").statusCode()).isEqualTo(202);
         }
         assertError(publish("hasty", "{\"text\":\"one too many\"}"), 429, "rate_limited");

@@ -4,24 +4,19 @@ import static io.roomcast.testsupport.WsClient.type;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.roomcast.testsupport.DeployedRoomcast;
-import io.roomcast.testsupport.Deployments;
+import io.roomcast.testsupport.Profile;
 import io.roomcast.testsupport.RawWebSocket;
+import io.roomcast.testsupport.RoomcastServer;
 import io.roomcast.testsupport.Rooms;
 import io.roomcast.testsupport.TestTokens;
 import io.roomcast.testsupport.WsClient;
 import java.net.http.HttpResponse;
 import java.util.Map;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 
 /** With {@code roomcast.auth.anonymous=false}, the live figures need credentials too: {@code /api/status} and {@code /ws/status}. */
+@RoomcastServer(Profile.AUTH_JWKS)
 class StatusAuthIT extends DeployedRoomcast {
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.roomcast(Map.of("roomcast.auth.anonymous", "false"));
-    }
 
     private static void assertError(HttpResponse<String> response, int status, String code) {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);

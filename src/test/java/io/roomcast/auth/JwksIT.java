@@ -14,16 +14,16 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import io.roomcast.testsupport.DeployedRoomcast;
-import io.roomcast.testsupport.Deployments;
+import io.roomcast.testsupport.JwksEndpoint;
+import io.roomcast.testsupport.Profile;
 import io.roomcast.testsupport.RawWebSocket;
+import io.roomcast.testsupport.RoomcastServer;
 import io.roomcast.testsupport.TestTokens;
 import io.roomcast.testsupport.WsClient;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -32,17 +32,18 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code roomcast.jwt.jwks} against a real server: the test serves the JWKS over plain HTTP on loopback
- * (allowed there only, PROTOCOL 13.9) and rotates it, and the server follows within its refresh
+ * {@code roomcast.jwt.jwks} against a real server: the test serves the JWKS through its profile's endpoint
+ * ({@link JwksEndpoint}, plain HTTP on loopback, allowed there only, PROTOCOL 13.9) and rotates it, and the server follows within its refresh
  * interval (1 s here). The same endpoint can also redirect elsewhere, serve too much, or stall, and it
  * tells fetches for an unknown {@code kid} ({@code Cache-Control: no-cache}) from the regular ones.
  */
+@RoomcastServer(Profile.AUTH_JWKS)
 class JwksIT extends DeployedRoomcast {
 
     static final RSAKey KEY_A = JwksKeysTest.generate(() -> new RSAKeyGenerator(2048).keyID("key-a").algorithm(JWSAlgorithm.RS256).generate());
@@ -70,13 +71,11 @@ class JwksIT extends DeployedRoomcast {
         ELSEWHERE_HITS.incrementAndGet();
         answer(exchange, 200, JwksKeysTest.jwks(KEY_C.toPublicJWK()));
     });
-    static final HttpServer JWKS = serve(JwksIT::jwksEndpoint);
 
-    // Started when the class loads, before the deployment method needs their URLs.
     private static HttpServer serve(HttpHandler handler) {
         try {
             HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-            http.setExecutor(HANDLERS); // a held request must not hold the others
+            http.setExecutor(HANDLERS);
             http.createContext("/jwks.json", exchange -> {
                 try (exchange) {
                     handler.handle(exchange);
@@ -87,6 +86,21 @@ class JwksIT extends DeployedRoomcast {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The profile's JWKS endpoint answers as this class says from now on; the server follows within a
+     * second (or at once, when this class's endpoint was installed before the server booted).
+     */
+    @BeforeAll
+    static void serveTheKeys() {
+        JwksEndpoint.answerWith(JwksIT::jwksEndpoint);
+    }
+
+    /** The server has loaded the key served now (it may have fetched the profile's empty set before this class ran). */
+    @BeforeEach
+    void theServedKeyIsLoaded() {
+        await().atMost(Duration.ofSeconds(30)).until(() -> handshakeStatus(tokenOfTheServedKey("ready")) == 101);
     }
 
     private static void jwksEndpoint(HttpExchange exchange) throws IOException {
@@ -120,25 +134,13 @@ class JwksIT extends DeployedRoomcast {
     }
 
     private static void answer(HttpExchange exchange, int status, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
-    }
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.roomcast(Map.of(
-                "roomcast.jwt.jwks", "http://127.0.0.1:" + JWKS.getAddress().getPort() + "/jwks.json",
-                "roomcast.jwt.jwks-refresh", "1"));
+        JwksEndpoint.answer(exchange, status, body);
     }
 
     @AfterAll
     static void stopServing() {
+        JwksEndpoint.answerNoKeys();
         RELEASE.get().countDown();
-        JWKS.stop(0);
         ELSEWHERE.stop(0);
         HANDLERS.shutdownNow();
     }

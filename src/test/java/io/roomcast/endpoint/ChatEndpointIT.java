@@ -2,9 +2,12 @@ package io.roomcast.endpoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.roomcast.config.RoomcastSettings;
 import io.roomcast.testsupport.DeployedRoomcast;
-import io.roomcast.testsupport.Deployments;
+import io.roomcast.testsupport.Profile;
+import io.roomcast.testsupport.ProfileSettings;
 import io.roomcast.testsupport.RawWebSocket;
+import io.roomcast.testsupport.RoomcastServer;
 import io.roomcast.testsupport.Rooms;
 import io.roomcast.testsupport.Server;
 import io.roomcast.testsupport.TargetServer;
@@ -14,19 +17,17 @@ import jakarta.websocket.CloseReason;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Map;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code /ws/chat/{roomId}} against a real Payara Micro (PROTOCOL 3.1 and 5). */
+@RoomcastServer(Profile.DEV_MODE_FORWARDED)
 class ChatEndpointIT extends DeployedRoomcast {
 
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.roomcast(Map.of("roomcast.limits.max-text", "1024", "roomcast.limits.max-binary", "2048"));
-    }
+    private static final RoomcastSettings SETTINGS = ProfileSettings.of(Profile.DEV_MODE_FORWARDED);
+    static final int MAX_TEXT = SETTINGS.maxTextBytes();
+    static final int MAX_BINARY = SETTINGS.maxBinaryBytes();
 
     @Test
     void textIsBroadcastToEveryMemberIncludingTheSenderAndToNoOtherRoom() throws Exception {
@@ -78,7 +79,7 @@ class ChatEndpointIT extends DeployedRoomcast {
     void anOversizedTextFrameClosesWith1009AndLeavesNoSessionBehind() throws Exception {
         try (WsClient client = WsClient.connect(server.ws("ws/chat/104"))) {
             awaitMembers(104, 1);
-            client.send("x".repeat(1025));
+            client.send("x".repeat(MAX_TEXT + 1));
             CloseReason reason = client.awaitClose(WsClient.WAIT);
             assertThat(reason.getCloseCode().getCode()).isEqualTo(1009);
         }
@@ -88,7 +89,7 @@ class ChatEndpointIT extends DeployedRoomcast {
     @Test
     void anOversizedBinaryFrameClosesWith1009() throws Exception {
         try (WsClient client = WsClient.connect(server.ws("ws/chat/105"))) {
-            client.sendBinary(new byte[2049]);
+            client.sendBinary(new byte[MAX_BINARY + 1]);
             assertThat(client.awaitClose(WsClient.WAIT).getCloseCode().getCode()).isEqualTo(1009);
         }
     }

@@ -4,7 +4,8 @@ import static io.roomcast.testsupport.WsClient.type;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.roomcast.testsupport.DeployedRoomcast;
-import io.roomcast.testsupport.Deployments;
+import io.roomcast.testsupport.Profile;
+import io.roomcast.testsupport.RoomcastServer;
 import io.roomcast.testsupport.TestTokens;
 import io.roomcast.testsupport.WsClient;
 import jakarta.json.JsonObject;
@@ -13,20 +14,13 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Every client frame and error code of PROTOCOL 3.2, presence, direct messages and shared rooms. */
+@RoomcastServer(Profile.QUIET)
 class JsonProtocolIT extends DeployedRoomcast {
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        // heartbeats every 30 s: these tests read frame by frame and want no interleaved heartbeats
-        return Deployments.roomcast(Map.of("roomcast.heartbeat.interval", "30", "roomcast.heartbeat.timeout", "75"));
-    }
 
     private WsClient json(String user) throws Exception {
         WsClient client = WsClient.connect(server.ws("ws/auth"), Map.of("Authorization", "Bearer " + TestTokens.valid(user)));

@@ -3,7 +3,8 @@ package io.roomcast.handshake;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.roomcast.testsupport.DeployedRoomcast;
-import io.roomcast.testsupport.Deployments;
+import io.roomcast.testsupport.Profile;
+import io.roomcast.testsupport.RoomcastServer;
 import io.roomcast.testsupport.TestTokens;
 import io.roomcast.testsupport.WsClient;
 import jakarta.json.JsonObject;
@@ -14,22 +15,16 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 
 /**
  * Many handshakes at once, each with its own user and forwarded address: per-connection state must
  * never leak between concurrent handshakes (the shared endpoint configuration is the classic trap).
  */
+@RoomcastServer(Profile.EDGE_LIMITS)
 class ConcurrentHandshakeIT extends DeployedRoomcast {
 
     private static final int CLIENTS = 120;
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.roomcast(Map.of("roomcast.proxy.trusted", "127.0.0.1"));
-    }
 
     @Test
     void everySessionWelcomesItsOwnUserAndAddress() throws Exception {

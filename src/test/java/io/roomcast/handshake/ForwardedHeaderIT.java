@@ -4,26 +4,19 @@ import static io.roomcast.testsupport.WsClient.type;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.roomcast.testsupport.DeployedRoomcast;
-import io.roomcast.testsupport.Deployments;
+import io.roomcast.testsupport.Profile;
 import io.roomcast.testsupport.RawWebSocket;
+import io.roomcast.testsupport.RoomcastServer;
 import io.roomcast.testsupport.WsClient;
 import java.util.Map;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 
 /**
  * Behind a trusted proxy that writes RFC 7239 {@code Forwarded} ({@code roomcast.proxy.header=forwarded}):
  * connections through 127.0.0.1 come from that proxy.
  */
+@RoomcastServer(Profile.DEV_MODE_FORWARDED)
 class ForwardedHeaderIT extends DeployedRoomcast {
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.roomcast(Map.of(
-                "roomcast.proxy.trusted", "127.0.0.1",
-                "roomcast.proxy.header", "forwarded"));
-    }
 
     @Test
     void forwardedForGivesTheClientAddress() throws Exception {

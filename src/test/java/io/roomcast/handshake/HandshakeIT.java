@@ -9,11 +9,15 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
+import io.roomcast.config.RoomcastSettings;
 import io.roomcast.testsupport.DeployedRoomcast;
-import io.roomcast.testsupport.Deployments;
+import io.roomcast.testsupport.Profile;
+import io.roomcast.testsupport.ProfileSettings;
 import io.roomcast.testsupport.RawWebSocket;
+import io.roomcast.testsupport.RoomcastServer;
 import io.roomcast.testsupport.Rooms;
 import io.roomcast.testsupport.TargetServer;
+import io.roomcast.testsupport.TestKeys;
 import io.roomcast.testsupport.TestTokens;
 import io.roomcast.testsupport.WsClient;
 import jakarta.json.JsonObject;
@@ -27,9 +31,8 @@ import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,25 +40,26 @@ import org.junit.jupiter.api.Test;
  * sources, JWT attacks, origins and client addresses. Connections through 127.0.0.1 come from a
  * trusted proxy; connections to the machine's own address come from an untrusted peer.
  */
+@RoomcastServer(Profile.EDGE_LIMITS)
 class HandshakeIT extends DeployedRoomcast {
 
-    static final KeyPair RSA = TokenVerifierTest.generate("RSA", null);
-    static final String ALLOWED_ORIGIN = "https://app.roomcast.test";
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.roomcast(Map.of(
-                "roomcast.jwt.public-key", TokenVerifierTest.pem(RSA),
-                "roomcast.origins", ALLOWED_ORIGIN,
-                "roomcast.proxy.trusted", "127.0.0.1",
-                "roomcast.limits.connections-per-address", "3",
-                "roomcast.limits.connections-per-user", "2"));
-    }
+    private static final RoomcastSettings SETTINGS = ProfileSettings.of(Profile.EDGE_LIMITS);
+    /** The key pair of the profile's {@code roomcast.jwt.public-key}. */
+    static final KeyPair RSA = TestKeys.rsa();
+    static final String ALLOWED_ORIGIN = SETTINGS.allowedOrigins().get(0);
+    static final int CONNECTIONS_PER_ADDRESS = SETTINGS.connectionsPerAddress();
+    static final int CONNECTIONS_PER_USER = SETTINGS.connectionsPerUser();
 
     /**
-     * The per-address limit here is small, and closing is asynchronous: wait until the server has
-     * forgotten this test's connections so that the next test starts from zero.
+     * The per-address limit here is small, and closing is asynchronous: start once the server has
+     * forgotten the connections of the class that ran before on this shared server...
      */
+    @BeforeEach
+    void noConnectionIsLeft() {
+        Rooms.awaitConnections(server, 0);
+    }
+
+    /** ... and wait until it has forgotten this test's connections so that the next test starts from zero. */
     @AfterEach
     void everyConnectionIsGone() {
         Rooms.awaitConnections(server, 0);
@@ -275,11 +279,16 @@ class HandshakeIT extends DeployedRoomcast {
     @Test
     void tooManyConnectionsForOneUserAre429() throws Exception {
         String token = TestTokens.valid("limited-user");
-        try (WsClient first = WsClient.connect(server.ws("ws/auth"), bearer(token));
-             WsClient second = WsClient.connect(server.ws("ws/auth"), bearer(token))) {
-            first.awaitJson(type("welcome"));
-            second.awaitJson(type("welcome"));
+        List<WsClient> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < CONNECTIONS_PER_USER; i++) {
+                WsClient client = WsClient.connect(server.ws("ws/auth"), bearer(token));
+                open.add(client);
+                client.awaitJson(type("welcome"));
+            }
             assertRefused(handshake("ws/auth", bearer(token)), 429, "too_many_connections");
+        } finally {
+            open.forEach(WsClient::close);
         }
     }
 
@@ -288,7 +297,7 @@ class HandshakeIT extends DeployedRoomcast {
         Map<String, String> sameClient = Map.of("X-Forwarded-For", "198.51.100.77");
         List<RawWebSocket> open = new ArrayList<>();
         try {
-            for (int i = 0; i < 3; i++) {
+            for (int i = 0; i < CONNECTIONS_PER_ADDRESS; i++) {
                 RawWebSocket.Handshake answer = RawWebSocket.handshake(server.ws("127.0.0.1", "ws/chat/7"), sameClient);
                 assertThat(answer.status()).isEqualTo(101);
                 open.add(answer.socket());

@@ -5,8 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.roomcast.testsupport.DeployedRoomcast;
-import io.roomcast.testsupport.Deployments;
+import io.roomcast.testsupport.Profile;
 import io.roomcast.testsupport.RawWebSocket;
+import io.roomcast.testsupport.RoomcastServer;
 import io.roomcast.testsupport.Rooms;
 import io.roomcast.testsupport.WsClient;
 import jakarta.json.JsonObject;
@@ -17,19 +18,11 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 
 /** Heartbeats, pings and dead peers (PROTOCOL 4), with a 1 s interval and a 4 s timeout. */
+@RoomcastServer(Profile.DEV_MODE_FORWARDED)
 class LivenessIT extends DeployedRoomcast {
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        // 200 connections from one address at once: above the handshake rate of PROTOCOL 13.5
-        return Deployments.roomcast(Map.of("roomcast.limits.handshake-rate", "1000",
-                "roomcast.limits.handshake-burst", "1000"));
-    }
 
     @Test
     void pingsArriveAndAClientThatStopsAnsweringIsClosedWith1001AndRemoved() throws Exception {

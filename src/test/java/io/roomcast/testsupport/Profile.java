@@ -3,6 +3,7 @@ package io.roomcast.testsupport;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * The named settings the integration suite runs servers with: one server per profile and runtime,
@@ -34,6 +35,50 @@ public enum Profile {
 
     // ---- profiles of api/, endpoint/, handshake/, web/, auth/, heartbeat/ (helper A adds here) ----
 
+    /**
+     * Credentials needed for everything, with a JWKS endpoint beside the secret ({@link JwksEndpoint},
+     * refreshed every second; JwksIT rotates it) and history answers of at most 4,096 bytes
+     * (HistoryApiIT); heartbeats every 30 s, rates and handshakes out of the way.
+     */
+    AUTH_JWKS(() -> Map.ofEntries(
+            Map.entry("roomcast.auth.anonymous", "false"),
+            Map.entry("roomcast.jwt.jwks", JwksEndpoint.url()),
+            Map.entry("roomcast.jwt.jwks-refresh", "1"),
+            Map.entry("roomcast.history.answer-bytes", "4096"),
+            Map.entry("roomcast.heartbeat.interval", "30"), Map.entry("roomcast.heartbeat.timeout", "75"),
+            Map.entry("roomcast.limits.rate", "100000"), Map.entry("roomcast.limits.burst", "100000"),
+            Map.entry("roomcast.limits.user-rate", "100000"), Map.entry("roomcast.limits.user-burst", "100000"),
+            Map.entry("roomcast.limits.handshake-rate", "1000"), Map.entry("roomcast.limits.handshake-burst", "1000"))),
+
+    /**
+     * The edges a client meets first: an RSA public key beside the secret ({@link TestKeys}), one allowed
+     * origin, loopback as a trusted proxy writing X-Forwarded-For, at most 3 connections per address and
+     * 2 per user (HandshakeIT), texts of at most 100 bytes and a burst of 5 that does not refill during a
+     * run (HttpLimitsIT; one publish per user or connection elsewhere); handshakes out of the way
+     * (ConcurrentHandshakeIT opens 120 at once).
+     */
+    EDGE_LIMITS(() -> Map.ofEntries(
+            Map.entry("roomcast.jwt.public-key", TestKeys.rsaPublicPem()),
+            Map.entry("roomcast.origins", "https://app.roomcast.test"),
+            Map.entry("roomcast.proxy.trusted", "127.0.0.1"),
+            Map.entry("roomcast.limits.connections-per-address", "3"),
+            Map.entry("roomcast.limits.connections-per-user", "2"),
+            Map.entry("roomcast.limits.max-text", "100"),
+            Map.entry("roomcast.limits.rate", "0.001"), Map.entry("roomcast.limits.burst", "5"),
+            Map.entry("roomcast.limits.handshake-rate", "1000"), Map.entry("roomcast.limits.handshake-burst", "1000"))),
+
+    /**
+     * {@link #DEV_MODE} behind a trusted proxy on loopback that writes RFC 7239 {@code Forwarded}
+     * (ForwardedHeaderIT), with texts of 1 KiB and binary frames of 2 KiB (ChatEndpointIT), handshakes out
+     * of the way (LivenessIT opens 200 at once); the classes here other than DevModeIT are anonymous.
+     */
+    DEV_MODE_FORWARDED(Map.ofEntries(
+            Map.entry("roomcast.dev-mode", "true"), Map.entry("roomcast.jwt.secret", ""),
+            Map.entry("roomcast.jwt.issuer", ""), Map.entry("roomcast.jwt.audience", ""),
+            Map.entry("roomcast.proxy.trusted", "127.0.0.1"), Map.entry("roomcast.proxy.header", "forwarded"),
+            Map.entry("roomcast.limits.max-text", "1024"), Map.entry("roomcast.limits.max-binary", "2048"),
+            Map.entry("roomcast.limits.handshake-rate", "1000"), Map.entry("roomcast.limits.handshake-burst", "1000"))),
+
     // ---- profiles of connection/, room/, stream/ (helper B adds here) ----
 
     ; // every entry above ends with a comma, so that adding one never touches another's line
@@ -51,16 +96,21 @@ public enum Profile {
             "roomcast.heartbeat.timeout", "4",
             "roomcast.shutdown.grace", "0");
 
-    private final Map<String, String> own;
+    private final Supplier<Map<String, String>> own;
 
     Profile(Map<String, String> own) {
+        this(() -> own);
+    }
+
+    /** A profile with a value known only at run time (a port, a key made by the test JVM), read at first use. */
+    Profile(Supplier<Map<String, String>> own) {
         this.own = own;
     }
 
     /** {@link #BASE} with this profile's keys over it. */
     public Map<String, String> settings() {
         Map<String, String> settings = new TreeMap<>(BASE);
-        settings.putAll(own);
+        settings.putAll(own.get());
         return Map.copyOf(settings);
     }
 

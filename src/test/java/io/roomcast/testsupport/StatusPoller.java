@@ -14,8 +14,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.core.ConditionTimeoutException;
 
 /**
- * Waits for a server process launched by a test to serve {@code GET /api/status} with 200: ready
- * means the application answers, not just the port.
+ * Waits for a server process launched by a test to serve {@code GET /api/status} with 200 (or, when it
+ * requires credentials, with its own 401): ready means the application answers, not just the port.
  */
 public final class StatusPoller {
 
@@ -51,12 +51,17 @@ public final class StatusPoller {
         return last.get();
     }
 
-    /** Null for a 200, else what was seen. */
+    /**
+     * Null for a 200, or for the application's own 401 {@code missing_credentials} (a server with
+     * {@code roomcast.auth.anonymous=false} answers every anonymous request so, and only the WAR can);
+     * else what was seen.
+     */
     private static String poll(HttpClient http, URI status) throws InterruptedException {
         try {
-            HttpResponse<Void> response = http.send(HttpRequest.newBuilder(status).timeout(Duration.ofSeconds(5))
-                    .GET().build(), HttpResponse.BodyHandlers.discarding());
-            return response.statusCode() == 200 ? null : "HTTP " + response.statusCode();
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(status).timeout(Duration.ofSeconds(5))
+                    .GET().build(), HttpResponse.BodyHandlers.ofString());
+            boolean credentialsRequired = response.statusCode() == 401 && response.body().contains("\"missing_credentials\"");
+            return response.statusCode() == 200 || credentialsRequired ? null : "HTTP " + response.statusCode();
         } catch (ConnectException e) {
             return "connection refused";
         } catch (IOException e) {

@@ -3,16 +3,16 @@ package io.roomcast.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.roomcast.testsupport.DeployedRoomcast;
-import io.roomcast.testsupport.Deployments;
+import io.roomcast.testsupport.Profile;
+import io.roomcast.testsupport.ProfileSettings;
 import io.roomcast.testsupport.RawWebSocket;
+import io.roomcast.testsupport.RoomcastServer;
 import io.roomcast.testsupport.TestTokens;
 import io.roomcast.testsupport.WsClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,15 +20,12 @@ import org.junit.jupiter.api.Test;
  * that lets the page talk to its own origin only, and CORS from {@code roomcast.origins} on the HTTP
  * API and the client module. Rooms 131101-131109.
  */
+@RoomcastServer(Profile.EDGE_LIMITS)
 class SecurityHeadersIT extends DeployedRoomcast {
 
-    private static final String ALLOWED = "https://app.example.com";
+    /** The origin the profile allows ({@code roomcast.origins}). */
+    private static final String ALLOWED = ProfileSettings.of(Profile.EDGE_LIMITS).allowedOrigins().get(0);
     private static final String OTHER = "https://evil.example";
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.roomcast(Map.of("roomcast.origins", ALLOWED));
-    }
 
     @Test
     void theDemoPageAndItsFilesCarryTheSecurityHeaders() throws Exception {
