@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.roomcast.testsupport.DeployedRoomcast;
-import io.roomcast.testsupport.Deployments;
+import io.roomcast.testsupport.Profile;
+import io.roomcast.testsupport.ProfileSettings;
+import io.roomcast.testsupport.RoomcastServer;
 import io.roomcast.testsupport.WsClient;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
@@ -13,27 +15,20 @@ import jakarta.websocket.CloseReason;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 
 /**
- * The per-connection token bucket (PROTOCOL 5 and 12) at 1 frame/s, burst 5: a burst of frames sent
- * within a few milliseconds gets exactly the burst through, since the next token takes a second.
+ * The per-connection token bucket (PROTOCOL 5 and 12) at 1 frame/s, burst 10 ({@link Profile#STREAMS_OFF}):
+ * a burst of frames sent within a few milliseconds gets exactly the burst through, since the next token
+ * takes a second.
  * The fence that proves nothing else came is itself a data frame, so it is sent again until the
  * bucket has refilled and it is answered.
  */
+@RoomcastServer(Profile.STREAMS_OFF)
 class RateLimitIT extends DeployedRoomcast {
 
-    private static final int BURST = 5;
-    private static final int FRAMES = 50;
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.roomcast(Map.of("roomcast.limits.rate", "1", "roomcast.limits.burst", String.valueOf(BURST),
-                "roomcast.heartbeat.interval", "30", "roomcast.heartbeat.timeout", "75"));
-    }
+    private static final int BURST = ProfileSettings.of(Profile.STREAMS_OFF).rateBurst();
+    private static final int FRAMES = 5 * BURST;
 
     @Test
     void framesOverTheRateAreDroppedUnparsedWithOneRateLimitedErrorPerSecond() throws Exception {
@@ -52,7 +47,7 @@ class RateLimitIT extends DeployedRoomcast {
             assertThat(limited.get("ref")).isEqualTo(JsonValue.NULL);
 
             List<JsonObject> beforeFence = pingUntilAnswered(client, "{\"type\":\"ping\"}");
-            // the 44 other dropped frames were silent; a refused fence attempt may earn the next second's error
+            // the other dropped frames were silent; a refused fence attempt may earn the next second's error
             assertThat(beforeFence).hasSizeLessThanOrEqualTo(1).allSatisfy(frame -> {
                 assertThat(frame.getString("type")).isEqualTo("error");
                 assertThat(frame.getString("code")).isEqualTo("rate_limited");
