@@ -4,9 +4,12 @@ import static io.roomcast.testsupport.WsClient.type;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.roomcast.config.RoomcastSettings;
 import io.roomcast.testsupport.DeployedRoomcast;
-import io.roomcast.testsupport.Deployments;
+import io.roomcast.testsupport.Profile;
+import io.roomcast.testsupport.ProfileSettings;
 import io.roomcast.testsupport.RawWebSocket;
+import io.roomcast.testsupport.RoomcastServer;
 import io.roomcast.testsupport.Rooms;
 import io.roomcast.testsupport.TestTokens;
 import io.roomcast.testsupport.WsClient;
@@ -18,8 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,22 +31,13 @@ import org.junit.jupiter.api.Test;
  * count is exact. Clients connect through 127.0.0.1, a trusted proxy here, and each test names its own
  * client addresses in {@code X-Forwarded-For}: every test has buckets of its own.
  */
+@RoomcastServer(Profile.CROSS_CONNECTION_LIMITS)
 class CrossConnectionLimitsIT extends DeployedRoomcast {
 
-    private static final int USER_BURST = 10;
-    private static final int HANDSHAKE_BURST = 5;
-    private static final int ROOMS_PER_USER = 3;
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.roomcast(Map.of(
-                "roomcast.proxy.trusted", "127.0.0.1",
-                "roomcast.limits.user-rate", "0.01", "roomcast.limits.user-burst", String.valueOf(USER_BURST),
-                "roomcast.limits.handshake-rate", "0.01",
-                "roomcast.limits.handshake-burst", String.valueOf(HANDSHAKE_BURST),
-                "roomcast.limits.rooms-per-user", String.valueOf(ROOMS_PER_USER),
-                "roomcast.heartbeat.interval", "30", "roomcast.heartbeat.timeout", "75"));
-    }
+    private static final RoomcastSettings SETTINGS = ProfileSettings.of(Profile.CROSS_CONNECTION_LIMITS);
+    private static final int USER_BURST = SETTINGS.userRateBurst();
+    private static final int HANDSHAKE_BURST = SETTINGS.handshakeBurst();
+    private static final int ROOMS_PER_USER = SETTINGS.roomsPerUser();
 
     private static final Predicate<JsonObject> RATE_LIMITED =
             frame -> type("error").test(frame) && "rate_limited".equals(frame.getString("code"));

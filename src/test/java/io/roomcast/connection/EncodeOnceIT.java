@@ -3,8 +3,9 @@ package io.roomcast.connection;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.roomcast.testsupport.DeployedRoomcast;
-import io.roomcast.testsupport.Deployments;
+import io.roomcast.testsupport.Profile;
 import io.roomcast.testsupport.RawWebSocket;
+import io.roomcast.testsupport.RoomcastServer;
 import io.roomcast.testsupport.Rooms;
 import io.roomcast.testsupport.WsClient;
 import java.nio.ByteBuffer;
@@ -14,8 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,23 +22,15 @@ import org.junit.jupiter.api.Test;
  * frames in one write (platform.SendPath): payloads at each of RFC 6455's length encodings (7, 16 and
  * 64 bits), multi-byte UTF-8, binary relays, and a burst that queues up behind the first write arrive
  * intact and in order at every member, read by the Tyrus client and by a raw socket.
+ * ({@link Profile#EXPIRING_HISTORY}: texts up to 100,000 bytes, heartbeats every second, rates out of
+ * the way: two guests of one address send 700 frames at once, above the rate they would share by
+ * default, PROTOCOL 13.5.)
  */
+@RoomcastServer(Profile.EXPIRING_HISTORY)
 class EncodeOnceIT extends DeployedRoomcast {
 
     private static final String PREFIX = "Room 401: "; // 10 bytes before the sender's text
     private static final String MULTI_BYTE = "héllo € 𝄞 Здравствуйте 你好 ";
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.roomcast(Map.of(
-                "roomcast.limits.max-text", "200000",
-                "roomcast.limits.max-binary", "200000",
-                "roomcast.limits.rate", "100000",
-                "roomcast.limits.burst", "100000",
-                // two guests of one address send 700 frames at once: above the rate they share (PROTOCOL 13.5)
-                "roomcast.limits.user-rate", "100000",
-                "roomcast.limits.user-burst", "100000"));
-    }
 
     /** The next data frame on the raw socket (the server's pings are skipped). */
     private static RawWebSocket.Frame nextData(RawWebSocket raw) throws Exception {

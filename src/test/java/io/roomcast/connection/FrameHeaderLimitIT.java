@@ -3,39 +3,38 @@ package io.roomcast.connection;
 import static io.roomcast.testsupport.WsClient.type;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.roomcast.config.RoomcastSettings;
 import io.roomcast.testsupport.DeployedRoomcast;
-import io.roomcast.testsupport.Deployments;
+import io.roomcast.testsupport.Profile;
+import io.roomcast.testsupport.ProfileSettings;
 import io.roomcast.testsupport.RawWebSocket;
+import io.roomcast.testsupport.RoomcastServer;
 import io.roomcast.testsupport.Rooms;
 import io.roomcast.testsupport.WsClient;
 import java.time.Duration;
 import java.util.Map;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A frame whose header declares more than the size limits (PROTOCOL 5) is refused from its header:
  * close 1009 at once, before any payload, and no session left behind. (Without the guard both
- * servers waited for the declared payload until the heartbeat timeout, here 30 s.) A frame with a
+ * servers waited for the declared payload until the heartbeat timeout, here 60 s.) A frame with a
  * reserved bit that no negotiated extension uses is refused from its header too, with 1002 (13.8).
  */
+@RoomcastServer(Profile.EXPIRING_HISTORY)
 class FrameHeaderLimitIT extends DeployedRoomcast {
 
-    static final int MAX_TEXT = 1000;
-    static final int MAX_BINARY = 2000;
+    private static final RoomcastSettings SETTINGS = ProfileSettings.of(Profile.EXPIRING_HISTORY);
+    /** Below {@link #MAX_BINARY}: a text header over it is refused by the text limit alone. */
+    static final int MAX_TEXT = SETTINGS.maxTextBytes();
+    static final int MAX_BINARY = SETTINGS.maxBinaryBytes();
     /** Well under the heartbeat timeout: a close within it is the guard's, not the heartbeat's. */
     static final Duration PROMPTLY = Duration.ofSeconds(10);
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.roomcast(Map.of("roomcast.limits.max-text", String.valueOf(MAX_TEXT),
-                "roomcast.limits.max-binary", String.valueOf(MAX_BINARY),
-                "roomcast.heartbeat.interval", "10", "roomcast.heartbeat.timeout", "30"));
-    }
 
     @AfterEach
     void noSessionIsLeftBehind() {
@@ -121,8 +120,12 @@ class FrameHeaderLimitIT extends DeployedRoomcast {
         }
     }
 
+    static LongStream overTheBinaryLimit() {
+        return LongStream.of(MAX_BINARY + 1L, 1L << 62, Long.MAX_VALUE);
+    }
+
     @ParameterizedTest
-    @ValueSource(longs = {MAX_BINARY + 1, 1L << 62, Long.MAX_VALUE})
+    @MethodSource("overTheBinaryLimit")
     void aDeclaredLengthOverTheLimitWithRsv1ClosesWith1009WhateverTheReservedBits(long declared) throws Exception {
         try (RawWebSocket socket = open("ws/chat/807")) {
             Rooms.awaitConnections(server, 1);

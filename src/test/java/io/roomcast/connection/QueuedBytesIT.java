@@ -2,46 +2,39 @@ package io.roomcast.connection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.roomcast.config.RoomcastSettings;
 import io.roomcast.testsupport.DeployedRoomcast;
-import io.roomcast.testsupport.Deployments;
+import io.roomcast.testsupport.Profile;
+import io.roomcast.testsupport.ProfileSettings;
 import io.roomcast.testsupport.RawWebSocket;
+import io.roomcast.testsupport.RoomcastServer;
 import io.roomcast.testsupport.Rooms;
 import io.roomcast.testsupport.WsClient;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 
 /**
  * The outbound queue is bounded by payload bytes as well as frames (PROTOCOL 12): a member that stops
  * reading is dropped with 1013 once the bytes queued for it pass {@code send-queue-bytes}, long before
- * the frame count could, and the others keep receiving everything.
+ * the frame count could, and the others keep receiving everything. ({@link Profile#SMALL_QUEUE_BYTES}:
+ * 262,144 bytes, 1,024 frames; heartbeats every 30 s, so that the slow member is dropped for its queue,
+ * not for silence.)
  */
+@RoomcastServer(Profile.SMALL_QUEUE_BYTES)
 class QueuedBytesIT extends DeployedRoomcast {
 
     private static final int FRAMES = 1500;
     private static final int FRAME_BYTES = 64 * 1024;
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.roomcast(Map.of(
-                // a frame bound the test never reaches (1500 frames in all): only the bytes can overflow
-                "roomcast.limits.send-queue", "100000",
-                "roomcast.limits.send-queue-bytes", "262144",
-                "roomcast.limits.rate", "100000",
-                "roomcast.limits.burst", "100000",
-                "roomcast.limits.user-rate", "100000",
-                "roomcast.limits.user-burst", "100000",
-                // long enough that the slow member is dropped for its queue, not for silence
-                "roomcast.heartbeat.interval", "5",
-                "roomcast.heartbeat.timeout", "60"));
-    }
+    private static final RoomcastSettings SETTINGS = ProfileSettings.of(Profile.SMALL_QUEUE_BYTES);
 
     @Test
     void aMemberWhoseQueuedBytesPassTheBoundIsClosedWith1013WhileTheOthersReceiveEverything() throws Exception {
+        assertThat(SETTINGS.sendQueueBytes() / FRAME_BYTES + 1).as("frames the byte bound lets queue up")
+                .isLessThan(SETTINGS.sendQueue()).isLessThan(FRAMES);
+        long closesBefore = server.metric("roomcast_slow_consumer_closes_total");
         RawWebSocket.Handshake answer = RawWebSocket.handshake(server.ws("ws/chat/303"), Map.of());
         assertThat(answer.status()).isEqualTo(101);
         try (RawWebSocket slow = answer.socket();
@@ -65,7 +58,7 @@ class QueuedBytesIT extends DeployedRoomcast {
             if (close != null) {
                 assertThat(close.closeCode()).isEqualTo(1013);
             }
-            assertThat(server.get("api/metrics").body()).containsPattern("(?m)^roomcast_slow_consumer_closes_total 1$");
+            assertThat(server.metric("roomcast_slow_consumer_closes_total")).isEqualTo(closesBefore + 1);
         }
     }
 

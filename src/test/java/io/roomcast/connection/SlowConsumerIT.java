@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.roomcast.testsupport.DeployedRoomcast;
-import io.roomcast.testsupport.Deployments;
+import io.roomcast.testsupport.Profile;
 import io.roomcast.testsupport.RawWebSocket;
+import io.roomcast.testsupport.RoomcastServer;
 import io.roomcast.testsupport.Rooms;
 import io.roomcast.testsupport.TestTokens;
 import io.roomcast.testsupport.WsClient;
@@ -21,15 +22,16 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 
 /**
  * A slow consumer leaves at once (PROTOCOL 13.7, and 5): at the default send-queue bounds, a member that
  * stops reading leaves its rooms the moment its queue overflows, the others are told and never delayed,
- * and its TCP connection is closed by the server although the peer never reads again.
+ * and its TCP connection is closed by the server although the peer never reads again. ({@link Profile#QUIET}
+ * keeps the shipped send-queue bounds, has rates out of the way, and its heartbeat timeout is long
+ * enough that the slow members are dropped for their queues, not for silence.)
  */
+@RoomcastServer(Profile.QUIET)
 class SlowConsumerIT extends DeployedRoomcast {
 
     /** 16 KB lines: the default bounds (1024 frames, 4 MiB) and the socket buffers fill within a few thousand. */
@@ -38,19 +40,6 @@ class SlowConsumerIT extends DeployedRoomcast {
     private static final int MAX_LINES = 20_000;
     /** Generous bounds for outcomes the contract puts within 5 s of the overflow. */
     private static final Duration SERVER_CLOSES = Duration.ofSeconds(30);
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        // roomcast.limits.send-queue and send-queue-bytes keep their defaults.
-        return Deployments.roomcast(Map.of(
-                "roomcast.limits.rate", "100000",
-                "roomcast.limits.burst", "100000",
-                "roomcast.limits.user-rate", "100000",
-                "roomcast.limits.user-burst", "100000",
-                // long enough that the slow members are dropped for their queues, not for silence
-                "roomcast.heartbeat.interval", "5",
-                "roomcast.heartbeat.timeout", "60"));
-    }
 
     @Test
     void aSlowConsumerLeavesAtOnceAndItsTcpConnectionIsClosedThoughItNeverReadsAgain() throws Exception {

@@ -8,7 +8,8 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jwt.SignedJWT;
 import io.roomcast.testsupport.DeployedRoomcast;
-import io.roomcast.testsupport.Deployments;
+import io.roomcast.testsupport.Profile;
+import io.roomcast.testsupport.RoomcastServer;
 import io.roomcast.testsupport.TestTokens;
 import io.roomcast.testsupport.WsClient;
 import jakarta.json.JsonObject;
@@ -20,27 +21,18 @@ import java.text.ParseException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 
 /**
  * Token lifetime and refresh (PROTOCOL 10), with tokens that live a few seconds and no clock skew.
  * Tokens for {@code /ws/secure} always carry a {@code clients} claim with the bound id (PROTOCOL 11).
  */
+@RoomcastServer(Profile.QUIET)
 class TokenLifetimeIT extends DeployedRoomcast {
 
     /** Long enough for a handshake on a busy machine, short enough to wait for. */
     private static final Duration SHORT = Duration.ofSeconds(3);
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(20);
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        // no clock skew: a token ends its connection at its exp; heartbeats rare and the timeout far
-        // away, so that only the token ends a connection here
-        return Deployments.roomcast(Map.of("roomcast.jwt.clock-skew", "0",
-                "roomcast.heartbeat.interval", "30", "roomcast.heartbeat.timeout", "75"));
-    }
 
     private static String token(String user, Duration lifetime) {
         return TestTokens.hs256(TestTokens.claims(user, lifetime).build());

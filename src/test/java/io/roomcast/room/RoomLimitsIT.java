@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.roomcast.testsupport.DeployedRoomcast;
-import io.roomcast.testsupport.Deployments;
+import io.roomcast.testsupport.Profile;
+import io.roomcast.testsupport.ProfileSettings;
 import io.roomcast.testsupport.RawWebSocket;
+import io.roomcast.testsupport.RoomcastServer;
 import io.roomcast.testsupport.Rooms;
 import io.roomcast.testsupport.TestTokens;
 import io.roomcast.testsupport.WsClient;
@@ -22,19 +24,18 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The room caps of PROTOCOL 12: 2 rooms per connection, 3 rooms with members on the server. */
+/**
+ * The room caps of PROTOCOL 12: 2 rooms per connection, 3 rooms with members on the server
+ * ({@link Profile#SMALL_BOUNDS}; the steps of each test are written for these two figures).
+ */
+@RoomcastServer(Profile.SMALL_BOUNDS)
 class RoomLimitsIT extends DeployedRoomcast {
 
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.roomcast(Map.of("roomcast.limits.rooms-per-connection", "2", "roomcast.limits.rooms", "3",
-                "roomcast.heartbeat.interval", "30", "roomcast.heartbeat.timeout", "75"));
-    }
+    /** Rooms with members on the server at most. */
+    private static final int ROOMS = ProfileSettings.of(Profile.SMALL_BOUNDS).roomsTotal();
 
     @BeforeEach
     void nothingLeftByTheTestBefore() {
@@ -67,15 +68,15 @@ class RoomLimitsIT extends DeployedRoomcast {
     @Test
     void aJoinBeyondTheRoomsPerConnectionIsTooManyRoomsAndJoinsNothing() throws Exception {
         try (WsClient alice = json()) {
-            assertThat(join(alice, 1001, "a").getString("type")).isEqualTo("joined");
-            assertThat(join(alice, 1002, "b").getString("type")).isEqualTo("joined");
-            assertTooManyRooms(join(alice, 1003, "c"), "c");
-            assertThat(Rooms.membersOf(server, 1003)).isZero();
+            assertThat(join(alice, 14101, "a").getString("type")).isEqualTo("joined");
+            assertThat(join(alice, 14102, "b").getString("type")).isEqualTo("joined");
+            assertTooManyRooms(join(alice, 14103, "c"), "c");
+            assertThat(Rooms.membersOf(server, 14103)).isZero();
             // rejoining a room already joined is not a new room
-            assertThat(join(alice, 1002, "d").getString("type")).isEqualTo("joined");
-            alice.send("{\"type\":\"leave\",\"room\":1001}");
+            assertThat(join(alice, 14102, "d").getString("type")).isEqualTo("joined");
+            alice.send("{\"type\":\"leave\",\"room\":14101}");
             assertThat(alice.nextJson().getString("type")).isEqualTo("left");
-            assertThat(join(alice, 1003, "e").getString("type")).isEqualTo("joined");
+            assertThat(join(alice, 14103, "e").getString("type")).isEqualTo("joined");
             fence(alice);
         }
     }
@@ -83,14 +84,14 @@ class RoomLimitsIT extends DeployedRoomcast {
     @Test
     void aJoinThatWouldCreateARoomBeyondTheCapIsTooManyRoomsWhileExistingRoomsStayOpen() throws Exception {
         try (WsClient alice = json(); WsClient bob = json()) {
-            join(alice, 2001, "a1");
-            join(alice, 2002, "a2");
-            join(bob, 2003, "b1");
-            assertTooManyRooms(join(bob, 2004, "b2"), "b2");
-            JsonObject joined = join(bob, 2001, "b3");
+            join(alice, 14201, "a1");
+            join(alice, 14202, "a2");
+            join(bob, 14203, "b1");
+            assertTooManyRooms(join(bob, 14204, "b2"), "b2");
+            JsonObject joined = join(bob, 14201, "b3");
             assertThat(joined.getString("type")).isEqualTo("joined");
             assertThat(joined.getInt("members")).isEqualTo(2);
-            assertThat(server.status().getJsonArray("rooms")).hasSize(3);
+            assertThat(server.status().getJsonArray("rooms")).hasSize(ROOMS);
             fence(bob);
         }
     }
@@ -104,18 +105,18 @@ class RoomLimitsIT extends DeployedRoomcast {
     void aRefusedJoinLeavesNoStreamBehind() throws Exception {
         long streams = server.metric("roomcast_streams");
         try (WsClient alice = json(); WsClient bob = json()) {
-            join(alice, 4001, "a1");
-            join(alice, 4002, "a2");
-            assertTooManyRooms(join(alice, 4003, "a3"), "a3");
-            alice.send("{\"type\":\"join\",\"room\":4003,\"since\":{\"epoch\":\"e\",\"offset\":3},\"ref\":\"a4\"}");
+            join(alice, 14401, "a1");
+            join(alice, 14402, "a2");
+            assertTooManyRooms(join(alice, 14403, "a3"), "a3");
+            alice.send("{\"type\":\"join\",\"room\":14403,\"since\":{\"epoch\":\"e\",\"offset\":3},\"ref\":\"a4\"}");
             assertTooManyRooms(alice.nextJson(), "a4");
-            join(bob, 4004, "b1");
-            bob.send("{\"type\":\"join\",\"room\":4005,\"since\":{\"epoch\":\"e\",\"offset\":3},\"ref\":\"b2\"}");
+            join(bob, 14404, "b1");
+            bob.send("{\"type\":\"join\",\"room\":14405,\"since\":{\"epoch\":\"e\",\"offset\":3},\"ref\":\"b2\"}");
             assertTooManyRooms(bob.nextJson(), "b2");
             fence(alice);
             fence(bob);
-            assertThat(server.metric("roomcast_streams")).as("4001, 4002 and 4004").isEqualTo(streams + 3);
-            for (int room : new int[] {4003, 4005}) {
+            assertThat(server.metric("roomcast_streams")).as("14401, 14402 and 14404").isEqualTo(streams + 3);
+            for (int room : new int[] {14403, 14405}) {
                 HttpResponse<String> page = server.get("api/rooms/" + room + "/history",
                         Map.of("Authorization", "Bearer " + TestTokens.valid("reader")));
                 assertThat(page.body()).isEqualTo("{\"room\":" + room
@@ -128,16 +129,16 @@ class RoomLimitsIT extends DeployedRoomcast {
     @Test
     void aChatConnectThatWouldCreateARoomBeyondTheCapIs429TooManyRooms() throws Exception {
         try (WsClient alice = json()) {
-            join(alice, 3001, "a1");
-            join(alice, 3002, "a2");
-            try (WsClient third = WsClient.connect(server.ws("ws/chat/3003"))) {
-                Rooms.awaitMembers(server, 3003, 1);
-                RawWebSocket.Handshake refused = RawWebSocket.handshake(server.ws("ws/chat/3004"), Map.of());
+            join(alice, 14301, "a1");
+            join(alice, 14302, "a2");
+            try (WsClient third = WsClient.connect(server.ws("ws/chat/14303"))) {
+                Rooms.awaitMembers(server, 14303, 1);
+                RawWebSocket.Handshake refused = RawWebSocket.handshake(server.ws("ws/chat/14304"), Map.of());
                 assertThat(refused.status()).as("body %s", refused.body()).isEqualTo(429);
                 assertThat(WsClient.parse(refused.body()).getString("error")).isEqualTo("too_many_rooms");
                 // an existing room can still be entered
-                try (WsClient fourth = WsClient.connect(server.ws("ws/chat/3001"))) {
-                    Rooms.awaitMembers(server, 3001, 2);
+                try (WsClient fourth = WsClient.connect(server.ws("ws/chat/14301"))) {
+                    Rooms.awaitMembers(server, 14301, 2);
                 }
             }
         }
@@ -153,7 +154,7 @@ class RoomLimitsIT extends DeployedRoomcast {
         ExecutorService pool = Executors.newFixedThreadPool(connects);
         List<Future<RawWebSocket.Handshake>> answers = new ArrayList<>();
         for (int i = 0; i < connects; i++) {
-            int room = 4001 + i;
+            int room = 14501 + i;
             answers.add(pool.submit(() -> RawWebSocket.handshake(server.ws("ws/chat/" + room), Map.of())));
         }
         pool.shutdown();
@@ -163,7 +164,7 @@ class RoomLimitsIT extends DeployedRoomcast {
             for (int i = 0; i < connects; i++) {
                 RawWebSocket.Handshake handshake = answers.get(i).get();
                 if (handshake.status() == 101) {
-                    opened.put(4001 + i, handshake.socket());
+                    opened.put(14501 + i, handshake.socket());
                 } else {
                     assertThat(handshake.status()).isEqualTo(429);
                     assertThat(WsClient.parse(handshake.body()).getString("error")).isEqualTo("too_many_rooms");
@@ -171,10 +172,10 @@ class RoomLimitsIT extends DeployedRoomcast {
                 }
             }
             assertThat(refused + opened.size()).isEqualTo(connects);
-            await().atMost(Duration.ofSeconds(15)).until(() -> server.connections() == 3);
+            await().atMost(Duration.ofSeconds(15)).until(() -> server.connections() == ROOMS);
             Set<Integer> rooms = server.status().getJsonArray("rooms").getValuesAs(JsonObject.class).stream()
                     .map(r -> r.getInt("room")).collect(Collectors.toSet());
-            assertThat(rooms).hasSize(3);
+            assertThat(rooms).hasSize(ROOMS);
             assertThat(opened.keySet()).containsAll(rooms);
             for (Map.Entry<Integer, RawWebSocket> socket : opened.entrySet()) {
                 if (!rooms.contains(socket.getKey())) {

@@ -14,8 +14,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.roomcast.testsupport.DeployedRoomcast;
-import io.roomcast.testsupport.Deployments;
+import io.roomcast.testsupport.Profile;
 import io.roomcast.testsupport.RawWebSocket;
+import io.roomcast.testsupport.RoomcastServer;
 import io.roomcast.testsupport.Rooms;
 import io.roomcast.testsupport.StreamClients;
 import io.roomcast.testsupport.TestTokens;
@@ -35,32 +36,19 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.LongStream;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Room streams with the default history settings (PROTOCOL 9): offsets, recovery on join and its seam,
- * the history frame, acks and idempotent publishes, on a single instance.
+ * Room streams with the default history size and bounds (PROTOCOL 9): offsets, recovery on join and its
+ * seam, the history frame, acks and idempotent publishes, on a single instance. The profile keeps
+ * messages an hour (no stream is dropped during a run) and has rates out of the way: the seam needs a
+ * publisher that goes as fast as its acks come back.
  */
+@RoomcastServer(Profile.SMALL_QUEUE_BYTES)
 class RoomStreamsIT extends DeployedRoomcast {
-
-    /** A slow consumer's queue in bytes: 16 frames of 16 KB; a recovery replay may fill half of it. */
-    private static final int SEND_QUEUE_BYTES = 262_144;
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        // heartbeats every 30 s: these tests read frame by frame. Rates out of the way: the seam needs a
-        // publisher that goes as fast as its acks come back.
-        return Deployments.roomcast(Map.of(
-                "roomcast.heartbeat.interval", "30", "roomcast.heartbeat.timeout", "75",
-                "roomcast.limits.rate", "100000", "roomcast.limits.burst", "100000",
-                "roomcast.limits.user-rate", "100000", "roomcast.limits.user-burst", "100000",
-                "roomcast.limits.send-queue-bytes", String.valueOf(SEND_QUEUE_BYTES)));
-    }
 
     private StreamClients clients;
 
@@ -592,8 +580,8 @@ class RoomStreamsIT extends DeployedRoomcast {
     }
 
     /**
-     * A JSON member that stops reading is closed with 1013 (PROTOCOL 5); it reconnects and rejoins with
-     * the last position it read. What it missed is at least the queue it overflowed, more than half the
+     * A JSON member that stops reading is closed with 1013 (PROTOCOL 5) once its queue passes the
+     * profile's 262,144 bytes (16 lines of 16 KB); it reconnects and rejoins with the last position it read. What it missed is at least the queue it overflowed, more than half the
      * queue a replay may fill (docs section 8), so the answer is {@code too_old} and the client pages
      * through history from the same position: every message exactly once, then live ones.
      */

@@ -8,36 +8,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.roomcast.testsupport.DeployedRoomcast;
-import io.roomcast.testsupport.Deployments;
+import io.roomcast.testsupport.Profile;
+import io.roomcast.testsupport.RoomcastServer;
 import io.roomcast.testsupport.StreamClients;
 import io.roomcast.testsupport.WsClient;
 import jakarta.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * {@code roomcast.history.ttl} (PROTOCOL 9): messages and idempotency keys are kept for the TTL after
  * each was published; a stream whose messages all expired is dropped only while its room has no
- * members, and the next one gets a new epoch. This deployment also answers guests' HTTP history reads
+ * members, and the next one gets a new epoch. This profile also answers guests' HTTP history reads
  * ({@code roomcast.history.anonymous=true}, PROTOCOL 13.4).
  */
+@RoomcastServer(Profile.EXPIRING_HISTORY)
 class StreamExpiryIT extends DeployedRoomcast {
 
     private static final Duration EXPIRED = Duration.ofSeconds(20);
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.roomcast(Map.of(
-                "roomcast.heartbeat.interval", "30", "roomcast.heartbeat.timeout", "75",
-                "roomcast.limits.rate", "100000", "roomcast.limits.burst", "100000",
-                "roomcast.history.ttl", "1",
-                "roomcast.history.anonymous", "true"));
-    }
 
     private StreamClients clients;
 

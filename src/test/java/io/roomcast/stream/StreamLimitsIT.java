@@ -8,8 +8,11 @@ import static io.roomcast.testsupport.StreamClients.offsets;
 import static io.roomcast.testsupport.StreamClients.since;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.roomcast.config.RoomcastSettings;
 import io.roomcast.testsupport.DeployedRoomcast;
-import io.roomcast.testsupport.Deployments;
+import io.roomcast.testsupport.Profile;
+import io.roomcast.testsupport.ProfileSettings;
+import io.roomcast.testsupport.RoomcastServer;
 import io.roomcast.testsupport.StreamClients;
 import io.roomcast.testsupport.TestTokens;
 import io.roomcast.testsupport.WsClient;
@@ -17,8 +20,6 @@ import jakarta.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.util.Map;
 import java.util.stream.LongStream;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -27,22 +28,13 @@ import org.junit.jupiter.api.Test;
  * {@code roomcast.history.max-bytes} across all rooms, and the half of the send queue a recovery replay
  * may fill (docs section 8).
  */
+@RoomcastServer(Profile.SMALL_BOUNDS)
 class StreamLimitsIT extends DeployedRoomcast {
 
-    private static final int SIZE = 20;
-    private static final int SEND_QUEUE = 16;
-    private static final long MAX_BYTES = 100_000;
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.roomcast(Map.of(
-                "roomcast.heartbeat.interval", "30", "roomcast.heartbeat.timeout", "75",
-                "roomcast.limits.rate", "100000", "roomcast.limits.burst", "100000",
-                "roomcast.limits.user-rate", "100000", "roomcast.limits.user-burst", "100000",
-                "roomcast.limits.send-queue", String.valueOf(SEND_QUEUE),
-                "roomcast.history.size", String.valueOf(SIZE),
-                "roomcast.history.max-bytes", String.valueOf(MAX_BYTES)));
-    }
+    private static final RoomcastSettings SETTINGS = ProfileSettings.of(Profile.SMALL_BOUNDS);
+    private static final int SIZE = SETTINGS.historySize();
+    private static final int SEND_QUEUE = SETTINGS.sendQueue();
+    private static final long MAX_BYTES = SETTINGS.historyMaxBytes();
 
     private StreamClients clients;
 

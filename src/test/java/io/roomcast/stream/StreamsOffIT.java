@@ -8,7 +8,8 @@ import static io.roomcast.testsupport.WsClient.type;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.roomcast.testsupport.DeployedRoomcast;
-import io.roomcast.testsupport.Deployments;
+import io.roomcast.testsupport.Profile;
+import io.roomcast.testsupport.RoomcastServer;
 import io.roomcast.testsupport.StreamClients;
 import io.roomcast.testsupport.TestTokens;
 import io.roomcast.testsupport.WsClient;
@@ -16,24 +17,18 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.net.http.HttpResponse;
 import java.util.Map;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * {@code roomcast.history.size=0} turns streams off (PROTOCOL 9): no offsets, nothing kept, recovery
  * always {@code disabled}; epoch and offset are null wherever they would appear (docs section 8).
- * Acks and de-duplication still work.
+ * Acks and de-duplication still work. The profile's frame rate is RateLimitIT's (1 a second, burst 10,
+ * per connection and per publisher): a connection here sends at most 5 frames, a user publishes at most
+ * 5 times.
  */
+@RoomcastServer(Profile.STREAMS_OFF)
 class StreamsOffIT extends DeployedRoomcast {
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.roomcast(Map.of(
-                "roomcast.heartbeat.interval", "30", "roomcast.heartbeat.timeout", "75",
-                "roomcast.history.size", "0"));
-    }
 
     private StreamClients clients;
 

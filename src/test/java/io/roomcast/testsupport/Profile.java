@@ -81,6 +81,81 @@ public enum Profile {
 
     // ---- profiles of connection/, room/, stream/ (helper B adds here) ----
 
+    /*
+     * Each profile below serves one stream configuration that no other class can share (history off,
+     * a TTL of 1 s, tiny history bounds, a small byte queue) or limits shared across connections (the
+     * per-address and per-user buckets), with the classes whose own limits and traffic fit beside it.
+     * Limits that no class of a profile tests are out of the way there (rates, handshakes).
+     */
+
+    /**
+     * Streams off, {@code history.size=0} (StreamsOffIT), and a frame rate of 1 a second with a burst of
+     * 10, per connection and per publisher (RateLimitIT; StreamsOffIT sends at most 5 frames a
+     * connection and 5 publishes a user); heartbeats every 30 s.
+     */
+    STREAMS_OFF(Map.ofEntries(
+            Map.entry("roomcast.history.size", "0"),
+            Map.entry("roomcast.limits.rate", "1"), Map.entry("roomcast.limits.burst", "10"),
+            Map.entry("roomcast.limits.user-rate", "100000"), Map.entry("roomcast.limits.user-burst", "100000"),
+            Map.entry("roomcast.limits.handshake-rate", "100000"), Map.entry("roomcast.limits.handshake-burst", "100000"),
+            Map.entry("roomcast.heartbeat.interval", "30"), Map.entry("roomcast.heartbeat.timeout", "75"))),
+
+    /**
+     * History kept 1 s and HTTP history for guests (StreamExpiryIT); texts up to 100,000 bytes and
+     * binary frames up to 200,000 (EncodeOnceIT's 64-bit lengths, FrameHeaderLimitIT's limits);
+     * heartbeats every second (EncodeOnceIT reads them) with a 60 s timeout (FrameHeaderLimitIT's
+     * refusals come long before it; raw sockets answer no ping); rates out of the way.
+     */
+    EXPIRING_HISTORY(Map.ofEntries(
+            Map.entry("roomcast.history.ttl", "1"), Map.entry("roomcast.history.anonymous", "true"),
+            Map.entry("roomcast.limits.max-text", "100000"), Map.entry("roomcast.limits.max-binary", "200000"),
+            Map.entry("roomcast.heartbeat.interval", "1"), Map.entry("roomcast.heartbeat.timeout", "60"),
+            Map.entry("roomcast.limits.rate", "100000"), Map.entry("roomcast.limits.burst", "100000"),
+            Map.entry("roomcast.limits.user-rate", "100000"), Map.entry("roomcast.limits.user-burst", "100000"),
+            Map.entry("roomcast.limits.handshake-rate", "100000"), Map.entry("roomcast.limits.handshake-burst", "100000"))),
+
+    /**
+     * Small bounds: 20 messages a room, 100,000 history bytes in all, 16 queued frames (StreamLimitsIT);
+     * 2 rooms a connection, 3 rooms with members (RoomLimitsIT); a TTL of an hour, so that no stream is
+     * dropped during a run (both classes count {@code roomcast_streams}); heartbeats every 30 s, rates
+     * out of the way.
+     */
+    SMALL_BOUNDS(Map.ofEntries(
+            Map.entry("roomcast.history.size", "20"), Map.entry("roomcast.history.max-bytes", "100000"),
+            Map.entry("roomcast.limits.send-queue", "16"),
+            Map.entry("roomcast.limits.rooms-per-connection", "2"), Map.entry("roomcast.limits.rooms", "3"),
+            Map.entry("roomcast.history.ttl", "3600"),
+            Map.entry("roomcast.heartbeat.interval", "30"), Map.entry("roomcast.heartbeat.timeout", "75"),
+            Map.entry("roomcast.limits.rate", "100000"), Map.entry("roomcast.limits.burst", "100000"),
+            Map.entry("roomcast.limits.user-rate", "100000"), Map.entry("roomcast.limits.user-burst", "100000"),
+            Map.entry("roomcast.limits.handshake-rate", "100000"), Map.entry("roomcast.limits.handshake-burst", "100000"))),
+
+    /**
+     * A send queue of 262,144 bytes (16 frames of 16 KB: RoomStreamsIT's slow consumer; QueuedBytesIT),
+     * the default 1,024 frames; a TTL of an hour, so that no stream is dropped during a run
+     * (RoomStreamsIT counts {@code roomcast_streams}); heartbeats every 30 s, rates out of the way.
+     */
+    SMALL_QUEUE_BYTES(Map.ofEntries(
+            Map.entry("roomcast.limits.send-queue-bytes", "262144"),
+            Map.entry("roomcast.history.ttl", "3600"),
+            Map.entry("roomcast.heartbeat.interval", "30"), Map.entry("roomcast.heartbeat.timeout", "75"),
+            Map.entry("roomcast.limits.rate", "100000"), Map.entry("roomcast.limits.burst", "100000"),
+            Map.entry("roomcast.limits.user-rate", "100000"), Map.entry("roomcast.limits.user-burst", "100000"),
+            Map.entry("roomcast.limits.handshake-rate", "100000"), Map.entry("roomcast.limits.handshake-burst", "100000"))),
+
+    /**
+     * The limits that outlive a connection (CrossConnectionLimitsIT, alone: every client address and
+     * user here gets at most 10 frames and 5 handshakes a run): loopback as a trusted proxy, a user's
+     * frame burst of 10 and an address's handshake burst of 5, refilled one token per 100 s, 3 rooms a
+     * user; heartbeats every 30 s.
+     */
+    CROSS_CONNECTION_LIMITS(Map.ofEntries(
+            Map.entry("roomcast.proxy.trusted", "127.0.0.1"),
+            Map.entry("roomcast.limits.user-rate", "0.01"), Map.entry("roomcast.limits.user-burst", "10"),
+            Map.entry("roomcast.limits.handshake-rate", "0.01"), Map.entry("roomcast.limits.handshake-burst", "5"),
+            Map.entry("roomcast.limits.rooms-per-user", "3"),
+            Map.entry("roomcast.heartbeat.interval", "30"), Map.entry("roomcast.heartbeat.timeout", "75"))),
+
     ; // every entry above ends with a comma, so that adding one never touches another's line
 
     /**

@@ -5,8 +5,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A profile's settings as its server reads them, defaults included: the one source for a test constant
- * that mirrors a setting (a text bound, a burst, an allowed origin).
+ * A profile's settings as its server reads them: the profile's keys over the shipped defaults. A test
+ * constant that mirrors a limit reads it here ({@code ProfileSettings.of(Profile.X).rateBurst()}), so
+ * that the profile is its one source.
  */
 public final class ProfileSettings {
 
