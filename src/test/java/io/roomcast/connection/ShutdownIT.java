@@ -3,6 +3,7 @@ package io.roomcast.connection;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.roomcast.testsupport.LeftoverProcesses;
 import io.roomcast.testsupport.PayaraMicroProcess;
 import io.roomcast.testsupport.RawWebSocket;
 import io.roomcast.testsupport.Server;
@@ -17,6 +18,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A server stopped the way an operator or an orchestrator stops it (SIGTERM) drains first, then tells
@@ -26,6 +28,7 @@ import org.junit.jupiter.api.Test;
  * names (src/main/wildfly/roomcast.cli), as every WildFly of the suite is; this test also checks that
  * the script's settings are in the configuration the server runs.
  */
+@ExtendWith(LeftoverProcesses.AtEnd.class)
 class ShutdownIT {
 
     /**
