@@ -144,6 +144,7 @@ class ClientLibraryIT {
         ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor();
         watchdog.schedule(() -> {
             log("node --test overran " + SCRIPT_TIMEOUT.toMinutes() + " min: stopping it");
+            node.descendants().forEach(ProcessHandle::destroyForcibly); // the test files it runs
             node.destroyForcibly();
         }, SCRIPT_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         try (BufferedReader out = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
@@ -159,6 +160,7 @@ class ClientLibraryIT {
             return new NodeRun(node.waitFor(), failures.toString());
         } finally {
             watchdog.shutdownNow();
+            node.descendants().forEach(ProcessHandle::destroyForcibly); // the test files it runs
             node.destroyForcibly();
         }
     }

@@ -30,8 +30,8 @@ final class ClusterMember implements AutoCloseable {
     /** The tests' {@code roomcast.cluster.secret}: without it an instance shares no rooms (PROTOCOL 13.10). */
     static final String SECRET = "the test cluster's secret: 32 bytes or more";
 
-    /** Two members booting together on two busy cores: generous, as the rest of the suite is. */
-    static final Duration STARTUP = Duration.ofSeconds(Long.getLong("roomcast.startupTimeoutSeconds", 240));
+    /** Members booting together on two busy cores: as generous as every boot of the suite. */
+    static final Duration STARTUP = PayaraMicroProcess.DEFAULT_STARTUP_TIMEOUT;
     /*
      * HTTP/1.1 on purpose: the JDK client's default (HTTP/2, by an h2c upgrade on the first request)
      * was seen to leave every later request to a booting Payara Micro timing out on a stuck pooled

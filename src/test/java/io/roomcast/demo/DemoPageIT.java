@@ -116,6 +116,7 @@ class DemoPageIT {
         ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor();
         watchdog.schedule(() -> {
             log("demo.e2e.mjs overran " + SCRIPT_TIMEOUT.toMinutes() + " min: stopping it");
+            node.descendants().forEach(ProcessHandle::destroyForcibly); // its browser
             node.destroyForcibly();
         }, SCRIPT_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         try (BufferedReader out = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
@@ -134,6 +135,7 @@ class DemoPageIT {
             return node.waitFor();
         } finally {
             watchdog.shutdownNow();
+            node.descendants().forEach(ProcessHandle::destroyForcibly); // its browser
             node.destroyForcibly();
         }
     }

@@ -21,8 +21,8 @@ public final class LongestFirst implements ClassOrderer {
     /** By the time of the last runs (seconds on Payara Micro), longest first. */
     static final List<String> LONGEST = List.of(
             "io.roomcast.cluster.ClusterHealIT",    // with ClusterStreamIT on the shared cluster: one after the other
-            "io.roomcast.cluster.ClusterIT",
             "io.roomcast.demo.DemoPageIT",
+            "io.roomcast.cluster.ClusterIT",        // not with the shared cluster's boot: seven Payara boots at once
             "io.roomcast.cluster.ClusterStreamIT",
             "io.roomcast.client.ClientLibraryIT");  // at the back: the forking worker starts it at once
 
