@@ -2,6 +2,7 @@ package io.roomcast.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.roomcast.testsupport.LeftoverProcesses;
 import io.roomcast.testsupport.PayaraMicroProcess;
 import io.roomcast.testsupport.TestTokens;
 import java.net.http.HttpClient;
@@ -9,12 +10,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * PROTOCOL 13.9: dev mode refuses to start when a production key is configured. Its own Payara Micro
  * process, since an Arquillian deployment that fails cannot be talked to: the server starts, the
  * application does not, and the log says why.
  */
+@ExtendWith(LeftoverProcesses.AtEnd.class)
 class DevModeRefusalIT {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)

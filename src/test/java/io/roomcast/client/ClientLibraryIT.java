@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.roomcast.testsupport.LeftoverProcesses;
 import io.roomcast.testsupport.PayaraMicroProcess;
 import io.roomcast.testsupport.SetupScript;
 import java.io.BufferedReader;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The client library (webapp/roomcast.js) against a real Roomcast on Payara Micro: {@code node --test}
@@ -35,7 +37,8 @@ import org.junit.jupiter.api.Timeout;
  *
  * <p>This class provides the server: a known HS256 secret (the Node tests sign their own tokens, of
  * any lifetime, expired ones included), no clock skew (a 4 s token ends its connection in 4 s), a 1 s
- * heartbeat (the client's watchdog notices a dead link in 2.5 s). Dev mode stays off: the tests need no dev
+ * heartbeat (the client's watchdog notices a dead link in 2.5 s), no drain at shutdown (a restart
+ * tells the clients 1001 at once instead of after {@code roomcast.shutdown.grace}). Dev mode stays off: the tests need no dev
  * tokens, and it would not start next to the secret (PROTOCOL 13.9). It also runs a small
  * control server on loopback: {@code POST /restart} restarts Roomcast at the same address and answers
  * once it is back (the Node test runner captures its children's output, so the stdout handshake of
@@ -44,6 +47,7 @@ import org.junit.jupiter.api.Timeout;
  * <p>Needs {@code node} 20+ (or -Dnode.executable); src/test/client/setup.sh, run here, installs
  * the tests' one dependency ({@code ws}, pinned in package-lock.json) with {@code npm ci}.
  */
+@ExtendWith(LeftoverProcesses.AtEnd.class)
 class ClientLibraryIT {
 
     static final String JWT_SECRET = "client-library-it-secret-0123456789abcdef";
@@ -65,6 +69,7 @@ class ClientLibraryIT {
                 .env("ROOMCAST_JWT_CLOCK_SKEW", "0")
                 .env("ROOMCAST_HEARTBEAT_INTERVAL", "1")
                 .env("ROOMCAST_HEARTBEAT_TIMEOUT", "10")
+                .systemProperty("roomcast.shutdown.grace", "0")
                 .start();
         log("server up at " + server.baseUri() + " (log: " + server.logFile() + ")");
         control = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -139,6 +144,7 @@ class ClientLibraryIT {
         ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor();
         watchdog.schedule(() -> {
             log("node --test overran " + SCRIPT_TIMEOUT.toMinutes() + " min: stopping it");
+            node.descendants().forEach(ProcessHandle::destroyForcibly); // the test files it runs
             node.destroyForcibly();
         }, SCRIPT_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         try (BufferedReader out = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
@@ -154,6 +160,7 @@ class ClientLibraryIT {
             return new NodeRun(node.waitFor(), failures.toString());
         } finally {
             watchdog.shutdownNow();
+            node.descendants().forEach(ProcessHandle::destroyForcibly); // the test files it runs
             node.destroyForcibly();
         }
     }

@@ -20,17 +20,19 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * A cluster across a long pause of one instance. Three Roomcast instances on loopback
- * ({@code roomcast.cluster.size=3}, a quorum of two) with Hazelcast's member timeouts lowered; one
+ * ({@code roomcast.cluster.size=3}, a quorum of two) with Hazelcast's member timeouts lowered (the
+ * {@link SharedCluster}, whole again after the class whatever the tests did to it); one
  * instance is frozen (SIGSTOP, its own PID) until the others' Hazelcast has removed it, then resumed:
  * Hazelcast merges the halves again (a split-brain merge, which restarts the merging member's node with
  * a new member UUID), the instances exchange snapshots and take each other back.
@@ -43,10 +45,10 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(SharedCluster.class)
+@ResourceLock(SharedCluster.LOCK)
 class ClusterHealIT {
 
-    /** Hazelcast removes a silent member after this; the freeze lasts at least as long. */
-    private static final int NO_HEARTBEAT_SECONDS = 5;
     private static final Duration CLUSTER_WAIT = Duration.ofSeconds(60);
     /** Removal, resume, split-brain discovery and merge, snapshot exchange: generous for two busy cores. */
     private static final Duration HEAL_WAIT = Duration.ofSeconds(180);
@@ -57,34 +59,11 @@ class ClusterHealIT {
     private ClusterMember third;
 
     @BeforeAll
-    void startThreeInstances() {
-        Map<String, String> settings = Map.ofEntries(
-                Map.entry("roomcast.jwt.secret", TestTokens.SECRET),
-                // The WebSocket clients of the frozen instance must outlive the freeze.
-                Map.entry("roomcast.heartbeat.interval", "5"),
-                Map.entry("roomcast.heartbeat.timeout", "120"),
-                // bursts of publishes from one address: above the default rate limits
-                Map.entry("roomcast.limits.rate", "10000"),
-                Map.entry("roomcast.limits.burst", "10000"),
-                Map.entry("roomcast.limits.user-rate", "10000"),
-                Map.entry("roomcast.limits.user-burst", "10000"),
-                // Payara sets none of these, so its embedded Hazelcast reads them from the system properties.
-                Map.entry("hazelcast.heartbeat.interval.seconds", "1"),
-                Map.entry("hazelcast.max.no.heartbeat.seconds", Integer.toString(NO_HEARTBEAT_SECONDS)),
-                Map.entry("hazelcast.merge.first.run.delay.seconds", "5"),
-                Map.entry("hazelcast.merge.next.run.delay.seconds", "5"));
-        members = ClusterMember.startCluster("cluster-heal-it", 3, settings);
+    void takeTheSharedCluster(SharedCluster.Members cluster) {
+        members = cluster.list();
         first = members.get(0);
         second = members.get(1);
         third = members.get(2);
-        await().atMost(CLUSTER_WAIT).until(() -> allInstanceRows(3));
-    }
-
-    @AfterAll
-    void stopInstances() {
-        if (members != null) {
-            members.forEach(ClusterMember::close); // resumes a frozen one first
-        }
     }
 
     @Test

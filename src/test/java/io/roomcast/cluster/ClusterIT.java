@@ -4,6 +4,7 @@ import static io.roomcast.testsupport.WsClient.type;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.roomcast.testsupport.LeftoverProcesses;
 import io.roomcast.testsupport.Server;
 import io.roomcast.testsupport.TestTokens;
 import io.roomcast.testsupport.WsClient;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Two Roomcast instances on loopback, clustered through Payara's Hazelcast, behave as one server:
@@ -35,6 +37,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(LeftoverProcesses.AtEnd.class)
 class ClusterIT {
 
     /** Heartbeat timeout of the instances: the bound for a lost instance's members to leave. */
@@ -60,7 +63,8 @@ class ClusterIT {
         Map<String, String> settings = Map.of(
                 "roomcast.jwt.secret", TestTokens.SECRET,
                 "roomcast.heartbeat.interval", "2",
-                "roomcast.heartbeat.timeout", Long.toString(HEARTBEAT_TIMEOUT.toSeconds()));
+                "roomcast.heartbeat.timeout", Long.toString(HEARTBEAT_TIMEOUT.toSeconds()),
+                "roomcast.shutdown.grace", "0"); // stopped at the end: no drain to wait for
         Map<String, String> otherSecret = new java.util.HashMap<>(settings);
         otherSecret.put("roomcast.cluster.secret", OTHER_SECRET);
         otherSecret.put("roomcast.cluster.size", "1");

@@ -1,40 +1,37 @@
 package io.roomcast.cluster;
 
+import io.roomcast.testsupport.PayaraMicroProcess;
 import io.roomcast.testsupport.Server;
-import io.roomcast.testsupport.StatusPoller;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 /**
- * One Roomcast instance of a test cluster: a Payara Micro process joined to the others over
- * Hazelcast on loopback ({@code --clustermode tcpip:<members> --interfaces 127.0.0.1}). Members are
- * launched first and awaited afterwards, so that several boot side by side and find each other.
- * The output goes to {@code target/<name>.log}.
+ * One Roomcast instance of a test cluster: a {@link PayaraMicroProcess} joined to the others over
+ * Hazelcast on loopback ({@link PayaraMicroProcess.Cluster}). This class plans the members (their
+ * ports, the cluster's name and member list) and talks to them; launching is PayaraMicroProcess's.
+ * Members are launched first and awaited afterwards, so that several boot side by side and find each
+ * other. The output goes to {@code target/<name>.log}.
  */
 final class ClusterMember implements AutoCloseable {
 
     /** The tests' {@code roomcast.cluster.secret}: without it an instance shares no rooms (PROTOCOL 13.10). */
     static final String SECRET = "the test cluster's secret: 32 bytes or more";
 
-    /** Two members booting together on two busy cores: generous, as the rest of the suite is. */
-    static final Duration STARTUP = Duration.ofSeconds(Long.getLong("roomcast.startupTimeoutSeconds", 240));
+    /** Members booting together on two busy cores: as generous as every boot of the suite. */
+    static final Duration STARTUP = PayaraMicroProcess.DEFAULT_STARTUP_TIMEOUT;
     /*
      * HTTP/1.1 on purpose: the JDK client's default (HTTP/2, by an h2c upgrade on the first request)
      * was seen to leave every later request to a booting Payara Micro timing out on a stuck pooled
@@ -46,26 +43,20 @@ final class ClusterMember implements AutoCloseable {
     private final String name;
     private final int port;
     private final int hazelcastPort;
-    private final Path logFile;
-    private Process process;
+    private PayaraMicroProcess process;
     private volatile boolean frozen;
 
-    private ClusterMember(String name, int port, int hazelcastPort, Path logFile) {
+    private ClusterMember(String name, int port, int hazelcastPort) {
         this.name = name;
         this.port = port;
         this.hazelcastPort = hazelcastPort;
-        this.logFile = logFile;
-        // A test JVM that dies must not leave servers behind.
-        Runtime.getRuntime().addShutdownHook(new Thread(this::kill, "kill-" + name));
     }
 
     /** Reserves ports for {@code count} members: an HTTP port and a Hazelcast port each. */
     static List<ClusterMember> plan(String prefix, int count) {
-        Path war = requiredPath("roomcast.war");
         List<ClusterMember> members = new ArrayList<>();
         for (int i = 1; i <= count; i++) {
-            String name = prefix + "-" + i;
-            members.add(new ClusterMember(name, freePort(), freePort(), war.toAbsolutePath().getParent().resolve(name + ".log")));
+            members.add(new ClusterMember(prefix + "-" + i, PayaraMicroProcess.freePort(), PayaraMicroProcess.freePort()));
         }
         return members;
     }
@@ -85,7 +76,7 @@ final class ClusterMember implements AutoCloseable {
 
     /** The settings with the tests' cluster secret and the given {@code roomcast.cluster.size}. */
     static Map<String, String> clustered(int size, Map<String, String> settings) {
-        Map<String, String> clustered = new java.util.HashMap<>(settings);
+        Map<String, String> clustered = new HashMap<>(settings);
         clustered.put("roomcast.cluster.secret", SECRET);
         clustered.put("roomcast.cluster.size", Integer.toString(size));
         return clustered;
@@ -93,17 +84,23 @@ final class ClusterMember implements AutoCloseable {
 
     /**
      * Plans, launches and awaits one member per settings map, all in one Hazelcast cluster of their own
-     * whatever their Roomcast settings (with or without a cluster secret, or with another one).
+     * whatever their Roomcast settings (with or without a cluster secret, or with another one). Members
+     * that started are stopped again when one does not.
      */
     static List<ClusterMember> startGrid(String prefix, List<Map<String, String>> settings) {
         List<ClusterMember> members = plan(prefix, settings.size());
         String memberList = memberList(members);
         String clusterName = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
-        for (int i = 0; i < members.size(); i++) {
-            members.get(i).launch(clusterName, memberList, settings.get(i));
+        try {
+            for (int i = 0; i < members.size(); i++) {
+                members.get(i).launch(clusterName, memberList, settings.get(i));
+            }
+            Instant deadline = Instant.now().plus(STARTUP);
+            members.forEach(m -> m.awaitReady(deadline));
+        } catch (RuntimeException | Error e) {
+            members.forEach(ClusterMember::close);
+            throw e;
         }
-        Instant deadline = Instant.now().plus(STARTUP);
-        members.forEach(m -> m.awaitReady(deadline));
         return members;
     }
 
@@ -114,41 +111,21 @@ final class ClusterMember implements AutoCloseable {
 
     /** Launches the process without waiting for it. */
     void launch(String clusterName, String memberList, Map<String, String> systemProperties) {
-        Path war = requiredPath("roomcast.war");
-        Path jar = requiredPath("payara.microJar");
-        Path buildDir = war.toAbsolutePath().getParent();
-        try {
-            Path tmp = Files.createDirectories(buildDir.resolve(name + "-tmp"));
-            List<String> cmd = new ArrayList<>();
-            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            cmd.add("-Xmx512m");
-            cmd.add("-Djava.io.tmpdir=" + tmp);
-            systemProperties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
-            cmd.addAll(List.of("-jar", jar.toAbsolutePath().toString(),
-                    "--deploy", war.toAbsolutePath().toString(),
-                    "--contextroot", "/",
-                    "--port", Integer.toString(port),
-                    "--name", name,
-                    "--clustername", clusterName,
-                    "--clustermode", "tcpip:" + memberList,
-                    "--interfaces", "127.0.0.1",
-                    "--startport", Integer.toString(hazelcastPort)));
-            Files.writeString(logFile, "==== " + Instant.now() + " " + String.join(" ", cmd) + "\n",
-                    StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-            process = new ProcessBuilder(cmd).directory(buildDir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not launch " + name, e);
-        }
+        PayaraMicroProcess.Builder builder = PayaraMicroProcess.builder(name).port(port)
+                .cluster(new PayaraMicroProcess.Cluster(clusterName, memberList, hazelcastPort));
+        systemProperties.forEach(builder::systemProperty);
+        process = builder.launch();
+    }
+
+    /** Launches the member again as it was (same ports, cluster and settings) after a kill, without waiting. */
+    void relaunch() {
+        frozen = false;
+        process.launch();
     }
 
     /** Waits until the application answers {@code GET /api/status} with 200. */
     void awaitReady(Instant deadline) {
-        String last = StatusPoller.awaitOk(HTTP, process, server().http("api/status"), deadline);
-        if (last == null) {
-            return;
-        }
-        throw new IllegalStateException(name + " not ready in time (last: " + last + "); see " + logFile);
+        process.awaitReady(deadline);
     }
 
     Server server() {
@@ -167,7 +144,7 @@ final class ClusterMember implements AutoCloseable {
     }
 
     boolean isAlive() {
-        return process != null && process.isAlive();
+        return process != null && process.isRunning();
     }
 
     /**
@@ -175,14 +152,14 @@ final class ClusterMember implements AutoCloseable {
      * or a stalled virtual machine would: its sockets stay open, but it answers nothing.
      */
     void freeze() {
-        signal("STOP");
+        process.signal("STOP");
         frozen = true;
     }
 
     /** Resumes a frozen process (SIGCONT); harmless when it is not frozen. */
     void thaw() {
         if (frozen) {
-            signal("CONT");
+            process.signal("CONT");
             frozen = false;
         }
     }
@@ -212,7 +189,7 @@ final class ClusterMember implements AutoCloseable {
      */
     long logLinesContaining(String text) {
         try {
-            List<String> lines = Files.readAllLines(logFile, StandardCharsets.ISO_8859_1);
+            List<String> lines = Files.readAllLines(process.logFile(), StandardCharsets.ISO_8859_1);
             int start = 0;
             for (int i = 0; i < lines.size(); i++) {
                 if (lines.get(i).startsWith("==== ")) {
@@ -227,75 +204,23 @@ final class ClusterMember implements AutoCloseable {
 
     /** The JVM prints its threads into the member's log (SIGQUIT, to this process's PID only): for a failing test. */
     void threadDump() {
-        signal("QUIT");
-    }
-
-    /** ProcessHandle cannot send SIGSTOP/SIGCONT: the kill command, with this process's PID only. */
-    private void signal(String signal) {
-        Process p = process;
-        if (p == null || !p.isAlive()) {
-            return;
-        }
-        try {
-            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid()))
-                    .redirectErrorStream(true).start();
-            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-                throw new IllegalStateException("kill -" + signal + " " + p.pid() + " failed");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("kill -" + signal + " " + p.pid(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted sending SIG" + signal, e);
-        }
+        process.signal("QUIT");
     }
 
     /** Dies at once, as a crashed machine would: no shutdown hooks, no goodbye on the bus. */
     void kill() {
-        Process p = process;
-        if (p != null && p.isAlive()) {
-            p.destroyForcibly();
-            try {
-                p.waitFor(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        if (process != null) {
+            process.kill();
         }
     }
 
     /** Stops politely (SIGTERM), killing after a minute; a frozen process is resumed first. */
     @Override
     public void close() {
-        Process p = process;
-        if (p == null || !p.isAlive()) {
+        if (process == null || !process.isRunning()) {
             return;
         }
         thaw();
-        p.destroy();
-        try {
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                kill();
-            }
-        } catch (InterruptedException e) {
-            kill();
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static Path requiredPath(String property) {
-        String value = System.getProperty(property);
-        if (value == null || value.isBlank() || !Files.isRegularFile(Path.of(value))) {
-            throw new IllegalStateException("system property " + property + " must name an existing file"
-                    + " (the failsafe configuration sets it; run mvn package first): " + value);
-        }
-        return Path.of(value);
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free port", e);
-        }
+        process.stop();
     }
 }

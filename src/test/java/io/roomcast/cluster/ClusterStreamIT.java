@@ -25,6 +25,8 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Room streams across a cluster (PROTOCOL 9, "on one instance and across a cluster"): three Roomcast
@@ -37,18 +39,20 @@ import org.junit.jupiter.api.TestMethodOrder;
  * message exactly once, under the same epoch, and the offsets go on from where they were. Before that,
  * with both instances up: reads and refused joins create no stream anywhere in the cluster (PROTOCOL
  * 13.3), and the cluster's idempotency keys are bounded (13.2). The tests run in order and share the
- * cluster.
+ * cluster: the {@link SharedCluster}, whose settings hold what these tests need (rate limits above the
+ * bursts, 10 rooms per connection, two idempotency keys per partition).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(SharedCluster.class)
+@ResourceLock(SharedCluster.LOCK)
 class ClusterStreamIT {
 
     private static final Duration CLUSTER_WAIT = Duration.ofSeconds(60);
     private static final List<Integer> ROOMS = List.of(801, 802, 803, 804, 805, 806, 807, 808);
     private static final int BEFORE_KILL = 10;
-    private static final String CLUSTER_SECRET = "cluster-stream-it-secret-0123456789abcdef";
     /** Hazelcast's partition count, which Payara Micro keeps. */
-    private static final int PARTITIONS = 271;
+    private static final int PARTITIONS = SharedCluster.PARTITIONS;
     private static final int AFTER_KILL = 5;
 
     private List<ClusterMember> members;
@@ -62,25 +66,10 @@ class ClusterStreamIT {
     private final Map<Integer, Map<Long, String>> acknowledged = new TreeMap<>();
 
     @BeforeAll
-    void startTwoInstances() throws Exception {
-        Map<String, String> settings = Map.ofEntries(
-                Map.entry("roomcast.jwt.secret", TestTokens.SECRET),
-                Map.entry("roomcast.cluster.secret", CLUSTER_SECRET),
-                Map.entry("roomcast.heartbeat.interval", "2"),
-                Map.entry("roomcast.heartbeat.timeout", "30"),
-                // each client publishes in bursts of up to 80 messages: above the default rate limit
-                Map.entry("roomcast.limits.rate", "10000"),
-                Map.entry("roomcast.limits.burst", "10000"),
-                Map.entry("roomcast.limits.user-rate", "10000"),
-                Map.entry("roomcast.limits.user-burst", "10000"),
-                // a join refused by the connection's cap (the clients here join 8 rooms each)
-                Map.entry("roomcast.limits.rooms-per-connection", "10"),
-                // two idempotency keys per partition in the cluster (max-bytes / 512 over 271 partitions)
-                Map.entry("roomcast.history.max-bytes", String.valueOf(2L * 512 * PARTITIONS)));
-        members = ClusterMember.startCluster("cluster-stream-it", 3, settings);
+    void takeTheSharedClusterAndConnect(SharedCluster.Members cluster) throws Exception {
+        members = cluster.list();
         first = members.get(0);
         second = members.get(1);
-        await().atMost(CLUSTER_WAIT).until(() -> members.stream().allMatch(m -> m.instanceRows() == 3));
         alice = WsClient.connect(first.server().ws("ws/realtime"));
         bob = WsClient.connect(second.server().ws("ws/realtime"));
         alice.awaitJson(type("welcome"));
@@ -88,14 +77,11 @@ class ClusterStreamIT {
     }
 
     @AfterAll
-    void stopInstances() {
+    void closeClients() {
         for (WsClient client : new WsClient[] {alice, bob}) {
             if (client != null) {
                 client.close();
             }
-        }
-        if (members != null) {
-            members.forEach(ClusterMember::close);
         }
     }
 

@@ -3,6 +3,7 @@ package io.roomcast.connection;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.roomcast.testsupport.LeftoverProcesses;
 import io.roomcast.testsupport.PayaraMicroProcess;
 import io.roomcast.testsupport.RawWebSocket;
 import io.roomcast.testsupport.Server;
@@ -14,18 +15,20 @@ import jakarta.json.JsonObject;
 import jakarta.websocket.CloseReason;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A server stopped the way an operator or an orchestrator stops it (SIGTERM) drains first, then tells
  * every peer 1001 "server shutting down" (PROTOCOL 5, 13.11). Its own server process, since
  * Arquillian undeploys rather than stops and only a process the test started may be signalled:
  * Payara Micro, or in the WildFly suite a WildFly configured with the script the README's deploy line
- * names (src/main/wildfly/roomcast.cli), which this test therefore also applies.
+ * names (src/main/wildfly/roomcast.cli), as every WildFly of the suite is; this test also checks that
+ * the script's settings are in the configuration the server runs.
  */
+@ExtendWith(LeftoverProcesses.AtEnd.class)
 class ShutdownIT {
 
     /**
@@ -95,9 +98,8 @@ class ShutdownIT {
                     .start();
         }
         WildFlyProcess wildfly = WildFlyProcess.builder("shutdown-it-wildfly")
-                .systemProperty("roomcast.shutdown.grace", GRACE_SECONDS)
-                .cliScript(Path.of(System.getProperty("roomcast.wildflyCli"))).start();
-        // The script applied cleanly (the start would have failed otherwise) and its settings are what the server runs with.
+                .systemProperty("roomcast.shutdown.grace", GRACE_SECONDS).start();
+        // The launcher applied the script (it fails to start a server otherwise) and its settings are what the server runs with.
         assertThat(Files.readString(wildfly.configuration().resolve("standalone.xml")))
                 .contains("<websockets dispatch-to-worker=\"false\"/>")
                 .contains("<worker name=\"default\" task-keepalive=\"10000\"/>");

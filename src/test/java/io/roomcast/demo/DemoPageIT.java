@@ -2,6 +2,7 @@ package io.roomcast.demo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.roomcast.testsupport.LeftoverProcesses;
 import io.roomcast.testsupport.PayaraMicroProcess;
 import io.roomcast.testsupport.SetupScript;
 import java.io.BufferedReader;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The demo page (webapp/index.html) in a real browser against a real server: headless Debian
@@ -29,7 +31,7 @@ import org.junit.jupiter.api.Timeout;
  *
  * <p>The Node script does the browsing; this class provides the server, with dev tokens on, a 2 s
  * heartbeat and 5 messages of history per room (so that a short absence recovers and a longer one
- * does not, PROTOCOL 9.1), and restarts it when the script prints {@code RESTART_SERVER}, answering
+ * does not, PROTOCOL 9.1), no drain at shutdown (the restart's pages hear 1001 at once), and restarts it when the script prints {@code RESTART_SERVER}, answering
  * {@code RESTARTED} on the script's stdin once the server is back at the same address.
  *
  * <p>Needs: {@code node} (or -Dnode.executable), and src/test/e2e/setup.sh, run here once, which
@@ -37,6 +39,7 @@ import org.junit.jupiter.api.Timeout;
  * {@code npm ci}. System properties: {@code payara.microJar}, {@code roomcast.war} (set by failsafe);
  * optional {@code roomcast.e2e.screenshots=docs/screenshots} to refresh the committed screenshots.
  */
+@ExtendWith(LeftoverProcesses.AtEnd.class)
 class DemoPageIT {
 
     private static final Path BASEDIR = Path.of(System.getProperty("basedir", System.getProperty("user.dir")));
@@ -55,6 +58,7 @@ class DemoPageIT {
         runSetupScript();
         server = PayaraMicroProcess.builder("demo-page-it")
                 .systemProperty("roomcast.dev-mode", "true")
+                .systemProperty("roomcast.shutdown.grace", "0")
                 .env("ROOMCAST_HEARTBEAT_INTERVAL", "2")
                 .env("ROOMCAST_HISTORY_SIZE", String.valueOf(HISTORY_SIZE))
                 .start();
@@ -112,6 +116,7 @@ class DemoPageIT {
         ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor();
         watchdog.schedule(() -> {
             log("demo.e2e.mjs overran " + SCRIPT_TIMEOUT.toMinutes() + " min: stopping it");
+            node.descendants().forEach(ProcessHandle::destroyForcibly); // its browser
             node.destroyForcibly();
         }, SCRIPT_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         try (BufferedReader out = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
@@ -130,6 +135,7 @@ class DemoPageIT {
             return node.waitFor();
         } finally {
             watchdog.shutdownNow();
+            node.descendants().forEach(ProcessHandle::destroyForcibly); // its browser
             node.destroyForcibly();
         }
     }

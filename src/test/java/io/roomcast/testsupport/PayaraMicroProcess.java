@@ -22,9 +22,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.core.ConditionTimeoutException;
 
 /**
- * Roomcast on a real Payara Micro, as a child process, for tests that need what Arquillian does not
- * give: a server they can stop and start again at the same address (reconnect tests), or one that an
- * outside client (a browser, a load tool) talks to.
+ * Roomcast on a real Payara Micro, as a child process: the shared servers of the suite
+ * ({@link Launcher}), servers a test stops and starts again at the same address (reconnect tests),
+ * talks to from outside (a browser, a load tool), signals, or clusters ({@link Builder#cluster}).
  *
  * <pre>{@code
  * try (PayaraMicroProcess server = PayaraMicroProcess.builder("demo")
@@ -36,17 +36,21 @@ import org.awaitility.core.ConditionTimeoutException;
  * }
  * }</pre>
  *
- * It runs {@code java -jar <payara-micro.jar> --deploy <roomcast.war> --contextroot / --port <port> --nocluster},
- * with the jar and war from the system properties {@code payara.microJar} and {@code roomcast.war}
- * (the failsafe configuration sets both). The server's output goes to {@code <build dir>/<name>.log},
+ * It runs {@code java -jar <payara-micro.jar> --deploy <roomcast.war> --contextroot / --port <port> --nocluster
+ * --prebootcommandfile <pre-boot.asadmin>} (or, clustered, {@code --clustermode tcpip:<members>} in place of
+ * {@code --nocluster}), with the jar, war and pre-boot file from the system properties {@code payara.microJar},
+ * {@code roomcast.war} and {@code roomcast.preBoot} (the failsafe configuration sets them). The server's output goes to {@code <build dir>/<name>.log},
  * appended across restarts; the child's {@code java.io.tmpdir} is {@code <build dir>/<name>-tmp}, so
  * nothing lands in the machine's /tmp. The build dir is the folder holding the war ({@code target/}).
  */
 public final class PayaraMicroProcess extends ServerProcess {
 
-    /** Payara Micro on two cores usually boots in 20-40 s; leave room for a busy CI machine. */
+    /**
+     * Payara Micro alone on two cores boots in 20-40 s, but the suite boots several side by side (three
+     * classes at a time, clusters of three or four): 220 s was seen. Only a boot that fails waits this long.
+     */
     public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(
-            Long.getLong("roomcast.startupTimeoutSeconds", 180));
+            Long.getLong("roomcast.startupTimeoutSeconds", 600));
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build(); // plain HTTP/1.1: no h2c upgrade on a cold server
 
@@ -58,10 +62,12 @@ public final class PayaraMicroProcess extends ServerProcess {
     private final Map<String, String> env;
     private final List<String> jvmOptions;
     private final Duration startupTimeout;
+    private final Cluster cluster;
     private final Path buildDir;
     private final Path logFile;
 
     private PayaraMicroProcess(Builder b) {
+        super(b.name);
         this.name = b.name;
         this.microJar = b.microJar != null ? b.microJar : requiredPath("payara.microJar");
         this.war = b.war != null ? b.war : requiredPath("roomcast.war");
@@ -70,10 +76,17 @@ public final class PayaraMicroProcess extends ServerProcess {
         this.env = Map.copyOf(b.env);
         this.jvmOptions = List.copyOf(b.jvmOptions);
         this.startupTimeout = b.startupTimeout;
+        this.cluster = b.cluster;
         this.buildDir = war.toAbsolutePath().getParent();
         this.logFile = buildDir.resolve(name + ".log");
-        // A test JVM that dies (or is killed by failsafe's timeout) must not leave a server behind.
-        Runtime.getRuntime().addShutdownHook(new Thread(this::kill, "stop-" + name));
+    }
+
+    /**
+     * Membership of a Hazelcast cluster on loopback: the cluster's name (a fresh one per test cluster, so
+     * that concurrent runs never join each other), its members' Hazelcast addresses
+     * ({@code 127.0.0.1:p1,127.0.0.1:p2,...}) and this member's own Hazelcast port, one of them.
+     */
+    public record Cluster(String name, String memberList, int hazelcastPort) {
     }
 
     public static Builder builder(String name) {
@@ -94,14 +107,10 @@ public final class PayaraMicroProcess extends ServerProcess {
         return logFile;
     }
 
-    public boolean isRunning() {
-        return process != null && process.isAlive();
-    }
-
     /** Launches the server and returns once {@code GET /api/status} answers 200. */
     public synchronized PayaraMicroProcess start() {
         launch();
-        awaitReady();
+        awaitReady(Instant.now().plus(startupTimeout));
         return this;
     }
 
@@ -172,13 +181,6 @@ public final class PayaraMicroProcess extends ServerProcess {
         return start();
     }
 
-    private void kill() {
-        Process p = process;
-        if (p != null && p.isAlive()) {
-            p.destroyForcibly();
-        }
-    }
-
     private List<String> command(Path tmp) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -188,8 +190,16 @@ public final class PayaraMicroProcess extends ServerProcess {
         cmd.addAll(List.of("-jar", microJar.toAbsolutePath().toString(),
                 "--deploy", war.toAbsolutePath().toString(),
                 "--contextroot", "/",
-                "--port", Integer.toString(port),
-                "--nocluster"));
+                "--port", Integer.toString(port)));
+        if (cluster == null) {
+            cmd.add("--nocluster");
+        } else {
+            cmd.addAll(List.of("--name", name,
+                    "--clustername", cluster.name(),
+                    "--clustermode", "tcpip:" + cluster.memberList(),
+                    "--interfaces", "127.0.0.1",
+                    "--startport", Integer.toString(cluster.hazelcastPort())));
+        }
         String preBoot = System.getProperty("roomcast.preBoot");
         if (preBoot != null) {
             cmd.addAll(List.of("--prebootcommandfile", preBoot)); // the settings the run command uses
@@ -197,10 +207,14 @@ public final class PayaraMicroProcess extends ServerProcess {
         return cmd;
     }
 
-    /** Ready means the application answers, not just the port: /api/status is served by the WAR. */
-    private void awaitReady() {
+    /**
+     * Returns once the launched server is ready, by the deadline, or stops it and fails. Ready means the
+     * application answers, not just the port: /api/status is served by the WAR. For servers launched
+     * side by side (a cluster) and awaited afterwards.
+     */
+    public void awaitReady(Instant deadline) {
         URI status = baseUri().resolve("api/status");
-        String last = StatusPoller.awaitOk(HTTP, process, status, Instant.now().plus(startupTimeout));
+        String last = StatusPoller.awaitOk(HTTP, process, status, deadline);
         if (last == null) {
             return;
         }
@@ -208,8 +222,8 @@ public final class PayaraMicroProcess extends ServerProcess {
             throw new IllegalStateException(name + " " + last + " while starting; see " + logFile + "\n" + tail());
         }
         stop();
-        throw new IllegalStateException(name + " did not answer GET " + status + " with 200 within "
-                + startupTimeout.toSeconds() + " s (last: " + last + "); see " + logFile + "\n" + tail());
+        throw new IllegalStateException(name + " did not answer GET " + status + " with 200 by "
+                + deadline + " (last: " + last + "); see " + logFile + "\n" + tail());
     }
 
     /** The end of the server log, for failure messages. */
@@ -236,7 +250,7 @@ public final class PayaraMicroProcess extends ServerProcess {
     }
 
     /** A port free right now on the loopback interface; the server binds it moments later. */
-    private static int freePort() {
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();
@@ -255,6 +269,7 @@ public final class PayaraMicroProcess extends ServerProcess {
         private final Map<String, String> env = new LinkedHashMap<>();
         private final List<String> jvmOptions = new ArrayList<>(List.of("-Xmx512m"));
         private Duration startupTimeout = DEFAULT_STARTUP_TIMEOUT;
+        private Cluster cluster;
 
         private Builder(String name) {
             if (!name.matches("[A-Za-z0-9._-]+")) {
@@ -300,6 +315,12 @@ public final class PayaraMicroProcess extends ServerProcess {
 
         public Builder startupTimeout(Duration timeout) {
             this.startupTimeout = timeout;
+            return this;
+        }
+
+        /** A member of a Hazelcast cluster on loopback instead of {@code --nocluster}. */
+        public Builder cluster(Cluster membership) {
+            this.cluster = membership;
             return this;
         }
 

@@ -14,8 +14,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * One running server per settings {@link Profile} on the runtime under test, booted on first use
  * (by the first class that needs it) and stopped after the last test of the run. Every server is a
- * child process of this JVM started by {@link ServerProcess}'s launchers; when the pool closes, it
- * checks that no child process of the test JVM is left (a failure if one is, after killing it).
+ * child process of this JVM started by {@link ServerProcess}'s launchers; once the pool and every other
+ * resource of the run closed, {@link LeftoverProcesses} checks that no child process of the test JVM is
+ * left (a failure if one is, after killing it).
  */
 final class ServerPool implements ExtensionContext.Store.CloseableResource {
 
@@ -63,7 +64,6 @@ final class ServerPool implements ExtensionContext.Store.CloseableResource {
             }));
         }
         CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new)).join();
-        LeftoverProcesses.assertNoneAlive();
     }
 
     private record Running(ServerProcess process, Server server) {

@@ -1,5 +1,7 @@
 package io.roomcast.testsupport;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -16,6 +18,11 @@ public abstract class ServerProcess implements AutoCloseable {
     /** The running server, null while stopped; set by the subclass's launch. */
     protected Process process;
 
+    protected ServerProcess(String name) {
+        // A test JVM that dies (or is killed by failsafe's timeout) must not leave a server behind.
+        Runtime.getRuntime().addShutdownHook(new Thread(this::kill, "stop-" + name));
+    }
+
     /** {@code http://127.0.0.1:<port>/}: the application at context root /. */
     public abstract URI baseUri();
 
@@ -28,6 +35,48 @@ public abstract class ServerProcess implements AutoCloseable {
     public synchronized void terminate() {
         if (process != null) {
             process.destroy();
+        }
+    }
+
+    public boolean isRunning() {
+        Process p = process;
+        return p != null && p.isAlive();
+    }
+
+    /** Dies at once, as a crashed machine would (SIGKILL): no shutdown hooks, no goodbye to peers. */
+    public void kill() {
+        Process p = process;
+        if (p != null && p.isAlive()) {
+            p.destroyForcibly();
+            try {
+                p.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * Sends a signal ({@code STOP}, {@code CONT}, {@code QUIT}...) to this server's PID, and only that:
+     * ProcessHandle cannot send SIGSTOP/SIGCONT, so the kill command does. Nothing when it is not running.
+     */
+    public void signal(String signal) {
+        Process p = process;
+        if (p == null || !p.isAlive()) {
+            return;
+        }
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid()))
+                    .redirectErrorStream(true).start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                kill.destroyForcibly();
+                throw new IllegalStateException("kill -" + signal + " " + p.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("kill -" + signal + " " + p.pid(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted sending SIG" + signal, e);
         }
     }
 

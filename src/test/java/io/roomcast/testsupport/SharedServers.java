@@ -17,6 +17,7 @@ public final class SharedServers implements TestInstancePostProcessor {
         if (!(instance instanceof DeployedRoomcast test)) {
             throw new IllegalStateException(instance.getClass() + " is annotated @RoomcastServer but does not extend DeployedRoomcast");
         }
+        LeftoverProcesses.checkAtEnd(context); // stored before the pool: checks after the pool stopped its servers
         ServerPool pool = context.getRoot().getStore(NAMESPACE)
                 .getOrComputeIfAbsent(ServerPool.class, type -> new ServerPool(TargetServer.current()), ServerPool.class);
         test.attach(pool.server(profileOf(context.getRequiredTestClass())));

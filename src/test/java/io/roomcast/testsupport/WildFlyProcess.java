@@ -23,11 +23,13 @@ import java.util.stream.Stream;
 
 /**
  * Roomcast on a WildFly of its own, as a child process: the WildFly the build unpacked
- * ({@code wildfly.home}) with a fresh copy of its {@code standalone/} under {@code target/<name>-base},
- * {@code target/roomcast.war} deployed there as {@code ROOT.war} (served at /), and optionally a
- * jboss-cli script applied to that copy before the start, as an operator would (in embed-server
- * mode: {@code jboss-cli.sh --file=...}). The JVM is started directly (not through standalone.sh),
- * so the PID held is the server's and a SIGTERM reaches it.
+ * ({@code wildfly.home}) with a fresh copy of a configured {@code standalone/} under
+ * {@code target/<name>-base}, and {@code target/roomcast.war} deployed there as {@code ROOT.war}
+ * (served at /). The configuration is the shipped one: {@code src/main/wildfly/roomcast.cli} (system
+ * property {@code roomcast.wildflyCli}) applied as an operator would ({@code jboss-cli.sh --file=...},
+ * embed-server mode), once per test JVM into {@code target/wildfly-template}, which every server then
+ * copies (jboss-cli costs about 10 s). The JVM is started directly (not through standalone.sh), so the
+ * PID held is the server's and a SIGTERM reaches it.
  *
  * <p>Its ports are WildFly's defaults shifted by an offset chosen so that they are all free (the
  * suite's Arquillian WildFly may be running meanwhile). Output goes to {@code target/<name>.log}.
@@ -65,11 +67,11 @@ public final class WildFlyProcess extends ServerProcess {
     private final Path base;
     private final Path logFile;
     private final Map<String, String> systemProperties;
-    private final Path cliScript;
     private final String bindAddress;
     private final int offset;
 
     private WildFlyProcess(Builder b) {
+        super(b.name);
         this.name = b.name;
         this.home = Path.of(required("wildfly.home"));
         this.war = Path.of(required("roomcast.war")).toAbsolutePath();
@@ -77,10 +79,8 @@ public final class WildFlyProcess extends ServerProcess {
         this.base = buildDir.resolve(name + "-base");
         this.logFile = buildDir.resolve(name + ".log");
         this.systemProperties = Map.copyOf(b.systemProperties);
-        this.cliScript = b.cliScript;
         this.bindAddress = b.bindAddress;
         this.offset = freeOffset();
-        Runtime.getRuntime().addShutdownHook(new Thread(this::kill, "stop-" + name));
     }
 
     public static Builder builder(String name) {
@@ -105,19 +105,14 @@ public final class WildFlyProcess extends ServerProcess {
 
     private WildFlyProcess start() {
         try {
-            freshBase();
-            if (cliScript != null) {
-                applyCli(cliScript);
-            }
+            deleteTree(base);
+            copyStandalone(Template.DIRECTORY, base);
             Files.copy(war, base.resolve("deployments").resolve("ROOT.war"), StandardCopyOption.REPLACE_EXISTING);
             log("==== " + Instant.now() + " starting " + String.join(" ", command()));
             process = new ProcessBuilder(command()).directory(base.toFile()).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
         } catch (IOException e) {
             throw new UncheckedIOException("could not launch WildFly for " + name, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
         URI status = baseUri().resolve("api/status");
         String last = StatusPoller.awaitOk(HTTP, process, status, Instant.now().plus(STARTUP_TIMEOUT));
@@ -129,24 +124,44 @@ public final class WildFlyProcess extends ServerProcess {
         return this;
     }
 
-    private void kill() {
-        Process p = process;
-        if (p != null && p.isAlive()) {
-            p.destroyForcibly();
+    /**
+     * The shipped configuration, made once per test JVM (on first use, by class initialisation, so once
+     * even when servers start side by side): {@code standalone/} as unpacked with roomcast.cli applied.
+     */
+    private static final class Template {
+        static final Path DIRECTORY = prepare();
+
+        private static Path prepare() {
+            Path home = Path.of(required("wildfly.home"));
+            Path buildDir = Path.of(required("roomcast.war")).toAbsolutePath().getParent();
+            Path template = buildDir.resolve("wildfly-template");
+            Path log = buildDir.resolve("wildfly-template.log");
+            try {
+                deleteTree(template);
+                copyStandalone(home.resolve("standalone"), template);
+                applyCli(home, template, Path.of(required("roomcast.wildflyCli")), log);
+                deleteTree(template.resolve("data")); // what the embedded server left: each copy starts clean
+                deleteTree(template.resolve("tmp"));
+                deleteTree(template.resolve("log"));
+                return template;
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not prepare " + template + "; see " + log, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted preparing " + template, e);
+            }
         }
     }
 
-    /** standalone/ as unpacked, without what a previous run left (data, tmp, log). */
-    private void freshBase() throws IOException {
-        deleteTree(base);
-        Path source = home.resolve("standalone");
+    /** A standalone/ directory without what a run left there (data, tmp, log). */
+    private static void copyStandalone(Path source, Path target) throws IOException {
         try (Stream<Path> files = Files.walk(source)) {
             for (Path file : (Iterable<Path>) files::iterator) {
                 Path relative = source.relativize(file);
                 if (relative.getNameCount() > 0 && List.of("data", "tmp", "log").contains(relative.getName(0).toString())) {
                     continue;
                 }
-                Path copy = base.resolve(relative.toString());
+                Path copy = target.resolve(relative.toString());
                 if (Files.isDirectory(file)) {
                     Files.createDirectories(copy);
                 } else {
@@ -156,11 +171,12 @@ public final class WildFlyProcess extends ServerProcess {
         }
     }
 
-    /** {@code jboss-cli.sh --file=script} against this copy, as the script's own embed-server line runs it. */
-    private void applyCli(Path script) throws IOException, InterruptedException {
+    /** {@code jboss-cli.sh --file=script} against a copy of standalone/, as the script's own embed-server line runs it. */
+    private static void applyCli(Path home, Path base, Path script, Path logFile) throws IOException, InterruptedException {
         List<String> cli = List.of(home.resolve("bin/jboss-cli.sh").toString(),
                 "-Djboss.server.base.dir=" + base, "--file=" + script.toAbsolutePath());
-        log("==== " + Instant.now() + " applying " + String.join(" ", cli));
+        Files.writeString(logFile, "==== " + Instant.now() + " applying " + String.join(" ", cli) + "\n",
+                StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         Process p = new ProcessBuilder(cli).directory(base.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
         if (!p.waitFor(CLI_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
@@ -250,7 +266,6 @@ public final class WildFlyProcess extends ServerProcess {
     public static final class Builder {
         private final String name;
         private final Map<String, String> systemProperties = new LinkedHashMap<>();
-        private Path cliScript;
         private String bindAddress = "127.0.0.1";
 
         private Builder(String name) {
@@ -263,12 +278,6 @@ public final class WildFlyProcess extends ServerProcess {
         /** A {@code -Dkey=value} for the server JVM, e.g. {@code roomcast.shutdown.grace=600}. */
         public Builder systemProperty(String key, String value) {
             systemProperties.put(key, value);
-            return this;
-        }
-
-        /** A jboss-cli script applied to the server's configuration before it starts ({@code --file}). */
-        public Builder cliScript(Path script) {
-            this.cliScript = script;
             return this;
         }
 
