@@ -26,13 +26,6 @@ public enum Profile {
             "roomcast.limits.user-rate", "100000", "roomcast.limits.user-burst", "100000",
             "roomcast.jwt.clock-skew", "0")),
 
-    /** Credentials needed for everything: {@code roomcast.auth.anonymous=false}. */
-    AUTH_REQUIRED(Map.of("roomcast.auth.anonymous", "false")),
-
-    /** Development mode: the dev token endpoint, no production key. */
-    DEV_MODE(Map.of("roomcast.dev-mode", "true", "roomcast.jwt.secret", "",
-            "roomcast.jwt.issuer", "", "roomcast.jwt.audience", "")),
-
     // ---- profiles of api/, endpoint/, handshake/, web/, auth/, heartbeat/ (helper A adds here) ----
 
     /**
