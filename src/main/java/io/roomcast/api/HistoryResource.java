@@ -1,7 +1,7 @@
 package io.roomcast.api;
 
 import io.roomcast.config.RoomcastSettings;
-import io.roomcast.fanout.RoomStreams;
+import io.roomcast.room.RoomStreams;
 import io.roomcast.protocol.ErrorCode;
 import io.roomcast.protocol.StreamPositions;
 import io.roomcast.stream.StreamPosition;

@@ -5,7 +5,7 @@ import io.roomcast.connection.FrameSize;
 import io.roomcast.auth.VerifiedToken;
 import io.roomcast.protocol.CachedJson;
 import io.roomcast.protocol.ErrorCode;
-import io.roomcast.room.RoomEvent;
+import io.roomcast.room.event.RoomEvent;
 import io.roomcast.room.RoomService;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;

@@ -1,7 +1,7 @@
 package io.roomcast.cluster;
 
-import io.roomcast.fanout.Replication;
-import io.roomcast.room.RoomEvent;
+import io.roomcast.room.Replication;
+import io.roomcast.room.event.RoomEvent;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 

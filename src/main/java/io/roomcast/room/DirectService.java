@@ -1,5 +1,6 @@
 package io.roomcast.room;
 
+import io.roomcast.room.event.RoomEvent;
 import io.roomcast.connection.Connection;
 import io.roomcast.connection.ConnectionRegistry;
 import jakarta.enterprise.context.ApplicationScoped;

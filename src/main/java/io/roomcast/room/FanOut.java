@@ -1,5 +1,7 @@
 package io.roomcast.room;
 
+import io.roomcast.room.event.RoomEvent;
+
 /**
  * The one way out of the room domain: every event is published here exactly once, in the order the
  * domain produced it. Behind the port (package {@code fanout}) a message gets its place in its room's

@@ -2,6 +2,7 @@ package io.roomcast.room;
 
 import io.roomcast.connection.Connection;
 import io.roomcast.connection.QuotaOwner;
+import io.roomcast.observability.RoomCount;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;
 import java.util.Set;
@@ -24,7 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * exact too; the lock order is always the room, then the owner.
  */
 @ApplicationScoped
-public class RoomRegistry {
+public class RoomRegistry implements RoomCount {
 
     /** Why a join changed nothing. */
     public enum Refusal {
@@ -181,6 +182,7 @@ public class RoomRegistry {
         return members(room).contains(connection);
     }
 
+    @Override
     public int roomCount() {
         return rooms.size();
     }

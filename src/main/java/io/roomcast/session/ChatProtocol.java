@@ -2,7 +2,7 @@ package io.roomcast.session;
 
 import io.roomcast.connection.CloseReasons;
 import io.roomcast.connection.Connection;
-import io.roomcast.fanout.RoomStreams;
+import io.roomcast.room.RoomStreams;
 import io.roomcast.room.RoomRegistry;
 import io.roomcast.room.RoomService;
 import io.roomcast.stream.StreamUnavailableException;

@@ -13,7 +13,7 @@ import io.roomcast.protocol.ErrorCode;
 import io.roomcast.protocol.ErrorTexts;
 import io.roomcast.protocol.FrameEncoder;
 import io.roomcast.protocol.ServerFrames;
-import io.roomcast.fanout.RoomStreams;
+import io.roomcast.room.RoomStreams;
 import io.roomcast.room.DirectService;
 import io.roomcast.room.RoomRegistry;
 import io.roomcast.stream.StreamUnavailableException;

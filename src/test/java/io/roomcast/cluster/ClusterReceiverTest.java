@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.roomcast.connection.ConnectionRegistry;
 import io.roomcast.connection.Ids;
-import io.roomcast.fanout.EventSink;
+import io.roomcast.room.EventSink;
 import io.roomcast.protocol.ServerFrames.InstanceFigure;
-import io.roomcast.room.RoomEvent;
+import io.roomcast.room.event.RoomEvent;
 import io.roomcast.room.RoomService;
 import io.roomcast.status.StatusPublisher;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.roomcast.room;
 
+import io.roomcast.room.event.RoomEvent;
 import java.util.List;
 
 /** A fan-out port that only records what the domain published, in order; messages come back unplaced. */

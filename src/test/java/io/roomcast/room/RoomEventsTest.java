@@ -1,5 +1,6 @@
 package io.roomcast.room;
 
+import io.roomcast.room.event.RoomEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.roomcast.config.RoomcastSettings;

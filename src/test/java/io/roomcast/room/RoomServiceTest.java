@@ -7,8 +7,6 @@ import io.roomcast.connection.Connection;
 import io.roomcast.connection.ConnectionKind;
 import io.roomcast.connection.ConnectionRegistry;
 import io.roomcast.connection.Ids;
-import io.roomcast.fanout.FanOutPort;
-import io.roomcast.fanout.SingleServerFanOut;
 import io.roomcast.connection.OutboundFrame;
 import io.roomcast.connection.TestConnections;
 import io.roomcast.observability.RoomcastMetrics;

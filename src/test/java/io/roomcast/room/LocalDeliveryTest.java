@@ -1,4 +1,4 @@
-package io.roomcast.fanout;
+package io.roomcast.room;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,8 +10,7 @@ import io.roomcast.connection.OutboundFrame;
 import io.roomcast.connection.TestConnections;
 import io.roomcast.observability.RoomcastMetrics;
 import io.roomcast.protocol.FrameEncoder;
-import io.roomcast.room.RoomEvent;
-import io.roomcast.room.RoomRegistry;
+import io.roomcast.room.event.RoomEvent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -1,10 +1,9 @@
-package io.roomcast.fanout;
+package io.roomcast.room;
 
 import io.roomcast.config.RoomcastSettings;
 import io.roomcast.connection.ConnectionRegistry;
 import io.roomcast.observability.RoomcastMetrics;
 import io.roomcast.protocol.FrameEncoder;
-import io.roomcast.room.RoomRegistry;
 import io.roomcast.stream.MemoryStreams;
 
 /** The fan-out port of a single server wired by hand, as CDI wires it, with in-memory streams. */

@@ -1,4 +1,4 @@
-package io.roomcast.fanout;
+package io.roomcast.room;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -11,8 +11,7 @@ import io.roomcast.connection.ConnectionRegistry;
 import io.roomcast.connection.Identity;
 import io.roomcast.connection.OutboundFrame;
 import io.roomcast.connection.TestConnections;
-import io.roomcast.room.RoomEvent;
-import io.roomcast.room.RoomRegistry;
+import io.roomcast.room.event.RoomEvent;
 import jakarta.websocket.CloseReason;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.roomcast.fanout;
+package io.roomcast.room;
 
 import io.roomcast.connection.Connection;
 import io.roomcast.connection.ConnectionKind;
@@ -7,8 +7,7 @@ import io.roomcast.connection.OutboundFrame;
 import io.roomcast.observability.RoomcastMetrics;
 import io.roomcast.protocol.FrameEncoder;
 import io.roomcast.protocol.ServerFrames;
-import io.roomcast.room.RoomEvent;
-import io.roomcast.room.RoomRegistry;
+import io.roomcast.room.event.RoomEvent;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import java.nio.ByteBuffer;

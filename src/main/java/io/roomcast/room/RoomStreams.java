@@ -1,4 +1,4 @@
-package io.roomcast.fanout;
+package io.roomcast.room;
 
 import io.roomcast.config.RoomcastSettings;
 import io.roomcast.connection.CloseReasons;
@@ -7,8 +7,7 @@ import io.roomcast.connection.ConnectionKind;
 import io.roomcast.connection.OutboundFrame;
 import io.roomcast.protocol.FrameEncoder;
 import io.roomcast.protocol.ServerFrames;
-import io.roomcast.room.RoomEvent;
-import io.roomcast.room.RoomRegistry;
+import io.roomcast.room.event.RoomEvent;
 import io.roomcast.stream.History;
 import io.roomcast.stream.Recovery;
 import io.roomcast.stream.Slice;

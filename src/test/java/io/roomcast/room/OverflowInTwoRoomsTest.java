@@ -1,4 +1,4 @@
-package io.roomcast.fanout;
+package io.roomcast.room;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -14,9 +14,6 @@ import io.roomcast.connection.Ids;
 import io.roomcast.connection.OutboundFrame;
 import io.roomcast.connection.OutboundQueue;
 import io.roomcast.connection.TokenBucket;
-import io.roomcast.room.NobodyElsewhere;
-import io.roomcast.room.RoomRegistry;
-import io.roomcast.room.RoomService;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,8 +1,6 @@
-package io.roomcast.fanout;
+package io.roomcast.room;
 
-import io.roomcast.room.FanOut;
-import io.roomcast.room.Publication;
-import io.roomcast.room.RoomEvent;
+import io.roomcast.room.event.RoomEvent;
 import io.roomcast.stream.Appended;
 import io.roomcast.stream.StreamStore;
 import jakarta.enterprise.context.Dependent;

@@ -1,7 +1,7 @@
-package io.roomcast.fanout;
+package io.roomcast.room;
 
 import io.roomcast.connection.Connection;
-import io.roomcast.room.RoomEvent;
+import io.roomcast.room.event.RoomEvent;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.TreeMap;

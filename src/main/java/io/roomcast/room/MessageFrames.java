@@ -1,6 +1,6 @@
-package io.roomcast.fanout;
+package io.roomcast.room;
 
-import io.roomcast.room.RoomEvent;
+import io.roomcast.room.event.RoomEvent;
 import io.roomcast.protocol.ServerFrames;
 
 /** A room message as the JSON endpoints write it (PROTOCOL 3.2 and 9). */
