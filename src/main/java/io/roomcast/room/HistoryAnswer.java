@@ -2,6 +2,7 @@ package io.roomcast.room;
 
 import io.roomcast.connection.FrameSize;
 import io.roomcast.protocol.FrameEncoder;
+import io.roomcast.protocol.MessageFrames;
 import io.roomcast.room.event.RoomEvent;
 import io.roomcast.stream.AnswerBudget;
 import io.roomcast.stream.History;

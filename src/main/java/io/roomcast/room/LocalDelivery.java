@@ -5,7 +5,9 @@ import io.roomcast.connection.ConnectionKind;
 import io.roomcast.connection.ConnectionRegistry;
 import io.roomcast.connection.OutboundFrame;
 import io.roomcast.observability.RoomcastMetrics;
+import io.roomcast.protocol.ChatLines;
 import io.roomcast.protocol.FrameEncoder;
+import io.roomcast.protocol.MessageFrames;
 import io.roomcast.protocol.ServerFrames;
 import io.roomcast.room.event.RoomEvent;
 import jakarta.enterprise.context.Dependent;
@@ -16,8 +18,9 @@ import java.util.Set;
 /**
  * Delivers an event to this instance's connections, whichever instance it came from. Each
  * representation is rendered once per event, lazily, when the first member who speaks it is met (the
- * chat line {@code Room N: text}, the JSON frame), and that one immutable frame is queued for every
- * member who speaks it: the cost per member is a queue insertion.
+ * chat line of {@link ChatLines}, the JSON frame of {@link MessageFrames}), and that one immutable frame
+ * is queued for every member who speaks it: the cost per member is a queue insertion. The wire formats
+ * themselves are {@code protocol}'s.
  */
 @Dependent
 public class LocalDelivery {
@@ -50,7 +53,7 @@ public class LocalDelivery {
     }
 
     void message(RoomEvent.Message m) {
-        message(m, java.util.Set.of());
+        message(m, Set.of());
     }
 
     /** As {@link #message(RoomEvent.Message)}, skipping members still catching up on the room's stream. */
@@ -64,7 +67,7 @@ public class LocalDelivery {
             }
             if (member.kind() == ConnectionKind.CHAT) {
                 if (chat == null) {
-                    chat = new OutboundFrame.Text("Room " + m.room() + ": " + m.text());
+                    chat = new OutboundFrame.Text(ChatLines.message(m.room(), m.text()));
                 }
                 member.send(chat);
             } else {

@@ -6,6 +6,7 @@ import io.roomcast.connection.Connection;
 import io.roomcast.connection.ConnectionKind;
 import io.roomcast.connection.OutboundFrame;
 import io.roomcast.protocol.FrameEncoder;
+import io.roomcast.protocol.MessageFrames;
 import io.roomcast.protocol.ServerFrames;
 import io.roomcast.room.event.RoomEvent;
 import io.roomcast.stream.History;

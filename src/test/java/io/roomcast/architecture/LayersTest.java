@@ -55,6 +55,16 @@ class LayersTest {
             .noClasses().that().resideInAnyPackage("io.roomcast.stream..")
             .should().dependOnClassesThat().resideInAnyPackage("io.roomcast.protocol..");
 
+    /**
+     * The wire formats live in {@code protocol} (the JSON frames and their encoder, the chat lines): the room
+     * feature, the session layer and the streams build frames from its records and functions and write
+     * no JSON of their own.
+     */
+    @ArchTest
+    static final ArchRule theWireFormatsLiveInProtocol = com.tngtech.archunit.lang.syntax.ArchRuleDefinition
+            .noClasses().that().resideInAnyPackage("io.roomcast.room..", "io.roomcast.session..", "io.roomcast.stream..")
+            .should().dependOnClassesThat().resideInAnyPackage("jakarta.json..");
+
     /** The events are the plain vocabulary that the feature, the streams and the cluster share: they use nothing of ours. */
     @ArchTest
     static final ArchRule roomEventsArePlainData = com.tngtech.archunit.lang.syntax.ArchRuleDefinition

@@ -3,6 +3,7 @@ package io.roomcast.room;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.roomcast.protocol.FrameEncoder;
+import io.roomcast.protocol.MessageFrames;
 import io.roomcast.protocol.ServerFrames;
 import io.roomcast.room.event.RoomEvent;
 import io.roomcast.stream.AnswerBudget;
