@@ -1,7 +1,7 @@
 package io.roomcast.api;
 
 import io.roomcast.config.RoomcastSettings;
-import io.roomcast.room.RoomStreams;
+import io.roomcast.room.RoomHistory;
 import io.roomcast.protocol.ErrorCode;
 import io.roomcast.protocol.StreamPositions;
 import io.roomcast.stream.StreamPosition;
@@ -41,7 +41,7 @@ public class HistoryResource {
     @Inject
     RoomAccess roomAccess;
     @Inject
-    RoomStreams streams;
+    RoomHistory history;
     @Inject
     ApiResponses responses;
     @Inject
@@ -85,7 +85,7 @@ public class HistoryResource {
         if (query.problem() != null) {
             return responses.error(400, ErrorCode.INVALID_PARAMETER, query.problem());
         }
-        return responses.json(200, streams.historyPage(room, query.since(), query.limit()));
+        return responses.json(200, history.page(room, query.since(), query.limit()));
     }
 
     /** The query parameters, judged like the frame's fields (PROTOCOL 9.1, 9.2). */

@@ -9,21 +9,21 @@ import jakarta.inject.Inject;
 /**
  * The fan-out port's composition. A room message is put into its room's stream first ({@link StreamStore}:
  * its epoch and offset, once, whichever instance received it), then delivered to this instance's
- * members in offset order ({@link RoomStreams}), then replicated to the other instances. Other events
+ * members in offset order ({@link RoomSequencers}), then replicated to the other instances. Other events
  * are delivered at once and replicated in the same order.
  */
 @Dependent
 public class FanOutPort implements FanOut {
 
     private final StreamStore store;
-    private final RoomStreams streams;
+    private final RoomSequencers sequencers;
     private final LocalDelivery local;
     private final Replication replication;
 
     @Inject
-    public FanOutPort(StreamStore store, RoomStreams streams, LocalDelivery local, Replication replication) {
+    public FanOutPort(StreamStore store, RoomSequencers sequencers, LocalDelivery local, Replication replication) {
         this.store = store;
-        this.streams = streams;
+        this.sequencers = sequencers;
         this.local = local;
         this.replication = replication;
     }
@@ -33,7 +33,7 @@ public class FanOutPort implements FanOut {
         local.deliver(event);
         replication.replicate(event);
         if (event instanceof RoomEvent.Presence p && !p.joined() && p.connectionId() != null) {
-            streams.left(p.room());
+            sequencers.left(p.room());
         }
     }
 
@@ -42,10 +42,10 @@ public class FanOutPort implements FanOut {
         Appended appended = store.append(publication.message(), publication.dedupKey());
         RoomEvent.Message placed = appended.message();
         if (appended.duplicate()) {
-            streams.ack(publication.ackTo(), publication.message().ref(), placed);
+            sequencers.ack(publication.ackTo(), publication.message().ref(), placed);
             return placed;
         }
-        streams.deliver(placed, publication.ackTo());
+        sequencers.deliver(placed, publication.ackTo());
         replication.replicate(placed);
         return placed;
     }

@@ -39,7 +39,7 @@ public class LocalDelivery {
         this.metrics = metrics;
     }
 
-    /** Delivers an event at once; positioned messages come through {@link RoomStreams}, in their turn. */
+    /** Delivers an event at once; positioned messages come through {@link RoomSequencers}, in their turn. */
     public void deliver(RoomEvent event) {
         if (event instanceof RoomEvent.Message m) {
             message(m);
@@ -56,13 +56,16 @@ public class LocalDelivery {
         message(m, Set.of());
     }
 
-    /** As {@link #message(RoomEvent.Message)}, skipping members still catching up on the room's stream. */
-    void message(RoomEvent.Message m, Set<Connection> catchingUp) {
+    /**
+     * As {@link #message(RoomEvent.Message)}, skipping the members its room's sequencer says to skip (being
+     * sent a replay, or being closed).
+     */
+    void message(RoomEvent.Message m, Set<Connection> skipped) {
         OutboundFrame json = null;
         OutboundFrame chat = null;
         int delivered = 0;
         for (Connection member : rooms.members(m.room())) {
-            if (!catchingUp.isEmpty() && catchingUp.contains(member)) {
+            if (!skipped.isEmpty() && skipped.contains(member)) {
                 continue;
             }
             if (member.kind() == ConnectionKind.CHAT) {

@@ -2,7 +2,7 @@ package io.roomcast.session;
 
 import io.roomcast.connection.CloseReasons;
 import io.roomcast.connection.Connection;
-import io.roomcast.room.RoomStreams;
+import io.roomcast.room.RoomSequencers;
 import io.roomcast.room.RoomRegistry;
 import io.roomcast.room.RoomService;
 import io.roomcast.stream.StreamUnavailableException;
@@ -24,10 +24,10 @@ public class ChatProtocol {
 
     private final ConnectionLifecycle lifecycle;
     private final RoomService rooms;
-    private final RoomStreams streams;
+    private final RoomSequencers streams;
 
     @Inject
-    public ChatProtocol(ConnectionLifecycle lifecycle, RoomService rooms, RoomStreams streams) {
+    public ChatProtocol(ConnectionLifecycle lifecycle, RoomService rooms, RoomSequencers streams) {
         this.lifecycle = lifecycle;
         this.rooms = rooms;
         this.streams = streams;

@@ -13,7 +13,8 @@ import io.roomcast.protocol.ErrorCode;
 import io.roomcast.protocol.ErrorTexts;
 import io.roomcast.protocol.FrameEncoder;
 import io.roomcast.protocol.ServerFrames;
-import io.roomcast.room.RoomStreams;
+import io.roomcast.room.RoomSequencers;
+import io.roomcast.room.RoomHistory;
 import io.roomcast.room.DirectService;
 import io.roomcast.room.RoomRegistry;
 import io.roomcast.stream.StreamUnavailableException;
@@ -39,13 +40,15 @@ public class JsonProtocol {
     private final FrameEncoder encoder;
     private final TokenVerifier verifier;
     private final TokenExpiry expiry;
-    private final RoomStreams streams;
+    private final RoomSequencers streams;
+    private final RoomHistory history;
 
     @Inject
     public JsonProtocol(RoomcastSettings settings, ConnectionLifecycle lifecycle, RoomService rooms,
                         DirectService direct, FrameEncoder encoder, TokenVerifier verifier, TokenExpiry expiry,
-                        RoomStreams streams) {
+                        RoomSequencers streams, RoomHistory history) {
         this.streams = streams;
+        this.history = history;
         this.settings = settings;
         this.lifecycle = lifecycle;
         this.rooms = rooms;
@@ -57,7 +60,7 @@ public class JsonProtocol {
 
     /** For the CDI client proxy only. */
     protected JsonProtocol() {
-        this(null, null, null, null, null, null, null, null);
+        this(null, null, null, null, null, null, null, null, null);
     }
 
     public void welcome(Connection connection) {
@@ -187,7 +190,7 @@ public class JsonProtocol {
             return;
         }
         try {
-            connection.sendText(streams.historyFrame(history.room(), position(history.since()), history.limit(),
+            connection.sendText(this.history.frame(history.room(), position(history.since()), history.limit(),
                     history.ref()));
         } catch (StreamUnavailableException e) {
             error(connection, ErrorCode.UNAVAILABLE, e.getMessage(), history.ref());

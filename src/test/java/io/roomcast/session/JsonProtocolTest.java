@@ -46,7 +46,7 @@ class JsonProtocolTest {
     private final ConnectionLifecycle lifecycle = new ConnectionLifecycle(settings, connections, rooms, direct, null,
             new Ids(), metrics, null, null, new UserRates(settings), null);
     private final JsonProtocol protocol = new JsonProtocol(settings, lifecycle, rooms, direct, encoder, null, null,
-            single.streams());
+            single.streams(), single.history());
 
     private final List<OutboundFrame> aliceFrames = new ArrayList<>();
     private final Connection alice = TestConnections.connection("c1", "alice", ConnectionKind.JSON, aliceFrames);
@@ -128,7 +128,7 @@ class JsonProtocolTest {
         RoomService cappedRooms = new RoomService(registry, new Ids(), oneRoom, capped.port(), NONE);
         JsonProtocol cappedProtocol = new JsonProtocol(oneRoom, new ConnectionLifecycle(oneRoom, connections,
                 cappedRooms, direct, null, new Ids(), metrics, null, null, new UserRates(oneRoom), null), cappedRooms, direct, encoder, null, null,
-                capped.streams());
+                capped.streams(), capped.history());
 
         cappedProtocol.onText(bob, "{\"type\":\"join\",\"room\":1}");
         cappedProtocol.onText(alice, "{\"type\":\"join\",\"room\":2,\"ref\":\"j\"}");
