@@ -5,7 +5,7 @@ import io.roomcast.connection.ConnectionRegistry;
 import io.roomcast.connection.Ids;
 import io.roomcast.room.EventSink;
 import io.roomcast.room.event.RoomEvent;
-import io.roomcast.room.RoomService;
+import io.roomcast.room.Rooms;
 import io.roomcast.status.StatusPublisher;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ContextService;
@@ -37,7 +37,7 @@ public class ClusterReceiver implements BusListener {
     ContextService context;
     private final ClusterBus bus;
     final RemoteMembers remote;
-    private final RoomService rooms;
+    private final Rooms rooms;
     /** Other instances' events go straight to this instance's connections, not through the domain again. */
     private final EventSink local;
     private final StatusPublisher status;
@@ -45,7 +45,7 @@ public class ClusterReceiver implements BusListener {
     private final Ids ids;
 
     @Inject
-    public ClusterReceiver(ClusterBus bus, RemoteMembers remote, RoomService rooms, EventSink local,
+    public ClusterReceiver(ClusterBus bus, RemoteMembers remote, Rooms rooms, EventSink local,
                            StatusPublisher status, ConnectionRegistry registry, Ids ids) {
         this.bus = bus;
         this.remote = remote;

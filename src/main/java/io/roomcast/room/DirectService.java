@@ -15,13 +15,13 @@ import jakarta.inject.Inject;
 public class DirectService {
 
     private final ConnectionRegistry registry;
-    private final FanOut fanOut;
+    private final Broadcast broadcast;
     private final MembersElsewhere elsewhere;
 
     @Inject
-    public DirectService(ConnectionRegistry registry, FanOut fanOut, MembersElsewhere elsewhere) {
+    public DirectService(ConnectionRegistry registry, Broadcast broadcast, MembersElsewhere elsewhere) {
         this.registry = registry;
-        this.fanOut = fanOut;
+        this.broadcast = broadcast;
         this.elsewhere = elsewhere;
     }
 
@@ -35,7 +35,7 @@ public class DirectService {
         if (registry.byClientId(to).isEmpty() && !elsewhere.hasClient(to)) {
             return false;
         }
-        fanOut.publish(new RoomEvent.Direct(to, from, text, System.currentTimeMillis()));
+        broadcast.publish(new RoomEvent.Direct(to, from, text, System.currentTimeMillis()));
         return true;
     }
 
@@ -43,7 +43,7 @@ public class DirectService {
     public void opened(Connection connection) {
         Integer clientId = connection.identity().clientId();
         if (clientId != null) {
-            fanOut.publish(new RoomEvent.ClientSession(connection.id(), clientId, true));
+            broadcast.publish(new RoomEvent.ClientSession(connection.id(), clientId, true));
         }
     }
 
@@ -51,7 +51,7 @@ public class DirectService {
     public void ended(Connection connection) {
         Integer clientId = connection.identity().clientId();
         if (clientId != null) {
-            fanOut.publish(new RoomEvent.ClientSession(connection.id(), clientId, false));
+            broadcast.publish(new RoomEvent.ClientSession(connection.id(), clientId, false));
         }
     }
 }

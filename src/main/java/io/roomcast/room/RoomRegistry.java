@@ -27,18 +27,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 @ApplicationScoped
 public class RoomRegistry implements RoomCount {
 
-    /** Why a join changed nothing. */
-    public enum Refusal {
-        /** The connection is in {@code roomcast.limits.rooms-per-connection} rooms already. */
-        ROOMS_PER_CONNECTION,
-        /** The join would create a room beyond {@code roomcast.limits.rooms}. */
-        ROOMS,
-        /** The connection's user (a guest: its address) is in {@code roomcast.limits.rooms-per-user} rooms already. */
-        ROOMS_PER_USER,
-        /** The connection has ended: it joins nothing any more. */
-        ENDED
-    }
-
     /** The caps a join honours (PROTOCOL 12 and 13.6). */
     public record Limits(int roomsPerConnection, int rooms, int roomsPerUser) {
         /** Without a quota per user. */
@@ -51,12 +39,12 @@ public class RoomRegistry implements RoomCount {
      * The outcome of a join or leave: whether membership changed, the member count after it, and for a
      * refused join, why.
      */
-    public record Change(boolean changed, int members, Refusal refusal) {
+    public record Change(boolean changed, int members, RoomResult.Refusal refusal) {
         public Change(boolean changed, int members) {
             this(changed, members, null);
         }
 
-        static Change refused(Refusal refusal) {
+        static Change refused(RoomResult.Refusal refusal) {
             return new Change(false, 0, refusal);
         }
 
@@ -73,7 +61,7 @@ public class RoomRegistry implements RoomCount {
     public Change join(int room, Connection connection, Limits limits) {
         Change[] change = new Change[1];
         if (!connection.unlessEnded(() -> change[0] = add(room, connection, limits))) {
-            return Change.refused(Refusal.ENDED);
+            return Change.refused(RoomResult.Refusal.ENDED);
         }
         return change[0];
     }
@@ -81,24 +69,24 @@ public class RoomRegistry implements RoomCount {
     private Change add(int room, Connection connection, Limits limits) {
         Set<Integer> joined = connection.rooms();
         if (joined.size() >= limits.roomsPerConnection() && !joined.contains(room)) {
-            return Change.refused(Refusal.ROOMS_PER_CONNECTION);
+            return Change.refused(RoomResult.Refusal.ROOMS_PER_CONNECTION);
         }
         QuotaOwner owner = connection.owner();
         boolean[] added = new boolean[1];
-        Refusal[] refusal = new Refusal[1];
+        RoomResult.Refusal[] refusal = new RoomResult.Refusal[1];
         Set<Connection> members = rooms.compute(room, (k, set) -> {
             if (set != null && set.contains(connection)) {
                 return set; // a rejoin: nothing to count
             }
             if (!owners.enter(owner, room, limits.roomsPerUser())) {
-                refusal[0] = Refusal.ROOMS_PER_USER;
+                refusal[0] = RoomResult.Refusal.ROOMS_PER_USER;
                 return set;
             }
             Set<Connection> current = set;
             if (current == null) {
                 if (!takeRoomSlot(limits.rooms())) {
                     owners.leave(owner, room);
-                    refusal[0] = Refusal.ROOMS;
+                    refusal[0] = RoomResult.Refusal.ROOMS;
                     return null;
                 }
                 current = ConcurrentHashMap.newKeySet();

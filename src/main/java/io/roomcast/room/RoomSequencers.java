@@ -21,7 +21,6 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.function.Supplier;
 
 /**
  * Rooms' streams as this instance's members see them (PROTOCOL 9): every positioned message is
@@ -43,6 +42,7 @@ public class RoomSequencers implements EventSink {
     private final LocalDelivery local;
     private final RoomRegistry registry;
     private final FrameEncoder encoder;
+    private final Membership membership;
     private final Acks acks;
     private final Map<Integer, RoomSequencer> sequencers = new ConcurrentHashMap<>();
     private final ScheduledExecutorService gaps;
@@ -51,11 +51,12 @@ public class RoomSequencers implements EventSink {
 
     @Inject
     public RoomSequencers(StreamStore store, LocalDelivery local, RoomRegistry registry, FrameEncoder encoder,
-                          RoomcastSettings settings) {
+                          RoomcastSettings settings, Membership membership) {
         this.store = store;
         this.local = local;
         this.registry = registry;
         this.encoder = encoder;
+        this.membership = membership;
         this.acks = new Acks(encoder);
         this.gaps = store == null ? null : Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "roomcast-stream-gaps");
@@ -68,7 +69,7 @@ public class RoomSequencers implements EventSink {
 
     /** For the CDI client proxy only. */
     protected RoomSequencers() {
-        this(null, null, null, null, null);
+        this(null, null, null, null, null, null);
     }
 
     @PreDestroy
@@ -119,15 +120,15 @@ public class RoomSequencers implements EventSink {
     }
 
     /**
-     * Joins a room at a point of its stream (PROTOCOL 9.1): {@code joining} changes the membership, and
-     * a JSON member then gets its {@code joined} reply and, with a {@code since} that can be honoured,
-     * the messages it missed, all before any live message of the room. {@code since} is null for a join
-     * without one; chat members get no reply.
+     * Joins a room at a point of its stream (PROTOCOL 9.1): under the room's sequencer the membership
+     * changes ({@link Membership#join}: the caps, presence), and a JSON member then gets its {@code joined}
+     * reply and, with a {@code since} that can be honoured, the messages it missed, all before any live
+     * message of the room. Chat members get no reply.
      */
-    public RoomRegistry.Change join(Connection connection, int room, StreamPosition since,
-                                    Supplier<RoomRegistry.Change> joining) {
+    public RoomRegistry.Change join(RoomCommand.Join join) {
+        int room = join.room();
         try {
-            return joinAt(connection, room, since, joining);
+            return joinAt(join.connection(), room, join.since());
         } catch (RuntimeException e) {
             // The stream could not be read (in a cluster: no majority, PROTOCOL 13.10): nobody joined, and a
             // sequencer made for this join must not stay behind collecting the room's messages.
@@ -141,8 +142,7 @@ public class RoomSequencers implements EventSink {
         }
     }
 
-    private RoomRegistry.Change joinAt(Connection connection, int room, StreamPosition since,
-                                       Supplier<RoomRegistry.Change> joining) {
+    private RoomRegistry.Change joinAt(Connection connection, int room, StreamPosition since) {
         boolean recovering = since != null && store.enabled();
         Slice missed = recovering ? store.read(room, since.offset(), Integer.MAX_VALUE, false) : null;
         for (int attempt = 0; ; attempt++) {
@@ -162,7 +162,7 @@ public class RoomSequencers implements EventSink {
                 }
                 if (!recovering || missed != null) {
                     sequencer.live(connection); // a rejoin ends a replay still under way
-                    RoomRegistry.Change change = joining.get();
+                    RoomRegistry.Change change = membership.join(connection, room);
                     if (change.refused()) {
                         retireIfEmpty(sequencer); // and no stream was created for it (PROTOCOL 13.3)
                         return change;

@@ -1,5 +1,8 @@
 package io.roomcast.architecture;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.nameMatching;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -54,6 +57,17 @@ class LayersTest {
     static final ArchRule streamsKnowNoWire = com.tngtech.archunit.lang.syntax.ArchRuleDefinition
             .noClasses().that().resideInAnyPackage("io.roomcast.stream..")
             .should().dependOnClassesThat().resideInAnyPackage("io.roomcast.protocol..");
+
+    /**
+     * The room feature has one entry point: the endpoints, the session layer and the HTTP API ask
+     * {@code room.Rooms} for all room work, with {@code RoomCommand}s, and get {@code RoomResult}s back;
+     * they name no other class of the feature (nor its events).
+     */
+    @ArchTest
+    static final ArchRule roomWorkGoesThroughTheEntryPoint = com.tngtech.archunit.lang.syntax.ArchRuleDefinition
+            .noClasses().that().resideInAnyPackage("io.roomcast.endpoint..", "io.roomcast.api..", "io.roomcast.session..")
+            .should().dependOnClassesThat(resideInAPackage("io.roomcast.room..")
+                    .and(not(nameMatching("io\\.roomcast\\.room\\.(Rooms|RoomCommand(\\$.*)?|RoomResult(\\$.*)?)"))));
 
     /**
      * The wire formats live in {@code protocol} (the JSON frames and their encoder, the chat lines): the room

@@ -91,16 +91,16 @@ class LocalDeliveryTest {
     }
 
     @Test
-    void thePortDeliversLocallyThenReplicatesTheSameEvent() {
+    void aBroadcastIsDeliveredHereFirstThenReplicatedAsTheSameEvent() {
         List<RoomEvent> replicated = new ArrayList<>();
-        FanOutPort port = SingleServerFanOut.of(rooms, connections, RoomcastSettings.from(key -> Optional.empty()),
+        Broadcast broadcast = SingleServerRooms.of(rooms, connections, RoomcastSettings.from(key -> Optional.empty()),
                 event -> {
                     assertThat(chat1).as("delivered here first").hasSize(1);
                     replicated.add(event);
-                }).port();
+                }).broadcast();
         RoomEvent event = new RoomEvent.Binary(7, new byte[] {1, 2});
 
-        port.publish(event);
+        broadcast.publish(event);
 
         assertThat(replicated).containsExactly(event);
     }

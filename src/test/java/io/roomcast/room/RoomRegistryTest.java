@@ -88,7 +88,7 @@ class RoomRegistryTest {
         assertThat(rooms.join(1, a, two).changed()).isTrue();
         assertThat(rooms.join(2, a, two).changed()).isTrue();
         RoomRegistry.Change third = rooms.join(3, a, two);
-        assertThat(third.refusal()).isEqualTo(RoomRegistry.Refusal.ROOMS_PER_CONNECTION);
+        assertThat(third.refusal()).isEqualTo(RoomResult.Refusal.ROOMS_PER_CONNECTION);
         assertThat(rooms.members(3)).isEmpty();
         assertThat(a.rooms()).containsExactlyInAnyOrder(1, 2);
         assertThat(rooms.join(2, a, two)).isEqualTo(new RoomRegistry.Change(false, 1));
@@ -104,7 +104,7 @@ class RoomRegistryTest {
         rooms.join(1, a, twoRooms);
         rooms.join(2, a, twoRooms);
         assertThat(rooms.hasRoomFor(3, 2)).isFalse();
-        assertThat(rooms.join(3, b, twoRooms).refusal()).isEqualTo(RoomRegistry.Refusal.ROOMS);
+        assertThat(rooms.join(3, b, twoRooms).refusal()).isEqualTo(RoomResult.Refusal.ROOMS);
         assertThat(rooms.roomCount()).isEqualTo(2);
         assertThat(b.rooms()).isEmpty();
         assertThat(rooms.hasRoomFor(2, 2)).isTrue();
@@ -172,8 +172,8 @@ class RoomRegistryTest {
         assertThat(rooms.join(3, b, three).changed()).isTrue();
         assertThat(rooms.roomsOf(QuotaOwner.user("alice"))).isEqualTo(3);
 
-        assertThat(rooms.join(4, b, three).refusal()).isEqualTo(RoomRegistry.Refusal.ROOMS_PER_USER);
-        assertThat(rooms.join(4, a, three).refusal()).isEqualTo(RoomRegistry.Refusal.ROOMS_PER_USER);
+        assertThat(rooms.join(4, b, three).refusal()).isEqualTo(RoomResult.Refusal.ROOMS_PER_USER);
+        assertThat(rooms.join(4, a, three).refusal()).isEqualTo(RoomResult.Refusal.ROOMS_PER_USER);
         assertThat(rooms.members(4)).isEmpty();
         assertThat(rooms.roomCount()).as("a refused join takes no room slot").isEqualTo(3);
         assertThat(b.rooms()).containsExactlyInAnyOrder(2, 3);
@@ -183,7 +183,7 @@ class RoomRegistryTest {
         assertThat(rooms.withinQuota(QuotaOwner.user("alice"), 2, 3)).isTrue();
 
         rooms.leave(2, a);
-        assertThat(rooms.join(4, a, three).refusal()).as("b is still in room 2").isEqualTo(RoomRegistry.Refusal.ROOMS_PER_USER);
+        assertThat(rooms.join(4, a, three).refusal()).as("b is still in room 2").isEqualTo(RoomResult.Refusal.ROOMS_PER_USER);
         rooms.leave(2, b);
         assertThat(rooms.roomsOf(QuotaOwner.user("alice"))).isEqualTo(2);
         assertThat(rooms.join(4, a, three).changed()).isTrue();
@@ -197,7 +197,7 @@ class RoomRegistryTest {
         Connection elsewhere = guest("g3", "192.0.2.2");
         rooms.join(1, first, two);
         rooms.join(2, second, two);
-        assertThat(rooms.join(3, second, two).refusal()).isEqualTo(RoomRegistry.Refusal.ROOMS_PER_USER);
+        assertThat(rooms.join(3, second, two).refusal()).isEqualTo(RoomResult.Refusal.ROOMS_PER_USER);
         assertThat(rooms.join(3, elsewhere, two).changed()).isTrue();
         assertThat(rooms.roomsOf(QuotaOwner.address("192.0.2.1"))).isEqualTo(2);
         assertThat(rooms.roomsOf(QuotaOwner.user("192.0.2.1"))).as("a user of that name is someone else").isZero();
@@ -209,7 +209,7 @@ class RoomRegistryTest {
         Connection a = TestConnections.connection("a", "alice");
         Connection b = TestConnections.connection("b", "bob");
         rooms.join(1, a, oneRoom);
-        assertThat(rooms.join(2, b, oneRoom).refusal()).isEqualTo(RoomRegistry.Refusal.ROOMS);
+        assertThat(rooms.join(2, b, oneRoom).refusal()).isEqualTo(RoomResult.Refusal.ROOMS);
         assertThat(rooms.roomsOf(QuotaOwner.user("bob"))).isZero();
         assertThat(rooms.owners()).isEqualTo(1);
         rooms.join(1, b, oneRoom);

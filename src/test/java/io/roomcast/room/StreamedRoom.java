@@ -33,23 +33,22 @@ final class StreamedRoom {
     final List<CloseReason> closes = Collections.synchronizedList(new ArrayList<>());
     final Connection member = TestConnections.connection("c1",
             new Identity("bob", true, "10.0.0.1", null, null, null), ConnectionKind.JSON, frames, closes);
-    final SingleServerFanOut single;
+    final SingleServerRooms single;
 
     StreamedRoom(Map<String, String> settings) {
-        single = SingleServerFanOut.of(registry, new ConnectionRegistry(),
+        single = SingleServerRooms.of(registry, new ConnectionRegistry(),
                 RoomcastSettings.from(key -> Optional.ofNullable(settings.get(key))), event -> { });
         join(member, null);
         frames.clear();
     }
 
     RoomSequencers sequencers() {
-        return single.streams();
+        return single.sequencers();
     }
 
     /** Joins room 7, recovering after {@code since} (null: a plain join). */
     void join(Connection connection, StreamPosition since) {
-        single.streams().join(connection, ROOM, since,
-                () -> registry.join(ROOM, connection, new RoomRegistry.Limits(100, 100)));
+        single.rooms().join(new RoomCommand.Join(connection, ROOM, since));
     }
 
     /** A message put into room 7's stream, not yet delivered. */
