@@ -14,13 +14,13 @@ import jakarta.inject.Inject;
 @ApplicationScoped
 public class DirectService {
 
-    private final ConnectionRegistry registry;
+    private final ConnectionRegistry connections;
     private final Broadcast broadcast;
     private final MembersElsewhere elsewhere;
 
     @Inject
-    public DirectService(ConnectionRegistry registry, Broadcast broadcast, MembersElsewhere elsewhere) {
-        this.registry = registry;
+    public DirectService(ConnectionRegistry connections, Broadcast broadcast, MembersElsewhere elsewhere) {
+        this.connections = connections;
         this.broadcast = broadcast;
         this.elsewhere = elsewhere;
     }
@@ -32,7 +32,7 @@ public class DirectService {
 
     /** Delivers to every live session of the client id on any instance; false when there is none. */
     public boolean send(String from, int to, String text) {
-        if (registry.byClientId(to).isEmpty() && !elsewhere.hasClient(to)) {
+        if (connections.byClientId(to).isEmpty() && !elsewhere.hasClient(to)) {
             return false;
         }
         broadcast.publish(new RoomEvent.Direct(to, from, text, System.currentTimeMillis()));

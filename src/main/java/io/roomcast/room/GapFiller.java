@@ -32,14 +32,14 @@ final class GapFiller {
     private final RoomRegistry registry;
     private final ScheduledExecutorService gaps;
     /** Every room's sequencer on this instance, for a catch-up: a live view. */
-    private final Collection<RoomSequencer> sequencers;
+    private final Collection<RoomSequencer> everyRoom;
 
     GapFiller(StreamStore store, RoomRegistry registry, ScheduledExecutorService gaps,
-              Collection<RoomSequencer> sequencers) {
+              Collection<RoomSequencer> everyRoom) {
         this.store = store;
         this.registry = registry;
         this.gaps = gaps;
-        this.sequencers = sequencers;
+        this.everyRoom = everyRoom;
     }
 
     /**
@@ -50,7 +50,7 @@ final class GapFiller {
     void catchUp() {
         try {
             gaps.execute(() -> {
-                for (RoomSequencer sequencer : sequencers) {
+                for (RoomSequencer sequencer : everyRoom) {
                     fetchMissing(sequencer, Long.MAX_VALUE);
                 }
             });

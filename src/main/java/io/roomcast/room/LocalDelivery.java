@@ -25,15 +25,15 @@ import java.util.Set;
 @Dependent
 public class LocalDelivery {
 
-    private final RoomRegistry rooms;
+    private final RoomRegistry registry;
     private final ConnectionRegistry connections;
     private final FrameEncoder encoder;
     private final RoomcastMetrics metrics;
 
     @Inject
-    public LocalDelivery(RoomRegistry rooms, ConnectionRegistry connections, FrameEncoder encoder,
+    public LocalDelivery(RoomRegistry registry, ConnectionRegistry connections, FrameEncoder encoder,
                          RoomcastMetrics metrics) {
-        this.rooms = rooms;
+        this.registry = registry;
         this.connections = connections;
         this.encoder = encoder;
         this.metrics = metrics;
@@ -64,7 +64,7 @@ public class LocalDelivery {
         OutboundFrame json = null;
         OutboundFrame chat = null;
         int delivered = 0;
-        for (Connection member : rooms.members(m.room())) {
+        for (Connection member : registry.members(m.room())) {
             if (!skipped.isEmpty() && skipped.contains(member)) {
                 continue;
             }
@@ -87,7 +87,7 @@ public class LocalDelivery {
     /** Presence goes to the room's JSON members, never to the member it is about. */
     private void presence(RoomEvent.Presence p) {
         OutboundFrame frame = null;
-        for (Connection member : rooms.members(p.room())) {
+        for (Connection member : registry.members(p.room())) {
             if (member.kind() == ConnectionKind.JSON && !member.id().equals(p.connectionId())) {
                 if (frame == null) {
                     frame = new OutboundFrame.Text(encoder.encode(p.joined()
@@ -103,7 +103,7 @@ public class LocalDelivery {
     private void binary(RoomEvent.Binary b) {
         OutboundFrame frame = new OutboundFrame.Binary(ByteBuffer.wrap(b.bytes()));
         int delivered = 0;
-        for (Connection member : rooms.members(b.room())) {
+        for (Connection member : registry.members(b.room())) {
             if (member.kind() == ConnectionKind.CHAT) {
                 member.send(frame);
                 delivered++;

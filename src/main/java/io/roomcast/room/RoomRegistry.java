@@ -28,10 +28,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 public class RoomRegistry implements RoomCount {
 
     /** The caps a join honours (PROTOCOL 12 and 13.6). */
-    public record Limits(int roomsPerConnection, int rooms, int roomsPerUser) {
+    public record Limits(int roomsPerConnection, int roomsTotal, int roomsPerUser) {
         /** Without a quota per user. */
-        public Limits(int roomsPerConnection, int rooms) {
-            this(roomsPerConnection, rooms, Integer.MAX_VALUE);
+        public Limits(int roomsPerConnection, int roomsTotal) {
+            this(roomsPerConnection, roomsTotal, Integer.MAX_VALUE);
         }
     }
 
@@ -53,7 +53,7 @@ public class RoomRegistry implements RoomCount {
         }
     }
 
-    private final Map<Integer, Set<Connection>> rooms = new ConcurrentHashMap<>();
+    private final Map<Integer, Set<Connection>> membersByRoom = new ConcurrentHashMap<>();
     /** Rooms with members plus rooms being created: the slots of the room cap. */
     private final AtomicInteger roomSlots = new AtomicInteger();
     private final OwnerRooms owners = new OwnerRooms();
@@ -74,7 +74,7 @@ public class RoomRegistry implements RoomCount {
         QuotaOwner owner = connection.owner();
         boolean[] added = new boolean[1];
         RoomResult.Refusal[] refusal = new RoomResult.Refusal[1];
-        Set<Connection> members = rooms.compute(room, (k, set) -> {
+        Set<Connection> members = membersByRoom.compute(room, (k, set) -> {
             if (set != null && set.contains(connection)) {
                 return set; // a rejoin: nothing to count
             }
@@ -84,7 +84,7 @@ public class RoomRegistry implements RoomCount {
             }
             Set<Connection> current = set;
             if (current == null) {
-                if (!takeRoomSlot(limits.rooms())) {
+                if (!takeRoomSlot(limits.roomsTotal())) {
                     owners.leave(owner, room);
                     refusal[0] = RoomResult.Refusal.ROOMS;
                     return null;
@@ -104,7 +104,7 @@ public class RoomRegistry implements RoomCount {
     public Change leave(int room, Connection connection) {
         boolean[] removed = new boolean[1];
         int[] remaining = new int[1];
-        rooms.computeIfPresent(room, (k, set) -> {
+        membersByRoom.computeIfPresent(room, (k, set) -> {
             removed[0] = set.remove(connection);
             if (removed[0]) {
                 owners.leave(connection.owner(), room);
@@ -125,7 +125,7 @@ public class RoomRegistry implements RoomCount {
      * there is a slot for one more. A hint for the handshake; the join itself decides.
      */
     public boolean hasRoomFor(int room, int maxRooms) {
-        return rooms.containsKey(room) || roomSlots.get() < maxRooms;
+        return membersByRoom.containsKey(room) || roomSlots.get() < maxRooms;
     }
 
     /**
@@ -159,7 +159,7 @@ public class RoomRegistry implements RoomCount {
 
     /** A weakly consistent view of a room's members; empty for a room without members. */
     public Set<Connection> members(int room) {
-        return rooms.getOrDefault(room, Set.of());
+        return membersByRoom.getOrDefault(room, Set.of());
     }
 
     public int memberCount(int room) {
@@ -172,13 +172,13 @@ public class RoomRegistry implements RoomCount {
 
     @Override
     public int roomCount() {
-        return rooms.size();
+        return membersByRoom.size();
     }
 
     /** Member counts by room, in room order. */
     public Map<Integer, Integer> sizes() {
         Map<Integer, Integer> sizes = new TreeMap<>();
-        rooms.forEach((room, members) -> {
+        membersByRoom.forEach((room, members) -> {
             int n = members.size();
             if (n > 0) {
                 sizes.put(room, n);

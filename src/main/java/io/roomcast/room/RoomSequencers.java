@@ -44,7 +44,7 @@ public class RoomSequencers implements EventSink {
     private final FrameEncoder encoder;
     private final Membership membership;
     private final Acks acks;
-    private final Map<Integer, RoomSequencer> sequencers = new ConcurrentHashMap<>();
+    private final Map<Integer, RoomSequencer> byRoom = new ConcurrentHashMap<>();
     private final ScheduledExecutorService gaps;
     private final GapFiller gapFiller;
     private final ReplayPacer pacer;
@@ -63,7 +63,7 @@ public class RoomSequencers implements EventSink {
             thread.setDaemon(true);
             return thread;
         });
-        this.gapFiller = new GapFiller(store, registry, gaps, sequencers.values());
+        this.gapFiller = new GapFiller(store, registry, gaps, byRoom.values());
         this.pacer = new ReplayPacer(store, registry, settings, encoder, gaps);
     }
 
@@ -97,7 +97,7 @@ public class RoomSequencers implements EventSink {
             acks.send(ackTo, message);
             return;
         }
-        RoomSequencer sequencer = sequencers.get(message.room());
+        RoomSequencer sequencer = byRoom.get(message.room());
         if (sequencer == null) {
             acks.send(ackTo, message); // no member here: nothing to order
             return;
@@ -132,7 +132,7 @@ public class RoomSequencers implements EventSink {
         } catch (RuntimeException e) {
             // The stream could not be read (in a cluster: no majority, PROTOCOL 13.10): nobody joined, and a
             // sequencer made for this join must not stay behind collecting the room's messages.
-            RoomSequencer sequencer = sequencers.get(room);
+            RoomSequencer sequencer = byRoom.get(room);
             if (sequencer != null) {
                 synchronized (sequencer) {
                     retireIfEmpty(sequencer);
@@ -180,7 +180,7 @@ public class RoomSequencers implements EventSink {
 
     /** A member of this instance left the room: the room's sequencer goes with its last local member. */
     public void left(int room) {
-        RoomSequencer sequencer = sequencers.get(room);
+        RoomSequencer sequencer = byRoom.get(room);
         if (sequencer != null) {
             synchronized (sequencer) {
                 sequencer.forgetUnless(member -> registry.isMember(room, member));
@@ -199,7 +199,7 @@ public class RoomSequencers implements EventSink {
     }
 
     private RoomSequencer sequencer(int room) {
-        return sequencers.computeIfAbsent(room, r -> new RoomSequencer(r, local, acks));
+        return byRoom.computeIfAbsent(room, r -> new RoomSequencer(r, local, acks));
     }
 
     /**
@@ -237,7 +237,7 @@ public class RoomSequencers implements EventSink {
     private void retireIfEmpty(RoomSequencer sequencer) {
         if (!sequencer.dead && registry.memberCount(sequencer.room) == 0) {
             sequencer.dead = true;
-            sequencers.remove(sequencer.room, sequencer);
+            byRoom.remove(sequencer.room, sequencer);
         }
     }
 

@@ -53,7 +53,7 @@ public class ConnectionLifecycle {
     static final long SLOW_CONSUMER_RESET_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     private final RoomcastSettings settings;
-    private final ConnectionRegistry registry;
+    private final ConnectionRegistry connections;
     private final Rooms rooms;
     private final StatusPublisher status;
     private final Ids ids;
@@ -66,12 +66,12 @@ public class ConnectionLifecycle {
     ManagedExecutorService executor;
 
     @Inject
-    public ConnectionLifecycle(RoomcastSettings settings, ConnectionRegistry registry, Rooms rooms,
+    public ConnectionLifecycle(RoomcastSettings settings, ConnectionRegistry connections, Rooms rooms,
                                StatusPublisher status, Ids ids, RoomcastMetrics metrics,
                                TokenExpiry expiry, DeploymentSendPath sendPath, UserRates userRates,
                                SocketAborts socketAborts) {
         this.settings = settings;
-        this.registry = registry;
+        this.connections = connections;
         this.rooms = rooms;
         this.status = status;
         this.ids = ids;
@@ -112,7 +112,7 @@ public class ConnectionLifecycle {
                         failure -> end(self, "send failed: " + failure)),
                 reason -> closeSession(session, reason), reason -> closeQuietly(session, reason),
                 new TokenBucket(settings.ratePerSecond(), settings.rateBurst(), now), now);
-        if (!registry.add(connection)) {
+        if (!connections.add(connection)) {
             closeQuietly(session, CloseReasons.SHUTTING_DOWN);
             return null;
         }
@@ -225,7 +225,7 @@ public class ConnectionLifecycle {
 
     /** The one place a connection leaves the registry and its rooms; true for the call that did it. */
     boolean end(Connection connection, String why) {
-        if (!registry.remove(connection)) {
+        if (!connections.remove(connection)) {
             return false;
         }
         expiry.ended(connection);

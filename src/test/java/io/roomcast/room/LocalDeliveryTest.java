@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Test;
 /** Local delivery renders each representation once per event and queues the same frame for every member. */
 class LocalDeliveryTest {
 
-    private final RoomRegistry rooms = new RoomRegistry();
+    private final RoomRegistry registry = new RoomRegistry();
     private final ConnectionRegistry connections = new ConnectionRegistry();
-    private final LocalDelivery delivery = new LocalDelivery(rooms, connections, new FrameEncoder(), new RoomcastMetrics());
+    private final LocalDelivery delivery = new LocalDelivery(registry, connections, new FrameEncoder(), new RoomcastMetrics());
     private final RoomRegistry.Limits limits = new RoomRegistry.Limits(100, 100);
 
     private final List<OutboundFrame> chat1 = new ArrayList<>();
@@ -35,7 +35,7 @@ class LocalDeliveryTest {
 
     private Connection member(String id, ConnectionKind kind, List<OutboundFrame> sent) {
         Connection connection = TestConnections.connection(id, id, kind, sent);
-        rooms.join(7, connection, limits);
+        registry.join(7, connection, limits);
         return connection;
     }
 
@@ -93,7 +93,7 @@ class LocalDeliveryTest {
     @Test
     void aBroadcastIsDeliveredHereFirstThenReplicatedAsTheSameEvent() {
         List<RoomEvent> replicated = new ArrayList<>();
-        Broadcast broadcast = SingleServerRooms.of(rooms, connections, RoomcastSettings.from(key -> Optional.empty()),
+        Broadcast broadcast = SingleServerRooms.of(registry, connections, RoomcastSettings.from(key -> Optional.empty()),
                 event -> {
                     assertThat(chat1).as("delivered here first").hasSize(1);
                     replicated.add(event);
