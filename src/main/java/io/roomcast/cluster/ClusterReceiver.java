@@ -38,7 +38,7 @@ public class ClusterReceiver implements BusListener {
     private final ClusterBus bus;
     final RemoteMembers remote;
     private final Rooms rooms;
-    /** Other instances' events go straight to this instance's connections, not through the domain again. */
+    /** Other instances' events go straight to this instance's connections ({@code room.RoomSequencers}), not through {@code Rooms} again. */
     private final EventSink eventSink;
     private final StatusPublisher status;
     private final ConnectionRegistry connections;

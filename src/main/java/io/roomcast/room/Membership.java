@@ -3,16 +3,17 @@ package io.roomcast.room;
 import io.roomcast.config.RoomcastSettings;
 import io.roomcast.connection.Connection;
 import io.roomcast.room.event.RoomEvent;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 
 /**
  * Joining and leaving rooms within the room caps (PROTOCOL 12) and the user's room quota (13.6), each
  * change announced as presence to the room's members here and elsewhere ({@link Broadcast}). Member counts
  * include the members held elsewhere. A join runs under its room's sequencer ({@link RoomSequencers#join}),
- * so that it takes effect between two offsets of the room's stream.
+ * so that it takes effect between two offsets of the room's stream. Holds no state of its own
+ * ({@link RoomRegistry} does): dependent, so that asking it costs no client proxy on the path of every frame.
  */
-@ApplicationScoped
+@Dependent
 public class Membership {
 
     private final RoomRegistry registry;
@@ -27,11 +28,6 @@ public class Membership {
         this.settings = settings;
         this.elsewhere = elsewhere;
         this.broadcast = broadcast;
-    }
-
-    /** For the CDI client proxy only. */
-    protected Membership() {
-        this(null, null, null, null);
     }
 
     /**
