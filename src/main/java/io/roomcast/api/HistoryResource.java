@@ -1,7 +1,8 @@
 package io.roomcast.api;
 
 import io.roomcast.config.RoomcastSettings;
-import io.roomcast.fanout.RoomStreams;
+import io.roomcast.room.RoomCommand;
+import io.roomcast.room.Rooms;
 import io.roomcast.protocol.ErrorCode;
 import io.roomcast.protocol.StreamPositions;
 import io.roomcast.stream.StreamPosition;
@@ -41,7 +42,7 @@ public class HistoryResource {
     @Inject
     RoomAccess roomAccess;
     @Inject
-    RoomStreams streams;
+    Rooms rooms;
     @Inject
     ApiResponses responses;
     @Inject
@@ -85,7 +86,7 @@ public class HistoryResource {
         if (query.problem() != null) {
             return responses.error(400, ErrorCode.INVALID_PARAMETER, query.problem());
         }
-        return responses.json(200, streams.historyPage(room, query.since(), query.limit()));
+        return responses.json(200, rooms.history(new RoomCommand.HistoryPage(room, query.since(), query.limit())).json());
     }
 
     /** The query parameters, judged like the frame's fields (PROTOCOL 9.1, 9.2). */

@@ -5,8 +5,9 @@ import io.roomcast.connection.FrameSize;
 import io.roomcast.auth.VerifiedToken;
 import io.roomcast.protocol.CachedJson;
 import io.roomcast.protocol.ErrorCode;
-import io.roomcast.room.RoomEvent;
-import io.roomcast.room.RoomService;
+import io.roomcast.room.RoomCommand;
+import io.roomcast.room.RoomResult;
+import io.roomcast.room.Rooms;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -59,7 +60,7 @@ public class PublishResource {
     @Inject
     RoomAccess roomAccess;
     @Inject
-    RoomService rooms;
+    Rooms rooms;
     @Inject
     ApiResponses responses;
     @Inject
@@ -124,9 +125,9 @@ public class PublishResource {
         if (FrameSize.utf8LengthExceeds(text, settings.maxTextBytes())) {
             return responses.tooLarge("text is longer than " + settings.maxTextBytes() + " UTF-8 bytes");
         }
-        RoomEvent.Message placed = rooms.publish(room, verified.user(), text, null, idempotencyKey, null);
-        return responses.json(202, new Accepted("accepted", placed.id(), placed.epoch(),
-                placed.positioned() ? placed.offset() : null));
+        RoomResult.Published placed = rooms.publish(RoomCommand.Publish.http(room, verified.user(), text,
+                idempotencyKey));
+        return responses.json(202, new Accepted("accepted", placed.id(), placed.epoch(), placed.offset()));
     }
 
     private static String text(String body) {

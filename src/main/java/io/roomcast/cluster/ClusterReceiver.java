@@ -3,9 +3,9 @@ package io.roomcast.cluster;
 import io.roomcast.connection.Connection;
 import io.roomcast.connection.ConnectionRegistry;
 import io.roomcast.connection.Ids;
-import io.roomcast.fanout.EventSink;
-import io.roomcast.room.RoomEvent;
-import io.roomcast.room.RoomService;
+import io.roomcast.room.EventSink;
+import io.roomcast.room.event.RoomEvent;
+import io.roomcast.room.Rooms;
 import io.roomcast.status.StatusPublisher;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ContextService;
@@ -37,22 +37,22 @@ public class ClusterReceiver implements BusListener {
     ContextService context;
     private final ClusterBus bus;
     final RemoteMembers remote;
-    private final RoomService rooms;
-    /** Other instances' events go straight to this instance's connections, not through the domain again. */
-    private final EventSink local;
+    private final Rooms rooms;
+    /** Other instances' events go straight to this instance's connections ({@code room.RoomSequencers}), not through {@code Rooms} again. */
+    private final EventSink eventSink;
     private final StatusPublisher status;
-    private final ConnectionRegistry registry;
+    private final ConnectionRegistry connections;
     private final Ids ids;
 
     @Inject
-    public ClusterReceiver(ClusterBus bus, RemoteMembers remote, RoomService rooms, EventSink local,
-                           StatusPublisher status, ConnectionRegistry registry, Ids ids) {
+    public ClusterReceiver(ClusterBus bus, RemoteMembers remote, Rooms rooms, EventSink eventSink,
+                           StatusPublisher status, ConnectionRegistry connections, Ids ids) {
         this.bus = bus;
         this.remote = remote;
         this.rooms = rooms;
-        this.local = local;
+        this.eventSink = eventSink;
         this.status = status;
-        this.registry = registry;
+        this.connections = connections;
         this.ids = ids;
     }
 
@@ -89,9 +89,9 @@ public class ClusterReceiver implements BusListener {
             return;
         }
         if (event instanceof BusEvent.Message m) {
-            local.deliver(m.message());
+            eventSink.deliver(m.message());
         } else if (event instanceof BusEvent.Binary b) {
-            local.deliver(new RoomEvent.Binary(b.room(), b.bytes()));
+            eventSink.deliver(new RoomEvent.Binary(b.room(), b.bytes()));
         } else if (event instanceof BusEvent.Presence p) {
             boolean changed = p.joined()
                     ? remote.joined(origin, p.room(), p.connectionId(), p.user())
@@ -103,7 +103,7 @@ public class ClusterReceiver implements BusListener {
                 status.changed();
             }
         } else if (event instanceof BusEvent.Direct d) {
-            local.deliver(new RoomEvent.Direct(d.to(), d.from(), d.text(), d.timestamp()));
+            eventSink.deliver(new RoomEvent.Direct(d.to(), d.from(), d.text(), d.timestamp()));
         } else if (event instanceof BusEvent.Client c) {
             remote.client(origin, c.connectionId(), c.clientId(), c.online());
         } else if (event instanceof BusEvent.Figures f) {
@@ -143,7 +143,7 @@ public class ClusterReceiver implements BusListener {
         arrived(change.arrivals());
         // A snapshot follows a join, a healed split or an overflow of the origin's bus backlog: in the
         // last two, room messages of the origin were dropped, and nothing else would tell.
-        local.catchUp();
+        eventSink.catchUp();
     }
 
     @Override
@@ -152,14 +152,14 @@ public class ClusterReceiver implements BusListener {
         LOG.log(Level.INFO, "cluster member {0} lost: {1} room membership(s) leave", member, departures.size());
         departed(departures);
         // Messages it appended to a stream but had not yet published on the bus are only in the stream.
-        local.catchUp();
+        eventSink.catchUp();
     }
 
     @Override
     public BusEvent.Snapshot snapshot() {
         List<BusEvent.Membership> memberships = new ArrayList<>();
         List<BusEvent.ClientSession> clients = new ArrayList<>();
-        for (Connection connection : registry.all()) {
+        for (Connection connection : connections.all()) {
             for (Integer room : connection.rooms()) {
                 memberships.add(new BusEvent.Membership(room, connection.id(), connection.user()));
             }
@@ -168,7 +168,7 @@ public class ClusterReceiver implements BusListener {
                 clients.add(new BusEvent.ClientSession(connection.id(), clientId));
             }
         }
-        return new BusEvent.Snapshot(registry.size(), memberships, clients);
+        return new BusEvent.Snapshot(connections.size(), memberships, clients);
     }
 
     /**
@@ -206,6 +206,6 @@ public class ClusterReceiver implements BusListener {
 
     /** Presence of a member of another instance: no connection of this instance is the one it is about. */
     private void presence(int room, boolean joined, String user, int members) {
-        local.deliver(new RoomEvent.Presence(room, null, user, joined, members));
+        eventSink.deliver(new RoomEvent.Presence(room, null, user, joined, members));
     }
 }

@@ -1,13 +1,13 @@
 package io.roomcast.cluster;
 
-import io.roomcast.fanout.Replication;
-import io.roomcast.room.RoomEvent;
+import io.roomcast.room.Replication;
+import io.roomcast.room.event.RoomEvent;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 
 /**
- * The fan-out port's cluster adapter: this instance's events, already delivered here, published on the
- * bus in the order they were produced. On a single server the bus carries nothing, so no bus event is
+ * The room feature's replication ({@code room.Replication}): this instance's events, already delivered
+ * here, published on the bus in the order they were produced. On a single server the bus carries nothing, so no bus event is
  * even built. A direct message is published only when its client id is served elsewhere.
  */
 @Dependent

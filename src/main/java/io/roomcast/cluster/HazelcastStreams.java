@@ -16,7 +16,7 @@ import com.hazelcast.ringbuffer.OverflowPolicy;
 import com.hazelcast.ringbuffer.ReadResultSet;
 import com.hazelcast.ringbuffer.Ringbuffer;
 import com.hazelcast.ringbuffer.StaleSequenceException;
-import io.roomcast.room.RoomEvent;
+import io.roomcast.room.event.RoomEvent;
 import io.roomcast.stream.Appended;
 import io.roomcast.stream.Epochs;
 import io.roomcast.stream.Placement;

@@ -1,6 +1,6 @@
 package io.roomcast.cluster;
 
-import io.roomcast.room.RoomEvent;
+import io.roomcast.room.event.RoomEvent;
 import io.roomcast.stream.Placement;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;

@@ -32,15 +32,15 @@ public class StreamStoreProducer {
     static final String HAZELCAST_STREAMS = "io.roomcast.cluster.HazelcastStreams";
 
     private final RoomcastSettings settings;
-    private final RoomRegistry rooms;
+    private final RoomRegistry registry;
     private final ClusterBus bus;
     private final RoomcastMetrics metrics;
     private ScheduledExecutorService sweeper;
 
     @Inject
-    public StreamStoreProducer(RoomcastSettings settings, RoomRegistry rooms, ClusterBus bus, RoomcastMetrics metrics) {
+    public StreamStoreProducer(RoomcastSettings settings, RoomRegistry registry, ClusterBus bus, RoomcastMetrics metrics) {
         this.settings = settings;
-        this.rooms = rooms;
+        this.registry = registry;
         this.bus = bus;
         this.metrics = metrics;
     }
@@ -68,7 +68,7 @@ public class StreamStoreProducer {
     private StreamStore clustered() {
         Object hazelcast = ClusterBusProducer.lookupHazelcast();
         try {
-            Supplier<Collection<Integer>> roomsWithMembers = () -> rooms.sizes().keySet();
+            Supplier<Collection<Integer>> roomsWithMembers = () -> registry.sizes().keySet();
             Object store = Class.forName(HAZELCAST_STREAMS, true, StreamStoreProducer.class.getClassLoader())
                     .getMethod("create", Object.class, ClusterSeal.class, MajorityFence.class, int.class, long.class,
                             long.class, Supplier.class, Runnable.class)
@@ -110,7 +110,7 @@ public class StreamStoreProducer {
 
     private StreamStore memory() {
         MemoryStreams memory = new MemoryStreams(settings.historySize(), settings.historyTtl().toNanos(),
-                settings.historyMaxBytes(), room -> rooms.memberCount(room) > 0, System::nanoTime);
+                settings.historyMaxBytes(), room -> registry.memberCount(room) > 0, System::nanoTime);
         LOG.log(Level.INFO, "room streams in memory: {0} messages per room for {1} s, {2} bytes in all{3}",
                 settings.historySize(), settings.historyTtl().toSeconds(), settings.historyMaxBytes(),
                 memory.enabled() ? "" : " (off: roomcast.history.size=0)");

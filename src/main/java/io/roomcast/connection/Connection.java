@@ -26,10 +26,10 @@ public final class Connection {
     private final TokenBucket rate;
     /** Who the connection's shared limits are counted for; a refresh keeps the user and the address. */
     private final QuotaOwner owner;
-    private final Set<Integer> rooms = ConcurrentHashMap.newKeySet();
+    private final Set<Integer> joined = ConcurrentHashMap.newKeySet();
     /** Serialises joining rooms with the end of the connection; held only while room sets change. */
-    private final Object membership = new Object();
-    private boolean ended; // guarded by membership
+    private final Object membershipLock = new Object();
+    private boolean ended; // guarded by membershipLock
     private volatile long lastSeenNanos;
 
     /**
@@ -113,7 +113,7 @@ public final class Connection {
      * or does nothing. Nothing is ever sent under that lock.
      */
     public boolean unlessEnded(Runnable change) {
-        synchronized (membership) {
+        synchronized (membershipLock) {
             if (ended) {
                 return false;
             }
@@ -124,14 +124,14 @@ public final class Connection {
 
     /** From now on the connection joins no room (see {@link #unlessEnded}). */
     public void markEnded() {
-        synchronized (membership) {
+        synchronized (membershipLock) {
             ended = true;
         }
     }
 
     /** The rooms this connection is in; changed only by the room registry. */
     public Set<Integer> rooms() {
-        return rooms;
+        return joined;
     }
 
     public TokenBucket rate() {

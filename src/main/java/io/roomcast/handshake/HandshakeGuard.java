@@ -37,22 +37,22 @@ public class HandshakeGuard {
 
     private final RoomcastSettings settings;
     private final TokenVerifier verifier;
-    private final ConnectionRegistry registry;
+    private final ConnectionRegistry connections;
     private final Ids ids;
-    private final RoomRegistry rooms;
+    private final RoomRegistry registry;
     private final OriginPolicy origins;
     private final ClientAddressResolver addresses;
     /** Handshakes per client address (PROTOCOL 13.5), bounded as {@link RateBuckets} says. */
     private final RateBuckets<String> handshakeRates;
 
     @Inject
-    public HandshakeGuard(RoomcastSettings settings, TokenVerifier verifier, ConnectionRegistry registry, Ids ids,
-                          RoomRegistry rooms) {
+    public HandshakeGuard(RoomcastSettings settings, TokenVerifier verifier, ConnectionRegistry connections, Ids ids,
+                          RoomRegistry registry) {
         this.settings = settings;
         this.verifier = verifier;
-        this.registry = registry;
+        this.connections = connections;
         this.ids = ids;
-        this.rooms = rooms;
+        this.registry = registry;
         this.origins = new OriginPolicy(settings.allowedOrigins());
         this.addresses = new ClientAddressResolver(settings.trustedProxies(), settings.proxyHeader());
         this.handshakeRates = new RateBuckets<>(settings.handshakeRatePerSecond(), settings.handshakeBurst(),
@@ -63,9 +63,9 @@ public class HandshakeGuard {
     protected HandshakeGuard() {
         this.settings = null;
         this.verifier = null;
-        this.registry = null;
+        this.connections = null;
         this.ids = null;
-        this.rooms = null;
+        this.registry = null;
         this.origins = null;
         this.addresses = null;
         this.handshakeRates = null;
@@ -76,7 +76,7 @@ public class HandshakeGuard {
         if (match == null) {
             return new HandshakeDecision.NotOurs();
         }
-        if (!registry.accepting()) {
+        if (!connections.accepting()) {
             // A client told to come back at once must not land on a server about to vanish: in a second,
             // a restart or another instance will take it.
             return new HandshakeDecision.Refused(503, ErrorCode.SHUTTING_DOWN, ErrorTexts.SHUTTING_DOWN, 1L);
@@ -128,10 +128,10 @@ public class HandshakeGuard {
             return refuse(403, ErrorCode.FORBIDDEN_CLIENT, ErrorTexts.forbiddenClient(pathId));
         }
         // Hints only: the join on open decides (ChatEndpoint), since the last slot may go meanwhile.
-        if (route == Route.CHAT && !rooms.hasRoomFor(pathId, settings.roomsTotal())) {
+        if (route == Route.CHAT && !registry.hasRoomFor(pathId, settings.roomsTotal())) {
             return refuse(429, ErrorCode.TOO_MANY_ROOMS, ErrorTexts.NO_ROOM_CAPACITY);
         }
-        if (route == Route.CHAT && !rooms.withinQuota(token != null ? QuotaOwner.user(token.user())
+        if (route == Route.CHAT && !registry.withinQuota(token != null ? QuotaOwner.user(token.user())
                 : QuotaOwner.address(address), pathId, settings.roomsPerUser())) {
             return refuse(429, ErrorCode.TOO_MANY_ROOMS, ErrorTexts.roomsPerUser(settings.roomsPerUser()));
         }
@@ -141,7 +141,7 @@ public class HandshakeGuard {
                         token.expiresAt())
                 : new Identity(ids.guestName(), false, address, null, null, null);
         String reservation = ids.reservationId();
-        if (!registry.reserve(reservation, address, token != null ? token.user() : null,
+        if (!connections.reserve(reservation, address, token != null ? token.user() : null,
                 settings.connectionsPerAddress(), settings.connectionsPerUser(), System.nanoTime())) {
             return refuse(429, ErrorCode.TOO_MANY_CONNECTIONS, "too many connections from this address or user");
         }

@@ -40,7 +40,7 @@ public class HeartbeatTimer {
     @Inject
     RoomcastSettings settings;
     @Inject
-    ConnectionRegistry registry;
+    ConnectionRegistry connections;
     @Inject
     ConnectionLifecycle lifecycle;
     @Inject
@@ -67,8 +67,8 @@ public class HeartbeatTimer {
         long now = System.nanoTime();
         OutboundFrame heartbeat = new OutboundFrame.Text(
                 encoder.encode(new ServerFrames.Heartbeat(System.currentTimeMillis())));
-        registry.expireReservations(now, RESERVATION_MAX_AGE_NANOS);
-        round.run(List.copyOf(registry.all()), now, heartbeat, connection -> {
+        connections.expireReservations(now, RESERVATION_MAX_AGE_NANOS);
+        round.run(List.copyOf(connections.all()), now, heartbeat, connection -> {
             metrics.heartbeatTimeout();
             lifecycle.drop(connection, CloseReasons.HEARTBEAT_TIMEOUT);
         });

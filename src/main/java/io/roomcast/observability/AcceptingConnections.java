@@ -8,11 +8,11 @@ import jakarta.inject.Inject;
 @ApplicationScoped
 public class AcceptingConnections implements ReadinessCondition {
 
-    private final ConnectionRegistry registry;
+    private final ConnectionRegistry connections;
 
     @Inject
-    public AcceptingConnections(ConnectionRegistry registry) {
-        this.registry = registry;
+    public AcceptingConnections(ConnectionRegistry connections) {
+        this.connections = connections;
     }
 
     /** For the CDI client proxy only. */
@@ -27,6 +27,6 @@ public class AcceptingConnections implements ReadinessCondition {
 
     @Override
     public boolean met() {
-        return registry.accepting();
+        return connections.accepting();
     }
 }

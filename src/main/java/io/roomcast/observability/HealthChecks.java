@@ -19,7 +19,7 @@ import org.eclipse.microprofile.health.Readiness;
 public class HealthChecks {
 
     @Inject
-    ConnectionRegistry registry;
+    ConnectionRegistry connections;
     @Inject
     InstanceReadiness readiness;
 
@@ -35,7 +35,7 @@ public class HealthChecks {
         return () -> {
             InstanceReadiness.Report report = readiness.report();
             HealthCheckResponseBuilder response = HealthCheckResponse.named("roomcast-websocket")
-                    .withData("connections", registry.size()).status(report.ready());
+                    .withData("connections", connections.size()).status(report.ready());
             report.conditions().forEach(response::withData);
             return response.build();
         };

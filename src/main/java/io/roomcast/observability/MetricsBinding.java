@@ -2,7 +2,6 @@ package io.roomcast.observability;
 
 import io.roomcast.connection.ConnectionRegistry;
 import io.roomcast.protocol.ErrorCode;
-import io.roomcast.room.RoomRegistry;
 import io.roomcast.stream.StreamStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
@@ -25,13 +24,13 @@ public class MetricsBinding {
     @Inject
     ConnectionRegistry connections;
     @Inject
-    RoomRegistry rooms;
+    RoomCount roomCount;
     @Inject
-    StreamStore streams;
+    StreamStore store;
 
     void register(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
-        Figure.Sources sources = new Figure.Sources(connections::size, rooms::roomCount, streams::bytes,
-                streams::streams, figures);
+        Figure.Sources sources = new Figure.Sources(connections::size, roomCount::roomCount, store::bytes,
+                store::streams, figures);
         for (Figure figure : Figure.values()) {
             metrics.gauge(figure.metricName, sources, figure::value);
         }

@@ -2,7 +2,6 @@ package io.roomcast.observability;
 
 import io.roomcast.connection.ConnectionRegistry;
 import io.roomcast.protocol.ErrorCode;
-import io.roomcast.room.RoomRegistry;
 import io.roomcast.stream.StreamStore;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -27,14 +26,14 @@ public class MetricsResource {
     @Inject
     ConnectionRegistry connections;
     @Inject
-    RoomRegistry rooms;
+    RoomCount roomCount;
     @Inject
-    StreamStore streams;
+    StreamStore store;
 
     @GET
     @Produces(CONTENT_TYPE)
     public String metrics() {
-        return format(connections.size(), rooms.roomCount(), streams.bytes(), streams.streams(), figures);
+        return format(connections.size(), roomCount.roomCount(), store.bytes(), store.streams(), figures);
     }
 
     /** The exposition text; the same names as the MicroProfile Metrics binding publishes. */

@@ -1,5 +1,6 @@
 package io.roomcast.room;
 
+import io.roomcast.room.event.RoomEvent;
 import io.roomcast.connection.Connection;
 import io.roomcast.connection.ConnectionRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,14 +14,14 @@ import jakarta.inject.Inject;
 @ApplicationScoped
 public class DirectService {
 
-    private final ConnectionRegistry registry;
-    private final FanOut fanOut;
+    private final ConnectionRegistry connections;
+    private final Broadcast broadcast;
     private final MembersElsewhere elsewhere;
 
     @Inject
-    public DirectService(ConnectionRegistry registry, FanOut fanOut, MembersElsewhere elsewhere) {
-        this.registry = registry;
-        this.fanOut = fanOut;
+    public DirectService(ConnectionRegistry connections, Broadcast broadcast, MembersElsewhere elsewhere) {
+        this.connections = connections;
+        this.broadcast = broadcast;
         this.elsewhere = elsewhere;
     }
 
@@ -31,10 +32,10 @@ public class DirectService {
 
     /** Delivers to every live session of the client id on any instance; false when there is none. */
     public boolean send(String from, int to, String text) {
-        if (registry.byClientId(to).isEmpty() && !elsewhere.hasClient(to)) {
+        if (connections.byClientId(to).isEmpty() && !elsewhere.hasClient(to)) {
             return false;
         }
-        fanOut.publish(new RoomEvent.Direct(to, from, text, System.currentTimeMillis()));
+        broadcast.publish(new RoomEvent.Direct(to, from, text, System.currentTimeMillis()));
         return true;
     }
 
@@ -42,7 +43,7 @@ public class DirectService {
     public void opened(Connection connection) {
         Integer clientId = connection.identity().clientId();
         if (clientId != null) {
-            fanOut.publish(new RoomEvent.ClientSession(connection.id(), clientId, true));
+            broadcast.publish(new RoomEvent.ClientSession(connection.id(), clientId, true));
         }
     }
 
@@ -50,7 +51,7 @@ public class DirectService {
     public void ended(Connection connection) {
         Integer clientId = connection.identity().clientId();
         if (clientId != null) {
-            fanOut.publish(new RoomEvent.ClientSession(connection.id(), clientId, false));
+            broadcast.publish(new RoomEvent.ClientSession(connection.id(), clientId, false));
         }
     }
 }

@@ -2,6 +2,7 @@ package io.roomcast.room;
 
 import io.roomcast.connection.Connection;
 import io.roomcast.connection.QuotaOwner;
+import io.roomcast.observability.RoomCount;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;
 import java.util.Set;
@@ -24,25 +25,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * exact too; the lock order is always the room, then the owner.
  */
 @ApplicationScoped
-public class RoomRegistry {
-
-    /** Why a join changed nothing. */
-    public enum Refusal {
-        /** The connection is in {@code roomcast.limits.rooms-per-connection} rooms already. */
-        ROOMS_PER_CONNECTION,
-        /** The join would create a room beyond {@code roomcast.limits.rooms}. */
-        ROOMS,
-        /** The connection's user (a guest: its address) is in {@code roomcast.limits.rooms-per-user} rooms already. */
-        ROOMS_PER_USER,
-        /** The connection has ended: it joins nothing any more. */
-        ENDED
-    }
+public class RoomRegistry implements RoomCount {
 
     /** The caps a join honours (PROTOCOL 12 and 13.6). */
-    public record Limits(int roomsPerConnection, int rooms, int roomsPerUser) {
+    public record Limits(int roomsPerConnection, int roomsTotal, int roomsPerUser) {
         /** Without a quota per user. */
-        public Limits(int roomsPerConnection, int rooms) {
-            this(roomsPerConnection, rooms, Integer.MAX_VALUE);
+        public Limits(int roomsPerConnection, int roomsTotal) {
+            this(roomsPerConnection, roomsTotal, Integer.MAX_VALUE);
         }
     }
 
@@ -50,12 +39,12 @@ public class RoomRegistry {
      * The outcome of a join or leave: whether membership changed, the member count after it, and for a
      * refused join, why.
      */
-    public record Change(boolean changed, int members, Refusal refusal) {
+    public record Change(boolean changed, int members, RoomResult.Refusal refusal) {
         public Change(boolean changed, int members) {
             this(changed, members, null);
         }
 
-        static Change refused(Refusal refusal) {
+        static Change refused(RoomResult.Refusal refusal) {
             return new Change(false, 0, refusal);
         }
 
@@ -64,7 +53,7 @@ public class RoomRegistry {
         }
     }
 
-    private final Map<Integer, Set<Connection>> rooms = new ConcurrentHashMap<>();
+    private final Map<Integer, Set<Connection>> membersByRoom = new ConcurrentHashMap<>();
     /** Rooms with members plus rooms being created: the slots of the room cap. */
     private final AtomicInteger roomSlots = new AtomicInteger();
     private final OwnerRooms owners = new OwnerRooms();
@@ -72,7 +61,7 @@ public class RoomRegistry {
     public Change join(int room, Connection connection, Limits limits) {
         Change[] change = new Change[1];
         if (!connection.unlessEnded(() -> change[0] = add(room, connection, limits))) {
-            return Change.refused(Refusal.ENDED);
+            return Change.refused(RoomResult.Refusal.ENDED);
         }
         return change[0];
     }
@@ -80,24 +69,24 @@ public class RoomRegistry {
     private Change add(int room, Connection connection, Limits limits) {
         Set<Integer> joined = connection.rooms();
         if (joined.size() >= limits.roomsPerConnection() && !joined.contains(room)) {
-            return Change.refused(Refusal.ROOMS_PER_CONNECTION);
+            return Change.refused(RoomResult.Refusal.ROOMS_PER_CONNECTION);
         }
         QuotaOwner owner = connection.owner();
         boolean[] added = new boolean[1];
-        Refusal[] refusal = new Refusal[1];
-        Set<Connection> members = rooms.compute(room, (k, set) -> {
+        RoomResult.Refusal[] refusal = new RoomResult.Refusal[1];
+        Set<Connection> members = membersByRoom.compute(room, (k, set) -> {
             if (set != null && set.contains(connection)) {
                 return set; // a rejoin: nothing to count
             }
             if (!owners.enter(owner, room, limits.roomsPerUser())) {
-                refusal[0] = Refusal.ROOMS_PER_USER;
+                refusal[0] = RoomResult.Refusal.ROOMS_PER_USER;
                 return set;
             }
             Set<Connection> current = set;
             if (current == null) {
-                if (!takeRoomSlot(limits.rooms())) {
+                if (!takeRoomSlot(limits.roomsTotal())) {
                     owners.leave(owner, room);
-                    refusal[0] = Refusal.ROOMS;
+                    refusal[0] = RoomResult.Refusal.ROOMS;
                     return null;
                 }
                 current = ConcurrentHashMap.newKeySet();
@@ -115,7 +104,7 @@ public class RoomRegistry {
     public Change leave(int room, Connection connection) {
         boolean[] removed = new boolean[1];
         int[] remaining = new int[1];
-        rooms.computeIfPresent(room, (k, set) -> {
+        membersByRoom.computeIfPresent(room, (k, set) -> {
             removed[0] = set.remove(connection);
             if (removed[0]) {
                 owners.leave(connection.owner(), room);
@@ -136,7 +125,7 @@ public class RoomRegistry {
      * there is a slot for one more. A hint for the handshake; the join itself decides.
      */
     public boolean hasRoomFor(int room, int maxRooms) {
-        return rooms.containsKey(room) || roomSlots.get() < maxRooms;
+        return membersByRoom.containsKey(room) || roomSlots.get() < maxRooms;
     }
 
     /**
@@ -170,7 +159,7 @@ public class RoomRegistry {
 
     /** A weakly consistent view of a room's members; empty for a room without members. */
     public Set<Connection> members(int room) {
-        return rooms.getOrDefault(room, Set.of());
+        return membersByRoom.getOrDefault(room, Set.of());
     }
 
     public int memberCount(int room) {
@@ -181,14 +170,15 @@ public class RoomRegistry {
         return members(room).contains(connection);
     }
 
+    @Override
     public int roomCount() {
-        return rooms.size();
+        return membersByRoom.size();
     }
 
     /** Member counts by room, in room order. */
     public Map<Integer, Integer> sizes() {
         Map<Integer, Integer> sizes = new TreeMap<>();
-        rooms.forEach((room, members) -> {
+        membersByRoom.forEach((room, members) -> {
             int n = members.size();
             if (n > 0) {
                 sizes.put(room, n);

@@ -2,9 +2,9 @@ package io.roomcast.session;
 
 import io.roomcast.connection.CloseReasons;
 import io.roomcast.connection.Connection;
-import io.roomcast.fanout.RoomStreams;
-import io.roomcast.room.RoomRegistry;
-import io.roomcast.room.RoomService;
+import io.roomcast.room.RoomCommand;
+import io.roomcast.room.RoomResult;
+import io.roomcast.room.Rooms;
 import io.roomcast.stream.StreamUnavailableException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -23,19 +23,17 @@ public class ChatProtocol {
     private static final Logger LOG = System.getLogger(ChatProtocol.class.getName());
 
     private final ConnectionLifecycle lifecycle;
-    private final RoomService rooms;
-    private final RoomStreams streams;
+    private final Rooms rooms;
 
     @Inject
-    public ChatProtocol(ConnectionLifecycle lifecycle, RoomService rooms, RoomStreams streams) {
+    public ChatProtocol(ConnectionLifecycle lifecycle, Rooms rooms) {
         this.lifecycle = lifecycle;
         this.rooms = rooms;
-        this.streams = streams;
     }
 
     /** For the CDI client proxy only. */
     protected ChatProtocol() {
-        this(null, null, null);
+        this(null, null);
     }
 
     /**
@@ -45,14 +43,15 @@ public class ChatProtocol {
      */
     public void opened(Connection connection) {
         int room = room(connection);
-        RoomRegistry.Change change;
+        RoomResult.JoinOutcome outcome;
         try {
-            change = streams.join(connection, room, null, () -> rooms.join(connection, room));
+            outcome = rooms.join(new RoomCommand.Join(connection, room));
         } catch (StreamUnavailableException e) {
             lifecycle.drop(connection, CloseReasons.UNAVAILABLE); // no majority of the cluster: try again later
             return;
         }
-        if (change.refusal() == RoomRegistry.Refusal.ROOMS || change.refusal() == RoomRegistry.Refusal.ROOMS_PER_USER) {
+        if (outcome instanceof RoomResult.Refused refused && (refused.refusal() == RoomResult.Refusal.ROOMS
+                || refused.refusal() == RoomResult.Refusal.ROOMS_PER_USER)) {
             lifecycle.drop(connection, CloseReasons.TOO_MANY_ROOMS);
         }
     }
@@ -62,7 +61,7 @@ public class ChatProtocol {
         int room = room(connection);
         if (lifecycle.admit(connection) && rooms.isMember(connection, room)) {
             try {
-                rooms.publish(room, connection.user(), text, null, null, null);
+                rooms.publish(RoomCommand.Publish.line(room, connection.user(), text));
             } catch (StreamUnavailableException e) {
                 LOG.log(Level.DEBUG, "chat line in room {0} dropped: {1}", room, e.getMessage());
             }
@@ -72,7 +71,7 @@ public class ChatProtocol {
     public void onBinary(Connection connection, ByteBuffer bytes) {
         int room = room(connection);
         if (lifecycle.admit(connection) && rooms.isMember(connection, room)) {
-            rooms.relayBinary(room, bytes);
+            rooms.relay(new RoomCommand.Relay(room, bytes));
         }
     }
 

@@ -18,8 +18,8 @@ import io.roomcast.observability.RoomcastMetrics;
 import io.roomcast.platform.DeploymentSendPath;
 import io.roomcast.platform.SocketAbort;
 import io.roomcast.platform.SocketAborts;
-import io.roomcast.room.DirectService;
-import io.roomcast.room.RoomService;
+import io.roomcast.room.RoomCommand;
+import io.roomcast.room.Rooms;
 import io.roomcast.status.StatusPublisher;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
@@ -53,9 +53,8 @@ public class ConnectionLifecycle {
     static final long SLOW_CONSUMER_RESET_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     private final RoomcastSettings settings;
-    private final ConnectionRegistry registry;
-    private final RoomService rooms;
-    private final DirectService direct;
+    private final ConnectionRegistry connections;
+    private final Rooms rooms;
     private final StatusPublisher status;
     private final Ids ids;
     private final RoomcastMetrics metrics;
@@ -67,14 +66,13 @@ public class ConnectionLifecycle {
     ManagedExecutorService executor;
 
     @Inject
-    public ConnectionLifecycle(RoomcastSettings settings, ConnectionRegistry registry, RoomService rooms,
-                               DirectService direct, StatusPublisher status, Ids ids, RoomcastMetrics metrics,
+    public ConnectionLifecycle(RoomcastSettings settings, ConnectionRegistry connections, Rooms rooms,
+                               StatusPublisher status, Ids ids, RoomcastMetrics metrics,
                                TokenExpiry expiry, DeploymentSendPath sendPath, UserRates userRates,
                                SocketAborts socketAborts) {
         this.settings = settings;
-        this.registry = registry;
+        this.connections = connections;
         this.rooms = rooms;
-        this.direct = direct;
         this.status = status;
         this.ids = ids;
         this.metrics = metrics;
@@ -86,7 +84,7 @@ public class ConnectionLifecycle {
 
     /** For the CDI client proxy only. */
     protected ConnectionLifecycle() {
-        this(null, null, null, null, null, null, null, null, null, null, null);
+        this(null, null, null, null, null, null, null, null, null, null);
     }
 
     /**
@@ -114,7 +112,7 @@ public class ConnectionLifecycle {
                         failure -> end(self, "send failed: " + failure)),
                 reason -> closeSession(session, reason), reason -> closeQuietly(session, reason),
                 new TokenBucket(settings.ratePerSecond(), settings.rateBurst(), now), now);
-        if (!registry.add(connection)) {
+        if (!connections.add(connection)) {
             closeQuietly(session, CloseReasons.SHUTTING_DOWN);
             return null;
         }
@@ -123,7 +121,7 @@ public class ConnectionLifecycle {
         }
         session.getUserProperties().put(Connection.USER_PROPERTY, connection);
         expiry.opened(connection); // after add: an expiry that came first would find nothing to drop
-        direct.opened(connection);
+        rooms.open(new RoomCommand.Open(connection));
         status.changed();
         return connection;
     }
@@ -227,12 +225,11 @@ public class ConnectionLifecycle {
 
     /** The one place a connection leaves the registry and its rooms; true for the call that did it. */
     boolean end(Connection connection, String why) {
-        if (!registry.remove(connection)) {
+        if (!connections.remove(connection)) {
             return false;
         }
         expiry.ended(connection);
-        rooms.ended(connection);
-        direct.ended(connection);
+        rooms.end(new RoomCommand.End(connection));
         status.changed();
         // DEBUG: one line per connection is a log write per handshake at full rate; counts are in the metrics.
         if (LOG.isLoggable(Level.DEBUG)) {

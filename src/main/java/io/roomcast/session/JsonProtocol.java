@@ -13,11 +13,10 @@ import io.roomcast.protocol.ErrorCode;
 import io.roomcast.protocol.ErrorTexts;
 import io.roomcast.protocol.FrameEncoder;
 import io.roomcast.protocol.ServerFrames;
-import io.roomcast.fanout.RoomStreams;
-import io.roomcast.room.DirectService;
-import io.roomcast.room.RoomRegistry;
+import io.roomcast.room.RoomCommand;
+import io.roomcast.room.RoomResult;
+import io.roomcast.room.Rooms;
 import io.roomcast.stream.StreamUnavailableException;
-import io.roomcast.room.RoomService;
 import io.roomcast.stream.StreamPosition;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -34,22 +33,17 @@ public class JsonProtocol {
 
     private final RoomcastSettings settings;
     private final ConnectionLifecycle lifecycle;
-    private final RoomService rooms;
-    private final DirectService direct;
+    private final Rooms rooms;
     private final FrameEncoder encoder;
     private final TokenVerifier verifier;
     private final TokenExpiry expiry;
-    private final RoomStreams streams;
 
     @Inject
-    public JsonProtocol(RoomcastSettings settings, ConnectionLifecycle lifecycle, RoomService rooms,
-                        DirectService direct, FrameEncoder encoder, TokenVerifier verifier, TokenExpiry expiry,
-                        RoomStreams streams) {
-        this.streams = streams;
+    public JsonProtocol(RoomcastSettings settings, ConnectionLifecycle lifecycle, Rooms rooms, FrameEncoder encoder,
+                        TokenVerifier verifier, TokenExpiry expiry) {
         this.settings = settings;
         this.lifecycle = lifecycle;
         this.rooms = rooms;
-        this.direct = direct;
         this.encoder = encoder;
         this.verifier = verifier;
         this.expiry = expiry;
@@ -57,7 +51,7 @@ public class JsonProtocol {
 
     /** For the CDI client proxy only. */
     protected JsonProtocol() {
-        this(null, null, null, null, null, null, null, null);
+        this(null, null, null, null, null, null);
     }
 
     public void welcome(Connection connection) {
@@ -85,7 +79,7 @@ public class JsonProtocol {
         } else if (frame instanceof ClientFrame.History history) {
             history(connection, history);
         } else if (frame instanceof ClientFrame.Leave leave) {
-            if (rooms.leave(connection, leave.room())) {
+            if (rooms.leave(new RoomCommand.Leave(connection, leave.room())).wasMember()) {
                 reply(connection, new ServerFrames.Left(leave.room()));
             } else {
                 error(connection, ErrorCode.NOT_MEMBER, "not a member of room " + leave.room(), leave.ref());
@@ -97,7 +91,7 @@ public class JsonProtocol {
                 error(connection, ErrorCode.NOT_MEMBER, "join room " + send.room() + " before sending to it", send.ref());
             }
         } else if (frame instanceof ClientFrame.Direct message) {
-            if (!direct.send(connection.user(), message.to(), message.text())) {
+            if (!rooms.direct(new RoomCommand.Direct(connection.user(), message.to(), message.text())).connected()) {
                 error(connection, ErrorCode.NOT_FOUND, "client " + message.to() + " is not connected", message.ref());
             }
         } else if (frame instanceof ClientFrame.Refresh refresh) {
@@ -135,18 +129,17 @@ public class JsonProtocol {
             error(connection, ErrorCode.FORBIDDEN_ROOM, ErrorTexts.forbiddenRoom(join.room()), join.ref());
             return;
         }
-        RoomRegistry.Change change;
+        RoomResult.JoinOutcome outcome;
         try {
-            change = streams.join(connection, join.room(), position(join.since()),
-                    () -> rooms.join(connection, join.room()));
+            outcome = rooms.join(new RoomCommand.Join(connection, join.room(), position(join.since())));
         } catch (StreamUnavailableException e) {
             error(connection, ErrorCode.UNAVAILABLE, e.getMessage(), join.ref()); // not joined: try again
             return;
         }
-        if (!change.refused()) {
+        if (!(outcome instanceof RoomResult.Refused refused)) {
             return; // answered in the room's turn, with any missed messages
         }
-        switch (change.refusal()) {
+        switch (refused.refusal()) {
             case ROOMS_PER_CONNECTION -> error(connection, ErrorCode.TOO_MANY_ROOMS,
                     "a connection may be in at most " + settings.roomsPerConnection() + " rooms", join.ref());
             case ROOMS -> error(connection, ErrorCode.TOO_MANY_ROOMS, ErrorTexts.NO_ROOM_CAPACITY, join.ref());
@@ -156,15 +149,10 @@ public class JsonProtocol {
         }
     }
 
-    /**
-     * A message with a {@code ref} is acknowledged; an authenticated user's {@code ref} is also its
-     * idempotency key. A guest's is not: its name is not stable across connections (PROTOCOL 9.3).
-     */
+    /** A message with a {@code ref} is acknowledged, and may be idempotent ({@link RoomCommand.Publish#frame}). */
     private void publish(Connection connection, ClientFrame.Send send) {
-        String key = send.ref() != null && connection.identity().authenticated() ? send.ref() : null;
         try {
-            rooms.publish(send.room(), connection.user(), send.text(), send.ref(), key,
-                    send.ref() == null ? null : connection);
+            rooms.publish(RoomCommand.Publish.frame(connection, send.room(), send.text(), send.ref()));
         } catch (StreamUnavailableException e) {
             // Nothing was acknowledged or delivered: the client may send it again (with the same ref).
             error(connection, ErrorCode.UNAVAILABLE, e.getMessage(), send.ref());
@@ -187,8 +175,8 @@ public class JsonProtocol {
             return;
         }
         try {
-            connection.sendText(streams.historyFrame(history.room(), position(history.since()), history.limit(),
-                    history.ref()));
+            connection.sendText(rooms.history(new RoomCommand.History(history.room(), position(history.since()),
+                    history.limit(), history.ref())).json());
         } catch (StreamUnavailableException e) {
             error(connection, ErrorCode.UNAVAILABLE, e.getMessage(), history.ref());
         }
@@ -244,7 +232,7 @@ public class JsonProtocol {
         expiry.refreshed(connection);
         reply(connection, new ServerFrames.Refreshed(token.expiresAt(), refresh.ref()));
         for (Integer room : List.copyOf(connection.rooms())) {
-            if (!renewed.mayEnter(room) && rooms.leave(connection, room)) {
+            if (!renewed.mayEnter(room) && rooms.leave(new RoomCommand.Leave(connection, room)).wasMember()) {
                 reply(connection, ServerFrames.Left.forbidden(room));
             }
         }

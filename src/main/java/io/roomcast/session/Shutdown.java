@@ -35,26 +35,26 @@ public class Shutdown {
     private static final Logger LOG = System.getLogger(Shutdown.class.getName());
 
     private final Duration grace;
-    private final ConnectionRegistry registry;
+    private final ConnectionRegistry connections;
     private final AtomicBoolean termReceived = new AtomicBoolean();
     private final CountDownLatch graceCutShort = new CountDownLatch(1);
     private Thread hook;
     private volatile TermSignal term;
 
     @Inject
-    public Shutdown(RoomcastSettings settings, ConnectionRegistry registry) {
-        this(settings.shutdownGrace(), registry);
+    public Shutdown(RoomcastSettings settings, ConnectionRegistry connections) {
+        this(settings.shutdownGrace(), connections);
     }
 
-    Shutdown(Duration grace, ConnectionRegistry registry) {
+    Shutdown(Duration grace, ConnectionRegistry connections) {
         this.grace = grace;
-        this.registry = registry;
+        this.connections = connections;
     }
 
     /** For the CDI client proxy only. */
     protected Shutdown() {
         this.grace = null;
-        this.registry = null;
+        this.connections = null;
     }
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object started) {
@@ -95,9 +95,9 @@ public class Shutdown {
     }
 
     private void startDrain(Runnable proceed) {
-        registry.stopAccepting();
+        connections.stopAccepting();
         LOG.log(Level.INFO, "SIGTERM: draining for {0,number,#} s (readiness DOWN, new connections refused with 503), "
-                + "then closing {1} sessions with 1001", grace.toSeconds(), registry.size());
+                + "then closing {1} sessions with 1001", grace.toSeconds(), connections.size());
         // Not on the signal thread, and never a container thread: the server's executors may stop meanwhile.
         Thread drain = new Thread(() -> {
             try {
@@ -139,8 +139,8 @@ public class Shutdown {
     /** Every session, 1001 "server shutting down", on the calling thread: no executor can be relied on now. */
     void closeAll() {
         int closed = 0;
-        for (Connection connection : registry.drain()) {
-            if (registry.remove(connection)) {
+        for (Connection connection : connections.drain()) {
+            if (connections.remove(connection)) {
                 connection.closeNow(CloseReasons.SHUTTING_DOWN);
                 closed++;
             }

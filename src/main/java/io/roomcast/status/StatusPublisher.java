@@ -29,8 +29,8 @@ public class StatusPublisher {
 
     private static final long MIN_GAP_MILLIS = 1000;
 
-    private final ConnectionRegistry registry;
-    private final RoomRegistry rooms;
+    private final ConnectionRegistry connections;
+    private final RoomRegistry registry;
     private final FrameEncoder encoder;
     private final Ids ids;
     private final FiguresElsewhere elsewhere;
@@ -41,10 +41,10 @@ public class StatusPublisher {
     private volatile long lastSentMillis;
 
     @Inject
-    public StatusPublisher(ConnectionRegistry registry, RoomRegistry rooms, FrameEncoder encoder, Ids ids,
+    public StatusPublisher(ConnectionRegistry connections, RoomRegistry registry, FrameEncoder encoder, Ids ids,
                            FiguresElsewhere elsewhere) {
+        this.connections = connections;
         this.registry = registry;
-        this.rooms = rooms;
         this.encoder = encoder;
         this.ids = ids;
         this.elsewhere = elsewhere;
@@ -76,10 +76,10 @@ public class StatusPublisher {
 
     /** Connections and rooms of every instance; on a single server, of this one. */
     public ClusterFigures figures() {
-        int local = registry.size();
+        int local = connections.size();
         List<ServerFrames.InstanceFigure> instances = new ArrayList<>();
         instances.add(new ServerFrames.InstanceFigure(ids.instance(), local));
-        Map<Integer, Integer> sizes = new TreeMap<>(rooms.sizes());
+        Map<Integer, Integer> sizes = new TreeMap<>(registry.sizes());
         elsewhere.sizes().forEach((room, n) -> sizes.merge(room, n, Integer::sum));
         instances.addAll(elsewhere.instances());
         return new ClusterFigures(local + elsewhere.connections(), sizes, instances);
@@ -92,9 +92,9 @@ public class StatusPublisher {
     private void publish() {
         pending.set(false);
         lastSentMillis = System.currentTimeMillis();
-        elsewhere.tell(registry.size());
+        elsewhere.tell(connections.size());
         OutboundFrame frame = currentFrame();
-        for (Connection connection : registry.all()) {
+        for (Connection connection : connections.all()) {
             if (connection.kind() == ConnectionKind.STATUS) {
                 connection.send(frame);
             }

@@ -1,6 +1,6 @@
 package io.roomcast.stream;
 
-import io.roomcast.room.RoomEvent;
+import io.roomcast.room.event.RoomEvent;
 
 /**
  * What a history answer may still hold (PROTOCOL 13.1): told the answer's position once, then offered

@@ -1,6 +1,6 @@
 package io.roomcast.stream;
 
-import io.roomcast.room.RoomEvent;
+import io.roomcast.room.event.RoomEvent;
 
 /**
  * A message as the stream took it: placed at its epoch and offset, or, when its idempotency key was

@@ -1,6 +1,6 @@
 package io.roomcast.stream;
 
-import io.roomcast.room.RoomEvent;
+import io.roomcast.room.event.RoomEvent;
 
 /**
  * Where a publish landed: its message id, epoch and offset (null and 0 with streams off). All that an

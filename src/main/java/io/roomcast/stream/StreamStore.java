@@ -1,6 +1,6 @@
 package io.roomcast.stream;
 
-import io.roomcast.room.RoomEvent;
+import io.roomcast.room.event.RoomEvent;
 
 /**
  * Where rooms' streams are kept (PROTOCOL 9): in this instance's memory ({@link MemoryStreams}), or

@@ -1,5 +1,8 @@
 package io.roomcast.architecture;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.nameMatching;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -9,18 +12,19 @@ import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
 /**
- * Imports point one way (docs/ARCHITECTURE.md, "Layers"): entry points -> application -> delivery ->
- * domain (room, connection, protocol, auth) -> base. A layer may use any layer below it and its own;
- * nothing uses a layer above it, and no two packages depend on each other, not even within a layer.
- * Read from the compiled classes, so every kind of dependency counts (imports, calls, fields,
- * annotations).
+ * Imports point one way (docs/ARCHITECTURE.md, "Layers"): entry points -> application -> rooms and
+ * delivery (the room feature, status, observability) -> domain (room events, streams, connection,
+ * protocol, auth) -> base. A layer may use any layer below it and its own; nothing uses a layer above it,
+ * and no two packages depend on each other, not even within a layer (a sub-package counts as a package
+ * of its own). Read from the compiled classes, so every kind of dependency counts (imports, calls,
+ * fields, annotations).
  */
 @AnalyzeClasses(packages = "io.roomcast", importOptions = ImportOption.DoNotIncludeTests.class)
 class LayersTest {
 
     private static final String ENTRY = "entry points";
     private static final String APPLICATION = "application";
-    private static final String DELIVERY = "delivery";
+    private static final String ROOMS = "rooms and delivery";
     private static final String DOMAIN = "domain";
     private static final String BASE = "base";
 
@@ -30,29 +34,60 @@ class LayersTest {
             .layer(ENTRY).definedBy("io.roomcast.endpoint..", "io.roomcast.api..", "io.roomcast.web..")
             .layer(APPLICATION).definedBy("io.roomcast.session..", "io.roomcast.handshake..",
                     "io.roomcast.heartbeat..", "io.roomcast.cluster..")
-            .layer(DELIVERY).definedBy("io.roomcast.fanout..", "io.roomcast.status..", "io.roomcast.observability..")
-            .layer(DOMAIN).definedBy("io.roomcast.room..", "io.roomcast.stream..", "io.roomcast.connection..",
+            .layer(ROOMS).definedBy("io.roomcast.room", "io.roomcast.status..", "io.roomcast.observability..")
+            .layer(DOMAIN).definedBy("io.roomcast.room.event..", "io.roomcast.stream..", "io.roomcast.connection..",
                     "io.roomcast.protocol..", "io.roomcast.auth..")
             .layer(BASE).definedBy("io.roomcast.config..", "io.roomcast.platform..", "io.roomcast.logging..")
             .whereLayer(ENTRY).mayNotBeAccessedByAnyLayer()
             .whereLayer(APPLICATION).mayOnlyBeAccessedByLayers(ENTRY)
-            .whereLayer(DELIVERY).mayOnlyBeAccessedByLayers(ENTRY, APPLICATION)
-            .whereLayer(DOMAIN).mayOnlyBeAccessedByLayers(ENTRY, APPLICATION, DELIVERY)
-            .whereLayer(BASE).mayOnlyBeAccessedByLayers(ENTRY, APPLICATION, DELIVERY, DOMAIN);
+            .whereLayer(ROOMS).mayOnlyBeAccessedByLayers(ENTRY, APPLICATION)
+            .whereLayer(DOMAIN).mayOnlyBeAccessedByLayers(ENTRY, APPLICATION, ROOMS)
+            .whereLayer(BASE).mayOnlyBeAccessedByLayers(ENTRY, APPLICATION, ROOMS, DOMAIN);
 
     @ArchTest
-    static final ArchRule packagesAreFreeOfCycles = slices().matching("io.roomcast.(*)..").should().beFreeOfCycles();
+    static final ArchRule packagesAreFreeOfCycles = slices().matching("io.roomcast.(**)").should().beFreeOfCycles();
 
-    /** The domain knows neither sockets, nor the wire, nor the cluster. */
+    /** The room feature and the streams know neither sockets nor the cluster; the streams know no wire either. */
     @ArchTest
-    static final ArchRule roomsKnowNoWireAndNoCluster = com.tngtech.archunit.lang.syntax.ArchRuleDefinition
+    static final ArchRule roomsKnowNoSocketsAndNoCluster = com.tngtech.archunit.lang.syntax.ArchRuleDefinition
             .noClasses().that().resideInAnyPackage("io.roomcast.room..", "io.roomcast.stream..")
-            .should().dependOnClassesThat().resideInAnyPackage("io.roomcast.protocol..", "io.roomcast.cluster..",
-                    "io.roomcast.fanout..", "jakarta.websocket..");
+            .should().dependOnClassesThat().resideInAnyPackage("io.roomcast.cluster..", "jakarta.websocket..");
+
+    @ArchTest
+    static final ArchRule streamsKnowNoWire = com.tngtech.archunit.lang.syntax.ArchRuleDefinition
+            .noClasses().that().resideInAnyPackage("io.roomcast.stream..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.roomcast.protocol..");
+
+    /**
+     * The room feature has one entry point: the endpoints, the session layer and the HTTP API ask
+     * {@code room.Rooms} for all room work, with {@code RoomCommand}s, and get {@code RoomResult}s back;
+     * they name no other class of the feature (nor its events).
+     */
+    @ArchTest
+    static final ArchRule roomWorkGoesThroughTheEntryPoint = com.tngtech.archunit.lang.syntax.ArchRuleDefinition
+            .noClasses().that().resideInAnyPackage("io.roomcast.endpoint..", "io.roomcast.api..", "io.roomcast.session..")
+            .should().dependOnClassesThat(resideInAPackage("io.roomcast.room..")
+                    .and(not(nameMatching("io\\.roomcast\\.room\\.(Rooms|RoomCommand(\\$.*)?|RoomResult(\\$.*)?)"))));
+
+    /**
+     * The wire formats live in {@code protocol} (the JSON frames and their encoder, the chat lines): the room
+     * feature, the session layer and the streams build frames from its records and functions and write
+     * no JSON of their own.
+     */
+    @ArchTest
+    static final ArchRule theWireFormatsLiveInProtocol = com.tngtech.archunit.lang.syntax.ArchRuleDefinition
+            .noClasses().that().resideInAnyPackage("io.roomcast.room..", "io.roomcast.session..", "io.roomcast.stream..")
+            .should().dependOnClassesThat().resideInAnyPackage("jakarta.json..");
+
+    /** The events are the plain vocabulary that the feature, the streams and the cluster share: they use nothing of ours. */
+    @ArchTest
+    static final ArchRule roomEventsArePlainData = com.tngtech.archunit.lang.syntax.ArchRuleDefinition
+            .noClasses().that().resideInAPackage("io.roomcast.room.event..")
+            .should().dependOnClassesThat().resideOutsideOfPackages("io.roomcast.room.event..", "java..");
 
     /**
      * The cluster adapter is the only code that knows there are other instances: CDI wires it to the
-     * ports it implements ({@code fanout.Replication}, {@code room.MembersElsewhere},
+     * ports it implements ({@code room.Replication}, {@code room.MembersElsewhere},
      * {@code status.FiguresElsewhere}), and no other package names it.
      */
     @ArchTest

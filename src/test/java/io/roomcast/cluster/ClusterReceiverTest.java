@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.roomcast.connection.ConnectionRegistry;
 import io.roomcast.connection.Ids;
-import io.roomcast.fanout.EventSink;
+import io.roomcast.room.EventSink;
 import io.roomcast.protocol.ServerFrames.InstanceFigure;
-import io.roomcast.room.RoomEvent;
-import io.roomcast.room.RoomService;
+import io.roomcast.room.event.RoomEvent;
+import io.roomcast.room.Rooms;
 import io.roomcast.status.StatusPublisher;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -72,7 +72,7 @@ class ClusterReceiverTest {
                 return MajorityFence.ALONE;
             }
         };
-        RoomService rooms = new RoomService() {
+        Rooms rooms = new Rooms() {
             @Override
             public int members(int room) {
                 return remote.members(room); // no members on this instance

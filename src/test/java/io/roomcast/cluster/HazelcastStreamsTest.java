@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.hazelcast.core.HazelcastInstance;
-import io.roomcast.room.RoomEvent;
+import io.roomcast.room.event.RoomEvent;
 import io.roomcast.stream.Appended;
 import io.roomcast.stream.MemoryStreams;
 import io.roomcast.stream.Placement;

@@ -3,7 +3,7 @@ package io.roomcast.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.roomcast.room.RoomEvent;
+import io.roomcast.room.event.RoomEvent;
 import org.junit.jupiter.api.Test;
 
 class StoredMessagesTest {

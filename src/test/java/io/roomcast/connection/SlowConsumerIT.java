@@ -96,7 +96,7 @@ class SlowConsumerIT extends DeployedRoomcast {
      * rooms are flooded at once. The disconnect of each runs on the lifecycle's executor, not under the room
      * lock of the delivery that overflowed, so neither room waits for the other: each flooder gets every
      * line back within the client's wait, round after round. (The exact interleaving that would deadlock
-     * is rare over a network; fanout/OverflowInTwoRoomsTest repeats it thousands of times.)
+     * is rare over a network; room/OverflowInTwoRoomsTest repeats it thousands of times.)
      */
     @Test
     void membersOfTwoRoomsOverflowingInBothAtOnceLeaveBothAndNeitherRoomWaits() throws Exception {

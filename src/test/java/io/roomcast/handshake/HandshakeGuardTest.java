@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 
 class HandshakeGuardTest {
 
-    private final ConnectionRegistry registry = new ConnectionRegistry();
-    private final RoomRegistry rooms = new RoomRegistry();
+    private final ConnectionRegistry connections = new ConnectionRegistry();
+    private final RoomRegistry registry = new RoomRegistry();
 
     private HandshakeGuard guard(Map<String, String> extra) {
         Map<String, String> values = new HashMap<>(Map.of("roomcast.jwt.secret", TestTokens.SECRET,
@@ -30,8 +30,8 @@ class HandshakeGuardTest {
                 "roomcast.limits.connections-per-address", "3", "roomcast.limits.connections-per-user", "1"));
         values.putAll(extra);
         RoomcastSettings settings = RoomcastSettings.from(k -> Optional.ofNullable(values.get(k)));
-        HandshakeGuard guard = new HandshakeGuard(settings, TokenVerifierTest.verifier(values), registry, new Ids(),
-                rooms);
+        HandshakeGuard guard = new HandshakeGuard(settings, TokenVerifierTest.verifier(values), connections, new Ids(),
+                registry);
         return guard;
     }
 
@@ -67,7 +67,7 @@ class HandshakeGuardTest {
 
     @Test
     void duringShutdownEveryHandshakeIs503SoClientsRetryElsewhereOrLater() {
-        registry.drain();
+        connections.drain();
         refused(guard.decide(request("/ws/chat/7")), 503, ErrorCode.SHUTTING_DOWN);
         refused(guard.decide(request("/ws/realtime")), 503, ErrorCode.SHUTTING_DOWN);
         assertThat(guard.decide(request("/ws/unknown"))).isInstanceOf(HandshakeDecision.NotOurs.class);
@@ -157,7 +157,7 @@ class HandshakeGuardTest {
     void theClientsClaimIsJudgedAfterTheCredentialsAndBeforeTheLimits() {
         refused(guard.decide(request("/ws/secure/42", Map.of("token", "not-a-valid-token"), Map.of())), 401,
                 ErrorCode.INVALID_CREDENTIALS);
-        registry.add(TestConnections.connection("c", "carol")); // carol is at her limit of one connection
+        connections.add(TestConnections.connection("c", "carol")); // carol is at her limit of one connection
         refused(guard.decide(request("/ws/secure/42", Map.of("token", TestTokens.valid("carol")), Map.of())), 403,
                 ErrorCode.FORBIDDEN_CLIENT);
         refused(guard.decide(request("/ws/secure/42", Map.of("token", TestTokens.forClients("carol", List.of(42))), Map.of())),
@@ -180,13 +180,13 @@ class HandshakeGuardTest {
 
     @Test
     void connectionLimitsPerAddressAndPerUserAre429() {
-        registry.add(TestConnections.connection("a", TestConnections.guest("guest-a", "203.0.113.5"), ConnectionKind.CHAT, new ArrayList<>()));
-        registry.add(TestConnections.connection("a2", TestConnections.guest("guest-a2", "203.0.113.5"), ConnectionKind.CHAT, new ArrayList<>()));
+        connections.add(TestConnections.connection("a", TestConnections.guest("guest-a", "203.0.113.5"), ConnectionKind.CHAT, new ArrayList<>()));
+        connections.add(TestConnections.connection("a2", TestConnections.guest("guest-a2", "203.0.113.5"), ConnectionKind.CHAT, new ArrayList<>()));
         accepted(guard.decide(request("/ws/chat/7")));
-        registry.add(TestConnections.connection("b", TestConnections.guest("guest-b", "203.0.113.5"), ConnectionKind.CHAT, new ArrayList<>()));
+        connections.add(TestConnections.connection("b", TestConnections.guest("guest-b", "203.0.113.5"), ConnectionKind.CHAT, new ArrayList<>()));
         refused(guard.decide(request("/ws/chat/7")), 429, ErrorCode.TOO_MANY_CONNECTIONS);
 
-        registry.add(TestConnections.connection("c", "carol"));
+        connections.add(TestConnections.connection("c", "carol"));
         HandshakeRequest carol = new HandshakeRequest("/ws/auth", Map.of("access_token", TestTokens.valid("carol"))::get,
                 name -> List.of(), "198.51.100.1", false);
         refused(guard.decide(carol), 429, ErrorCode.TOO_MANY_CONNECTIONS);
@@ -195,11 +195,11 @@ class HandshakeGuardTest {
     @Test
     void aChatConnectThatWouldCreateARoomBeyondTheCapIs429TooManyRoomsAndReservesNothing() {
         HandshakeGuard capped = guard(Map.of("roomcast.limits.rooms", "1"));
-        rooms.join(7, TestConnections.connection("a", "alice"), new RoomRegistry.Limits(100, 1));
+        registry.join(7, TestConnections.connection("a", "alice"), new RoomRegistry.Limits(100, 1));
         accepted(capped.decide(request("/ws/chat/7")));
-        int before = registry.connectionsFromAddress("203.0.113.5");
+        int before = connections.connectionsFromAddress("203.0.113.5");
         refused(capped.decide(request("/ws/chat/8")), 429, ErrorCode.TOO_MANY_ROOMS);
-        assertThat(registry.connectionsFromAddress("203.0.113.5")).as("no slot held").isEqualTo(before);
+        assertThat(connections.connectionsFromAddress("203.0.113.5")).as("no slot held").isEqualTo(before);
         // JSON endpoints join rooms later, by frame: their handshake is not concerned
         accepted(capped.decide(request("/ws/realtime")));
     }
@@ -259,13 +259,13 @@ class HandshakeGuardTest {
         HandshakeGuard quota = guard(Map.of("roomcast.limits.rooms-per-user", "1",
                 "roomcast.limits.connections-per-address", "100"));
         RoomRegistry.Limits limits = new RoomRegistry.Limits(100, 100, 1);
-        rooms.join(7, TestConnections.connection("g", TestConnections.guest("guest-g", "203.0.113.5"),
+        registry.join(7, TestConnections.connection("g", TestConnections.guest("guest-g", "203.0.113.5"),
                 ConnectionKind.CHAT, new ArrayList<>()), limits);
-        rooms.join(7, TestConnections.connection("a", "alice"), limits);
+        registry.join(7, TestConnections.connection("a", "alice"), limits);
 
-        int before = registry.connectionsFromAddress("203.0.113.5");
+        int before = connections.connectionsFromAddress("203.0.113.5");
         refused(quota.decide(request("/ws/chat/8")), 429, ErrorCode.TOO_MANY_ROOMS);
-        assertThat(registry.connectionsFromAddress("203.0.113.5")).as("no slot held").isEqualTo(before);
+        assertThat(connections.connectionsFromAddress("203.0.113.5")).as("no slot held").isEqualTo(before);
         accepted(quota.decide(request("/ws/chat/7")));
         String alice = TestTokens.valid("alice");
         refused(quota.decide(request("/ws/chat/8", Map.of("access_token", alice), Map.of())), 429, ErrorCode.TOO_MANY_ROOMS);

@@ -1,12 +1,12 @@
 package io.roomcast.room;
 
+import io.roomcast.room.event.RoomEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.roomcast.config.RoomcastSettings;
 import io.roomcast.connection.Connection;
 import io.roomcast.connection.ConnectionKind;
 import io.roomcast.connection.ConnectionRegistry;
-import io.roomcast.connection.Ids;
 import io.roomcast.connection.TestConnections;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -14,7 +14,10 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** The room domain on its own: what it publishes into the fan-out port, once per change. */
+/**
+ * What the room feature publishes, once per change: the events it hands to the other instances, which are
+ * exactly those it delivered here (a single server whose replication records them).
+ */
 class RoomEventsTest {
 
     private final List<RoomEvent> published = new ArrayList<>();
@@ -33,40 +36,39 @@ class RoomEventsTest {
             return clientElsewhere;
         }
     };
-    private final RoomService rooms = new RoomService(registry, new Ids(),
-            RoomcastSettings.from(key -> Optional.empty()), new RecordingFanOut(published), elsewhere);
-    private final DirectService direct = new DirectService(connections, new RecordingFanOut(published), elsewhere);
+    private final Rooms rooms = SingleServerRooms.of(registry, connections,
+            RoomcastSettings.from(key -> Optional.empty()), published::add, elsewhere).rooms();
     private final Connection alice = TestConnections.connection("c1", "alice");
 
     @Test
     void aJoinPublishesOnePresenceWithTheCountOnEveryInstance() {
         elsewhereMembers = 2;
 
-        RoomRegistry.Change change = rooms.join(alice, 7);
-        rooms.join(alice, 7); // again: no change, no event
+        RoomResult.JoinOutcome outcome = rooms.join(new RoomCommand.Join(alice, 7));
+        rooms.join(new RoomCommand.Join(alice, 7)); // again: no change, no event
 
-        assertThat(change.members()).isEqualTo(3);
+        assertThat(outcome).isEqualTo(new RoomResult.Joined(7, 3));
         assertThat(published).containsExactly(new RoomEvent.Presence(7, "c1", "alice", true, 3));
     }
 
     @Test
     void aLeavePublishesPresenceOnlyForAMember() {
-        rooms.join(alice, 7);
+        rooms.join(new RoomCommand.Join(alice, 7));
         published.clear();
 
-        assertThat(rooms.leave(alice, 8)).isFalse();
-        assertThat(rooms.leave(alice, 7)).isTrue();
+        assertThat(rooms.leave(new RoomCommand.Leave(alice, 8)).wasMember()).isFalse();
+        assertThat(rooms.leave(new RoomCommand.Leave(alice, 7)).wasMember()).isTrue();
 
         assertThat(published).containsExactly(new RoomEvent.Presence(7, "c1", "alice", false, 0));
     }
 
     @Test
     void theEndLeavesEveryRoom() {
-        rooms.join(alice, 1);
-        rooms.join(alice, 2);
+        rooms.join(new RoomCommand.Join(alice, 1));
+        rooms.join(new RoomCommand.Join(alice, 2));
         published.clear();
 
-        rooms.ended(alice);
+        rooms.end(new RoomCommand.End(alice));
 
         assertThat(published).extracting(e -> ((RoomEvent.Presence) e).room()).containsExactlyInAnyOrder(1, 2);
         assertThat(registry.roomCount()).isZero();
@@ -74,7 +76,7 @@ class RoomEventsTest {
 
     @Test
     void aPublicationIsOneMessageEventWithItsIdAndTimestamp() {
-        rooms.publish(7, "alice", "hi", "r1", null, null);
+        RoomResult.Published result = rooms.publish(RoomCommand.Publish.frame(alice, 7, "hi", "r1"));
 
         assertThat(published).singleElement().isInstanceOfSatisfying(RoomEvent.Message.class, m -> {
             assertThat(m.room()).isEqualTo(7);
@@ -82,6 +84,7 @@ class RoomEventsTest {
             assertThat(m.ref()).isEqualTo("r1");
             assertThat(m.id()).isNotBlank();
             assertThat(m.timestamp()).isPositive();
+            assertThat(result).isEqualTo(new RoomResult.Published(m.id(), m.epoch(), m.offset()));
         });
     }
 
@@ -89,7 +92,7 @@ class RoomEventsTest {
     void aBinaryRelayCopiesTheBytesOnce() {
         ByteBuffer bytes = ByteBuffer.wrap(new byte[] {1, 2, 3});
 
-        rooms.relayBinary(7, bytes);
+        rooms.relay(new RoomCommand.Relay(7, bytes));
 
         assertThat(((RoomEvent.Binary) published.get(0)).bytes()).containsExactly(1, 2, 3);
         assertThat(bytes.remaining()).isZero();
@@ -97,11 +100,11 @@ class RoomEventsTest {
 
     @Test
     void aDirectMessageToAClientIdConnectedNowhereIsNotPublished() {
-        assertThat(direct.send("alice", 5, "hi")).isFalse();
+        assertThat(rooms.direct(new RoomCommand.Direct("alice", 5, "hi")).connected()).isFalse();
         assertThat(published).isEmpty();
 
         clientElsewhere = true;
-        assertThat(direct.send("alice", 5, "hi")).isTrue();
+        assertThat(rooms.direct(new RoomCommand.Direct("alice", 5, "hi")).connected()).isTrue();
         assertThat(published).singleElement().isInstanceOf(RoomEvent.Direct.class);
     }
 
@@ -110,9 +113,9 @@ class RoomEventsTest {
         Connection secure = TestConnections.connection("s1", TestConnections.secure("bob", 5), ConnectionKind.JSON,
                 new ArrayList<>());
 
-        direct.opened(secure);
-        direct.ended(secure);
-        direct.opened(alice); // no client id: nothing
+        rooms.open(new RoomCommand.Open(secure));
+        rooms.end(new RoomCommand.End(secure));
+        rooms.open(new RoomCommand.Open(alice)); // no client id: nothing
 
         assertThat(published).containsExactly(new RoomEvent.ClientSession("s1", 5, true),
                 new RoomEvent.ClientSession("s1", 5, false));

@@ -20,38 +20,38 @@ class RoomRegistryTest {
 
     private static final RoomRegistry.Limits NO_LIMITS = new RoomRegistry.Limits(Integer.MAX_VALUE, Integer.MAX_VALUE);
 
-    private final RoomRegistry rooms = new RoomRegistry();
+    private final RoomRegistry registry = new RoomRegistry();
 
     @Test
     void aRoomExistsWhileItHasMembers() {
         Connection a = TestConnections.connection("a", "alice");
         Connection b = TestConnections.connection("b", "bob");
-        assertThat(rooms.join(7, a, NO_LIMITS)).isEqualTo(new RoomRegistry.Change(true, 1));
-        assertThat(rooms.join(7, b, NO_LIMITS)).isEqualTo(new RoomRegistry.Change(true, 2));
-        assertThat(rooms.roomCount()).isEqualTo(1);
+        assertThat(registry.join(7, a, NO_LIMITS)).isEqualTo(new RoomRegistry.Change(true, 1));
+        assertThat(registry.join(7, b, NO_LIMITS)).isEqualTo(new RoomRegistry.Change(true, 2));
+        assertThat(registry.roomCount()).isEqualTo(1);
         assertThat(a.rooms()).containsExactly(7);
 
-        assertThat(rooms.leave(7, a)).isEqualTo(new RoomRegistry.Change(true, 1));
-        assertThat(rooms.leave(7, b)).isEqualTo(new RoomRegistry.Change(true, 0));
-        assertThat(rooms.roomCount()).isZero();
-        assertThat(rooms.sizes()).isEmpty();
+        assertThat(registry.leave(7, a)).isEqualTo(new RoomRegistry.Change(true, 1));
+        assertThat(registry.leave(7, b)).isEqualTo(new RoomRegistry.Change(true, 0));
+        assertThat(registry.roomCount()).isZero();
+        assertThat(registry.sizes()).isEmpty();
         assertThat(b.rooms()).isEmpty();
     }
 
     @Test
     void joiningTwiceChangesNothing() {
         Connection a = TestConnections.connection("a", "alice");
-        rooms.join(7, a, NO_LIMITS);
-        assertThat(rooms.join(7, a, NO_LIMITS)).isEqualTo(new RoomRegistry.Change(false, 1));
+        registry.join(7, a, NO_LIMITS);
+        assertThat(registry.join(7, a, NO_LIMITS)).isEqualTo(new RoomRegistry.Change(false, 1));
     }
 
     @Test
     void leavingARoomNotJoinedChangesNothing() {
         Connection a = TestConnections.connection("a", "alice");
-        assertThat(rooms.leave(7, a).changed()).isFalse();
-        rooms.join(8, a, NO_LIMITS);
-        assertThat(rooms.leave(7, a).changed()).isFalse();
-        assertThat(rooms.sizes()).isEqualTo(Map.of(8, 1));
+        assertThat(registry.leave(7, a).changed()).isFalse();
+        registry.join(8, a, NO_LIMITS);
+        assertThat(registry.leave(7, a).changed()).isFalse();
+        assertThat(registry.sizes()).isEqualTo(Map.of(8, 1));
     }
 
     @Test
@@ -68,32 +68,32 @@ class RoomRegistryTest {
             pool.submit(() -> {
                 start.await();
                 for (int i = 0; i < rounds; i++) {
-                    rooms.join(1, churner, NO_LIMITS);
-                    rooms.leave(1, churner);
+                    registry.join(1, churner, NO_LIMITS);
+                    registry.leave(1, churner);
                 }
-                rooms.join(1, stayer, NO_LIMITS);
+                registry.join(1, stayer, NO_LIMITS);
                 return null;
             });
         }
         start.countDown();
         pool.shutdown();
         assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(rooms.members(1)).containsExactlyInAnyOrderElementsOf(stayers);
+        assertThat(registry.members(1)).containsExactlyInAnyOrderElementsOf(stayers);
     }
 
     @Test
     void aJoinBeyondTheRoomsPerConnectionIsRefusedButRejoiningIsFine() {
         RoomRegistry.Limits two = new RoomRegistry.Limits(2, 100);
         Connection a = TestConnections.connection("a", "alice");
-        assertThat(rooms.join(1, a, two).changed()).isTrue();
-        assertThat(rooms.join(2, a, two).changed()).isTrue();
-        RoomRegistry.Change third = rooms.join(3, a, two);
-        assertThat(third.refusal()).isEqualTo(RoomRegistry.Refusal.ROOMS_PER_CONNECTION);
-        assertThat(rooms.members(3)).isEmpty();
+        assertThat(registry.join(1, a, two).changed()).isTrue();
+        assertThat(registry.join(2, a, two).changed()).isTrue();
+        RoomRegistry.Change third = registry.join(3, a, two);
+        assertThat(third.refusal()).isEqualTo(RoomResult.Refusal.ROOMS_PER_CONNECTION);
+        assertThat(registry.members(3)).isEmpty();
         assertThat(a.rooms()).containsExactlyInAnyOrder(1, 2);
-        assertThat(rooms.join(2, a, two)).isEqualTo(new RoomRegistry.Change(false, 1));
-        rooms.leave(1, a);
-        assertThat(rooms.join(3, a, two).changed()).isTrue();
+        assertThat(registry.join(2, a, two)).isEqualTo(new RoomRegistry.Change(false, 1));
+        registry.leave(1, a);
+        assertThat(registry.join(3, a, two).changed()).isTrue();
     }
 
     @Test
@@ -101,17 +101,17 @@ class RoomRegistryTest {
         RoomRegistry.Limits twoRooms = new RoomRegistry.Limits(100, 2);
         Connection a = TestConnections.connection("a", "alice");
         Connection b = TestConnections.connection("b", "bob");
-        rooms.join(1, a, twoRooms);
-        rooms.join(2, a, twoRooms);
-        assertThat(rooms.hasRoomFor(3, 2)).isFalse();
-        assertThat(rooms.join(3, b, twoRooms).refusal()).isEqualTo(RoomRegistry.Refusal.ROOMS);
-        assertThat(rooms.roomCount()).isEqualTo(2);
+        registry.join(1, a, twoRooms);
+        registry.join(2, a, twoRooms);
+        assertThat(registry.hasRoomFor(3, 2)).isFalse();
+        assertThat(registry.join(3, b, twoRooms).refusal()).isEqualTo(RoomResult.Refusal.ROOMS);
+        assertThat(registry.roomCount()).isEqualTo(2);
         assertThat(b.rooms()).isEmpty();
-        assertThat(rooms.hasRoomFor(2, 2)).isTrue();
-        assertThat(rooms.join(2, b, twoRooms)).isEqualTo(new RoomRegistry.Change(true, 2));
+        assertThat(registry.hasRoomFor(2, 2)).isTrue();
+        assertThat(registry.join(2, b, twoRooms)).isEqualTo(new RoomRegistry.Change(true, 2));
         // a room that empties gives its slot back
-        rooms.leave(1, a);
-        assertThat(rooms.join(3, b, twoRooms).changed()).isTrue();
+        registry.leave(1, a);
+        assertThat(registry.join(3, b, twoRooms).changed()).isTrue();
     }
 
     @Test
@@ -131,18 +131,18 @@ class RoomRegistryTest {
                 Connection churner = TestConnections.connection("churn-" + thread, "c" + thread);
                 for (int i = 0; i < 2_000; i++) {
                     int room = 1 + (i * threads + thread) % 500;
-                    if (!rooms.join(room, churner, limits).refused()) {
+                    if (!registry.join(room, churner, limits).refused()) {
                         created.incrementAndGet();
-                        if (rooms.roomCount() > cap) {
+                        if (registry.roomCount() > cap) {
                             overCap.incrementAndGet();
                         }
-                        rooms.leave(room, churner);
+                        registry.leave(room, churner);
                     }
                 }
                 churnDone.await(); // then every thread races for the free slots with rooms that stay
                 Connection stayer = TestConnections.connection("stay-" + thread, "s" + thread);
                 for (int room = 1000 + thread * 100; room < 1000 + thread * 100 + 100; room++) {
-                    rooms.join(room, stayer, limits);
+                    registry.join(room, stayer, limits);
                 }
                 return null;
             });
@@ -152,7 +152,7 @@ class RoomRegistryTest {
         assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
         assertThat(overCap).as("room count seen above the cap").hasValue(0);
         assertThat(created.get()).isPositive();
-        assertThat(rooms.roomCount()).as("every slot taken by the stayers, none leaked").isEqualTo(cap);
+        assertThat(registry.roomCount()).as("every slot taken by the stayers, none leaked").isEqualTo(cap);
     }
 
     private static Connection guest(String id, String address) {
@@ -166,27 +166,27 @@ class RoomRegistryTest {
         Connection a = TestConnections.connection("a", "alice");
         Connection b = TestConnections.connection("b", "alice");
         Connection bob = TestConnections.connection("c", "bob");
-        assertThat(rooms.join(1, a, three).changed()).isTrue();
-        assertThat(rooms.join(2, a, three).changed()).isTrue();
-        assertThat(rooms.join(2, b, three).changed()).as("a room alice holds already").isTrue();
-        assertThat(rooms.join(3, b, three).changed()).isTrue();
-        assertThat(rooms.roomsOf(QuotaOwner.user("alice"))).isEqualTo(3);
+        assertThat(registry.join(1, a, three).changed()).isTrue();
+        assertThat(registry.join(2, a, three).changed()).isTrue();
+        assertThat(registry.join(2, b, three).changed()).as("a room alice holds already").isTrue();
+        assertThat(registry.join(3, b, three).changed()).isTrue();
+        assertThat(registry.roomsOf(QuotaOwner.user("alice"))).isEqualTo(3);
 
-        assertThat(rooms.join(4, b, three).refusal()).isEqualTo(RoomRegistry.Refusal.ROOMS_PER_USER);
-        assertThat(rooms.join(4, a, three).refusal()).isEqualTo(RoomRegistry.Refusal.ROOMS_PER_USER);
-        assertThat(rooms.members(4)).isEmpty();
-        assertThat(rooms.roomCount()).as("a refused join takes no room slot").isEqualTo(3);
+        assertThat(registry.join(4, b, three).refusal()).isEqualTo(RoomResult.Refusal.ROOMS_PER_USER);
+        assertThat(registry.join(4, a, three).refusal()).isEqualTo(RoomResult.Refusal.ROOMS_PER_USER);
+        assertThat(registry.members(4)).isEmpty();
+        assertThat(registry.roomCount()).as("a refused join takes no room slot").isEqualTo(3);
         assertThat(b.rooms()).containsExactlyInAnyOrder(2, 3);
-        assertThat(rooms.join(1, b, three).changed()).as("any room alice holds stays open to her").isTrue();
-        assertThat(rooms.join(4, bob, three).changed()).as("another user has a quota of his own").isTrue();
-        assertThat(rooms.withinQuota(QuotaOwner.user("alice"), 4, 3)).isFalse();
-        assertThat(rooms.withinQuota(QuotaOwner.user("alice"), 2, 3)).isTrue();
+        assertThat(registry.join(1, b, three).changed()).as("any room alice holds stays open to her").isTrue();
+        assertThat(registry.join(4, bob, three).changed()).as("another user has a quota of his own").isTrue();
+        assertThat(registry.withinQuota(QuotaOwner.user("alice"), 4, 3)).isFalse();
+        assertThat(registry.withinQuota(QuotaOwner.user("alice"), 2, 3)).isTrue();
 
-        rooms.leave(2, a);
-        assertThat(rooms.join(4, a, three).refusal()).as("b is still in room 2").isEqualTo(RoomRegistry.Refusal.ROOMS_PER_USER);
-        rooms.leave(2, b);
-        assertThat(rooms.roomsOf(QuotaOwner.user("alice"))).isEqualTo(2);
-        assertThat(rooms.join(4, a, three).changed()).isTrue();
+        registry.leave(2, a);
+        assertThat(registry.join(4, a, three).refusal()).as("b is still in room 2").isEqualTo(RoomResult.Refusal.ROOMS_PER_USER);
+        registry.leave(2, b);
+        assertThat(registry.roomsOf(QuotaOwner.user("alice"))).isEqualTo(2);
+        assertThat(registry.join(4, a, three).changed()).isTrue();
     }
 
     @Test
@@ -195,12 +195,12 @@ class RoomRegistryTest {
         Connection first = guest("g1", "192.0.2.1");
         Connection second = guest("g2", "192.0.2.1");
         Connection elsewhere = guest("g3", "192.0.2.2");
-        rooms.join(1, first, two);
-        rooms.join(2, second, two);
-        assertThat(rooms.join(3, second, two).refusal()).isEqualTo(RoomRegistry.Refusal.ROOMS_PER_USER);
-        assertThat(rooms.join(3, elsewhere, two).changed()).isTrue();
-        assertThat(rooms.roomsOf(QuotaOwner.address("192.0.2.1"))).isEqualTo(2);
-        assertThat(rooms.roomsOf(QuotaOwner.user("192.0.2.1"))).as("a user of that name is someone else").isZero();
+        registry.join(1, first, two);
+        registry.join(2, second, two);
+        assertThat(registry.join(3, second, two).refusal()).isEqualTo(RoomResult.Refusal.ROOMS_PER_USER);
+        assertThat(registry.join(3, elsewhere, two).changed()).isTrue();
+        assertThat(registry.roomsOf(QuotaOwner.address("192.0.2.1"))).isEqualTo(2);
+        assertThat(registry.roomsOf(QuotaOwner.user("192.0.2.1"))).as("a user of that name is someone else").isZero();
     }
 
     @Test
@@ -208,14 +208,14 @@ class RoomRegistryTest {
         RoomRegistry.Limits oneRoom = new RoomRegistry.Limits(100, 1, 5);
         Connection a = TestConnections.connection("a", "alice");
         Connection b = TestConnections.connection("b", "bob");
-        rooms.join(1, a, oneRoom);
-        assertThat(rooms.join(2, b, oneRoom).refusal()).isEqualTo(RoomRegistry.Refusal.ROOMS);
-        assertThat(rooms.roomsOf(QuotaOwner.user("bob"))).isZero();
-        assertThat(rooms.owners()).isEqualTo(1);
-        rooms.join(1, b, oneRoom);
-        rooms.leave(1, a);
-        rooms.leave(1, b);
-        assertThat(rooms.owners()).as("no entry is left behind").isZero();
+        registry.join(1, a, oneRoom);
+        assertThat(registry.join(2, b, oneRoom).refusal()).isEqualTo(RoomResult.Refusal.ROOMS);
+        assertThat(registry.roomsOf(QuotaOwner.user("bob"))).isZero();
+        assertThat(registry.owners()).isEqualTo(1);
+        registry.join(1, b, oneRoom);
+        registry.leave(1, a);
+        registry.leave(1, b);
+        assertThat(registry.owners()).as("no entry is left behind").isZero();
     }
 
     @Test
@@ -235,12 +235,12 @@ class RoomRegistryTest {
                 start.await();
                 for (int i = 0; i < 2_000; i++) {
                     int room = 1 + (i * 7 + thread * 13) % 200;
-                    if (!rooms.join(room, connection, limits).refused()) {
-                        if (rooms.roomsOf(QuotaOwner.user("alice")) > quota) {
+                    if (!registry.join(room, connection, limits).refused()) {
+                        if (registry.roomsOf(QuotaOwner.user("alice")) > quota) {
                             overQuota.incrementAndGet();
                         }
                         if (i % 3 != 0) {
-                            rooms.leave(room, connection);
+                            registry.leave(room, connection);
                         }
                     }
                 }
@@ -254,7 +254,7 @@ class RoomRegistryTest {
         java.util.Set<Integer> held = new java.util.HashSet<>();
         connections.forEach(c -> held.addAll(c.rooms()));
         assertThat(held).hasSizeLessThanOrEqualTo(quota);
-        assertThat(rooms.roomsOf(QuotaOwner.user("alice"))).as("the count is the rooms really held").isEqualTo(held.size());
-        assertThat(rooms.roomCount()).isEqualTo(held.size());
+        assertThat(registry.roomsOf(QuotaOwner.user("alice"))).as("the count is the rooms really held").isEqualTo(held.size());
+        assertThat(registry.roomCount()).isEqualTo(held.size());
     }
 }

@@ -40,7 +40,7 @@ class ConnectionLifecycleTest {
 
     @Test
     void aSessionThatFailsBeforeItIsRegisteredIsClosedWith1011() {
-        ConnectionLifecycle lifecycle = new ConnectionLifecycle(null, null, null, null, null, null, null, null, null, null, null);
+        ConnectionLifecycle lifecycle = new ConnectionLifecycle(null, null, null, null, null, null, null, null, null, null);
 
         lifecycle.failed(session, new IllegalStateException("open threw"));
 
@@ -51,7 +51,7 @@ class ConnectionLifecycleTest {
     private static ConnectionLifecycle admitting() {
         Map<String, String> values = Map.of("roomcast.limits.user-rate", "0.001", "roomcast.limits.user-burst", "3");
         RoomcastSettings settings = RoomcastSettings.from(k -> Optional.ofNullable(values.get(k)));
-        return new ConnectionLifecycle(settings, null, null, null, null, null, new RoomcastMetrics(), null, null,
+        return new ConnectionLifecycle(settings, null, null, null, null, new RoomcastMetrics(), null, null,
                 new UserRates(settings), null);
     }
 

@@ -11,15 +11,11 @@ import io.roomcast.connection.Ids;
 import io.roomcast.connection.OutboundFrame;
 import io.roomcast.connection.TestConnections;
 import io.roomcast.connection.UserRates;
-import io.roomcast.fanout.FanOutPort;
-import io.roomcast.fanout.SingleServerFanOut;
 import io.roomcast.observability.RoomcastMetrics;
 import io.roomcast.protocol.FrameEncoder;
-import io.roomcast.room.DirectService;
-import io.roomcast.room.MembersElsewhere;
-import io.roomcast.room.NobodyElsewhere;
 import io.roomcast.room.RoomRegistry;
-import io.roomcast.room.RoomService;
+import io.roomcast.room.Rooms;
+import io.roomcast.room.SingleServerRooms;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -32,21 +28,15 @@ import org.junit.jupiter.api.Test;
  */
 class JsonProtocolTest {
 
-    private static final MembersElsewhere NONE = new NobodyElsewhere();
-
     private final RoomcastSettings settings = RoomcastSettings.from(key -> Optional.empty());
     private final ConnectionRegistry connections = new ConnectionRegistry();
     private final RoomRegistry registry = new RoomRegistry();
     private final FrameEncoder encoder = new FrameEncoder();
     private final RoomcastMetrics metrics = new RoomcastMetrics();
-    private final SingleServerFanOut single = SingleServerFanOut.of(registry, connections, settings, event -> { });
-    private final FanOutPort fanOut = single.port();
-    private final RoomService rooms = new RoomService(registry, new Ids(), settings, fanOut, NONE);
-    private final DirectService direct = new DirectService(connections, fanOut, NONE);
-    private final ConnectionLifecycle lifecycle = new ConnectionLifecycle(settings, connections, rooms, direct, null,
+    private final Rooms rooms = SingleServerRooms.of(registry, connections, settings, event -> { }).rooms();
+    private final ConnectionLifecycle lifecycle = new ConnectionLifecycle(settings, connections, rooms, null,
             new Ids(), metrics, null, null, new UserRates(settings), null);
-    private final JsonProtocol protocol = new JsonProtocol(settings, lifecycle, rooms, direct, encoder, null, null,
-            single.streams());
+    private final JsonProtocol protocol = new JsonProtocol(settings, lifecycle, rooms, encoder, null, null);
 
     private final List<OutboundFrame> aliceFrames = new ArrayList<>();
     private final Connection alice = TestConnections.connection("c1", "alice", ConnectionKind.JSON, aliceFrames);
@@ -124,11 +114,10 @@ class JsonProtocolTest {
     void aRefusedJoinCreatesNoStream() {
         RoomcastSettings oneRoom = RoomcastSettings.from(key -> Optional.ofNullable(
                 "roomcast.limits.rooms".equals(key) ? "1" : null));
-        SingleServerFanOut capped = SingleServerFanOut.of(registry, connections, oneRoom, event -> { });
-        RoomService cappedRooms = new RoomService(registry, new Ids(), oneRoom, capped.port(), NONE);
+        SingleServerRooms capped = SingleServerRooms.of(registry, connections, oneRoom, event -> { });
         JsonProtocol cappedProtocol = new JsonProtocol(oneRoom, new ConnectionLifecycle(oneRoom, connections,
-                cappedRooms, direct, null, new Ids(), metrics, null, null, new UserRates(oneRoom), null), cappedRooms, direct, encoder, null, null,
-                capped.streams());
+                capped.rooms(), null, new Ids(), metrics, null, null, new UserRates(oneRoom), null), capped.rooms(),
+                encoder, null, null);
 
         cappedProtocol.onText(bob, "{\"type\":\"join\",\"room\":1}");
         cappedProtocol.onText(alice, "{\"type\":\"join\",\"room\":2,\"ref\":\"j\"}");

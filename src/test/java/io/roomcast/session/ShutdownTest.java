@@ -18,28 +18,28 @@ import org.junit.jupiter.api.Test;
 /** The drain of a SIGTERM (PROTOCOL 13.11), without a JVM to stop: {@code proceed} stands for letting it stop. */
 class ShutdownTest {
 
-    private final ConnectionRegistry registry = new ConnectionRegistry();
+    private final ConnectionRegistry connections = new ConnectionRegistry();
     private final List<CloseReason> closes = new CopyOnWriteArrayList<>();
 
     ShutdownTest() {
-        registry.add(TestConnections.connection("c1", TestConnections.guest("guest-1", "10.0.0.1"),
+        connections.add(TestConnections.connection("c1", TestConnections.guest("guest-1", "10.0.0.1"),
                 ConnectionKind.JSON, new ArrayList<>(), closes));
     }
 
     @Test
     void aSigtermStopsAcceptingAtOnceButKeepsSessionsOpenForTheGrace() {
-        new Shutdown(Duration.ofHours(1), registry).drain(() -> {
+        new Shutdown(Duration.ofHours(1), connections).drain(() -> {
             throw new AssertionError("the grace is not over");
         });
 
-        assertThat(registry.accepting()).as("readiness DOWN, handshakes refused").isFalse();
-        assertThat(registry.size()).isEqualTo(1);
+        assertThat(connections.accepting()).as("readiness DOWN, handshakes refused").isFalse();
+        assertThat(connections.size()).isEqualTo(1);
         assertThat(closes).isEmpty(); // only the end of the grace closes, and it is an hour away
     }
 
     @Test
     void aSecondSigtermEndsTheGraceThenEverySessionGets1001BeforeTheJvmMayStop() throws Exception {
-        Shutdown shutdown = new Shutdown(Duration.ofHours(1), registry);
+        Shutdown shutdown = new Shutdown(Duration.ofHours(1), connections);
         CompletableFuture<List<CloseReason>> closedWhenTheJvmMayStop = new CompletableFuture<>();
 
         shutdown.drain(() -> closedWhenTheJvmMayStop.complete(List.copyOf(closes)));
@@ -48,24 +48,24 @@ class ShutdownTest {
         });
 
         assertThat(closedWhenTheJvmMayStop.get(10, TimeUnit.SECONDS)).containsExactly(CloseReasons.SHUTTING_DOWN);
-        assertThat(registry.size()).isZero();
-        assertThat(registry.accepting()).isFalse();
+        assertThat(connections.size()).isZero();
+        assertThat(connections.accepting()).isFalse();
     }
 
     @Test
     void noGraceClosesAtOnce() throws Exception {
         CompletableFuture<List<CloseReason>> closedWhenTheJvmMayStop = new CompletableFuture<>();
 
-        new Shutdown(Duration.ZERO, registry).drain(() -> closedWhenTheJvmMayStop.complete(List.copyOf(closes)));
+        new Shutdown(Duration.ZERO, connections).drain(() -> closedWhenTheJvmMayStop.complete(List.copyOf(closes)));
 
         assertThat(closedWhenTheJvmMayStop.get(10, TimeUnit.SECONDS)).containsExactly(CloseReasons.SHUTTING_DOWN);
     }
 
     @Test
     void anUndeployClosesEverySessionWith1001() {
-        new Shutdown(Duration.ofHours(1), registry).stop();
+        new Shutdown(Duration.ofHours(1), connections).stop();
 
         assertThat(closes).containsExactly(CloseReasons.SHUTTING_DOWN);
-        assertThat(registry.accepting()).isFalse();
+        assertThat(connections.accepting()).isFalse();
     }
 }

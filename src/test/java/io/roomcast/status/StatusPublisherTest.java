@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class StatusPublisherTest {
 
     private final ConnectionRegistry connections = new ConnectionRegistry();
-    private final RoomRegistry rooms = new RoomRegistry();
+    private final RoomRegistry registry = new RoomRegistry();
     private final Ids ids = new Ids();
     private Map<Integer, Integer> sizesElsewhere = Map.of();
     private List<InstanceFigure> instancesElsewhere = List.of();
@@ -45,13 +45,13 @@ class StatusPublisherTest {
         public void tell(int localConnections) {
         }
     };
-    private final StatusPublisher status = new StatusPublisher(connections, rooms, new FrameEncoder(), ids, elsewhere);
+    private final StatusPublisher status = new StatusPublisher(connections, registry, new FrameEncoder(), ids, elsewhere);
 
     @Test
     void aSingleServerReportsItsOwnFigures() {
         Connection alice = TestConnections.connection("c1", "alice");
         connections.add(alice);
-        rooms.join(7, alice, new RoomRegistry.Limits(10, 10));
+        registry.join(7, alice, new RoomRegistry.Limits(10, 10));
 
         ClusterFigures figures = status.figures();
 
@@ -64,7 +64,7 @@ class StatusPublisherTest {
     void theOtherInstancesFiguresAreAddedRoomByRoom() {
         Connection alice = TestConnections.connection("c1", "alice");
         connections.add(alice);
-        rooms.join(7, alice, new RoomRegistry.Limits(10, 10));
+        registry.join(7, alice, new RoomRegistry.Limits(10, 10));
         connectionsElsewhere = 3;
         sizesElsewhere = Map.of(7, 2, 9, 1);
         instancesElsewhere = List.of(new InstanceFigure("other", 3));

@@ -2,7 +2,7 @@ package io.roomcast.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.roomcast.room.RoomEvent;
+import io.roomcast.room.event.RoomEvent;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;

@@ -1,10 +1,11 @@
-package io.roomcast.fanout;
+package io.roomcast.room;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.roomcast.protocol.FrameEncoder;
+import io.roomcast.protocol.MessageFrames;
 import io.roomcast.protocol.ServerFrames;
-import io.roomcast.room.RoomEvent;
+import io.roomcast.room.event.RoomEvent;
 import io.roomcast.stream.AnswerBudget;
 import io.roomcast.stream.History;
 import io.roomcast.stream.MemoryStreams;

@@ -1,8 +1,9 @@
-package io.roomcast.fanout;
+package io.roomcast.room;
 
 import io.roomcast.connection.FrameSize;
 import io.roomcast.protocol.FrameEncoder;
-import io.roomcast.room.RoomEvent;
+import io.roomcast.protocol.MessageFrames;
+import io.roomcast.room.event.RoomEvent;
 import io.roomcast.stream.AnswerBudget;
 import io.roomcast.stream.History;
 import java.util.ArrayList;

@@ -1,14 +1,15 @@
-package io.roomcast.fanout;
+package io.roomcast.room;
 
 import io.roomcast.connection.Connection;
 import io.roomcast.connection.ConnectionKind;
 import io.roomcast.connection.ConnectionRegistry;
 import io.roomcast.connection.OutboundFrame;
 import io.roomcast.observability.RoomcastMetrics;
+import io.roomcast.protocol.ChatLines;
 import io.roomcast.protocol.FrameEncoder;
+import io.roomcast.protocol.MessageFrames;
 import io.roomcast.protocol.ServerFrames;
-import io.roomcast.room.RoomEvent;
-import io.roomcast.room.RoomRegistry;
+import io.roomcast.room.event.RoomEvent;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import java.nio.ByteBuffer;
@@ -17,27 +18,28 @@ import java.util.Set;
 /**
  * Delivers an event to this instance's connections, whichever instance it came from. Each
  * representation is rendered once per event, lazily, when the first member who speaks it is met (the
- * chat line {@code Room N: text}, the JSON frame), and that one immutable frame is queued for every
- * member who speaks it: the cost per member is a queue insertion.
+ * chat line of {@link ChatLines}, the JSON frame of {@link MessageFrames}), and that one immutable frame
+ * is queued for every member who speaks it: the cost per member is a queue insertion. The wire formats
+ * themselves are {@code protocol}'s.
  */
 @Dependent
 public class LocalDelivery {
 
-    private final RoomRegistry rooms;
+    private final RoomRegistry registry;
     private final ConnectionRegistry connections;
     private final FrameEncoder encoder;
     private final RoomcastMetrics metrics;
 
     @Inject
-    public LocalDelivery(RoomRegistry rooms, ConnectionRegistry connections, FrameEncoder encoder,
+    public LocalDelivery(RoomRegistry registry, ConnectionRegistry connections, FrameEncoder encoder,
                          RoomcastMetrics metrics) {
-        this.rooms = rooms;
+        this.registry = registry;
         this.connections = connections;
         this.encoder = encoder;
         this.metrics = metrics;
     }
 
-    /** Delivers an event at once; positioned messages come through {@link RoomStreams}, in their turn. */
+    /** Delivers an event at once; positioned messages come through {@link RoomSequencers}, in their turn. */
     public void deliver(RoomEvent event) {
         if (event instanceof RoomEvent.Message m) {
             message(m);
@@ -51,21 +53,24 @@ public class LocalDelivery {
     }
 
     void message(RoomEvent.Message m) {
-        message(m, java.util.Set.of());
+        message(m, Set.of());
     }
 
-    /** As {@link #message(RoomEvent.Message)}, skipping members still catching up on the room's stream. */
-    void message(RoomEvent.Message m, Set<Connection> catchingUp) {
+    /**
+     * As {@link #message(RoomEvent.Message)}, skipping the members its room's sequencer says to skip (being
+     * sent a replay, or being closed).
+     */
+    void message(RoomEvent.Message m, Set<Connection> skipped) {
         OutboundFrame json = null;
         OutboundFrame chat = null;
         int delivered = 0;
-        for (Connection member : rooms.members(m.room())) {
-            if (!catchingUp.isEmpty() && catchingUp.contains(member)) {
+        for (Connection member : registry.members(m.room())) {
+            if (!skipped.isEmpty() && skipped.contains(member)) {
                 continue;
             }
             if (member.kind() == ConnectionKind.CHAT) {
                 if (chat == null) {
-                    chat = new OutboundFrame.Text("Room " + m.room() + ": " + m.text());
+                    chat = new OutboundFrame.Text(ChatLines.message(m.room(), m.text()));
                 }
                 member.send(chat);
             } else {
@@ -82,7 +87,7 @@ public class LocalDelivery {
     /** Presence goes to the room's JSON members, never to the member it is about. */
     private void presence(RoomEvent.Presence p) {
         OutboundFrame frame = null;
-        for (Connection member : rooms.members(p.room())) {
+        for (Connection member : registry.members(p.room())) {
             if (member.kind() == ConnectionKind.JSON && !member.id().equals(p.connectionId())) {
                 if (frame == null) {
                     frame = new OutboundFrame.Text(encoder.encode(p.joined()
@@ -98,7 +103,7 @@ public class LocalDelivery {
     private void binary(RoomEvent.Binary b) {
         OutboundFrame frame = new OutboundFrame.Binary(ByteBuffer.wrap(b.bytes()));
         int delivered = 0;
-        for (Connection member : rooms.members(b.room())) {
+        for (Connection member : registry.members(b.room())) {
             if (member.kind() == ConnectionKind.CHAT) {
                 member.send(frame);
                 delivered++;

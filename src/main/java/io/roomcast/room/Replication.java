@@ -1,6 +1,6 @@
-package io.roomcast.fanout;
+package io.roomcast.room;
 
-import io.roomcast.room.RoomEvent;
+import io.roomcast.room.event.RoomEvent;
 
 /**
  * Hands this instance's events to the other instances. The cluster adapter is the one implementation:

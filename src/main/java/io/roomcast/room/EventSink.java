@@ -1,6 +1,6 @@
-package io.roomcast.fanout;
+package io.roomcast.room;
 
-import io.roomcast.room.RoomEvent;
+import io.roomcast.room.event.RoomEvent;
 
 /** Delivers events to this instance's connections; events of other instances come in here too. */
 public interface EventSink {

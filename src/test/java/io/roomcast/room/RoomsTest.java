@@ -6,17 +6,11 @@ import io.roomcast.config.RoomcastSettings;
 import io.roomcast.connection.Connection;
 import io.roomcast.connection.ConnectionKind;
 import io.roomcast.connection.ConnectionRegistry;
-import io.roomcast.connection.Ids;
-import io.roomcast.fanout.FanOutPort;
-import io.roomcast.fanout.SingleServerFanOut;
 import io.roomcast.connection.OutboundFrame;
 import io.roomcast.connection.TestConnections;
-import io.roomcast.observability.RoomcastMetrics;
-import io.roomcast.protocol.FrameEncoder;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -26,33 +20,28 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Joins racing with the end of a connection (a heartbeat timeout, a slow-consumer drop or a close
- * while a join frame is being handled): the real RoomService and RoomRegistry, a single server.
+ * while a join frame is being handled): the real Rooms and RoomRegistry, a single server.
  */
-class RoomServiceTest {
+class RoomsTest {
 
     private final RoomRegistry registry = new RoomRegistry();
-    private final RoomService service = service(registry, Map.of());
+    private final Rooms rooms = SingleServerRooms.of(registry, new ConnectionRegistry(),
+            RoomcastSettings.from(key -> Optional.empty()), event -> {
+                // a single server: nothing is replicated
+            }).rooms();
     private final List<OutboundFrame> observed = Collections.synchronizedList(new ArrayList<>());
     private final Connection observer = TestConnections.connection("obs", "observer", ConnectionKind.JSON, observed);
 
-    static RoomService service(RoomRegistry registry, Map<String, String> settings) {
-        RoomcastSettings parsed = RoomcastSettings.from(key -> Optional.ofNullable(settings.get(key)));
-        FanOutPort fanOut = SingleServerFanOut.of(registry, new ConnectionRegistry(), parsed, event -> {
-            // a single server: nothing is replicated
-        }).port();
-        return new RoomService(registry, new Ids(), parsed, fanOut, new NobodyElsewhere());
-    }
-
     @Test
     void aJoinAfterTheEndLeavesNoMemberBehind() {
-        service.join(observer, 7);
+        rooms.join(new RoomCommand.Join(observer, 7));
         Connection ghost = TestConnections.connection("g", "ghost");
-        service.join(ghost, 8);
+        rooms.join(new RoomCommand.Join(ghost, 8));
 
-        service.ended(ghost);
-        RoomRegistry.Change late = service.join(ghost, 7);
+        rooms.end(new RoomCommand.End(ghost));
+        RoomResult.JoinOutcome late = rooms.join(new RoomCommand.Join(ghost, 7));
 
-        assertThat(late.refusal()).isEqualTo(RoomRegistry.Refusal.ENDED);
+        assertThat(late).isEqualTo(new RoomResult.Refused(7, RoomResult.Refusal.ENDED));
         assertThat(registry.members(7)).containsExactly(observer);
         assertThat(registry.roomCount()).as("room 8 is gone, no room created").isEqualTo(1);
         assertThat(ghost.rooms()).isEmpty();
@@ -61,7 +50,7 @@ class RoomServiceTest {
 
     @Test
     void joinsRacingWithTheEndNeverLeaveAMemberOrAnUnbalancedPresence() throws Exception {
-        service.join(observer, 1);
+        rooms.join(new RoomCommand.Join(observer, 1));
         int connections = 400;
         ExecutorService pool = Executors.newFixedThreadPool(4);
         List<Connection> ghosts = new ArrayList<>();
@@ -73,15 +62,15 @@ class RoomServiceTest {
             pool.submit(() -> {
                 go.await();
                 for (int j = 0; j < 20; j++) {
-                    service.join(ghost, 1);
-                    service.join(ghost, personalRoom);
-                    service.leave(ghost, personalRoom);
+                    rooms.join(new RoomCommand.Join(ghost, 1));
+                    rooms.join(new RoomCommand.Join(ghost, personalRoom));
+                    rooms.leave(new RoomCommand.Leave(ghost, personalRoom));
                 }
                 return null;
             });
             pool.submit(() -> {
                 go.await();
-                service.ended(ghost);
+                rooms.end(new RoomCommand.End(ghost));
                 return null;
             });
             go.countDown();

@@ -1,4 +1,4 @@
-package io.roomcast.fanout;
+package io.roomcast.room;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,8 +10,7 @@ import io.roomcast.connection.OutboundFrame;
 import io.roomcast.connection.TestConnections;
 import io.roomcast.observability.RoomcastMetrics;
 import io.roomcast.protocol.FrameEncoder;
-import io.roomcast.room.RoomEvent;
-import io.roomcast.room.RoomRegistry;
+import io.roomcast.room.event.RoomEvent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -20,9 +19,9 @@ import org.junit.jupiter.api.Test;
 /** Local delivery renders each representation once per event and queues the same frame for every member. */
 class LocalDeliveryTest {
 
-    private final RoomRegistry rooms = new RoomRegistry();
+    private final RoomRegistry registry = new RoomRegistry();
     private final ConnectionRegistry connections = new ConnectionRegistry();
-    private final LocalDelivery delivery = new LocalDelivery(rooms, connections, new FrameEncoder(), new RoomcastMetrics());
+    private final LocalDelivery delivery = new LocalDelivery(registry, connections, new FrameEncoder(), new RoomcastMetrics());
     private final RoomRegistry.Limits limits = new RoomRegistry.Limits(100, 100);
 
     private final List<OutboundFrame> chat1 = new ArrayList<>();
@@ -36,7 +35,7 @@ class LocalDeliveryTest {
 
     private Connection member(String id, ConnectionKind kind, List<OutboundFrame> sent) {
         Connection connection = TestConnections.connection(id, id, kind, sent);
-        rooms.join(7, connection, limits);
+        registry.join(7, connection, limits);
         return connection;
     }
 
@@ -92,16 +91,16 @@ class LocalDeliveryTest {
     }
 
     @Test
-    void thePortDeliversLocallyThenReplicatesTheSameEvent() {
+    void aBroadcastIsDeliveredHereFirstThenReplicatedAsTheSameEvent() {
         List<RoomEvent> replicated = new ArrayList<>();
-        FanOutPort port = SingleServerFanOut.of(rooms, connections, RoomcastSettings.from(key -> Optional.empty()),
+        Broadcast broadcast = SingleServerRooms.of(registry, connections, RoomcastSettings.from(key -> Optional.empty()),
                 event -> {
                     assertThat(chat1).as("delivered here first").hasSize(1);
                     replicated.add(event);
-                }).port();
+                }).broadcast();
         RoomEvent event = new RoomEvent.Binary(7, new byte[] {1, 2});
 
-        port.publish(event);
+        broadcast.publish(event);
 
         assertThat(replicated).containsExactly(event);
     }

@@ -1,4 +1,4 @@
-package io.roomcast.fanout;
+package io.roomcast.room;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -10,13 +10,9 @@ import io.roomcast.connection.ConnectionKind;
 import io.roomcast.connection.ConnectionRegistry;
 import io.roomcast.connection.FrameSink;
 import io.roomcast.connection.Identity;
-import io.roomcast.connection.Ids;
 import io.roomcast.connection.OutboundFrame;
 import io.roomcast.connection.OutboundQueue;
 import io.roomcast.connection.TokenBucket;
-import io.roomcast.room.NobodyElsewhere;
-import io.roomcast.room.RoomRegistry;
-import io.roomcast.room.RoomService;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -46,10 +42,8 @@ class OverflowInTwoRoomsTest {
 
     private final RoomRegistry registry = new RoomRegistry();
     private final RoomcastSettings settings = RoomcastSettings.from(key -> Optional.empty());
-    private final SingleServerFanOut single = SingleServerFanOut.of(registry, new ConnectionRegistry(), settings,
-            event -> { });
-    private final RoomService rooms = new RoomService(registry, new Ids(), settings, single.port(),
-            new NobodyElsewhere());
+    private final Rooms rooms = SingleServerRooms.of(registry, new ConnectionRegistry(), settings, event -> { })
+            .rooms();
     /** Where the queues hand their overflow to: the lifecycle's executor in production. */
     private final ExecutorService handOff = Executors.newFixedThreadPool(2, daemon("hand-off"));
     private final ExecutorService publishers = Executors.newFixedThreadPool(2, daemon("publisher"));
@@ -94,8 +88,8 @@ class OverflowInTwoRoomsTest {
         assertThat(registry.members(roomA)).containsExactly(readerA);
         assertThat(registry.members(roomB)).containsExactly(readerB);
         soon().until(() -> leaves(seenInA) == 2 && leaves(seenInB) == 2);
-        rooms.ended(readerA);
-        rooms.ended(readerB);
+        rooms.end(new RoomCommand.End(readerA));
+        rooms.end(new RoomCommand.End(readerB));
     }
 
     /** Awaits an outcome of the hand-off, looking at once and then every millisecond (thousands of rounds). */
@@ -106,13 +100,13 @@ class OverflowInTwoRoomsTest {
     private Void flood(CyclicBarrier start, int room) throws Exception {
         start.await(30, TimeUnit.SECONDS);
         for (int i = 0; i < MESSAGES; i++) {
-            rooms.publish(room, "alice", "m" + i, null, null, null);
+            rooms.publish(RoomCommand.Publish.line(room, "alice", "m" + i));
         }
         return null;
     }
 
     private void join(Connection member, int room) {
-        single.streams().join(member, room, null, () -> rooms.join(member, room));
+        rooms.join(new RoomCommand.Join(member, room));
     }
 
     /** A member whose first frame is never written: its queue fills and overflows. */
@@ -121,7 +115,8 @@ class OverflowInTwoRoomsTest {
         return new Connection(id, identity(id), ConnectionKind.JSON,
                 self -> new OutboundQueue(neverWritten, QUEUE, 4_194_304, handOff,
                         // what ConnectionLifecycle.end does about rooms
-                        overflowNanos -> rooms.ended(self), failure -> rooms.ended(self)),
+                        overflowNanos -> rooms.end(new RoomCommand.End(self)),
+                        failure -> rooms.end(new RoomCommand.End(self))),
                 reason -> { }, reason -> { }, new TokenBucket(20, 40, 0), 0);
     }
 

@@ -1,9 +1,12 @@
-package io.roomcast.room;
+package io.roomcast.room.event;
 
 /**
- * What the room domain emits: each membership change, publication and direct message becomes one
- * event, handed once to the {@link FanOut} port. Events carry no wire format; every connection renders
- * an event into its own representation when it is delivered.
+ * What the room feature ({@code io.roomcast.room}) emits: each membership change, publication and direct
+ * message becomes one event, delivered to this instance's connections and replicated to the others once.
+ * Events carry no wire format; every connection renders an event into its own representation when it is
+ * delivered. A package of its own, below the feature, because the rooms' streams ({@code stream}) keep
+ * the messages and the cluster adapter carries every event: both speak this vocabulary without knowing
+ * the feature.
  */
 public sealed interface RoomEvent {
 

@@ -1,9 +1,8 @@
-package io.roomcast.fanout;
+package io.roomcast.protocol;
 
-import io.roomcast.room.RoomEvent;
-import io.roomcast.protocol.ServerFrames;
+import io.roomcast.room.event.RoomEvent;
 
-/** A room message as the JSON endpoints write it (PROTOCOL 3.2 and 9). */
+/** A room message, and its ack, as the JSON endpoints write them (PROTOCOL 3.2 and 9); {@link ChatLines} is the chat endpoint's. */
 public final class MessageFrames {
 
     private MessageFrames() {

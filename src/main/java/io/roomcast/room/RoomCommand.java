@@ -1,0 +1,87 @@
+package io.roomcast.room;
+
+import io.roomcast.connection.Connection;
+import io.roomcast.stream.StreamPosition;
+import java.nio.ByteBuffer;
+
+/**
+ * What the endpoints, the session layer and the HTTP API ask of the room feature, one record per request,
+ * each handed to its method of {@link Rooms}.
+ */
+public sealed interface RoomCommand {
+
+    /**
+     * Join a room; a JSON member recovers what followed {@code since} (PROTOCOL 9.1), null for a join
+     * without it.
+     */
+    record Join(Connection connection, int room, StreamPosition since) implements RoomCommand {
+
+        /** A join without {@code since}: a chat connection's, or a JSON join that recovers nothing. */
+        public Join(Connection connection, int room) {
+            this(connection, room, null);
+        }
+    }
+
+    /** Leave a room. */
+    record Leave(Connection connection, int room) implements RoomCommand {
+    }
+
+    /**
+     * Publish a text message to every member of the room, the sender included, through the room's stream.
+     * {@code ref} travels with the message; {@code idempotencyKey} (null for none) makes a repeat by the same
+     * user to the same room within the TTL a no-op that returns the first publish (PROTOCOL 9.3);
+     * {@code ackTo} (null for none) gets the {@code ack}. Made by the factory of each way in.
+     */
+    record Publish(int room, String from, String text, String ref, String idempotencyKey, Connection ackTo)
+            implements RoomCommand {
+
+        /** A chat line (PROTOCOL 3.1): no ref, no idempotency, no ack. */
+        public static Publish line(int room, String from, String text) {
+            return new Publish(room, from, text, null, null, null);
+        }
+
+        /**
+         * A JSON {@code message} frame: a {@code ref} earns an {@code ack}, and an authenticated user's
+         * {@code ref} is also its idempotency key. A guest's is not: its name is not stable across
+         * connections (PROTOCOL 9.3).
+         */
+        public static Publish frame(Connection sender, int room, String text, String ref) {
+            String key = ref != null && sender.identity().authenticated() ? ref : null;
+            return new Publish(room, sender.user(), text, ref, key, ref == null ? null : sender);
+        }
+
+        /** {@code POST /api/rooms/{roomId}/messages}: as the token's user, with its {@code Idempotency-Key}. */
+        public static Publish http(int room, String user, String text, String idempotencyKey) {
+            return new Publish(room, user, text, null, idempotencyKey, null);
+        }
+
+        /** The key de-duplication remembers: the same user, room and key are the same publish; null for none. */
+        public String dedupKey() {
+            return idempotencyKey == null ? null : from + '\n' + room + '\n' + idempotencyKey;
+        }
+    }
+
+    /** Relay a binary frame, unchanged, to every chat member of the room, the sender included. */
+    record Relay(int room, ByteBuffer bytes) implements RoomCommand {
+    }
+
+    /** The {@code history} frame (PROTOCOL 9.2): a page of the room's stream, answered under {@code ref}. */
+    record History(int room, StreamPosition since, int limit, String ref) implements RoomCommand {
+    }
+
+    /** The same page as {@code GET /api/rooms/{roomId}/history} answers it. */
+    record HistoryPage(int room, StreamPosition since, int limit) implements RoomCommand {
+    }
+
+    /** A direct message to the {@code /ws/secure/{clientId}} sessions of a client id, here or elsewhere. */
+    record Direct(String from, int to, String text) implements RoomCommand {
+    }
+
+    /** A connection opened: where its client id (if any) is served changed. */
+    record Open(Connection connection) implements RoomCommand {
+    }
+
+    /** A connection ended: it joins no room any more, leaves every room it is in, and its client id's session ends. */
+    record End(Connection connection) implements RoomCommand {
+    }
+}
