@@ -514,10 +514,27 @@ public final class HazelcastStreams implements StreamStore, AutoCloseable {
     private void destroyLater(String key, String epoch) {
         try {
             cleanup.execute(() -> destroy(key, epoch));
-            cleanup.schedule(() -> destroy(key, epoch), DESTROY_AGAIN_SECONDS, TimeUnit.SECONDS);
+            cleanup.schedule(() -> destroyIfStillGone(key, epoch), DESTROY_AGAIN_SECONDS, TimeUnit.SECONDS);
         } catch (RejectedExecutionException e) {
             LOG.log(Level.DEBUG, "{0}: not destroying the ring of epoch {1}: closing", key, epoch);
         }
+    }
+
+    /**
+     * The second destroy, only while the epoch is still not the room's: a member that judged an epoch
+     * gone during a partition (its side had lost the entry) must not destroy, after the heal, the ring
+     * that the merge kept under that same epoch.
+     */
+    private void destroyIfStillGone(String key, String epoch) {
+        try {
+            if (epoch.equals(epochs.get(key))) {
+                return;
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.DEBUG, "{0}: not destroying the ring of epoch {1} again: {2}", key, epoch, e.toString());
+            return;
+        }
+        destroy(key, epoch);
     }
 
     private void destroy(String key, String epoch) {
