@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
@@ -47,6 +48,9 @@ import org.junit.jupiter.api.parallel.ResourceLock;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @ExtendWith(SharedCluster.class)
 @ResourceLock(SharedCluster.LOCK)
+// Alone: its majority fence and Hazelcast's failure detection need the two cores; beside two other
+// classes, pings of the majority side timed out and the majority refused as if it were the minority.
+@Isolated
 class ClusterHealIT {
 
     private static final Duration CLUSTER_WAIT = Duration.ofSeconds(60);
