@@ -20,11 +20,7 @@ public enum Profile {
      * Frame-by-frame tests: heartbeats every 30 s (none interleaved), rates out of the way, no clock
      * skew (a token ends its connection at its exp).
      */
-    QUIET(Map.of(
-            "roomcast.heartbeat.interval", "30", "roomcast.heartbeat.timeout", "75",
-            "roomcast.limits.rate", "100000", "roomcast.limits.burst", "100000",
-            "roomcast.limits.user-rate", "100000", "roomcast.limits.user-burst", "100000",
-            "roomcast.jwt.clock-skew", "0")),
+    QUIET(Parts.of(Parts.RARE_HEARTBEATS, Parts.OPEN_RATES, Map.of("roomcast.jwt.clock-skew", "0"))),
 
     // ---- profiles of api/, endpoint/, handshake/, web/, auth/, heartbeat/ (helper A adds here) ----
 
@@ -33,15 +29,12 @@ public enum Profile {
      * refreshed every second; JwksIT rotates it) and history answers of at most 4,096 bytes
      * (HistoryApiIT); heartbeats every 30 s, rates and handshakes out of the way.
      */
-    AUTH_JWKS(() -> Map.ofEntries(
+    AUTH_JWKS(() -> Parts.of(Parts.RARE_HEARTBEATS, Parts.OPEN_RATES, Map.ofEntries(
             Map.entry("roomcast.auth.anonymous", "false"),
             Map.entry("roomcast.jwt.jwks", JwksEndpoint.url()),
             Map.entry("roomcast.jwt.jwks-refresh", "1"),
             Map.entry("roomcast.history.answer-bytes", "4096"),
-            Map.entry("roomcast.heartbeat.interval", "30"), Map.entry("roomcast.heartbeat.timeout", "75"),
-            Map.entry("roomcast.limits.rate", "100000"), Map.entry("roomcast.limits.burst", "100000"),
-            Map.entry("roomcast.limits.user-rate", "100000"), Map.entry("roomcast.limits.user-burst", "100000"),
-            Map.entry("roomcast.limits.handshake-rate", "1000"), Map.entry("roomcast.limits.handshake-burst", "1000"))),
+            Map.entry("roomcast.limits.handshake-rate", "1000"), Map.entry("roomcast.limits.handshake-burst", "1000")))),
 
     /**
      * The edges a client meets first: an RSA public key beside the secret ({@link TestKeys}), one allowed
@@ -86,12 +79,10 @@ public enum Profile {
      * 10, per connection and per publisher (RateLimitIT; StreamsOffIT sends at most 5 frames a
      * connection and 5 publishes a user); heartbeats every 30 s.
      */
-    STREAMS_OFF(Map.ofEntries(
-            Map.entry("roomcast.history.size", "0"),
-            Map.entry("roomcast.limits.rate", "1"), Map.entry("roomcast.limits.burst", "10"),
-            Map.entry("roomcast.limits.user-rate", "100000"), Map.entry("roomcast.limits.user-burst", "100000"),
-            Map.entry("roomcast.limits.handshake-rate", "100000"), Map.entry("roomcast.limits.handshake-burst", "100000"),
-            Map.entry("roomcast.heartbeat.interval", "30"), Map.entry("roomcast.heartbeat.timeout", "75"))),
+    STREAMS_OFF(Parts.of(Parts.RARE_HEARTBEATS, Parts.OPEN_HANDSHAKES, Map.of(
+            "roomcast.history.size", "0",
+            "roomcast.limits.rate", "1", "roomcast.limits.burst", "10",
+            "roomcast.limits.user-rate", "100000", "roomcast.limits.user-burst", "100000"))),
 
     /**
      * History kept 1 s and HTTP history for guests (StreamExpiryIT); texts up to 100,000 bytes and
@@ -99,13 +90,10 @@ public enum Profile {
      * heartbeats every second (EncodeOnceIT reads them) with a 60 s timeout (FrameHeaderLimitIT's
      * refusals come long before it; raw sockets answer no ping); rates out of the way.
      */
-    EXPIRING_HISTORY(Map.ofEntries(
-            Map.entry("roomcast.history.ttl", "1"), Map.entry("roomcast.history.anonymous", "true"),
-            Map.entry("roomcast.limits.max-text", "100000"), Map.entry("roomcast.limits.max-binary", "200000"),
-            Map.entry("roomcast.heartbeat.interval", "1"), Map.entry("roomcast.heartbeat.timeout", "60"),
-            Map.entry("roomcast.limits.rate", "100000"), Map.entry("roomcast.limits.burst", "100000"),
-            Map.entry("roomcast.limits.user-rate", "100000"), Map.entry("roomcast.limits.user-burst", "100000"),
-            Map.entry("roomcast.limits.handshake-rate", "100000"), Map.entry("roomcast.limits.handshake-burst", "100000"))),
+    EXPIRING_HISTORY(Parts.of(Parts.OPEN_RATES, Parts.OPEN_HANDSHAKES, Map.of(
+            "roomcast.history.ttl", "1", "roomcast.history.anonymous", "true",
+            "roomcast.limits.max-text", "100000", "roomcast.limits.max-binary", "200000",
+            "roomcast.heartbeat.interval", "1", "roomcast.heartbeat.timeout", "60"))),
 
     /**
      * Small bounds: 20 messages a room, 100,000 history bytes in all, 16 queued frames (StreamLimitsIT);
@@ -113,28 +101,20 @@ public enum Profile {
      * dropped during a run (both classes count {@code roomcast_streams}); heartbeats every 30 s, rates
      * out of the way.
      */
-    SMALL_BOUNDS(Map.ofEntries(
-            Map.entry("roomcast.history.size", "20"), Map.entry("roomcast.history.max-bytes", "100000"),
-            Map.entry("roomcast.limits.send-queue", "16"),
-            Map.entry("roomcast.limits.rooms-per-connection", "2"), Map.entry("roomcast.limits.rooms", "3"),
-            Map.entry("roomcast.history.ttl", "3600"),
-            Map.entry("roomcast.heartbeat.interval", "30"), Map.entry("roomcast.heartbeat.timeout", "75"),
-            Map.entry("roomcast.limits.rate", "100000"), Map.entry("roomcast.limits.burst", "100000"),
-            Map.entry("roomcast.limits.user-rate", "100000"), Map.entry("roomcast.limits.user-burst", "100000"),
-            Map.entry("roomcast.limits.handshake-rate", "100000"), Map.entry("roomcast.limits.handshake-burst", "100000"))),
+    SMALL_BOUNDS(Parts.of(Parts.RARE_HEARTBEATS, Parts.OPEN_RATES, Parts.OPEN_HANDSHAKES, Map.of(
+            "roomcast.history.size", "20", "roomcast.history.max-bytes", "100000",
+            "roomcast.limits.send-queue", "16",
+            "roomcast.limits.rooms-per-connection", "2", "roomcast.limits.rooms", "3",
+            "roomcast.history.ttl", "3600"))),
 
     /**
      * A send queue of 262,144 bytes (16 frames of 16 KB: RoomStreamsIT's slow consumer; QueuedBytesIT),
      * the default 1,024 frames; a TTL of an hour, so that no stream is dropped during a run
      * (RoomStreamsIT counts {@code roomcast_streams}); heartbeats every 30 s, rates out of the way.
      */
-    SMALL_QUEUE_BYTES(Map.ofEntries(
-            Map.entry("roomcast.limits.send-queue-bytes", "262144"),
-            Map.entry("roomcast.history.ttl", "3600"),
-            Map.entry("roomcast.heartbeat.interval", "30"), Map.entry("roomcast.heartbeat.timeout", "75"),
-            Map.entry("roomcast.limits.rate", "100000"), Map.entry("roomcast.limits.burst", "100000"),
-            Map.entry("roomcast.limits.user-rate", "100000"), Map.entry("roomcast.limits.user-burst", "100000"),
-            Map.entry("roomcast.limits.handshake-rate", "100000"), Map.entry("roomcast.limits.handshake-burst", "100000"))),
+    SMALL_QUEUE_BYTES(Parts.of(Parts.RARE_HEARTBEATS, Parts.OPEN_RATES, Parts.OPEN_HANDSHAKES, Map.of(
+            "roomcast.limits.send-queue-bytes", "262144",
+            "roomcast.history.ttl", "3600"))),
 
     /**
      * The limits that outlive a connection (CrossConnectionLimitsIT, alone: every client address and
@@ -142,14 +122,45 @@ public enum Profile {
      * frame burst of 10 and an address's handshake burst of 5, refilled one token per 100 s, 3 rooms a
      * user; heartbeats every 30 s.
      */
-    CROSS_CONNECTION_LIMITS(Map.ofEntries(
-            Map.entry("roomcast.proxy.trusted", "127.0.0.1"),
-            Map.entry("roomcast.limits.user-rate", "0.01"), Map.entry("roomcast.limits.user-burst", "10"),
-            Map.entry("roomcast.limits.handshake-rate", "0.01"), Map.entry("roomcast.limits.handshake-burst", "5"),
-            Map.entry("roomcast.limits.rooms-per-user", "3"),
-            Map.entry("roomcast.heartbeat.interval", "30"), Map.entry("roomcast.heartbeat.timeout", "75"))),
+    CROSS_CONNECTION_LIMITS(Parts.of(Parts.RARE_HEARTBEATS, Map.of(
+            "roomcast.proxy.trusted", "127.0.0.1",
+            "roomcast.limits.user-rate", "0.01", "roomcast.limits.user-burst", "10",
+            "roomcast.limits.handshake-rate", "0.01", "roomcast.limits.handshake-burst", "5",
+            "roomcast.limits.rooms-per-user", "3"))),
 
     ; // every entry above ends with a comma, so that adding one never touches another's line
+
+    /**
+     * Groups of keys several profiles share, named after what they are for. A class apart from the enum
+     * because an enum's constants are built before its own static fields.
+     */
+    private static final class Parts {
+
+        /** Heartbeats every 30 s with a 75 s timeout: tests that read frame by frame see none interleaved. */
+        static final Map<String, String> RARE_HEARTBEATS = Map.of(
+                "roomcast.heartbeat.interval", "30", "roomcast.heartbeat.timeout", "75");
+        /** Frame and publish rates, per connection and per user, out of the way of tests that do not test them. */
+        static final Map<String, String> OPEN_RATES = Map.of(
+                "roomcast.limits.rate", "100000", "roomcast.limits.burst", "100000",
+                "roomcast.limits.user-rate", "100000", "roomcast.limits.user-burst", "100000");
+        /** Handshakes per address out of the way. */
+        static final Map<String, String> OPEN_HANDSHAKES = Map.of(
+                "roomcast.limits.handshake-rate", "100000", "roomcast.limits.handshake-burst", "100000");
+
+        /** The parts together; a key in two parts is a mistake (which would win?), refused. */
+        @SafeVarargs
+        static Map<String, String> of(Map<String, String>... parts) {
+            Map<String, String> all = new TreeMap<>();
+            for (Map<String, String> part : parts) {
+                part.forEach((key, value) -> {
+                    if (all.putIfAbsent(key, value) != null) {
+                        throw new IllegalArgumentException(key + " is set by two parts of one profile");
+                    }
+                });
+            }
+            return Map.copyOf(all);
+        }
+    }
 
     /**
      * What every profile has: the test tokens' key, issuer and audience; heartbeats every second with a
