@@ -41,7 +41,7 @@ public final class LeftoverProcesses {
         }
     }
 
-    private static final class Check implements ExtensionContext.Store.CloseableResource {
+    private static final class Check implements ExtensionContext.Store.CloseableResource, AutoCloseable {
         @Override
         public void close() {
             assertNoneAlive();

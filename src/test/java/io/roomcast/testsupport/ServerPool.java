@@ -18,7 +18,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * resource of the run closed, {@link LeftoverProcesses} checks that no child process of the test JVM is
  * left (a failure if one is, after killing it).
  */
-final class ServerPool implements ExtensionContext.Store.CloseableResource {
+final class ServerPool implements ExtensionContext.Store.CloseableResource, AutoCloseable {
 
     private final TargetServer runtime;
     private final Map<Profile, FutureTask<Running>> servers = new ConcurrentHashMap<>();
