@@ -1,6 +1,9 @@
 package io.roomcast.cluster;
 
 import io.roomcast.config.RoomcastSettings;
+import io.roomcast.config.StoreSettings;
+import io.roomcast.durable.Database;
+import io.roomcast.durable.PostgresStreams;
 import io.roomcast.observability.RoomcastMetrics;
 import io.roomcast.room.RoomRegistry;
 import io.roomcast.stream.MemoryStreams;
@@ -35,11 +38,15 @@ public class StreamStoreProducer {
     private final RoomRegistry registry;
     private final ClusterBus bus;
     private final RoomcastMetrics metrics;
+    private final StoreSettings durable;
     private ScheduledExecutorService sweeper;
+    private Database database;
 
     @Inject
-    public StreamStoreProducer(RoomcastSettings settings, RoomRegistry registry, ClusterBus bus, RoomcastMetrics metrics) {
+    public StreamStoreProducer(RoomcastSettings settings, StoreSettings durable, RoomRegistry registry, ClusterBus bus,
+                               RoomcastMetrics metrics) {
         this.settings = settings;
+        this.durable = durable;
         this.registry = registry;
         this.bus = bus;
         this.metrics = metrics;
@@ -47,13 +54,13 @@ public class StreamStoreProducer {
 
     /** For the CDI client proxy only. */
     protected StreamStoreProducer() {
-        this(null, null, null, null);
+        this(null, null, null, null, null);
     }
 
     @Produces
     @ApplicationScoped
     StreamStore streams() {
-        StreamStore store = bus.local() ? null : clustered();
+        StreamStore store = durable.durable() ? postgres() : bus.local() ? null : clustered();
         if (store == null) {
             store = memory();
         }
@@ -108,6 +115,22 @@ public class StreamStoreProducer {
         }, 1, 1, TimeUnit.SECONDS);
     }
 
+    /** PostgreSQL (PROTOCOL 14): every instance on the database shares the rooms' streams, whatever its runtime. */
+    private StreamStore postgres() {
+        database = Database.open(durable);
+        StreamStore store = PostgresStreams.start(database, settings.historySize(), settings.historyTtl().toSeconds(),
+                settings.historyMaxBytes(), task -> {
+                    Thread thread = new Thread(task, "roomcast-store-writer");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        LOG.log(Level.INFO, "room streams in PostgreSQL ({0}): {1} messages per room for {2} s, {3} bytes in all{4}",
+                durable.datasource().orElse("roomcast.store.url"), settings.historySize(),
+                settings.historyTtl().toSeconds(), settings.historyMaxBytes(),
+                store.available() ? "" : "; the database does not answer yet: publishes are refused until it does");
+        return store;
+    }
+
     private StreamStore memory() {
         MemoryStreams memory = new MemoryStreams(settings.historySize(), settings.historyTtl().toNanos(),
                 settings.historyMaxBytes(), room -> registry.memberCount(room) > 0, System::nanoTime);
@@ -127,6 +150,9 @@ public class StreamStoreProducer {
             } catch (Exception e) {
                 LOG.log(Level.DEBUG, "closing the room streams: {0}", e.toString());
             }
+        }
+        if (database != null) {
+            database.close();
         }
     }
 }

@@ -17,4 +17,11 @@ public class SettingsProducer {
         Config config = ConfigProvider.getConfig(Thread.currentThread().getContextClassLoader());
         return RoomcastSettings.from(key -> config.getOptionalValue(key, String.class));
     }
+
+    @Produces
+    @Singleton
+    StoreSettings store() {
+        Config config = ConfigProvider.getConfig(Thread.currentThread().getContextClassLoader());
+        return StoreSettings.from(key -> config.getOptionalValue(key, String.class));
+    }
 }

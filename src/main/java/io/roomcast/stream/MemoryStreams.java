@@ -283,7 +283,8 @@ public final class MemoryStreams implements StreamStore {
         }
     }
 
-    static long cost(RoomEvent.Message m) {
+    /** The estimated bytes a kept message holds in memory; the durable store bounds its rows by the same measure. */
+    public static long cost(RoomEvent.Message m) {
         return MESSAGE_OVERHEAD + 2L * (m.text().length() + m.from().length() + m.id().length()
                 + (m.ref() == null ? 0 : m.ref().length()));
     }

@@ -39,6 +39,14 @@ public interface StreamStore {
     Slice open(int room);
 
     /**
+     * Whether the store can take publishes now: false while a durable store's database does not answer
+     * (PROTOCOL 14), which makes the instance not ready. Cheap and never blocking.
+     */
+    default boolean available() {
+        return true;
+    }
+
+    /**
      * Upkeep, called about once a second: expiry on one instance; in a cluster, keeping alive the
      * streams of rooms with members here.
      */

@@ -1,0 +1,91 @@
+package io.roomcast.durable;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.roomcast.config.StoreSettings;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Properties;
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
+import javax.sql.DataSource;
+
+/**
+ * Where the durable store gets its connections: a small pool of its own (HikariCP) built from
+ * {@code roomcast.store.url}, or the DataSource the server manages ({@code roomcast.store.datasource}),
+ * looked up by its JNDI name. The listener for notifications holds one connection for as long as it
+ * runs, apart from the pool's turnover.
+ */
+public final class Database implements AutoCloseable {
+
+    /** Readers (joins, history, gap fills), the writer and the upkeep share this many connections. */
+    static final int POOL_SIZE = 8;
+
+    private final DataSource dataSource;
+    private final StoreSettings settings;
+
+    private Database(DataSource dataSource, StoreSettings settings) {
+        this.dataSource = dataSource;
+        this.settings = settings;
+    }
+
+    public static Database open(StoreSettings settings) {
+        if (settings.datasource().isPresent()) {
+            try {
+                return new Database((DataSource) new InitialContext().lookup(settings.datasource().get()), settings);
+            } catch (NamingException e) {
+                throw new IllegalStateException("roomcast.store.datasource " + settings.datasource().get()
+                        + " is not bound: " + e.getMessage(), e);
+            }
+        }
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("roomcast-store");
+        config.setDriverClassName("org.postgresql.Driver");
+        config.setJdbcUrl(settings.url().orElseThrow());
+        settings.user().ifPresent(config::setUsername);
+        settings.password().ifPresent(config::setPassword);
+        config.setMaximumPoolSize(POOL_SIZE);
+        config.setMinimumIdle(2);
+        // Start even while the database is down: the store reports itself unavailable and recovers.
+        config.setInitializationFailTimeout(-1);
+        config.setConnectionTimeout(2_000);
+        config.setValidationTimeout(1_000);
+        config.addDataSourceProperty("connectTimeout", "2");
+        config.addDataSourceProperty("socketTimeout", "30");
+        config.addDataSourceProperty("tcpKeepAlive", "true");
+        config.addDataSourceProperty("ApplicationName", "roomcast");
+        return new Database(new HikariDataSource(config), settings);
+    }
+
+    DataSource dataSource() {
+        return dataSource;
+    }
+
+    Connection connection() throws SQLException {
+        return dataSource.getConnection();
+    }
+
+    /**
+     * A connection outside the pool, for LISTEN: notifications reach only the session that listens, so
+     * it must live as long as the listener does.
+     */
+    Connection dedicated() throws SQLException {
+        if (settings.url().isEmpty()) {
+            return dataSource.getConnection(); // the server's pool: held, and returned when the listener stops
+        }
+        Properties properties = new Properties();
+        settings.user().ifPresent(u -> properties.setProperty("user", u));
+        settings.password().ifPresent(p -> properties.setProperty("password", p));
+        properties.setProperty("connectTimeout", "2");
+        properties.setProperty("tcpKeepAlive", "true");
+        properties.setProperty("ApplicationName", "roomcast-listener");
+        return new org.postgresql.Driver().connect(settings.url().get(), properties);
+    }
+
+    @Override
+    public void close() {
+        if (dataSource instanceof HikariDataSource own) {
+            own.close();
+        }
+    }
+}

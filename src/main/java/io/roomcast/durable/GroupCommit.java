@@ -1,0 +1,140 @@
+package io.roomcast.durable;
+
+import io.roomcast.room.event.RoomEvent;
+import io.roomcast.stream.Appended;
+import io.roomcast.stream.StreamUnavailableException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The store's one writer on this instance: whatever publishes arrived while the last transaction ran
+ * go into the next one together (group commit), so a commit's round trips and its flush to disk are
+ * paid once for many messages, of many rooms. Each publish is answered when its transaction has
+ * committed, and never before: an ack means the message is in the database.
+ *
+ * <p>The queue is bounded; a publish that finds it full is refused as {@code unavailable} rather than
+ * held in memory. A failed transaction fails every publish in it, none of which is then acknowledged;
+ * a client that resends with the same key gets the first one's placement if the commit had landed after all.
+ */
+final class GroupCommit implements AutoCloseable {
+
+    private static final Logger LOG = System.getLogger(GroupCommit.class.getName());
+
+    /** Publishes waiting for a transaction; past this, new ones are refused. */
+    static final int QUEUE = 65_536;
+    /** The most publishes one transaction takes: larger batches gain little and hold room locks longer. */
+    static final int BATCH = 2_000;
+
+    /** A publish waiting for its transaction. */
+    record Pending(RoomEvent.Message message, String dedupKey, CompletableFuture<Appended> done) {
+    }
+
+    private final Database database;
+    private final Transaction transaction;
+    private final Availability availability;
+    private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(QUEUE);
+    private final Thread writer;
+    private volatile boolean running = true;
+
+    GroupCommit(Database database, Transaction transaction, Availability availability, ThreadFactory threads) {
+        this.database = database;
+        this.transaction = transaction;
+        this.availability = availability;
+        this.writer = threads.newThread(this::run);
+        writer.start();
+    }
+
+    /** Queues a publish; its future completes once committed, or fails with {@link StreamUnavailableException}. */
+    CompletableFuture<Appended> submit(RoomEvent.Message message, String dedupKey) {
+        CompletableFuture<Appended> done = new CompletableFuture<>();
+        if (!running) {
+            done.completeExceptionally(new StreamUnavailableException("the room store is shutting down"));
+        } else if (!queue.offer(new Pending(message, dedupKey, done))) {
+            done.completeExceptionally(new StreamUnavailableException("the room store is behind; try again"));
+        }
+        return done;
+    }
+
+    private void run() {
+        List<Pending> batch = new ArrayList<>(BATCH);
+        while (running) {
+            try {
+                Pending first = queue.poll(1, TimeUnit.SECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, BATCH - 1);
+                write(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } finally {
+                batch.clear();
+            }
+        }
+        Pending left;
+        while ((left = queue.poll()) != null) {
+            left.done().completeExceptionally(new StreamUnavailableException("the room store is shutting down"));
+        }
+    }
+
+    private void write(List<Pending> batch) {
+        List<Appended> results;
+        try (Connection connection = database.connection()) {
+            connection.setAutoCommit(false);
+            try {
+                results = transaction.write(connection, batch);
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(connection);
+                throw e;
+            }
+        } catch (SQLException | RuntimeException e) {
+            availability.failed(e);
+            LOG.log(Level.WARNING, "a transaction of {0} publish(es) failed; none is acknowledged: {1}", batch.size(),
+                    e.toString());
+            StreamUnavailableException refused = new StreamUnavailableException("the room store is unreachable; try again");
+            batch.forEach(p -> p.done().completeExceptionally(refused));
+            return;
+        }
+        availability.succeeded();
+        for (int i = 0; i < batch.size(); i++) {
+            batch.get(i).done().complete(results.get(i));
+        }
+    }
+
+    private static void rollbackQuietly(Connection connection) {
+        try {
+            connection.rollback();
+        } catch (SQLException ignored) {
+            // the connection is broken: the pool drops it, and the transaction died with it
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        writer.interrupt();
+        try {
+            writer.join(TimeUnit.SECONDS.toMillis(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** One batch's statements, in one transaction (the caller commits). */
+    interface Transaction {
+        /** The outcome of each publish of the batch, in the batch's order. */
+        List<Appended> write(Connection connection, List<Pending> batch) throws SQLException;
+    }
+}

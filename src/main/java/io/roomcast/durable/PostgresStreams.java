@@ -1,0 +1,226 @@
+package io.roomcast.durable;
+
+import io.roomcast.room.event.RoomEvent;
+import io.roomcast.stream.Appended;
+import io.roomcast.stream.Epochs;
+import io.roomcast.stream.Slice;
+import io.roomcast.stream.StreamStore;
+import io.roomcast.stream.StreamUnavailableException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Rooms' streams in PostgreSQL (PROTOCOL 14): a room's epoch and offsets outlive every instance, an
+ * append returns once committed ({@link GroupCommit}), and reads see what any instance committed.
+ *
+ * <p>A room's row is kept once created, so its epoch changes only if the database loses it: a room whose
+ * messages all expired keeps its epoch and latest offset, and a client that saw the latest recovers with
+ * nothing missed. Expiry and the byte bound run in {@link #sweep}, off the publish path ({@link Retention}).
+ *
+ * <p>When the database does not answer, every operation throws {@link StreamUnavailableException}
+ * (clients get {@code unavailable}), at once until the next probe or write succeeds.
+ */
+public final class PostgresStreams implements StreamStore, AutoCloseable {
+
+    private static final long APPEND_WAIT_SECONDS = 10;
+
+    private static final String READ = """
+            SELECT r.epoch, r.latest, r.oldest, m."offset", m.id, m.sender, m.text, m.ref, m.published_at
+              FROM roomcast_room r
+              LEFT JOIN LATERAL (
+                   SELECT * FROM roomcast_message m
+                    WHERE m.room = r.room AND m."offset" > ? AND m."offset" <= r.latest
+                    ORDER BY m."offset" %s LIMIT ?) m ON true
+             WHERE r.room = ?""";
+    private static final String READ_OLDEST = READ.formatted("ASC");
+    private static final String READ_NEWEST = READ.formatted("DESC");
+    private static final String CREATE = """
+            INSERT INTO roomcast_room (room, epoch, latest, oldest, bytes) VALUES (?, ?, 0, 1, 0)
+            ON CONFLICT (room) DO NOTHING""";
+
+    private final Database database;
+    private final int size;
+    private final Epochs epochs;
+    private final Availability availability = new Availability();
+    private final GroupCommit writer;
+    private final Retention retention;
+    private volatile boolean migrated;
+
+    private PostgresStreams(Database database, int size, long ttlSeconds, long maxBytes, ThreadFactory threads) {
+        this.database = database;
+        this.size = size;
+        this.epochs = new Epochs();
+        this.writer = new GroupCommit(database, new StreamWrites(size, ttlSeconds, epochs), availability, threads);
+        this.retention = new Retention(ttlSeconds, maxBytes);
+    }
+
+    /**
+     * Migrates the schema and starts the writer. The database may be down meanwhile: the store then
+     * starts unavailable, and the upkeep migrates and opens it once the database answers.
+     */
+    public static PostgresStreams start(Database database, int size, long ttlSeconds, long maxBytes,
+                                        ThreadFactory threads) {
+        PostgresStreams streams = new PostgresStreams(database, size, ttlSeconds, maxBytes, threads);
+        try {
+            Schema.migrate(database.dataSource());
+            streams.migrated = true;
+        } catch (RuntimeException e) {
+            streams.availability.failed(e);
+        }
+        return streams;
+    }
+
+    @Override
+    public boolean enabled() {
+        return size > 0;
+    }
+
+    @Override
+    public boolean available() {
+        return availability.up();
+    }
+
+    @Override
+    public Appended append(RoomEvent.Message message, String dedupKey) {
+        if (!enabled() && dedupKey == null) {
+            return new Appended(message, false);
+        }
+        refuseWhileDown();
+        try {
+            return writer.submit(message, dedupKey).get(APPEND_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof StreamUnavailableException refused) {
+                throw refused;
+            }
+            throw new StreamUnavailableException("the room store failed; try again");
+        } catch (TimeoutException e) {
+            // It may still commit: a resend with the same key then gets this publish's placement.
+            throw new StreamUnavailableException("the room store did not answer in time; try again");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StreamUnavailableException("interrupted while storing; try again");
+        }
+    }
+
+    @Override
+    public Slice read(int room, long after, int limit, boolean newest) {
+        if (!enabled()) {
+            return Slice.disabled();
+        }
+        refuseWhileDown();
+        try (Connection connection = database.connection();
+             PreparedStatement read = connection.prepareStatement(newest ? READ_NEWEST : READ_OLDEST)) {
+            read.setLong(1, after);
+            read.setInt(2, limit + 1);
+            read.setInt(3, room);
+            try (ResultSet rows = read.executeQuery()) {
+                if (!rows.next()) {
+                    return Slice.none();
+                }
+                String epoch = rows.getString(1);
+                long latest = rows.getLong(2);
+                long oldest = rows.getLong(3);
+                List<RoomEvent.Message> messages = new ArrayList<>();
+                do {
+                    long offset = rows.getLong(4);
+                    if (!rows.wasNull()) {
+                        messages.add(new RoomEvent.Message(room, rows.getString(5), rows.getString(6), rows.getString(7),
+                                rows.getString(8), rows.getLong(9), epoch, offset));
+                    }
+                } while (rows.next());
+                availability.succeeded();
+                return slice(epoch, latest, oldest, after, limit, newest, messages);
+            }
+        } catch (SQLException e) {
+            throw unreachable(e);
+        }
+    }
+
+    /** The read's rows (one more than the limit, when there are) as the store's answer. */
+    private static Slice slice(String epoch, long latest, long oldest, long after, int limit, boolean newest,
+                               List<RoomEvent.Message> rows) {
+        if (limit == 0) {
+            boolean more = after < latest && latest - Math.max(after, oldest - 1) > 0;
+            return new Slice(epoch, latest, oldest, List.of(), more);
+        }
+        boolean more = rows.size() > limit;
+        List<RoomEvent.Message> messages = more ? rows.subList(0, limit) : rows;
+        if (newest) {
+            messages = new ArrayList<>(messages);
+            Collections.reverse(messages);
+        }
+        return new Slice(epoch, latest, oldest, messages, more);
+    }
+
+    @Override
+    public Slice open(int room) {
+        if (!enabled()) {
+            return Slice.disabled();
+        }
+        refuseWhileDown();
+        try (Connection connection = database.connection();
+             PreparedStatement create = connection.prepareStatement(CREATE)) {
+            create.setInt(1, room);
+            create.setString(2, epochs.next());
+            create.executeUpdate();
+        } catch (SQLException e) {
+            throw unreachable(e);
+        }
+        return head(room);
+    }
+
+    /** Expiry, the byte bound, old keys; while the database is down, a probe instead. */
+    @Override
+    public void sweep() {
+        try (Connection connection = database.connection()) {
+            if (!migrated) {
+                Schema.migrate(database.dataSource());
+                migrated = true;
+            }
+            if (!availability.up()) {
+                try (var probe = connection.createStatement()) {
+                    probe.execute("SELECT 1");
+                }
+                availability.succeeded();
+            }
+            retention.run(connection);
+        } catch (SQLException | RuntimeException e) {
+            availability.failed(e);
+        }
+    }
+
+    @Override
+    public long bytes() {
+        return retention.bytes();
+    }
+
+    @Override
+    public long streams() {
+        return retention.streams();
+    }
+
+    private void refuseWhileDown() {
+        if (!availability.up()) {
+            throw new StreamUnavailableException("the room store is unreachable; try again");
+        }
+    }
+
+    private StreamUnavailableException unreachable(SQLException e) {
+        availability.failed(e);
+        return new StreamUnavailableException("the room store is unreachable; try again");
+    }
+
+    @Override
+    public void close() {
+        writer.close();
+    }
+}

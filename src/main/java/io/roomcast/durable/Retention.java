@@ -1,0 +1,143 @@
+package io.roomcast.durable;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.TreeMap;
+
+/**
+ * {@code roomcast.history.ttl} and {@code .max-bytes} for the durable store, run by the upkeep about once a
+ * second, never by a publish ({@code history.size} is kept by the writer, which trims the rooms it writes).
+ * Each round takes at most {@link #ROUND} of the oldest messages through the age index, so it costs what
+ * expires, never a scan; a room loses everything below its newest expired offset, so what it keeps stays
+ * contiguous whatever the instances' clocks said.
+ *
+ * <p>Rooms are locked first, in order, as the writer locks them, so a round and a write never deadlock.
+ */
+final class Retention {
+
+    static final int ROUND = 10_000;
+
+    private static final String EXPIRED = """
+            SELECT room, max("offset") FROM (
+                SELECT room, "offset" FROM roomcast_message WHERE published_at < ? ORDER BY published_at LIMIT ?) x
+             GROUP BY room""";
+    private static final String OLDEST = """
+            SELECT room, "offset", bytes FROM roomcast_message ORDER BY published_at LIMIT ?""";
+    private static final String LOCK = """
+            SELECT room FROM roomcast_room WHERE room = ANY(?::int[]) ORDER BY room FOR UPDATE""";
+    private static final String TRIM = """
+            WITH gone AS (
+                DELETE FROM roomcast_message m USING unnest(?::int[], ?::bigint[]) AS c(r, o)
+                 WHERE m.room = c.r AND m."offset" < c.o
+             RETURNING m.room, m.bytes)
+            UPDATE roomcast_room SET bytes = roomcast_room.bytes - coalesce(g.b, 0),
+                   oldest = GREATEST(roomcast_room.oldest, c.o)
+              FROM unnest(?::int[], ?::bigint[]) AS c(r, o)
+              LEFT JOIN (SELECT room, sum(bytes) AS b FROM gone GROUP BY room) g ON g.room = c.r
+             WHERE roomcast_room.room = c.r""";
+    private static final String KEYS = """
+            DELETE FROM roomcast_dedup WHERE key IN (
+                SELECT key FROM roomcast_dedup WHERE expires_at < now() ORDER BY key LIMIT ? FOR UPDATE SKIP LOCKED)""";
+    private static final String FIGURES = "SELECT count(*), coalesce(sum(bytes), 0) FROM roomcast_room";
+
+    private final long ttlMillis;
+    private final long maxBytes;
+    private volatile long streams;
+    private volatile long bytes;
+
+    Retention(long ttlSeconds, long maxBytes) {
+        this.ttlMillis = ttlSeconds * 1000;
+        this.maxBytes = maxBytes;
+    }
+
+    void run(Connection connection) throws SQLException {
+        expire(connection);
+        figures(connection);
+        if (bytes > maxBytes) {
+            evict(connection, bytes - maxBytes);
+            figures(connection);
+        }
+        try (PreparedStatement keys = connection.prepareStatement(KEYS)) {
+            keys.setInt(1, ROUND);
+            keys.executeUpdate();
+        }
+    }
+
+    long streams() {
+        return streams;
+    }
+
+    long bytes() {
+        return bytes;
+    }
+
+    private void expire(Connection connection) throws SQLException {
+        TreeMap<Integer, Long> below = new TreeMap<>();
+        try (PreparedStatement expired = connection.prepareStatement(EXPIRED)) {
+            expired.setLong(1, System.currentTimeMillis() - ttlMillis);
+            expired.setInt(2, ROUND);
+            try (ResultSet rows = expired.executeQuery()) {
+                while (rows.next()) {
+                    below.put(rows.getInt(1), rows.getLong(2) + 1);
+                }
+            }
+        }
+        trim(connection, below);
+    }
+
+    /** The oldest messages, by publication, until {@code overflow} bytes are gone. */
+    private void evict(Connection connection, long overflow) throws SQLException {
+        TreeMap<Integer, Long> below = new TreeMap<>();
+        try (PreparedStatement oldest = connection.prepareStatement(OLDEST)) {
+            oldest.setInt(1, ROUND);
+            try (ResultSet rows = oldest.executeQuery()) {
+                long freed = 0;
+                while (freed < overflow && rows.next()) {
+                    below.merge(rows.getInt(1), rows.getLong(2) + 1, Math::max);
+                    freed += rows.getLong(3);
+                }
+            }
+        }
+        trim(connection, below);
+    }
+
+    private static void trim(Connection connection, TreeMap<Integer, Long> below) throws SQLException {
+        if (below.isEmpty()) {
+            return;
+        }
+        Object[] rooms = below.keySet().toArray();
+        Object[] offsets = below.values().toArray();
+        connection.setAutoCommit(false);
+        try {
+            try (PreparedStatement lock = connection.prepareStatement(LOCK)) {
+                lock.setArray(1, connection.createArrayOf("int4", rooms));
+                lock.executeQuery().close();
+            }
+            try (PreparedStatement trim = connection.prepareStatement(TRIM)) {
+                trim.setArray(1, connection.createArrayOf("int4", rooms));
+                trim.setArray(2, connection.createArrayOf("int8", offsets));
+                trim.setArray(3, connection.createArrayOf("int4", rooms));
+                trim.setArray(4, connection.createArrayOf("int8", offsets));
+                trim.executeUpdate();
+            }
+            connection.commit();
+        } catch (SQLException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setAutoCommit(true);
+        }
+    }
+
+    private void figures(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery(FIGURES)) {
+            rows.next();
+            streams = rows.getLong(1);
+            bytes = rows.getLong(2);
+        }
+    }
+}

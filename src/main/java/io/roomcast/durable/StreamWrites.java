@@ -1,0 +1,276 @@
+package io.roomcast.durable;
+
+import io.roomcast.room.event.RoomEvent;
+import io.roomcast.stream.Appended;
+import io.roomcast.stream.Epochs;
+import io.roomcast.stream.MemoryStreams;
+import io.roomcast.stream.Placement;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The statements of one group commit, a fixed handful of round trips whatever the batch holds: claim the
+ * idempotency keys, advance each room's row by its count of messages (the offsets, gap-free: the row is
+ * locked until commit, so publishers of one room on several instances take turns), insert the messages,
+ * drop what fell out of {@code history.size}, remember the keys' placements, and notify every instance
+ * of each room's new latest offset (delivered only if the transaction commits).
+ *
+ * <p>Rows are locked in one order on every instance, keys then rooms, each sorted, so two instances'
+ * batches never deadlock.
+ */
+final class StreamWrites implements GroupCommit.Transaction {
+
+    /** The channel of "room R has offsets up to N" (payload {@code R:N}); read {@link Notifications}. */
+    static final String ROOM_CHANNEL = "roomcast_room";
+
+    private static final String CLAIM = """
+            INSERT INTO roomcast_dedup (key, expires_at)
+            SELECT k, now() + make_interval(secs => ?) FROM unnest(?::text[]) AS k ORDER BY k
+            ON CONFLICT (key) DO UPDATE SET id = NULL, epoch = NULL, "offset" = 0, expires_at = EXCLUDED.expires_at
+                WHERE roomcast_dedup.expires_at <= now()
+            RETURNING key""";
+    private static final String SEEN = """
+            SELECT key, id, epoch, "offset" FROM roomcast_dedup WHERE key = ANY(?::text[])""";
+    private static final String ADVANCE = """
+            INSERT INTO roomcast_room (room, epoch, latest, oldest, bytes)
+            SELECT r, e, n, GREATEST(1, n - ? + 1), b
+              FROM unnest(?::int[], ?::text[], ?::bigint[], ?::bigint[]) AS t(r, e, n, b) ORDER BY r
+            ON CONFLICT (room) DO UPDATE SET
+                latest = roomcast_room.latest + EXCLUDED.latest,
+                oldest = GREATEST(roomcast_room.oldest, roomcast_room.latest + EXCLUDED.latest - ? + 1),
+                bytes = roomcast_room.bytes + EXCLUDED.bytes
+            RETURNING room, epoch, latest, oldest""";
+    private static final String INSERT = """
+            INSERT INTO roomcast_message (room, "offset", id, sender, text, ref, published_at, bytes)
+            SELECT * FROM unnest(?::int[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::int[])""";
+    private static final String TRIM = """
+            WITH gone AS (
+                DELETE FROM roomcast_message m USING unnest(?::int[], ?::bigint[]) AS c(r, o)
+                 WHERE m.room = c.r AND m."offset" < c.o
+             RETURNING m.room, m.bytes)
+            UPDATE roomcast_room SET bytes = roomcast_room.bytes - g.b
+              FROM (SELECT room, sum(bytes) AS b FROM gone GROUP BY room) g
+             WHERE roomcast_room.room = g.room""";
+    private static final String PLACE = """
+            UPDATE roomcast_dedup d SET id = u.id, epoch = u.epoch, "offset" = u.o
+              FROM unnest(?::text[], ?::text[], ?::text[], ?::bigint[]) AS u(k, id, epoch, o)
+             WHERE d.key = u.k""";
+    private static final String NOTIFY = "SELECT pg_notify('" + ROOM_CHANNEL + "', p) FROM unnest(?::text[]) AS p";
+
+    private final int size;
+    private final long keyTtlSeconds;
+    private final Epochs epochs;
+
+    StreamWrites(int size, long keyTtlSeconds, Epochs epochs) {
+        this.size = size;
+        this.keyTtlSeconds = keyTtlSeconds;
+        this.epochs = epochs;
+    }
+
+    @Override
+    public List<Appended> write(Connection connection, List<GroupCommit.Pending> batch) throws SQLException {
+        Map<String, Placement> seen = claim(connection, batch);
+        // Which publish of the batch is the first with its key (a later one repeats it), and what is placed.
+        Map<String, Integer> firstWithKey = new HashMap<>();
+        List<RoomEvent.Message> placed = new ArrayList<>(batch.size());
+        List<Integer> toPlace = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+            GroupCommit.Pending pending = batch.get(i);
+            placed.add(pending.message()); // unplaced until place() runs (and stays so with streams off)
+            String key = pending.dedupKey();
+            if (key == null || (!seen.containsKey(key) && firstWithKey.putIfAbsent(key, i) == null)) {
+                toPlace.add(i);
+            }
+        }
+        if (size > 0 && !toPlace.isEmpty()) {
+            place(connection, batch, toPlace, placed);
+        }
+        remember(connection, batch, firstWithKey, placed);
+        List<Appended> results = new ArrayList<>(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            GroupCommit.Pending pending = batch.get(i);
+            String key = pending.dedupKey();
+            if (key != null && seen.containsKey(key)) {
+                results.add(Appended.repeat(pending.message(), seen.get(key)));
+            } else if (key != null && firstWithKey.get(key) != i) {
+                results.add(Appended.repeat(pending.message(), Placement.of(placed.get(firstWithKey.get(key)))));
+            } else {
+                results.add(new Appended(placed.get(i), false));
+            }
+        }
+        return results;
+    }
+
+    /** Claims the batch's keys; returns the keys already taken by a live earlier publish, with its placement. */
+    private Map<String, Placement> claim(Connection connection, List<GroupCommit.Pending> batch) throws SQLException {
+        TreeSet<String> keys = new TreeSet<>();
+        for (GroupCommit.Pending pending : batch) {
+            if (pending.dedupKey() != null) {
+                keys.add(pending.dedupKey());
+            }
+        }
+        if (keys.isEmpty()) {
+            return Map.of();
+        }
+        TreeSet<String> taken = new TreeSet<>(keys);
+        try (PreparedStatement claim = connection.prepareStatement(CLAIM)) {
+            claim.setLong(1, keyTtlSeconds);
+            claim.setArray(2, connection.createArrayOf("text", keys.toArray()));
+            try (ResultSet claimed = claim.executeQuery()) {
+                while (claimed.next()) {
+                    taken.remove(claimed.getString(1));
+                }
+            }
+        }
+        if (taken.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, Placement> seen = new HashMap<>();
+        try (PreparedStatement select = connection.prepareStatement(SEEN)) {
+            select.setArray(1, connection.createArrayOf("text", taken.toArray()));
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    seen.put(rows.getString(1), new Placement(rows.getString(2), rows.getString(3), rows.getLong(4)));
+                }
+            }
+        }
+        return seen;
+    }
+
+    /** Gives the publishes at {@code toPlace} their rooms' next offsets, inserts them, trims each room. */
+    private void place(Connection connection, List<GroupCommit.Pending> batch, List<Integer> toPlace,
+                       List<RoomEvent.Message> placed) throws SQLException {
+        TreeMap<Integer, long[]> rooms = new TreeMap<>(); // room -> {count, bytes}
+        for (int i : toPlace) {
+            RoomEvent.Message m = batch.get(i).message();
+            long[] counts = rooms.computeIfAbsent(m.room(), r -> new long[2]);
+            counts[0]++;
+            counts[1] += MemoryStreams.cost(m);
+        }
+        int n = rooms.size();
+        Integer[] roomIds = rooms.keySet().toArray(new Integer[0]);
+        String[] newEpochs = new String[n];
+        Long[] counts = new Long[n];
+        Long[] bytes = new Long[n];
+        for (int i = 0; i < n; i++) {
+            long[] c = rooms.get(roomIds[i]);
+            newEpochs[i] = epochs.next();
+            counts[i] = c[0];
+            bytes[i] = c[1];
+        }
+        Map<Integer, String> epochOf = new HashMap<>();
+        Map<Integer, Long> nextOffset = new HashMap<>();
+        List<Integer> trimRooms = new ArrayList<>();
+        List<Long> trimBelow = new ArrayList<>();
+        List<String> notices = new ArrayList<>();
+        try (PreparedStatement advance = connection.prepareStatement(ADVANCE)) {
+            advance.setInt(1, size);
+            advance.setArray(2, connection.createArrayOf("int4", roomIds));
+            advance.setArray(3, connection.createArrayOf("text", newEpochs));
+            advance.setArray(4, connection.createArrayOf("int8", counts));
+            advance.setArray(5, connection.createArrayOf("int8", bytes));
+            advance.setInt(6, size);
+            try (ResultSet rows = advance.executeQuery()) {
+                while (rows.next()) {
+                    int room = rows.getInt(1);
+                    long latest = rows.getLong(3);
+                    long oldest = rows.getLong(4);
+                    epochOf.put(room, rows.getString(2));
+                    nextOffset.put(room, latest - rooms.get(room)[0] + 1);
+                    if (oldest > 1) {
+                        trimRooms.add(room);
+                        trimBelow.add(oldest);
+                    }
+                    notices.add(room + ":" + latest);
+                }
+            }
+        }
+        int m = toPlace.size();
+        Integer[] mRoom = new Integer[m];
+        Long[] mOffset = new Long[m];
+        String[] mId = new String[m];
+        String[] mSender = new String[m];
+        String[] mText = new String[m];
+        String[] mRef = new String[m];
+        Long[] mAt = new Long[m];
+        Integer[] mBytes = new Integer[m];
+        for (int j = 0; j < m; j++) {
+            int i = toPlace.get(j);
+            RoomEvent.Message message = batch.get(i).message();
+            long offset = nextOffset.merge(message.room(), 1L, Long::sum) - 1;
+            RoomEvent.Message at = message.at(epochOf.get(message.room()), offset);
+            placed.set(i, at);
+            mRoom[j] = at.room();
+            mOffset[j] = offset;
+            mId[j] = at.id();
+            mSender[j] = at.from();
+            mText[j] = at.text();
+            mRef[j] = at.ref();
+            mAt[j] = at.timestamp();
+            mBytes[j] = (int) MemoryStreams.cost(at);
+        }
+        try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+            insert.setArray(1, connection.createArrayOf("int4", mRoom));
+            insert.setArray(2, connection.createArrayOf("int8", mOffset));
+            insert.setArray(3, connection.createArrayOf("text", mId));
+            insert.setArray(4, connection.createArrayOf("text", mSender));
+            insert.setArray(5, connection.createArrayOf("text", mText));
+            insert.setArray(6, connection.createArrayOf("text", mRef));
+            insert.setArray(7, connection.createArrayOf("int8", mAt));
+            insert.setArray(8, connection.createArrayOf("int4", mBytes));
+            insert.executeUpdate();
+        }
+        if (!trimRooms.isEmpty()) {
+            try (PreparedStatement trim = connection.prepareStatement(TRIM)) {
+                trim.setArray(1, connection.createArrayOf("int4", trimRooms.toArray()));
+                trim.setArray(2, connection.createArrayOf("int8", trimBelow.toArray()));
+                trim.executeUpdate();
+            }
+        }
+        try (PreparedStatement notify = connection.prepareStatement(NOTIFY)) {
+            notify.setArray(1, connection.createArrayOf("text", notices.toArray()));
+            notify.executeQuery().close();
+        }
+    }
+
+    /** Remembers where each claimed key's first publish landed (unplaced with streams off). */
+    private static void remember(Connection connection, List<GroupCommit.Pending> batch,
+                                 Map<String, Integer> firstWithKey, List<RoomEvent.Message> placed) throws SQLException {
+        if (firstWithKey.isEmpty()) {
+            return;
+        }
+        Map<String, RoomEvent.Message> byKey = new LinkedHashMap<>();
+        firstWithKey.forEach((key, i) -> byKey.put(key, placed.get(i)));
+        int n = byKey.size();
+        String[] keys = new String[n];
+        String[] ids = new String[n];
+        String[] epochs = new String[n];
+        Long[] offsets = new Long[n];
+        int j = 0;
+        for (Map.Entry<String, RoomEvent.Message> e : byKey.entrySet()) {
+            keys[j] = e.getKey();
+            ids[j] = e.getValue().id();
+            epochs[j] = e.getValue().epoch();
+            offsets[j] = e.getValue().offset();
+            j++;
+        }
+        try (PreparedStatement place = connection.prepareStatement(PLACE)) {
+            Array k = connection.createArrayOf("text", keys);
+            place.setArray(1, k);
+            place.setArray(2, connection.createArrayOf("text", ids));
+            place.setArray(3, connection.createArrayOf("text", epochs));
+            place.setArray(4, connection.createArrayOf("int8", offsets));
+            place.executeUpdate();
+        }
+    }
+}
