@@ -14,4 +14,13 @@ public interface EventSink {
      */
     default void catchUp() {
     }
+
+    /**
+     * A room's stream has messages up to {@code latest} (a durable store's notification, PROTOCOL 14):
+     * if this instance has members in the room and delivered less, it reads the rest from the stream and
+     * delivers it in turn. Does not wait for it; a room without members here costs nothing.
+     */
+    default void catchUp(int room, long latest) {
+        catchUp();
+    }
 }

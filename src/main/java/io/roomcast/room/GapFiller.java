@@ -59,6 +59,20 @@ final class GapFiller {
         }
     }
 
+    /** Reads one room's messages up to {@code latest} that this instance has not delivered yet, on the gap thread. */
+    void catchUp(RoomSequencer sequencer, long latest) {
+        synchronized (sequencer) {
+            if (sequencer.dead || sequencer.delivered >= latest) {
+                return; // the usual case on the instance that published: delivered already
+            }
+        }
+        try {
+            gaps.execute(() -> fetchMissing(sequencer, latest));
+        } catch (RejectedExecutionException e) {
+            LOG.log(Level.DEBUG, "no catch-up: shutting down");
+        }
+    }
+
     /** Under the sequencer's lock: looks at its gap again after {@link #GAP_WAIT_MILLIS}, once at a time. */
     void schedule(RoomSequencer sequencer) {
         if (!sequencer.gapCheckScheduled) {

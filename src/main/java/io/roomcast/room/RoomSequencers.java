@@ -198,6 +198,14 @@ public class RoomSequencers implements EventSink {
         gapFiller.catchUp();
     }
 
+    @Override
+    public void catchUp(int room, long latest) {
+        RoomSequencer sequencer = byRoom.get(room);
+        if (sequencer != null) {
+            gapFiller.catchUp(sequencer, latest);
+        }
+    }
+
     private RoomSequencer sequencer(int room) {
         return byRoom.computeIfAbsent(room, r -> new RoomSequencer(r, local, acks));
     }
