@@ -87,5 +87,15 @@ public final class Database implements AutoCloseable {
         if (dataSource instanceof HikariDataSource own) {
             own.close();
         }
+        // The WAR's driver registered itself with DriverManager: unregister it, so an undeploy frees the WAR.
+        java.util.Collections.list(java.sql.DriverManager.getDrivers()).stream()
+                .filter(driver -> driver.getClass().getClassLoader() == Database.class.getClassLoader())
+                .forEach(driver -> {
+                    try {
+                        java.sql.DriverManager.deregisterDriver(driver);
+                    } catch (SQLException ignored) {
+                        // not registered after all
+                    }
+                });
     }
 }

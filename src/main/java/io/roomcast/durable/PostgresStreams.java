@@ -125,7 +125,7 @@ public final class PostgresStreams implements StreamStore, AutoCloseable {
         try (Connection connection = database.connection();
              PreparedStatement read = connection.prepareStatement(newest ? READ_NEWEST : READ_OLDEST)) {
             read.setLong(1, after);
-            read.setInt(2, limit + 1);
+            read.setLong(2, (long) limit + 1); // one more, to tell whether there is more
             read.setInt(3, room);
             try (ResultSet rows = read.executeQuery()) {
                 if (!rows.next()) {
