@@ -43,6 +43,7 @@ public class StreamStoreProducer {
     private final DurableStore durableStore;
     private ScheduledExecutorService sweeper;
     private Database database;
+    private java.util.concurrent.ExecutorService storeAnswers;
 
     @Inject
     public StreamStoreProducer(RoomcastSettings settings, StoreSettings durable, DurableStore durableStore,
@@ -121,12 +122,17 @@ public class StreamStoreProducer {
     /** PostgreSQL (PROTOCOL 14): every instance on the database shares the rooms' streams, whatever its runtime. */
     private StreamStore postgres() {
         database = Database.open(durable);
+        storeAnswers = Executors.newSingleThreadExecutor(task -> {
+            Thread thread = new Thread(task, "roomcast-store-answers");
+            thread.setDaemon(true);
+            return thread;
+        });
         PostgresStreams store = PostgresStreams.start(database, settings.historySize(), settings.historyTtl().toSeconds(),
                 settings.historyMaxBytes(), task -> {
                     Thread thread = new Thread(task, "roomcast-store-writer");
                     thread.setDaemon(true);
                     return thread;
-                });
+                }, storeAnswers);
         LOG.log(Level.INFO, "room streams in PostgreSQL ({0}): {1} messages per room for {2} s, {3} bytes in all{4}",
                 durable.datasource().orElse("roomcast.store.url"), settings.historySize(),
                 settings.historyTtl().toSeconds(), settings.historyMaxBytes(),
@@ -154,6 +160,9 @@ public class StreamStoreProducer {
             } catch (Exception e) {
                 LOG.log(Level.DEBUG, "closing the room streams: {0}", e.toString());
             }
+        }
+        if (storeAnswers != null) {
+            storeAnswers.shutdown();
         }
         if (database != null) {
             database.close();
