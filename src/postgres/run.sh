@@ -65,12 +65,15 @@ trap 'stop_all' EXIT
 echo "==== $(date -u +%FT%TZ) starting on 127.0.0.1:$port" >> "$log"
 bash "$here/postgres.sh" serve "$home/data" "$port" >> "$log" 2>&1 &
 postgres_pid=$!
+# Ready when the lock file names OUR postmaster as ready: pg_isready alone would also answer for
+# another server already on this port, while ours exits on the taken port or data dir.
+ready() { [ "$(sed -n '1p;8p' "$home/data/postmaster.pid" 2>/dev/null | tr -d ' ' | paste -sd' ')" = "$postgres_pid ready" ]; }
 for _ in $(seq 300); do
-  "$bin/pg_isready" -q -h 127.0.0.1 -p "$port" && break
+  ready && break
   kill -0 "$postgres_pid" 2>/dev/null || { say "PostgreSQL did not start; see $log" >&2; tail -5 "$log" >&2; exit 1; }
   sleep 0.2
 done
-"$bin/pg_isready" -h 127.0.0.1 -p "$port" || { echo "run.sh: PostgreSQL not ready after 60 s; see $log" >&2; exit 1; }
+ready || { say "PostgreSQL not ready after 60 s; see $log" >&2; exit 1; }
 export PGPASSWORD="$password"
 if [ -z "$("$bin/psql" -h 127.0.0.1 -p "$port" -U roomcast -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'roomcast'")" ]; then
   "$bin/createdb" -h 127.0.0.1 -p "$port" -U roomcast roomcast
