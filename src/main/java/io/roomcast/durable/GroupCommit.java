@@ -13,7 +13,8 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -43,7 +44,7 @@ final class GroupCommit implements AutoCloseable {
     private final Transaction transaction;
     private final Availability availability;
     private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(QUEUE);
-    private final Thread writer;
+    private final Future<?> writer;
     private final Executor completions;
     private volatile boolean running = true;
 
@@ -51,14 +52,14 @@ final class GroupCommit implements AutoCloseable {
      * @param completions where publishes are answered, in commit order: what follows an answer (the
      *                    delivery to this instance's members, the ack) never holds up the next transaction
      */
-    GroupCommit(Database database, Transaction transaction, Availability availability, ThreadFactory threads,
+    /** @param lane runs the writer's loop, and nothing else while it runs */
+    GroupCommit(Database database, Transaction transaction, Availability availability, ExecutorService lane,
                 Executor completions) {
         this.database = database;
         this.transaction = transaction;
         this.availability = availability;
         this.completions = completions;
-        this.writer = threads.newThread(this::run);
-        writer.start();
+        this.writer = lane.submit(this::run);
     }
 
     /** Queues a publish; its future completes once committed, or fails with {@link StreamUnavailableException}. */
@@ -136,12 +137,7 @@ final class GroupCommit implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        writer.interrupt();
-        try {
-            writer.join(TimeUnit.SECONDS.toMillis(5));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        writer.cancel(true);
     }
 
     /** One batch's statements, in one transaction (the caller commits). */

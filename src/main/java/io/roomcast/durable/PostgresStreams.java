@@ -18,7 +18,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -63,13 +63,13 @@ public final class PostgresStreams implements StreamStore, AutoCloseable {
     private volatile Outbox outbox;
     private volatile boolean migrated;
 
-    private PostgresStreams(Database database, int size, long ttlSeconds, long maxBytes, ThreadFactory threads,
+    private PostgresStreams(Database database, int size, long ttlSeconds, long maxBytes, ExecutorService writerLane,
                             Executor completions) {
         this.database = database;
         this.size = size;
         this.epochs = new Epochs();
         this.writes = new StreamWrites(size, ttlSeconds, epochs);
-        this.writer = new GroupCommit(database, writes, availability, threads, completions);
+        this.writer = new GroupCommit(database, writes, availability, writerLane, completions);
         this.retention = new Retention(ttlSeconds, maxBytes);
     }
 
@@ -78,8 +78,8 @@ public final class PostgresStreams implements StreamStore, AutoCloseable {
      * starts unavailable, and the upkeep migrates and opens it once the database answers.
      */
     public static PostgresStreams start(Database database, int size, long ttlSeconds, long maxBytes,
-                                        ThreadFactory threads, Executor completions) {
-        PostgresStreams streams = new PostgresStreams(database, size, ttlSeconds, maxBytes, threads, completions);
+                                        ExecutorService writerLane, Executor completions) {
+        PostgresStreams streams = new PostgresStreams(database, size, ttlSeconds, maxBytes, writerLane, completions);
         try {
             Schema.migrate(database.dataSource());
             streams.migrated = true;
@@ -251,8 +251,8 @@ public final class PostgresStreams implements StreamStore, AutoCloseable {
      * Starts relaying the outbox (PROTOCOL 14) into the rooms' streams; each message placed is handed to
      * {@code delivered} for this instance's members (the other instances hear of it from the database).
      */
-    public void relayOutbox(Supplier<String> messageIds, Consumer<RoomEvent.Message> delivered, ThreadFactory threads) {
-        outbox = new Outbox(database, writes, availability, messageIds, delivered, threads);
+    public void relayOutbox(Supplier<String> messageIds, Consumer<RoomEvent.Message> delivered, ExecutorService lane) {
+        outbox = new Outbox(database, writes, availability, messageIds, delivered, lane);
     }
 
     @Override
