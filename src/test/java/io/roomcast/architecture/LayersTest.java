@@ -40,7 +40,7 @@ class LayersTest {
             .consideringOnlyDependenciesInLayers()
             .layer(ENTRY).definedBy("io.roomcast.endpoint..", "io.roomcast.api..", "io.roomcast.web..")
             .layer(APPLICATION).definedBy("io.roomcast.session..", "io.roomcast.handshake..",
-                    "io.roomcast.heartbeat..", "io.roomcast.cluster..")
+                    "io.roomcast.heartbeat..", "io.roomcast.cluster..", "io.roomcast.durable..")
             .layer(ROOMS).definedBy("io.roomcast.room", "io.roomcast.status..", "io.roomcast.observability..")
             .layer(DOMAIN).definedBy("io.roomcast.room.event..", "io.roomcast.stream..", "io.roomcast.connection..",
                     "io.roomcast.protocol..", "io.roomcast.auth..")
@@ -55,11 +55,15 @@ class LayersTest {
     @ArchTest
     static final ArchRule packagesAreFreeOfCycles = slices().matching("io.roomcast.(**)").should().beFreeOfCycles();
 
-    /** The room feature and the streams know neither sockets nor the cluster; the streams know no wire either. */
+    /**
+     * The room feature and the streams know neither sockets nor the cluster nor the database (the store's
+     * adapters implement their ports); the streams know no wire either.
+     */
     @ArchTest
     static final ArchRule roomsKnowNoSocketsAndNoCluster = com.tngtech.archunit.lang.syntax.ArchRuleDefinition
             .noClasses().that().resideInAnyPackage("io.roomcast.room..", "io.roomcast.stream..")
-            .should().dependOnClassesThat().resideInAnyPackage("io.roomcast.cluster..", "jakarta.websocket..");
+            .should().dependOnClassesThat().resideInAnyPackage("io.roomcast.cluster..", "io.roomcast.durable..",
+                    "jakarta.websocket..", "java.sql..");
 
     @ArchTest
     static final ArchRule streamsKnowNoWire = com.tngtech.archunit.lang.syntax.ArchRuleDefinition
