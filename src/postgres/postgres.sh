@@ -44,6 +44,22 @@ install() {
   [ -x "$bin/initdb" ] || die "postgresql installed but $bin/initdb is still missing (not version 15?)"
 }
 
+# A checkout under a directory closed to other users (/root is 0700 on many machines) would keep the
+# postgres user from its data under target/: let it pass through (o+x: enter, not list) each closed
+# ancestor, and say so. Nothing else of those directories changes.
+open_the_way() {
+  local dir="$1" path=""
+  IFS=/ read -r -a parts <<<"${dir#/}"
+  for part in "${parts[@]}"; do
+    path="$path/$part"
+    [ -d "$path" ] || break
+    if ! "${server_user[@]}" test -x "$path"; then
+      chmod o+x "$path"
+      echo "postgres.sh: let the postgres user pass through $path (chmod o+x) to reach its data under $dir"
+    fi
+  done
+}
+
 init() {
   local datadir="$1" home
   home="$(dirname "$datadir")"
@@ -53,6 +69,7 @@ init() {
   fi
   mkdir -p "$home"
   if [ "$(id -u)" -eq 0 ]; then
+    open_the_way "$home"
     chown postgres:postgres "$home"
     "${server_user[@]}" test -w "$home" ||
       die "the postgres user cannot write $home (a parent directory closed to other users?)"
