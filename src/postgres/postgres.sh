@@ -36,11 +36,17 @@ install() {
   echo "postgres.sh: $bin/initdb missing, installing Debian's postgresql package"
   # The package would create (and, with an init system, start) a system-wide cluster on port 5432:
   # a daemon nobody here started on purpose. Ours are created under target/ instead.
-  mkdir -p /etc/postgresql-common/createcluster.d
-  echo "create_main_cluster = false" > /etc/postgresql-common/createcluster.d/roomcast-no-main.conf
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -q
-  apt-get install -y -q --no-install-recommends postgresql
+  # One apt-get at a time: the demo page test's Chromium install, or another server's, may run beside.
+  exec 9>/var/lock/roomcast-apt.lock
+  flock 9
+  if [ ! -x "$bin/initdb" ]; then
+    mkdir -p /etc/postgresql-common/createcluster.d
+    echo "create_main_cluster = false" > /etc/postgresql-common/createcluster.d/roomcast-no-main.conf
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q
+    apt-get install -y -q --no-install-recommends postgresql
+  fi
+  exec 9>&-
   [ -x "$bin/initdb" ] || die "postgresql installed but $bin/initdb is still missing (not version 15?)"
 }
 
