@@ -1,7 +1,9 @@
 package io.roomcast.cluster;
 
 import io.roomcast.config.RoomcastSettings;
+import io.roomcast.config.StoreSettings;
 import io.roomcast.connection.Ids;
+import io.roomcast.durable.Database;
 import io.roomcast.observability.RoomcastMetrics;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
@@ -11,12 +13,17 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
 
 /**
  * Chooses the bus at run time, and with it whether this instance shares rooms at all (PROTOCOL 13.10):
- * the Hazelcast bus only when {@code roomcast.cluster.secret} is set and Payara's Hazelcast instance is
+ * with {@code roomcast.store=postgres} always the {@link PostgresBus} (every instance on the database is
+ * one service, whatever {@code roomcast.cluster.secret} says: PROTOCOL 14); otherwise the Hazelcast bus only when {@code roomcast.cluster.secret} is set and Payara's Hazelcast instance is
  * bound at {@link HazelcastBus#JNDI_NAME} and configured to join other members; the {@link LocalBus}
  * otherwise (no secret, a single server, Payara Micro with {@code --nocluster}, WildFly). Everything
  * that behaves differently in a cluster (the streams' store, replication, remote members, the status
@@ -37,24 +44,37 @@ public class ClusterBusProducer {
     final Ids ids;
     private final RoomcastMetrics metrics;
     private final RoomcastSettings settings;
+    private final StoreSettings store;
+    /** The database bus's threads, stopped with it (the one place this producer makes threads). */
+    private final List<ScheduledExecutorService> lanes = new CopyOnWriteArrayList<>();
+    private Database database;
     @Resource
     ManagedExecutorService executor;
 
     @Inject
-    public ClusterBusProducer(Ids ids, RoomcastMetrics metrics, RoomcastSettings settings) {
+    public ClusterBusProducer(Ids ids, RoomcastMetrics metrics, RoomcastSettings settings, StoreSettings store) {
         this.ids = ids;
         this.metrics = metrics;
         this.settings = settings;
+        this.store = store;
     }
 
     /** For the CDI client proxy only. */
     protected ClusterBusProducer() {
-        this(null, null, null);
+        this(null, null, null, null);
     }
 
     @Produces
     @ApplicationScoped
     ClusterBus bus() {
+        if (store.durable()) {
+            LOG.log(Level.INFO, "roomcast.store=postgres: the instances on this database share every room, whatever "
+                    + "their runtime, through the database alone{0}", settings.clusteringEnabled()
+                    ? " (roomcast.cluster.secret and Hazelcast are not used for it)" : "");
+            database = Database.open(store, "roomcast-bus", PostgresBus.POOL_SIZE);
+            return new PostgresBus(database, ids.instance(), store.lease(), this::lane,
+                    metrics::clusterEventDropped, metrics::clusterMessageRejected);
+        }
         if (!settings.clusteringEnabled()) {
             LOG.log(Level.INFO, "clustering off: roomcast.cluster.secret is not set, so this instance shares no "
                     + "rooms with other instances, even if its server joined a cluster (single-instance mode)");
@@ -88,6 +108,26 @@ public class ClusterBusProducer {
 
     void close(@Disposes ClusterBus bus) {
         bus.stop();
+        lanes.forEach(ScheduledExecutorService::shutdownNow);
+        if (database != null) {
+            database.close();
+        }
+    }
+
+    /**
+     * One daemon thread {@code roomcast-<name>}: the only place the bus's threads are made (a scheduler
+     * bean may take this over; the bus only asks for lanes by name).
+     */
+    private ScheduledExecutorService lane(String name) {
+        ScheduledExecutorService lane = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "roomcast-" + name);
+            thread.setDaemon(true);
+            // Whichever thread made the lane, its tasks load the application's classes (pgjdbc, ours).
+            thread.setContextClassLoader(ClusterBusProducer.class.getClassLoader());
+            return thread;
+        });
+        lanes.add(lane);
+        return lane;
     }
 
     /** Payara's Hazelcast instance, or null where there is none. */
