@@ -4,7 +4,8 @@ package io.roomcast.cluster;
  * Guest numbers unique across the instances on one database: the sequence {@code roomcast_guest} hands
  * out blocks of {@link #BLOCK} (it counts up by that much), and the next block is fetched ahead, off the
  * handshake's thread, when the current one is half used. Without a block (the database is down, or a
- * burst used both) {@link #take} answers 0, and the instance names the guest from its own counter.
+ * burst used both) {@link #take} answers 0, and the instance names the guest from its own counter, below
+ * the sequence's first number (migration V2).
  */
 final class GuestNumbers {
 

@@ -114,7 +114,6 @@ public final class PostgresBus implements ClusterBus {
     private volatile boolean migrated;
     /** The connection count last published, kept with the lease. */
     private volatile int connections;
-    private boolean leaseWritten;
     private Future<?> listening;
     private Future<?> upkeep;
     private Future<?> catchingUp;
@@ -439,12 +438,11 @@ public final class PostgresBus implements ClusterBus {
             safely(() -> listener.memberLost(instance));
         }
         if (inserted) {
-            if (leaseWritten) {
-                // Our lease had run out and the others forgot us: they take us back from our snapshot.
-                offerSnapshot();
-            }
-            leaseWritten = true;
-            publish(new BusEvent.SyncRequest()); // everyone's snapshot, after our lease is there to be seen
+            // A new lease (at start, or ours ran out and the others forgot us): everyone's snapshot, asked
+            // once our lease is there to be seen, and ours, which takes us back and carries whatever
+            // connections came while we were alone or out of reach.
+            publish(new BusEvent.SyncRequest());
+            offerSnapshot();
         } else if (resyncDue.compareAndSet(true, false)) {
             offerSnapshot();
         }
