@@ -3,6 +3,7 @@ package io.roomcast.cluster;
 import io.roomcast.config.RoomcastSettings;
 import io.roomcast.config.StoreSettings;
 import io.roomcast.durable.Database;
+import io.roomcast.durable.DurableStore;
 import io.roomcast.durable.PostgresStreams;
 import io.roomcast.observability.RoomcastMetrics;
 import io.roomcast.room.RoomRegistry;
@@ -39,14 +40,16 @@ public class StreamStoreProducer {
     private final ClusterBus bus;
     private final RoomcastMetrics metrics;
     private final StoreSettings durable;
+    private final DurableStore durableStore;
     private ScheduledExecutorService sweeper;
     private Database database;
 
     @Inject
-    public StreamStoreProducer(RoomcastSettings settings, StoreSettings durable, RoomRegistry registry, ClusterBus bus,
-                               RoomcastMetrics metrics) {
+    public StreamStoreProducer(RoomcastSettings settings, StoreSettings durable, DurableStore durableStore,
+                               RoomRegistry registry, ClusterBus bus, RoomcastMetrics metrics) {
         this.settings = settings;
         this.durable = durable;
+        this.durableStore = durableStore;
         this.registry = registry;
         this.bus = bus;
         this.metrics = metrics;
@@ -54,7 +57,7 @@ public class StreamStoreProducer {
 
     /** For the CDI client proxy only. */
     protected StreamStoreProducer() {
-        this(null, null, null, null, null);
+        this(null, null, null, null, null, null);
     }
 
     @Produces
@@ -118,7 +121,7 @@ public class StreamStoreProducer {
     /** PostgreSQL (PROTOCOL 14): every instance on the database shares the rooms' streams, whatever its runtime. */
     private StreamStore postgres() {
         database = Database.open(durable);
-        StreamStore store = PostgresStreams.start(database, settings.historySize(), settings.historyTtl().toSeconds(),
+        PostgresStreams store = PostgresStreams.start(database, settings.historySize(), settings.historyTtl().toSeconds(),
                 settings.historyMaxBytes(), task -> {
                     Thread thread = new Thread(task, "roomcast-store-writer");
                     thread.setDaemon(true);
@@ -128,6 +131,7 @@ public class StreamStoreProducer {
                 durable.datasource().orElse("roomcast.store.url"), settings.historySize(),
                 settings.historyTtl().toSeconds(), settings.historyMaxBytes(),
                 store.available() ? "" : "; the database does not answer yet: publishes are refused until it does");
+        durableStore.started(store);
         return store;
     }
 

@@ -17,6 +17,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Rooms' streams in PostgreSQL (PROTOCOL 14): a room's epoch and offsets outlive every instance, an
@@ -58,14 +60,17 @@ public final class PostgresStreams implements StreamStore, AutoCloseable {
     private final Epochs epochs;
     private final Availability availability = new Availability();
     private final GroupCommit writer;
+    private final StreamWrites writes;
     private final Retention retention;
+    private volatile Outbox outbox;
     private volatile boolean migrated;
 
     private PostgresStreams(Database database, int size, long ttlSeconds, long maxBytes, ThreadFactory threads) {
         this.database = database;
         this.size = size;
         this.epochs = new Epochs();
-        this.writer = new GroupCommit(database, new StreamWrites(size, ttlSeconds, epochs), availability, threads);
+        this.writes = new StreamWrites(size, ttlSeconds, epochs);
+        this.writer = new GroupCommit(database, writes, availability, threads);
         this.retention = new Retention(ttlSeconds, maxBytes);
     }
 
@@ -225,8 +230,20 @@ public final class PostgresStreams implements StreamStore, AutoCloseable {
         return new StreamUnavailableException("the room store is unreachable; try again");
     }
 
+    /**
+     * Starts relaying the outbox (PROTOCOL 14) into the rooms' streams; each message placed is handed to
+     * {@code delivered} for this instance's members (the other instances hear of it from the database).
+     */
+    public void relayOutbox(Supplier<String> messageIds, Consumer<RoomEvent.Message> delivered, ThreadFactory threads) {
+        outbox = new Outbox(database, writes, availability, messageIds, delivered, threads);
+    }
+
     @Override
     public void close() {
+        Outbox relay = outbox;
+        if (relay != null) {
+            relay.close();
+        }
         writer.close();
     }
 }

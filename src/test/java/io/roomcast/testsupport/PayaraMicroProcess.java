@@ -176,6 +176,7 @@ public final class PayaraMicroProcess extends ServerProcess {
     }
 
     /** Stop, then start again on the same port. */
+    @Override
     public synchronized PayaraMicroProcess restart() {
         stop();
         return start();

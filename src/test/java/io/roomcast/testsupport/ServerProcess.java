@@ -26,6 +26,12 @@ public abstract class ServerProcess implements AutoCloseable {
     /** {@code http://127.0.0.1:<port>/}: the application at context root /. */
     public abstract URI baseUri();
 
+    /**
+     * Stops the server if it runs (after a {@link #kill()} there is nothing to stop) and starts it again
+     * on the same ports with the same settings, returning once it answers.
+     */
+    public abstract ServerProcess restart();
+
     /** Where the server serves {@code /health/*}: the HTTP port unless the runtime has a management port. */
     public URI healthUri() {
         return baseUri();

@@ -105,6 +105,13 @@ public final class WildFlyProcess extends ServerProcess {
         return base.resolve("configuration");
     }
 
+    /** Stop, then start again on the same ports (the same offset), from a fresh copy of the configuration. */
+    @Override
+    public synchronized WildFlyProcess restart() {
+        stop();
+        return start();
+    }
+
     private WildFlyProcess start() {
         try {
             deleteTree(base);
