@@ -71,6 +71,11 @@ public final class PostgresBus implements ClusterBus {
     static final Duration STORED_EVENTS_KEPT = Duration.ofMinutes(1);
     /** The seal's key (see the class): fixed, since the database's credentials are what authenticate. */
     static final String SEAL_KEY = "roomcast postgres bus: the database authenticates its members";
+    /**
+     * Events waiting for the sending thread before new ones are dropped: the Hazelcast bus's bound (not
+     * named from here: that class loads Hazelcast's types, which WildFly does not have).
+     */
+    static final SerialQueue.Bound BACKLOG = new SerialQueue.Bound(100_000, 16L * 1024 * 1024);
     /** The connections the bus's own pool holds: sending, leases, reading stored events. */
     public static final int POOL_SIZE = 3;
 
@@ -136,7 +141,7 @@ public final class PostgresBus implements ClusterBus {
         this.leaseLane = lanes.apply("bus-lease");
         this.guests = new GuestNumbers(() -> onLeaseLane(this::fetchGuests));
         this.sender = new SerialQueue<>("database bus backlog", lanes.apply("bus-send"), this::send,
-                HazelcastBus.BACKLOG, new SerialQueue.Overflow<>() {
+                BACKLOG, new SerialQueue.Overflow<>() {
                     @Override
                     public void dropped() {
                         dropped.run();
