@@ -131,7 +131,7 @@ public final class PostgresStreams implements StreamStore, AutoCloseable {
         try (Connection connection = database.connection();
              PreparedStatement read = connection.prepareStatement(newest ? READ_NEWEST : READ_OLDEST)) {
             read.setLong(1, after);
-            read.setInt(2, limit + 1);
+            read.setLong(2, (long) limit + 1); // a read of "everything" asks for Integer.MAX_VALUE: no overflow
             read.setInt(3, room);
             try (ResultSet rows = read.executeQuery()) {
                 if (!rows.next()) {
