@@ -19,19 +19,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * One Payara Micro and one WildFly on one PostgreSQL ({@code roomcast.store=postgres}) are one service
  * with no other engine (PROTOCOL 14): a room's messages reach both sides with the same epochs and
- * offsets, in order, none missing or twice; presence and {@code /api/status} are service-wide; and when
+ * offsets, in order, none missing or twice; presence and {@code /api/status} are service-wide; binary
+ * relays of any size cross (the large ones through {@code roomcast_bus_event}); and when
  * one server is killed (SIGKILL of its own PID), its members leave the other's rooms within the lease.
  * The kill comes last.
  *
@@ -43,6 +44,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @ExtendWith({LeftoverProcesses.AtEnd.class, PostgresServer.Shared.class})
+// TargetServer.isWildFly(), decided before anything starts (not even the shared database)
+@EnabledIfSystemProperty(named = "roomcast.runtime", matches = "wildfly",
+        disabledReason = "the mixed pair runs in the WildFly pass (-Pwildfly) only")
 class ServiceAcrossRuntimesIT {
 
     /** {@code roomcast.store.lease}: an instance that dies is gone for the others within about this. */
@@ -56,7 +60,6 @@ class ServiceAcrossRuntimesIT {
 
     @BeforeAll
     void startOnePayaraMicroAndOneWildFlyOnOneDatabase(PostgresServer db) {
-        Assumptions.assumeTrue(TargetServer.isWildFly(), "the mixed pair runs in the WildFly pass (-Pwildfly) only");
         String url = db.createDatabase("service_across_runtimes");
         Map<String, String> settings = Map.of(
                 "roomcast.store", "postgres",
@@ -154,6 +157,27 @@ class ServiceAcrossRuntimesIT {
 
     @Test
     @Order(4)
+    void binaryFramesReachTheOtherRuntimesChatMembersWholeSmallOnesInTheNotificationLargeOnesThroughTheTable()
+            throws Exception {
+        int room = 705;
+        byte[] small = new byte[100];
+        byte[] large = new byte[20_000]; // over 8,000 bytes of payload even before base64: stored, the NOTIFY has its id
+        new java.util.Random(705).nextBytes(small);
+        new java.util.Random(7050).nextBytes(large);
+        try (WsClient sender = WsClient.connect(payara.ws("ws/chat/" + room));
+             WsClient receiver = WsClient.connect(wildfly.ws("ws/chat/" + room))) {
+            awaitMembersEverywhere(room, 2);
+
+            sender.sendBinary(small);
+            sender.sendBinary(large);
+
+            assertThat(bytes(receiver.nextBinary())).isEqualTo(small);
+            assertThat(bytes(receiver.nextBinary())).isEqualTo(large);
+        }
+    }
+
+    @Test
+    @Order(5)
     void whenOneServerIsKilledItsMembersLeaveTheOthersRoomsWithinTheLease() throws Exception {
         int room = 704;
         try (WsClient watcher = WsClient.connect(payara.ws("ws/realtime"))) {
@@ -223,6 +247,12 @@ class ServiceAcrossRuntimesIT {
             assertThat(own).isEqualTo(expected);
         }
         return places;
+    }
+
+    private static byte[] bytes(java.nio.ByteBuffer buffer) {
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.get(bytes);
+        return bytes;
     }
 
     private static JsonObject join(WsClient client, int room) throws Exception {
