@@ -101,5 +101,20 @@ public final class Database implements AutoCloseable {
         if (dataSource instanceof HikariDataSource own) {
             own.close();
         }
+        // The WAR's driver registered itself with DriverManager: unregister it, so an undeploy frees the WAR.
+        // (Not where the JVM's own class loader holds it, as in a test: others in the JVM use it too.)
+        ClassLoader ours = Database.class.getClassLoader();
+        if (ours == ClassLoader.getSystemClassLoader()) {
+            return;
+        }
+        java.util.Collections.list(java.sql.DriverManager.getDrivers()).stream()
+                .filter(driver -> driver.getClass().getClassLoader() == ours)
+                .forEach(driver -> {
+                    try {
+                        java.sql.DriverManager.deregisterDriver(driver);
+                    } catch (SQLException ignored) {
+                        // not registered after all
+                    }
+                });
     }
 }
