@@ -5,6 +5,7 @@ import io.roomcast.config.StoreSettings;
 import io.roomcast.connection.Ids;
 import io.roomcast.durable.Database;
 import io.roomcast.observability.RoomcastMetrics;
+import io.roomcast.scheduling.ApplicationScheduler;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,10 +14,6 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
 
@@ -45,23 +42,24 @@ public class ClusterBusProducer {
     private final RoomcastMetrics metrics;
     private final RoomcastSettings settings;
     private final StoreSettings store;
-    /** The database bus's threads, stopped with it (the one place this producer makes threads). */
-    private final List<ScheduledExecutorService> lanes = new CopyOnWriteArrayList<>();
+    private final ApplicationScheduler scheduler;
     private Database database;
     @Resource
     ManagedExecutorService executor;
 
     @Inject
-    public ClusterBusProducer(Ids ids, RoomcastMetrics metrics, RoomcastSettings settings, StoreSettings store) {
+    public ClusterBusProducer(Ids ids, RoomcastMetrics metrics, RoomcastSettings settings, StoreSettings store,
+                              ApplicationScheduler scheduler) {
         this.ids = ids;
         this.metrics = metrics;
         this.settings = settings;
         this.store = store;
+        this.scheduler = scheduler;
     }
 
     /** For the CDI client proxy only. */
     protected ClusterBusProducer() {
-        this(null, null, null, null);
+        this(null, null, null, null, null);
     }
 
     @Produces
@@ -72,7 +70,8 @@ public class ClusterBusProducer {
                     + "their runtime, through the database alone{0}", settings.clusteringEnabled()
                     ? " (roomcast.cluster.secret and Hazelcast are not used for it)" : "");
             database = Database.open(store, "roomcast-bus", PostgresBus.POOL_SIZE);
-            return new PostgresBus(database, ids.instance(), store.lease(), this::lane,
+            // PostgresBus is not a bean: its lanes come from here (bus-listen, bus-send, bus-lease).
+            return new PostgresBus(database, ids.instance(), store.lease(), scheduler::lane,
                     metrics::clusterEventDropped, metrics::clusterMessageRejected);
         }
         if (!settings.clusteringEnabled()) {
@@ -107,27 +106,10 @@ public class ClusterBusProducer {
     }
 
     void close(@Disposes ClusterBus bus) {
-        bus.stop();
-        lanes.forEach(ScheduledExecutorService::shutdownNow);
+        bus.stop(); // the database bus cancels its tasks; the lanes are the scheduler's
         if (database != null) {
             database.close();
         }
-    }
-
-    /**
-     * One daemon thread {@code roomcast-<name>}: the only place the bus's threads are made (a scheduler
-     * bean may take this over; the bus only asks for lanes by name).
-     */
-    private ScheduledExecutorService lane(String name) {
-        ScheduledExecutorService lane = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "roomcast-" + name);
-            thread.setDaemon(true);
-            // Whichever thread made the lane, its tasks load the application's classes (pgjdbc, ours).
-            thread.setContextClassLoader(ClusterBusProducer.class.getClassLoader());
-            return thread;
-        });
-        lanes.add(lane);
-        return lane;
     }
 
     /** Payara's Hazelcast instance, or null where there is none. */

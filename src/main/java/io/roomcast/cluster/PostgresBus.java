@@ -125,7 +125,8 @@ public final class PostgresBus implements ClusterBus {
 
     /**
      * @param lanes    the bus's threads, by lane name ({@code bus-listen}, {@code bus-send}, {@code bus-lease}):
-     *                 each a single-threaded executor the caller owns and stops
+     *                 each a single-threaded executor the caller owns and stops ({@code ApplicationScheduler::lane});
+     *                 {@link #stop} cancels the bus's own tasks
      * @param dropped  counts an event dropped by a full backlog
      * @param rejected counts a notification that is not an event of this version
      */

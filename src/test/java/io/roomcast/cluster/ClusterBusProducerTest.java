@@ -43,7 +43,7 @@ class ClusterBusProducerTest {
         };
         log.addHandler(capture);
         try {
-            ClusterBus bus = new ClusterBusProducer(new Ids(), null, settings(Map.of()), MEMORY).bus();
+            ClusterBus bus = new ClusterBusProducer(new Ids(), null, settings(Map.of()), MEMORY, null).bus();
             assertThat(bus).isInstanceOf(LocalBus.class);
             assertThat(bus.clustered()).isFalse();
             assertThat(bus.local()).isTrue();
@@ -56,7 +56,7 @@ class ClusterBusProducerTest {
     @Test
     void withoutHazelcastTheBusIsLocalAndSilent() {
         ClusterBusProducer producer = new ClusterBusProducer(new Ids(), null, settings(Map.of(
-                "roomcast.cluster.secret", "x".repeat(32), "roomcast.cluster.size", "3")), MEMORY);
+                "roomcast.cluster.secret", "x".repeat(32), "roomcast.cluster.size", "3")), MEMORY, null);
         ClusterBus bus = producer.bus();
         assertThat(bus).isInstanceOf(LocalBus.class);
         assertThat(bus.clustered()).isFalse();
