@@ -79,7 +79,7 @@ class ChatEndpointIT extends DeployedRoomcast {
     void anOversizedTextFrameClosesWith1009AndLeavesNoSessionBehind() throws Exception {
         try (WsClient client = WsClient.connect(server.ws("ws/chat/104"))) {
             awaitMembers(104, 1);
-            client.send("x".repeat(MAX_TEXT + 1));
+            client.sendRefused("x".repeat(MAX_TEXT + 1));
             CloseReason reason = client.awaitClose(WsClient.WAIT);
             assertThat(reason.getCloseCode().getCode()).isEqualTo(1009);
         }
@@ -89,7 +89,7 @@ class ChatEndpointIT extends DeployedRoomcast {
     @Test
     void anOversizedBinaryFrameClosesWith1009() throws Exception {
         try (WsClient client = WsClient.connect(server.ws("ws/chat/105"))) {
-            client.sendBinary(new byte[MAX_BINARY + 1]);
+            client.sendRefused(new byte[MAX_BINARY + 1]);
             assertThat(client.awaitClose(WsClient.WAIT).getCloseCode().getCode()).isEqualTo(1009);
         }
     }
