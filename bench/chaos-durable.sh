@@ -199,6 +199,9 @@ pg_start() {
     [ $SECONDS -lt $deadline ] || { say "PostgreSQL not ready in 120 s"; return 1; }
     sleep 0.1
   done
+  # The PID signalled later must be the postmaster itself (setsid and setpriv exec, they do not fork).
+  [ "$(readlink "/proc/$PG_PID/exe")" = "$(realpath "$PG_BIN/postgres")" ] \
+    || { say "pid $PG_PID is not the postmaster ($(readlink "/proc/$PG_PID/exe")): refusing to go on"; return 1; }
 }
 
 SECRET=$(cd "$BENCH" && node -e 'console.log(require("./config").jwtSecret)')
