@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -74,6 +73,7 @@ final class JwksKeys {
     /** When an unknown kid may next trigger a fetch (nano clock). */
     private final AtomicLong nextKidRefetch;
     private volatile ScheduledExecutorService scheduler;
+    private volatile Future<?> periodic;
 
     JwksKeys(String source, Fetcher fetcher, LongSupplier nanoClock) {
         this.source = source;
@@ -209,8 +209,9 @@ final class JwksKeys {
 
     /**
      * Fetches the document once on the given thread and waits for that (at most the fetch timeout and a
-     * little), then again every interval after the previous fetch ended, until {@link #stop()}. Takes
-     * the scheduler over: {@link #stop()} shuts it down.
+     * little), then again every interval after the previous fetch ended, until {@link #stop()}. The
+     * thread (the scheduler's lane {@code jwks-refresh}) is not this class's to shut down: {@link #stop()}
+     * cancels the refreshes.
      */
     void start(Duration interval, ScheduledExecutorService thread) {
         scheduler = thread;
@@ -224,23 +225,15 @@ final class JwksKeys {
         }
         long millis = interval.toMillis();
         // refresh() catches everything, so one bad fetch never cancels the schedule.
-        thread.scheduleWithFixedDelay(() -> refresh(false), millis, millis, TimeUnit.MILLISECONDS);
+        periodic = thread.scheduleWithFixedDelay(() -> refresh(false), millis, millis, TimeUnit.MILLISECONDS);
     }
 
-    /** {@link #start(Duration, ScheduledExecutorService)} on a daemon thread of its own. */
-    void start(Duration interval) {
-        start(interval, Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "roomcast-jwks-refresh");
-            thread.setDaemon(true);
-            return thread;
-        }));
-    }
-
+    /** No more refreshes, periodic or for an unknown kid; a fetch under way finishes. */
     void stop() {
-        ScheduledExecutorService running = scheduler;
         scheduler = null;
+        Future<?> running = periodic;
         if (running != null) {
-            running.shutdownNow();
+            running.cancel(false);
         }
     }
 }

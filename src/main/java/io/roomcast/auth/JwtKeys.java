@@ -8,6 +8,7 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.OctetSequenceKey;
 import com.nimbusds.jose.jwk.RSAKey;
 import io.roomcast.config.RoomcastSettings;
+import io.roomcast.scheduling.ApplicationScheduler;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -56,6 +57,8 @@ public class JwtKeys {
 
     @Inject
     RoomcastSettings settings;
+    @Inject
+    ApplicationScheduler scheduler;
 
     private List<VerificationKey> fixed;
     /** What is configured, for the start-up log: kinds and algorithms, no key material. */
@@ -103,7 +106,8 @@ public class JwtKeys {
         fixed = List.copyOf(keys);
         if (settings.jwtJwks().isPresent()) {
             jwks = JwksKeys.of(settings.jwtJwks().get());
-            jwks.start(settings.jwtJwksRefresh()); // the first fetch too runs on its thread (this one waits)
+            // the first fetch too runs in the lane (this thread waits for it)
+            jwks.start(settings.jwtJwksRefresh(), scheduler.lane("jwks-refresh"));
             described.add("JWKS refreshed every " + settings.jwtJwksRefresh().toSeconds() + " s");
         }
         if (fixed.isEmpty() && jwks == null) {

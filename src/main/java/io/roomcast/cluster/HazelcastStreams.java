@@ -33,7 +33,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -133,11 +132,12 @@ public final class HazelcastStreams implements StreamStore, AutoCloseable {
     private final Epochs fresh = new Epochs();
     /** Room key to the epoch this instance last saw vouch for its ring; each use is checked (see the class). */
     private final Map<String, Known> known = new ConcurrentHashMap<>();
-    /** Destroys rings of epochs gone, off Hazelcast's event threads and publishers' threads. */
     /** When a ring is destroyed again (see the class): after the proxy announcements of a race have landed. */
     private static final long DESTROY_AGAIN_SECONDS = 2;
 
+    /** Destroys rings of epochs gone, off Hazelcast's event threads and publishers' threads. */
     private final ScheduledExecutorService cleanup;
+    private volatile boolean closed;
     private volatile long lastKeepAlive;
     private final UUID partitionLostRegistration;
     private final UUID lifecycleRegistration;
@@ -150,10 +150,13 @@ public final class HazelcastStreams implements StreamStore, AutoCloseable {
      * @param rejected         counts a kept message or key entry whose seal did not open
      * @param listen           false only in tests: a store that does not hear of lost partitions or
      *                         expired epochs (or hears late)
+     * @param cleanup          where rings of epochs gone are destroyed, off Hazelcast's event threads and
+     *                         publishers' threads: the scheduler's lane {@code stream-cleanup}, not this
+     *                         store's to shut down
      */
     HazelcastStreams(HazelcastInstance hazelcast, ClusterSeal seal, MajorityFence fence, Runnable rejected, int size,
                      int ttlSeconds, long epochTtlSeconds, Supplier<? extends Collection<Integer>> roomsWithMembers,
-                     boolean listen) {
+                     boolean listen, ScheduledExecutorService cleanup) {
         this.hazelcast = hazelcast;
         this.names = Names.in(seal.namespace());
         this.seal = seal;
@@ -167,11 +170,7 @@ public final class HazelcastStreams implements StreamStore, AutoCloseable {
         this.lastKeepAlive = System.nanoTime();
         this.epochs = hazelcast.getMap(names.epochs());
         this.keys = hazelcast.getMap(names.keys());
-        this.cleanup = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "roomcast-stream-cleanup");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.cleanup = cleanup;
         if (!listen) {
             this.partitionLostRegistration = null;
             this.lifecycleRegistration = null;
@@ -209,17 +208,18 @@ public final class HazelcastStreams implements StreamStore, AutoCloseable {
      *                         {@link #KEY_COST}, spread over the partitions
      * @param roomsWithMembers the rooms with members on this instance
      * @param rejected         counts a kept message or key entry whose seal did not open
+     * @param cleanup          the lane where rings of epochs gone are destroyed
      */
     public static StreamStore create(Object hazelcastInstance, ClusterSeal seal, MajorityFence fence, int size,
                                      long ttlSeconds, long maxBytes, Supplier<? extends Collection<Integer>> roomsWithMembers,
-                                     Runnable rejected) {
+                                     Runnable rejected, ScheduledExecutorService cleanup) {
         if (!(hazelcastInstance instanceof HazelcastInstance hz)) {
             return null;
         }
         int ttl = (int) Math.min(Integer.MAX_VALUE, ttlSeconds);
         configure(hz.getConfig(), Names.in(seal.namespace()), size, ttl,
                 keysPerPartition(maxBytes, hz.getPartitionService().getPartitions().size()));
-        return new HazelcastStreams(hz, seal, fence, rejected, size, ttl, epochTtl(ttl), roomsWithMembers, true);
+        return new HazelcastStreams(hz, seal, fence, rejected, size, ttl, epochTtl(ttl), roomsWithMembers, true, cleanup);
     }
 
     /** An epoch entry's life after its last refresh: twice the history TTL and {@link #EPOCH_MARGIN_SECONDS}. */
@@ -512,6 +512,10 @@ public final class HazelcastStreams implements StreamStore, AutoCloseable {
     }
 
     private void destroyLater(String key, String epoch) {
+        if (closed) {
+            LOG.log(Level.DEBUG, "{0}: not destroying the ring of epoch {1}: closing", key, epoch);
+            return;
+        }
         try {
             cleanup.execute(() -> destroy(key, epoch));
             cleanup.schedule(() -> destroyIfStillGone(key, epoch), DESTROY_AGAIN_SECONDS, TimeUnit.SECONDS);
@@ -548,7 +552,8 @@ public final class HazelcastStreams implements StreamStore, AutoCloseable {
     /** Stops listening to the instance, which outlives this application. */
     @Override
     public void close() {
-        cleanup.shutdown();
+        closed = true; // destroys already scheduled still run, as they did when this store shut its own thread down
+
         if (partitionLostRegistration == null) {
             return;
         }

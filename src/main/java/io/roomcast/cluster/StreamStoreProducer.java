@@ -7,6 +7,7 @@ import io.roomcast.durable.DurableStore;
 import io.roomcast.durable.PostgresStreams;
 import io.roomcast.observability.RoomcastMetrics;
 import io.roomcast.room.RoomRegistry;
+import io.roomcast.scheduling.ApplicationScheduler;
 import io.roomcast.stream.MemoryStreams;
 import io.roomcast.stream.StreamStore;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,7 +17,7 @@ import jakarta.inject.Inject;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.Collection;
-import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -25,8 +26,9 @@ import java.util.function.Supplier;
  * Chooses where rooms' streams live: held by the cluster's Hazelcast whenever the Hazelcast bus is in
  * use ({@link HazelcastStreams}, loaded by name like the bus, so that no Hazelcast type is met where
  * there is none), else in this instance's memory ({@link MemoryStreams}). Either is swept once a second
- * by one plain daemon thread (no managed executor: the sweep needs no container context): expiry in
- * memory, keeping the streams of rooms with members alive in the cluster.
+ * in the scheduler's lane {@code stream-expiry} (no managed executor: the sweep needs no container
+ * context): expiry in memory, keeping the streams of rooms with members alive in the cluster. The
+ * cluster's store destroys the rings of epochs gone in a lane of its own, {@code stream-cleanup}.
  */
 @ApplicationScoped
 public class StreamStoreProducer {
@@ -39,25 +41,28 @@ public class StreamStoreProducer {
     private final RoomRegistry registry;
     private final ClusterBus bus;
     private final RoomcastMetrics metrics;
+    private final ApplicationScheduler scheduler;
     private final StoreSettings durable;
     private final DurableStore durableStore;
-    private ScheduledExecutorService sweeper;
+    private Future<?> sweeping;
     private Database database;
 
     @Inject
     public StreamStoreProducer(RoomcastSettings settings, StoreSettings durable, DurableStore durableStore,
-                               RoomRegistry registry, ClusterBus bus, RoomcastMetrics metrics) {
+                               RoomRegistry registry, ClusterBus bus, RoomcastMetrics metrics,
+                               ApplicationScheduler scheduler) {
         this.settings = settings;
         this.durable = durable;
         this.durableStore = durableStore;
         this.registry = registry;
         this.bus = bus;
         this.metrics = metrics;
+        this.scheduler = scheduler;
     }
 
     /** For the CDI client proxy only. */
     protected StreamStoreProducer() {
-        this(null, null, null, null, null, null);
+        this(null, null, null, null, null, null, null);
     }
 
     @Produces
@@ -81,10 +86,11 @@ public class StreamStoreProducer {
             Supplier<Collection<Integer>> roomsWithMembers = () -> registry.sizes().keySet();
             Object store = Class.forName(HAZELCAST_STREAMS, true, StreamStoreProducer.class.getClassLoader())
                     .getMethod("create", Object.class, ClusterSeal.class, MajorityFence.class, int.class, long.class,
-                            long.class, Supplier.class, Runnable.class)
+                            long.class, Supplier.class, Runnable.class, ScheduledExecutorService.class)
                     .invoke(null, hazelcast, ClusterSeal.of(settings.clusterSecret().orElseThrow()), bus.fence(),
                             settings.historySize(), settings.historyTtl().toSeconds(), settings.historyMaxBytes(),
-                            roomsWithMembers, (Runnable) metrics::clusterMessageRejected);
+                            roomsWithMembers, (Runnable) metrics::clusterMessageRejected,
+                            scheduler.lane("stream-cleanup"));
             if (store != null) {
                 LOG.log(Level.INFO, "room streams held by the cluster''s Hazelcast: {0} messages per room for {1} s, "
                                 + "one synchronous backup, {2} of {3} instances needed to publish or read{4}",
@@ -104,12 +110,7 @@ public class StreamStoreProducer {
     }
 
     private void sweep(StreamStore store) {
-        sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "roomcast-stream-expiry");
-            thread.setDaemon(true);
-            return thread;
-        });
-        sweeper.scheduleWithFixedDelay(() -> {
+        sweeping = scheduler.lane("stream-expiry").scheduleWithFixedDelay(() -> {
             try {
                 store.sweep();
             } catch (RuntimeException e) {
@@ -122,11 +123,7 @@ public class StreamStoreProducer {
     private StreamStore postgres() {
         database = Database.open(durable);
         PostgresStreams store = PostgresStreams.start(database, settings.historySize(), settings.historyTtl().toSeconds(),
-                settings.historyMaxBytes(), task -> {
-                    Thread thread = new Thread(task, "roomcast-store-writer");
-                    thread.setDaemon(true);
-                    return thread;
-                });
+                settings.historyMaxBytes(), scheduler.lane("store-writer"), scheduler.lane("store-answers"));
         LOG.log(Level.INFO, "room streams in PostgreSQL ({0}): {1} messages per room for {2} s, {3} bytes in all{4}",
                 durable.datasource().orElse("roomcast.store.url"), settings.historySize(),
                 settings.historyTtl().toSeconds(), settings.historyMaxBytes(),
@@ -145,8 +142,8 @@ public class StreamStoreProducer {
     }
 
     void close(@Disposes StreamStore store) {
-        if (sweeper != null) {
-            sweeper.shutdownNow();
+        if (sweeping != null) {
+            sweeping.cancel(true);
         }
         if (store instanceof AutoCloseable closeable) { // the cluster's: its listeners on Payara's Hazelcast
             try {

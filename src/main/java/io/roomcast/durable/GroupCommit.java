@@ -12,7 +12,9 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -42,15 +44,22 @@ final class GroupCommit implements AutoCloseable {
     private final Transaction transaction;
     private final Availability availability;
     private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(QUEUE);
-    private final Thread writer;
+    private final Future<?> writer;
+    private final Executor completions;
     private volatile boolean running = true;
 
-    GroupCommit(Database database, Transaction transaction, Availability availability, ThreadFactory threads) {
+    /**
+     * @param completions where publishes are answered, in commit order: what follows an answer (the
+     *                    delivery to this instance's members, the ack) never holds up the next transaction
+     */
+    /** @param lane runs the writer's loop, and nothing else while it runs */
+    GroupCommit(Database database, Transaction transaction, Availability availability, ExecutorService lane,
+                Executor completions) {
         this.database = database;
         this.transaction = transaction;
         this.availability = availability;
-        this.writer = threads.newThread(this::run);
-        writer.start();
+        this.completions = completions;
+        this.writer = lane.submit(this::run);
     }
 
     /** Queues a publish; its future completes once committed, or fails with {@link StreamUnavailableException}. */
@@ -104,13 +113,17 @@ final class GroupCommit implements AutoCloseable {
             LOG.log(Level.WARNING, "a transaction of {0} publish(es) failed; none is acknowledged: {1}", batch.size(),
                     e.toString());
             StreamUnavailableException refused = new StreamUnavailableException("the room store is unreachable; try again");
-            batch.forEach(p -> p.done().completeExceptionally(refused));
+            List<Pending> failed = List.copyOf(batch);
+            completions.execute(() -> failed.forEach(p -> p.done().completeExceptionally(refused)));
             return;
         }
         availability.succeeded();
-        for (int i = 0; i < batch.size(); i++) {
-            batch.get(i).done().complete(results.get(i));
-        }
+        List<Pending> committed = List.copyOf(batch);
+        completions.execute(() -> {
+            for (int i = 0; i < committed.size(); i++) {
+                committed.get(i).done().complete(results.get(i));
+            }
+        });
     }
 
     private static void rollbackQuietly(Connection connection) {
@@ -124,12 +137,7 @@ final class GroupCommit implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        writer.interrupt();
-        try {
-            writer.join(TimeUnit.SECONDS.toMillis(5));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        writer.cancel(true);
     }
 
     /** One batch's statements, in one transaction (the caller commits). */

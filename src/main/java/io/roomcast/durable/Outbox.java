@@ -12,7 +12,8 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.postgresql.PGConnection;
@@ -48,18 +49,17 @@ final class Outbox implements AutoCloseable {
     private final Availability availability;
     private final Supplier<String> messageIds;
     private final Consumer<RoomEvent.Message> delivered;
-    private final Thread relay;
+    private final Future<?> relay;
     private volatile boolean running = true;
 
     Outbox(Database database, StreamWrites writes, Availability availability, Supplier<String> messageIds,
-           Consumer<RoomEvent.Message> delivered, ThreadFactory threads) {
+           Consumer<RoomEvent.Message> delivered, ExecutorService lane) {
         this.database = database;
         this.writes = writes;
         this.availability = availability;
         this.messageIds = messageIds;
         this.delivered = delivered;
-        this.relay = threads.newThread(this::run);
-        relay.start();
+        this.relay = lane.submit(this::run);
     }
 
     private void run() {
@@ -153,6 +153,6 @@ final class Outbox implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        relay.interrupt();
+        relay.cancel(true);
     }
 }

@@ -2,6 +2,7 @@ package io.roomcast.durable;
 
 import io.roomcast.connection.Ids;
 import io.roomcast.room.EventSink;
+import io.roomcast.scheduling.ApplicationScheduler;
 import io.roomcast.stream.StreamStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
@@ -20,9 +21,12 @@ public class OutboxRelay {
     private final DurableStore durable;
     private final EventSink eventSink;
     private final Ids ids;
+    private final ApplicationScheduler scheduler;
 
     @Inject
-    public OutboxRelay(StreamStore store, DurableStore durable, EventSink eventSink, Ids ids) {
+    public OutboxRelay(StreamStore store, DurableStore durable, EventSink eventSink, Ids ids,
+                       ApplicationScheduler scheduler) {
+        this.scheduler = scheduler;
         this.store = store;
         this.durable = durable;
         this.eventSink = eventSink;
@@ -31,15 +35,12 @@ public class OutboxRelay {
 
     /** For the CDI client proxy only. */
     protected OutboxRelay() {
-        this(null, null, null, null);
+        this(null, null, null, null, null);
     }
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object started) {
         store.enabled(); // the store is made on first use: make it now
-        durable.streams().ifPresent(streams -> streams.relayOutbox(ids::messageId, eventSink::deliver, task -> {
-                Thread thread = new Thread(task, "roomcast-outbox");
-                thread.setDaemon(true);
-                return thread;
-            }));
+        durable.streams().ifPresent(streams ->
+                streams.relayOutbox(ids::messageId, eventSink::deliver, scheduler.lane("outbox")));
     }
 }

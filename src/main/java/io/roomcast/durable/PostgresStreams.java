@@ -13,8 +13,12 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -59,12 +63,13 @@ public final class PostgresStreams implements StreamStore, AutoCloseable {
     private volatile Outbox outbox;
     private volatile boolean migrated;
 
-    private PostgresStreams(Database database, int size, long ttlSeconds, long maxBytes, ThreadFactory threads) {
+    private PostgresStreams(Database database, int size, long ttlSeconds, long maxBytes, ExecutorService writerLane,
+                            Executor completions) {
         this.database = database;
         this.size = size;
         this.epochs = new Epochs();
         this.writes = new StreamWrites(size, ttlSeconds, epochs);
-        this.writer = new GroupCommit(database, writes, availability, threads);
+        this.writer = new GroupCommit(database, writes, availability, writerLane, completions);
         this.retention = new Retention(ttlSeconds, maxBytes);
     }
 
@@ -73,8 +78,8 @@ public final class PostgresStreams implements StreamStore, AutoCloseable {
      * starts unavailable, and the upkeep migrates and opens it once the database answers.
      */
     public static PostgresStreams start(Database database, int size, long ttlSeconds, long maxBytes,
-                                        ThreadFactory threads) {
-        PostgresStreams streams = new PostgresStreams(database, size, ttlSeconds, maxBytes, threads);
+                                        ExecutorService writerLane, Executor completions) {
+        PostgresStreams streams = new PostgresStreams(database, size, ttlSeconds, maxBytes, writerLane, completions);
         try {
             Schema.migrate(database.dataSource());
             streams.migrated = true;
@@ -96,24 +101,42 @@ public final class PostgresStreams implements StreamStore, AutoCloseable {
 
     @Override
     public Appended append(RoomEvent.Message message, String dedupKey) {
-        if (!enabled() && dedupKey == null) {
-            return new Appended(message, false);
-        }
-        refuseWhileDown();
         try {
-            return writer.submit(message, dedupKey).get(APPEND_WAIT_SECONDS, TimeUnit.SECONDS);
+            return appendAsync(message, dedupKey).toCompletableFuture().get();
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof StreamUnavailableException refused) {
-                throw refused;
-            }
-            throw new StreamUnavailableException("the room store failed; try again");
-        } catch (TimeoutException e) {
-            // It may still commit: a resend with the same key then gets this publish's placement.
-            throw new StreamUnavailableException("the room store did not answer in time; try again");
+            throw refusal(e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StreamUnavailableException("interrupted while storing; try again");
         }
+    }
+
+    @Override
+    public CompletionStage<Appended> appendAsync(RoomEvent.Message message, String dedupKey) {
+        if (!enabled() && dedupKey == null) {
+            return CompletableFuture.completedFuture(new Appended(message, false));
+        }
+        if (!availability.up()) {
+            return CompletableFuture.failedFuture(new StreamUnavailableException("the room store is unreachable; try again"));
+        }
+        // A publish that times out may still commit: a resend with the same key then gets its placement.
+        return writer.submit(message, dedupKey).orTimeout(APPEND_WAIT_SECONDS, TimeUnit.SECONDS)
+                .handle((appended, failure) -> {
+                    if (failure != null) {
+                        throw refusal(failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure);
+                    }
+                    return appended;
+                });
+    }
+
+    private static StreamUnavailableException refusal(Throwable cause) {
+        if (cause instanceof StreamUnavailableException refused) {
+            return refused;
+        }
+        if (cause instanceof TimeoutException) {
+            return new StreamUnavailableException("the room store did not answer in time; try again");
+        }
+        return new StreamUnavailableException("the room store failed; try again");
     }
 
     @Override
@@ -228,8 +251,8 @@ public final class PostgresStreams implements StreamStore, AutoCloseable {
      * Starts relaying the outbox (PROTOCOL 14) into the rooms' streams; each message placed is handed to
      * {@code delivered} for this instance's members (the other instances hear of it from the database).
      */
-    public void relayOutbox(Supplier<String> messageIds, Consumer<RoomEvent.Message> delivered, ThreadFactory threads) {
-        outbox = new Outbox(database, writes, availability, messageIds, delivered, threads);
+    public void relayOutbox(Supplier<String> messageIds, Consumer<RoomEvent.Message> delivered, ExecutorService lane) {
+        outbox = new Outbox(database, writes, availability, messageIds, delivered, lane);
     }
 
     @Override

@@ -18,9 +18,8 @@ import java.util.concurrent.ConcurrentMap;
  * overwrite each other's state. The identity reaches the session as its user principal instead.
  *
  * <p>All sessions of an endpoint share one endpoint instance, injected once: endpoints keep no
- * per-connection state (it lives in the session's user properties), and letting the container build
- * a CDI injection target per connection cost about a tenth of every handshake on Payara (measured,
- * docs/BENCHMARKS.md).
+ * per-connection state (it lives in the session's user properties), and a CDI injection target per
+ * connection was a measurable part of every handshake (docs/BENCHMARKS.md, "Decisions behind the code").
  */
 public class RoomcastConfigurator extends ServerEndpointConfig.Configurator {
 

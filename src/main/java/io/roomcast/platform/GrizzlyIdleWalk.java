@@ -13,8 +13,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Grizzly's {@code IdleTimeoutFilter} keeps every accepted connection in a map that one thread
  * walks every second, for the connection's whole life; an upgraded connection stays there too,
- * although its request never completes, so its deadline is "never" and the walk can never close it.
- * With 10,000 WebSockets that walk was about 5 % of a core (docs/BENCHMARKS.md, idle connections).
+ * although its request never completes, so its deadline is "never" and the walk can never close it:
+ * with many WebSockets the walk is a cost for nothing (docs/BENCHMARKS.md, "Decisions behind the code").
  * Removing the connection's entry from that map, right after the upgrade, is all this does: only an
  * accept adds an entry, so nothing puts it back, and the filter's close handling later marks a record
  * no map holds. (Removing it through the filter's own {@code remove} would mark it closed, and the walk

@@ -7,6 +7,7 @@ import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Delayed;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -18,8 +19,7 @@ import java.util.function.Predicate;
  * A scheduler for timers that are restarted all the time: Tyrus cancels a session's idle timer and
  * schedules a new one for every frame the session receives or sends. On a
  * {@link ScheduledThreadPoolExecutor} each restart takes the queue's one lock twice and re-sorts its
- * heap, from every thread that sends; profiled, that was the largest single cost of a fan-out
- * delivery on Payara (docs/BENCHMARKS.md, "Where each microsecond goes").
+ * heap, from every thread that sends (docs/BENCHMARKS.md, "Decisions behind the code").
  *
  * <p>Here a timer belongs to an owner: the object its task was made by (an inner class's enclosing
  * instance, i.e. the session), else the task itself. Scheduling puts the timer in a concurrent map
@@ -29,7 +29,9 @@ import java.util.function.Predicate;
  *
  * <p>Only one-shot {@code schedule} calls are timers; anything else (periodic schedules, plain
  * {@code execute}) goes to the small executor behind, so the class stays a faithful
- * {@link ScheduledExecutorService}.
+ * {@link ScheduledExecutorService}. The executor behind is not this class's to stop (it is a lane of the
+ * application's scheduler): shutting this one down stops its sweep and drops its timers, and it then
+ * refuses new work, but the executor behind runs on.
  */
 public final class RestartingTimers extends AbstractExecutorService implements ScheduledExecutorService {
 
@@ -52,27 +54,30 @@ public final class RestartingTimers extends AbstractExecutorService implements S
     };
 
     private final Map<Object, Timer> timers = new ConcurrentHashMap<>();
-    private final ScheduledThreadPoolExecutor behind;
+    private final ScheduledExecutorService behind;
     private final LongSupplier nanoClock;
     private final Predicate<Object> ownerGone;
+    private final ScheduledFuture<?> sweep;
+    private volatile boolean shutdown;
 
     /**
      * @param behind    runs the sweep every {@code resolution}, the due timers, and everything that is
-     *                  not a one-shot timer; owned (shut down) by this scheduler
+     *                  not a one-shot timer; not shut down by this scheduler
      * @param ownerGone whether a timer's owner has ended (a closed session): its timer is then dropped
      *                  at the next sweep, unrun, because Tyrus does not cancel a session's idle timer when
      *                  the session closes, and the timer would hold the closed session until its deadline
      */
-    public RestartingTimers(ScheduledThreadPoolExecutor behind, long resolution, TimeUnit unit, LongSupplier nanoClock,
+    public RestartingTimers(ScheduledExecutorService behind, long resolution, TimeUnit unit, LongSupplier nanoClock,
                             Predicate<Object> ownerGone) {
         this.behind = behind;
         this.nanoClock = nanoClock;
         this.ownerGone = ownerGone;
-        behind.scheduleWithFixedDelay(this::runDue, resolution, resolution, unit);
+        this.sweep = behind.scheduleWithFixedDelay(this::runDue, resolution, resolution, unit);
     }
 
     @Override
     public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
+        refuseWhenShutDown();
         Object owner = ownerOf(command);
         Timer timer = new Timer(owner, command, nanoClock.getAsLong() + unit.toNanos(Math.max(0, delay)));
         timers.put(owner, timer);
@@ -178,49 +183,62 @@ public final class RestartingTimers extends AbstractExecutorService implements S
 
     // ---------------------------------------------------------------- everything else: the executor behind
 
+    private void refuseWhenShutDown() {
+        if (shutdown) {
+            throw new RejectedExecutionException("the session timers are shut down");
+        }
+    }
+
     @Override
     public <V> ScheduledFuture<V> schedule(Callable<V> callable, long delay, TimeUnit unit) {
+        refuseWhenShutDown();
         return behind.schedule(callable, delay, unit);
     }
 
     @Override
     public ScheduledFuture<?> scheduleAtFixedRate(Runnable command, long initialDelay, long period, TimeUnit unit) {
+        refuseWhenShutDown();
         return behind.scheduleAtFixedRate(command, initialDelay, period, unit);
     }
 
     @Override
     public ScheduledFuture<?> scheduleWithFixedDelay(Runnable command, long initialDelay, long delay, TimeUnit unit) {
+        refuseWhenShutDown();
         return behind.scheduleWithFixedDelay(command, initialDelay, delay, unit);
     }
 
     @Override
     public void execute(Runnable command) {
+        refuseWhenShutDown();
         behind.execute(command);
     }
 
+    /** Stops the sweep and drops the timers waiting; what the executor behind already runs finishes there. */
     @Override
     public void shutdown() {
-        behind.shutdown();
+        shutdown = true;
+        sweep.cancel(false);
+        timers.clear();
     }
 
     @Override
     public List<Runnable> shutdownNow() {
-        timers.clear();
-        return behind.shutdownNow();
+        shutdown();
+        return List.of();
     }
 
     @Override
     public boolean isShutdown() {
-        return behind.isShutdown();
+        return shutdown || behind.isShutdown();
     }
 
     @Override
     public boolean isTerminated() {
-        return behind.isTerminated();
+        return isShutdown();
     }
 
     @Override
-    public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
-        return behind.awaitTermination(timeout, unit);
+    public boolean awaitTermination(long timeout, TimeUnit unit) {
+        return isShutdown();
     }
 }

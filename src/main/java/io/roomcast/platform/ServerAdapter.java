@@ -10,7 +10,7 @@ import java.util.function.Supplier;
  * is referenced anywhere in Roomcast: a class that names {@code org.glassfish.tyrus.*} or
  * {@code io.undertow.*} fails to load on the other server and can take the whole deployment with it.
  *
- * <p>What needs no adapting, measured by the integration suite on Payara Micro 6 and WildFly 38:
+ * <p>What needs no adapting, as the integration suite shows on Payara Micro 6 and WildFly 38:
  * handshake refusals (the servlet filter {@code HandshakeFilter} answers before either WebSocket
  * implementation sees the request, with the exact status; a configurator's {@code checkOrigin} would
  * give 403 on Tyrus but 404 on Undertow); the handshake identity (both implementations take the
@@ -66,8 +66,8 @@ public final class ServerAdapter {
      * On Tyrus, gives the container a plain scheduler for its per-session timers. Tyrus restarts a
      * session's idle timer on every frame received or sent by scheduling a task on the server's
      * {@code DefaultManagedScheduledExecutorService}; Payara captures the thread context of every such
-     * task with a ServiceLoader lookup through the web application's class loader, which reads every
-     * jar of the server: about 0.25 ms of CPU per frame, measured, more than the rest of a delivery.
+     * task with a ServiceLoader lookup that reads every jar of the server, which cost more than the rest
+     * of a delivery (docs/BENCHMARKS.md, "Decisions behind the code").
      * Tyrus holds that executor in a private field of its container and uses it for nothing else
      * that needs a managed context (the timers' tasks only close idle sessions), so the field is set
      * by reflection. Anything but Tyrus, or a Tyrus without that field, is left untouched.

@@ -1,21 +1,21 @@
 package io.roomcast.platform;
 
-import jakarta.annotation.PostConstruct;
-import jakarta.annotation.PreDestroy;
+import io.roomcast.scheduling.ApplicationScheduler;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.servlet.http.WebConnection;
 import jakarta.websocket.Session;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Finds each session's {@link SocketAbort} when it opens, and runs aborts when they are due, on a thread
- * of its own: an abort never waits, but it must not wait for a busy executor either (a close that
- * Payara runs there can wait on the very peer being aborted).
+ * Finds each session's {@link SocketAbort} when it opens, and runs aborts when they are due, in a lane
+ * of their own ({@code roomcast-socket-aborts}): an abort never waits, but it must not wait for a busy
+ * executor either (a close that Payara runs there can wait on the very peer being aborted).
  *
  * <p>On Undertow the session leads to its channel ({@link UndertowAbort}). On Tyrus the session does not
  * lead to the server's connection without Tyrus's private fields, but the session opens inside the
@@ -34,24 +34,17 @@ public class SocketAborts {
     private final ThreadLocal<WebConnection> upgrading = new ThreadLocal<>();
     private final AtomicBoolean foundLogged = new AtomicBoolean();
     private final AtomicBoolean missingLogged = new AtomicBoolean();
-    private ScheduledThreadPoolExecutor timer;
+    /** An abort can end in the endpoint's @OnClose: the lane's threads have the application's class loader. */
+    private final ScheduledExecutorService timer;
 
-    @PostConstruct
-    void start() {
-        // An abort can end in the endpoint's @OnClose (the server learns the connection is gone).
-        ClassLoader application = Thread.currentThread().getContextClassLoader();
-        timer = new ScheduledThreadPoolExecutor(1, task -> {
-            Thread thread = new Thread(task, "roomcast-socket-aborts");
-            thread.setDaemon(true);
-            thread.setContextClassLoader(application);
-            return thread;
-        });
-        timer.setRemoveOnCancelPolicy(true);
+    @Inject
+    public SocketAborts(ApplicationScheduler scheduler) {
+        this.timer = scheduler.lane("socket-aborts");
     }
 
-    @PreDestroy
-    void stop() {
-        timer.shutdownNow();
+    /** For the CDI client proxy only. */
+    protected SocketAborts() {
+        this.timer = null;
     }
 
     /**

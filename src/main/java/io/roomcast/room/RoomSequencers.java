@@ -6,11 +6,11 @@ import io.roomcast.connection.ConnectionKind;
 import io.roomcast.protocol.FrameEncoder;
 import io.roomcast.protocol.ServerFrames;
 import io.roomcast.room.event.RoomEvent;
+import io.roomcast.scheduling.ApplicationScheduler;
 import io.roomcast.stream.Recovery;
 import io.roomcast.stream.Slice;
 import io.roomcast.stream.StreamPosition;
 import io.roomcast.stream.StreamStore;
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.lang.System.Logger;
@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
@@ -30,8 +29,8 @@ import java.util.concurrent.ScheduledExecutorService;
  * nothing missing or twice across that seam.
  *
  * <p>The order is this class's job. A message that waits too long for its turn is the
- * {@link GapFiller}'s, a replay too large for the joiner's queue the {@link ReplayPacer}'s; both run on
- * the one scheduled thread this class owns.
+ * {@link GapFiller}'s, a replay too large for the joiner's queue the {@link ReplayPacer}'s; both run in
+ * the scheduler's lane {@code stream-gaps} (thread {@code roomcast-stream-gaps}).
  */
 @ApplicationScoped
 public class RoomSequencers implements EventSink {
@@ -51,30 +50,21 @@ public class RoomSequencers implements EventSink {
 
     @Inject
     public RoomSequencers(StreamStore store, LocalDelivery local, RoomRegistry registry, FrameEncoder encoder,
-                          RoomcastSettings settings, Membership membership) {
+                          RoomcastSettings settings, Membership membership, ApplicationScheduler scheduler) {
         this.store = store;
         this.local = local;
         this.registry = registry;
         this.encoder = encoder;
         this.membership = membership;
         this.acks = new Acks(encoder);
-        this.gaps = store == null ? null : Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "roomcast-stream-gaps");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.gaps = store == null ? null : scheduler.lane("stream-gaps");
         this.gapFiller = new GapFiller(store, registry, gaps, byRoom.values());
         this.pacer = new ReplayPacer(store, registry, settings, encoder, gaps);
     }
 
     /** For the CDI client proxy only. */
     protected RoomSequencers() {
-        this(null, null, null, null, null, null);
-    }
-
-    @PreDestroy
-    void stop() {
-        gaps.shutdownNow();
+        this(null, null, null, null, null, null, null);
     }
 
     /** Other instances' events: positioned messages take their turn; the rest are delivered as they come. */

@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The room feature's one entry point: whatever the endpoints, the session layer and the HTTP API ask of
@@ -80,9 +81,26 @@ public class Rooms {
      * @throws StreamUnavailableException no majority of the cluster (PROTOCOL 13.10): nothing was published
      */
     public RoomResult.Published publish(RoomCommand.Publish publish) {
-        RoomEvent.Message message = new RoomEvent.Message(publish.room(), ids.messageId(), publish.from(),
-                publish.text(), publish.ref(), System.currentTimeMillis());
-        Appended appended = store.append(message, publish.dedupKey());
+        RoomEvent.Message message = message(publish);
+        return published(publish, store.append(message, publish.dedupKey()));
+    }
+
+    /**
+     * {@link #publish} without waiting for the store: for a publisher on a server's I/O thread. The
+     * delivery and the ack follow the store's answer, on the thread that gives it; a refusal completes
+     * the stage with {@link StreamUnavailableException}.
+     */
+    public CompletionStage<RoomResult.Published> publishAsync(RoomCommand.Publish publish) {
+        RoomEvent.Message message = message(publish);
+        return store.appendAsync(message, publish.dedupKey()).thenApply(appended -> published(publish, appended));
+    }
+
+    private RoomEvent.Message message(RoomCommand.Publish publish) {
+        return new RoomEvent.Message(publish.room(), ids.messageId(), publish.from(), publish.text(), publish.ref(),
+                System.currentTimeMillis());
+    }
+
+    private RoomResult.Published published(RoomCommand.Publish publish, Appended appended) {
         RoomEvent.Message placed = appended.message();
         if (appended.duplicate()) {
             sequencers.ack(publish.ackTo(), publish.ref(), placed);

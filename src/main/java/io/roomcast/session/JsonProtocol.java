@@ -21,6 +21,10 @@ import io.roomcast.stream.StreamPosition;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import io.roomcast.connection.CloseReasons;
 
 /**
  * The JSON protocol of {@code /ws/realtime}, {@code /ws/auth} and {@code /ws/secure/{clientId}}
@@ -28,6 +32,8 @@ import java.util.List;
  */
 @ApplicationScoped
 public class JsonProtocol {
+
+    private static final Logger LOG = System.getLogger(JsonProtocol.class.getName());
 
     private final ClientFrameDecoder decoder = new ClientFrameDecoder();
 
@@ -151,12 +157,19 @@ public class JsonProtocol {
 
     /** A message with a {@code ref} is acknowledged, and may be idempotent ({@link RoomCommand.Publish#frame}). */
     private void publish(Connection connection, ClientFrame.Send send) {
-        try {
-            rooms.publish(RoomCommand.Publish.frame(connection, send.room(), send.text(), send.ref()));
-        } catch (StreamUnavailableException e) {
-            // Nothing was acknowledged or delivered: the client may send it again (with the same ref).
-            error(connection, ErrorCode.UNAVAILABLE, e.getMessage(), send.ref());
-        }
+        // Without waiting: a durable store answers after its commit, and this may be the server's I/O thread.
+        rooms.publishAsync(RoomCommand.Publish.frame(connection, send.room(), send.text(), send.ref()))
+                .whenComplete((published, failure) -> {
+                    Throwable cause = failure instanceof CompletionException c && c.getCause() != null
+                            ? c.getCause() : failure;
+                    if (cause instanceof StreamUnavailableException e) {
+                        // Nothing was acknowledged or delivered: the client may send it again (with the same ref).
+                        error(connection, ErrorCode.UNAVAILABLE, e.getMessage(), send.ref());
+                    } else if (cause != null) {
+                        LOG.log(Level.WARNING, "a publish of connection " + connection.id() + " failed", cause);
+                        connection.close(CloseReasons.SERVER_ERROR); // as an exception in onMessage would
+                    }
+                });
     }
 
     /**

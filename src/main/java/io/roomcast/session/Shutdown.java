@@ -5,6 +5,7 @@ import io.roomcast.connection.CloseReasons;
 import io.roomcast.connection.Connection;
 import io.roomcast.connection.ConnectionRegistry;
 import io.roomcast.platform.TermSignal;
+import io.roomcast.scheduling.ApplicationScheduler;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
@@ -36,30 +37,34 @@ public class Shutdown {
 
     private final Duration grace;
     private final ConnectionRegistry connections;
+    private final ApplicationScheduler scheduler;
     private final AtomicBoolean termReceived = new AtomicBoolean();
     private final CountDownLatch graceCutShort = new CountDownLatch(1);
-    private Thread hook;
+    private ApplicationScheduler.ExitHook hook;
     private volatile TermSignal term;
+    /** The drain's {@code proceed}, run once, by the drain or by {@link #stop()}: see there. */
+    private volatile Runnable proceedOnce;
 
     @Inject
-    public Shutdown(RoomcastSettings settings, ConnectionRegistry connections) {
-        this(settings.shutdownGrace(), connections);
+    public Shutdown(RoomcastSettings settings, ConnectionRegistry connections, ApplicationScheduler scheduler) {
+        this(settings.shutdownGrace(), connections, scheduler);
     }
 
-    Shutdown(Duration grace, ConnectionRegistry connections) {
+    Shutdown(Duration grace, ConnectionRegistry connections, ApplicationScheduler scheduler) {
         this.grace = grace;
         this.connections = connections;
+        this.scheduler = scheduler;
     }
 
     /** For the CDI client proxy only. */
     protected Shutdown() {
         this.grace = null;
         this.connections = null;
+        this.scheduler = null;
     }
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object started) {
-        hook = new Thread(this::closeAll, "roomcast-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        hook = scheduler.atJvmExit("shutdown", this::closeAll);
         StringBuilder why = new StringBuilder();
         term = TermSignal.intercept(() -> drain(this::letTheJvmStop), why).orElse(null);
         if (term != null) {
@@ -94,23 +99,36 @@ public class Shutdown {
         }
     }
 
-    private void startDrain(Runnable proceed) {
+    private void startDrain(Runnable proceedAtEnd) {
+        AtomicBoolean proceeded = new AtomicBoolean();
+        Runnable proceed = () -> {
+            if (proceeded.compareAndSet(false, true)) {
+                proceedAtEnd.run();
+            }
+        };
+        proceedOnce = proceed;
         connections.stopAccepting();
         LOG.log(Level.INFO, "SIGTERM: draining for {0,number,#} s (readiness DOWN, new connections refused with 503), "
                 + "then closing {1} sessions with 1001", grace.toSeconds(), connections.size());
         // Not on the signal thread, and never a container thread: the server's executors may stop meanwhile.
-        Thread drain = new Thread(() -> {
+        // A lane of its own: it waits out the grace. Rejected (the application already ended): see drain();
+        // dropped unrun or interrupted (the application ends meanwhile): stop() proceeds.
+        scheduler.lane("drain").execute(() -> {
+            boolean interrupted = false;
             try {
                 graceCutShort.await(grace.toMillis(), TimeUnit.MILLISECONDS);
-                closeAll();
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                interrupted = true; // the scheduler closed: the application is ending, so the grace is over
+            }
+            try {
+                closeAll();
             } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
                 proceed.run();
             }
-        }, "roomcast-drain");
-        drain.setDaemon(true);
-        drain.start();
+        });
     }
 
     private void letTheJvmStop() {
@@ -124,16 +142,20 @@ public class Shutdown {
 
     @PreDestroy
     void stop() {
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException | IllegalArgumentException | NullPointerException alreadyGoneOrNeverAdded) {
-            // the JVM is shutting down (the hook runs or has run), or start() never ran
+        if (hook != null) { // null: start() never ran
+            hook.remove();
         }
         if (term != null && !termReceived.get()) {
             term.restore(); // a redeployed application takes it again; after a SIGTERM the drain hands it back itself
         }
         graceCutShort.countDown();
         closeAll();
+        Runnable proceed = proceedOnce;
+        if (proceed != null) {
+            // The application ends during a drain: its lane may be gone with the drain unrun, and the
+            // signal is ours to hand back whatever happens (a no-op when the drain already did).
+            proceed.run();
+        }
     }
 
     /** Every session, 1001 "server shutting down", on the calling thread: no executor can be relied on now. */

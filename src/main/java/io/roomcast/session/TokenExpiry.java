@@ -4,8 +4,8 @@ import io.roomcast.config.RoomcastSettings;
 import io.roomcast.connection.CloseReasons;
 import io.roomcast.connection.Connection;
 import io.roomcast.connection.ExpiryTimers;
+import io.roomcast.scheduling.ApplicationScheduler;
 import jakarta.annotation.PostConstruct;
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.lang.System.Logger.Level;
@@ -13,7 +13,7 @@ import java.lang.System.Logger;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -21,10 +21,11 @@ import java.util.concurrent.TimeUnit;
  * {@link ConnectionLifecycle#drop}, so it leaves its rooms with presence like any other end
  * (PROTOCOL 10). Every endpoint is concerned, {@code /ws/chat} and {@code /ws/status} included.
  *
- * <p>The timers run on one plain scheduler owned by this bean. Not the heartbeat tick (up to an
+ * <p>The timers run in the scheduler's lane {@code token-expiry}. Not the heartbeat tick (up to an
  * interval late), and not a managed scheduled executor (on Payara its context capture scans the class
- * path per task, see docs/BENCHMARKS.md). The scheduler of {@code platform.SessionTimers} exists only
- * on Tyrus and is busy restarting idle timers on every frame, so it is not shared.
+ * path per task, see docs/BENCHMARKS.md). The lane of {@code platform.SessionTimers} exists only
+ * on Tyrus and is busy restarting idle timers on every frame, so it is not shared. A cancelled timer
+ * leaves the lane's queue at once (a refresh cancels one and schedules another).
  */
 @ApplicationScoped
 public class TokenExpiry {
@@ -35,30 +36,17 @@ public class TokenExpiry {
     RoomcastSettings settings;
     @Inject
     ConnectionLifecycle lifecycle;
+    @Inject
+    ApplicationScheduler applicationScheduler;
 
-    private ScheduledThreadPoolExecutor scheduler;
+    private ScheduledExecutorService scheduler;
     private ExpiryTimers timers;
 
     @PostConstruct
     void start() {
-        ClassLoader application = TokenExpiry.class.getClassLoader();
-        scheduler = new ScheduledThreadPoolExecutor(1, task -> {
-            Thread thread = new Thread(task, "roomcast-token-expiry");
-            thread.setDaemon(true);
-            // an expiry ends the connection, which encodes presence frames for its rooms
-            thread.setContextClassLoader(application);
-            return thread;
-        });
-        // A refresh cancels the timer and schedules another: cancelled timers must not wait in the
-        // queue until their (long) delay expires.
-        scheduler.setRemoveOnCancelPolicy(true);
+        scheduler = applicationScheduler.lane("token-expiry");
         timers = new ExpiryTimers(this::schedule, settings.jwtClockSkew().toMillis(), System::currentTimeMillis,
                 this::expired);
-    }
-
-    @PreDestroy
-    void stop() {
-        scheduler.shutdownNow();
     }
 
     /** A connection opened: its token, if any, now has a deadline. */

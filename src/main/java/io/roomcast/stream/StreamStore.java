@@ -1,6 +1,8 @@
 package io.roomcast.stream;
 
 import io.roomcast.room.event.RoomEvent;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Where rooms' streams are kept (PROTOCOL 9): in this instance's memory ({@link MemoryStreams}), or
@@ -19,6 +21,20 @@ public interface StreamStore {
      * message comes back unplaced, still de-duplicated.
      */
     Appended append(RoomEvent.Message message, String dedupKey);
+
+    /**
+     * {@link #append} without blocking the caller: completes when the message is stored, or exceptionally
+     * with {@link StreamUnavailableException}. For callers on a server's I/O thread (WildFly runs WebSocket
+     * callbacks there), where a database round trip must not wait. A store that answers from memory
+     * completes it at once, on the caller's thread.
+     */
+    default CompletionStage<Appended> appendAsync(RoomEvent.Message message, String dedupKey) {
+        try {
+            return CompletableFuture.completedFuture(append(message, dedupKey));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
 
     /**
      * Reads kept messages with an offset above {@code after}: the oldest {@code limit} of them, or the

@@ -1,7 +1,11 @@
 package io.roomcast.architecture;
 
 import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaCall.Predicates.target;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.assignableTo;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.type;
+import static com.tngtech.archunit.core.domain.properties.HasOwner.Predicates.With.owner;
 import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.nameMatching;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
@@ -10,6 +14,9 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ThreadPoolExecutor;
 
 /**
  * Imports point one way (docs/ARCHITECTURE.md, "Layers"): entry points -> application -> rooms and
@@ -33,11 +40,12 @@ class LayersTest {
             .consideringOnlyDependenciesInLayers()
             .layer(ENTRY).definedBy("io.roomcast.endpoint..", "io.roomcast.api..", "io.roomcast.web..")
             .layer(APPLICATION).definedBy("io.roomcast.session..", "io.roomcast.handshake..",
-                    "io.roomcast.heartbeat..", "io.roomcast.cluster..")
+                    "io.roomcast.heartbeat..", "io.roomcast.cluster..", "io.roomcast.durable..")
             .layer(ROOMS).definedBy("io.roomcast.room", "io.roomcast.status..", "io.roomcast.observability..")
             .layer(DOMAIN).definedBy("io.roomcast.room.event..", "io.roomcast.stream..", "io.roomcast.connection..",
                     "io.roomcast.protocol..", "io.roomcast.auth..")
-            .layer(BASE).definedBy("io.roomcast.config..", "io.roomcast.platform..", "io.roomcast.logging..")
+            .layer(BASE).definedBy("io.roomcast.config..", "io.roomcast.platform..", "io.roomcast.logging..",
+                    "io.roomcast.scheduling..")
             .whereLayer(ENTRY).mayNotBeAccessedByAnyLayer()
             .whereLayer(APPLICATION).mayOnlyBeAccessedByLayers(ENTRY)
             .whereLayer(ROOMS).mayOnlyBeAccessedByLayers(ENTRY, APPLICATION)
@@ -47,11 +55,15 @@ class LayersTest {
     @ArchTest
     static final ArchRule packagesAreFreeOfCycles = slices().matching("io.roomcast.(**)").should().beFreeOfCycles();
 
-    /** The room feature and the streams know neither sockets nor the cluster; the streams know no wire either. */
+    /**
+     * The room feature and the streams know neither sockets nor the cluster nor the database (the store's
+     * adapters implement their ports); the streams know no wire either.
+     */
     @ArchTest
     static final ArchRule roomsKnowNoSocketsAndNoCluster = com.tngtech.archunit.lang.syntax.ArchRuleDefinition
             .noClasses().that().resideInAnyPackage("io.roomcast.room..", "io.roomcast.stream..")
-            .should().dependOnClassesThat().resideInAnyPackage("io.roomcast.cluster..", "jakarta.websocket..");
+            .should().dependOnClassesThat().resideInAnyPackage("io.roomcast.cluster..", "io.roomcast.durable..",
+                    "jakarta.websocket..", "java.sql..");
 
     @ArchTest
     static final ArchRule streamsKnowNoWire = com.tngtech.archunit.lang.syntax.ArchRuleDefinition
@@ -94,4 +106,17 @@ class LayersTest {
     static final ArchRule onlyTheClusterAdapterKnowsTheCluster = com.tngtech.archunit.lang.syntax.ArchRuleDefinition
             .noClasses().that().resideOutsideOfPackage("io.roomcast.cluster..")
             .should().dependOnClassesThat().resideInAPackage("io.roomcast.cluster..");
+
+    /**
+     * Roomcast's own threads are the scheduler's ({@code scheduling.ApplicationScheduler}): one lifecycle,
+     * named lanes, all stopped together. No other class makes a thread or a thread pool. No exceptions:
+     * the JVM shutdown hook, which has to be a {@code Thread}, is made by the scheduler too.
+     */
+    @ArchTest
+    static final ArchRule onlyTheSchedulerMakesThreads = com.tngtech.archunit.lang.syntax.ArchRuleDefinition
+            .noClasses().that().resideOutsideOfPackage("io.roomcast.scheduling..")
+            .should().callMethodWhere(target(owner(type(Executors.class))).and(target(nameMatching("new.*"))))
+            .orShould().callConstructorWhere(target(owner(assignableTo(Thread.class)
+                    .or(assignableTo(ThreadPoolExecutor.class)).or(assignableTo(ForkJoinPool.class)))))
+            .because("the application's threads have one owner and one lifecycle (docs/ARCHITECTURE.md, \"Threads\")");
 }

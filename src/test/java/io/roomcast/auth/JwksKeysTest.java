@@ -39,6 +39,7 @@ import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import io.roomcast.scheduling.ApplicationScheduler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -84,9 +85,12 @@ class JwksKeysTest {
         }
     };
 
+    private final ApplicationScheduler scheduler = new ApplicationScheduler();
+
     @AfterEach
     void stop() {
         started.forEach(v -> v.keys.stop());
+        scheduler.close();
         refreshThread.shutdownNow();
         log.removeHandler(capture);
     }
@@ -116,7 +120,7 @@ class JwksKeysTest {
     private TokenVerifier verifier(Path jwks, Map<String, String> extra) {
         Map<String, String> values = new HashMap<>(extra);
         values.put("roomcast.jwt.jwks", jwks.toString());
-        TokenVerifier verifier = TokenVerifierTest.verifier(values);
+        TokenVerifier verifier = TokenVerifierTest.verifier(values, scheduler);
         started.add(verifier);
         return verifier;
     }
@@ -197,7 +201,7 @@ class JwksKeysTest {
         Path file = write(jwks(RSA));
         JwksKeys keys = JwksKeys.of(file.toString());
         assertThat(keys.refresh()).isTrue();
-        keys.start(Duration.ofMillis(50));
+        keys.start(Duration.ofMillis(50), scheduler.lane("jwks-refresh"));
         try {
             Files.writeString(file, jwks(ROTATED));
             await().atMost(Duration.ofSeconds(10)).until(() -> keys.keys().stream().map(VerificationKey::kid).toList(),

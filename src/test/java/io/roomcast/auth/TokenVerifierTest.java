@@ -13,6 +13,7 @@ import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.roomcast.config.RoomcastSettings;
+import io.roomcast.scheduling.ApplicationScheduler;
 import io.roomcast.testsupport.TestTokens;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
@@ -55,9 +56,15 @@ public class TokenVerifierTest {
     }
 
     public static TokenVerifier verifier(Map<String, String> values) {
+        return verifier(values, new ApplicationScheduler()); // no lane is made without roomcast.jwt.jwks
+    }
+
+    /** With {@code roomcast.jwt.jwks}, the refreshes run in the given scheduler's lane; the caller closes it. */
+    public static TokenVerifier verifier(Map<String, String> values, ApplicationScheduler scheduler) {
         RoomcastSettings settings = RoomcastSettings.from(k -> Optional.ofNullable(values.get(k)));
         JwtKeys keys = new JwtKeys();
         keys.settings = settings;
+        keys.scheduler = scheduler;
         keys.load();
         return new TokenVerifier(settings, keys);
     }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.hazelcast.core.HazelcastInstance;
 import io.roomcast.room.event.RoomEvent;
+import io.roomcast.scheduling.ApplicationScheduler;
 import io.roomcast.stream.Appended;
 import io.roomcast.stream.MemoryStreams;
 import io.roomcast.stream.Placement;
@@ -63,12 +64,20 @@ class HazelcastStreamsTest {
     private final List<ClusterBus> buses = new ArrayList<>();
     private final ExecutorService executor = Executors.newCachedThreadPool();
     private final AtomicInteger rejected = new AtomicInteger();
+    private final ApplicationScheduler scheduler = new ApplicationScheduler();
+    private final AtomicInteger lanesMade = new AtomicInteger();
+
+    /** Each store its own lane, as each instance has. */
+    private java.util.concurrent.ScheduledExecutorService cleanupLane() {
+        return scheduler.lane("stream-cleanup-" + lanesMade.incrementAndGet());
+    }
 
     @AfterEach
     void stop() {
         buses.forEach(ClusterBus::stop);
         grid.close();
         executor.shutdownNow();
+        scheduler.close();
     }
 
     @Test
@@ -169,7 +178,7 @@ class HazelcastStreamsTest {
         HazelcastInstance lite = hz.get(2);
         HazelcastStreams.configure(lite.getConfig(), NAMES, SIZE, (int) TTL, 1000);
         StreamStore watcher = new HazelcastStreams(lite, SEAL, MajorityFence.ALONE, rejected::incrementAndGet, SIZE,
-                (int) TTL, 2 * TTL + 60, Set::of, false);
+                (int) TTL, 2 * TTL + 60, Set::of, false, cleanupLane());
         int room = 35;
         RoomEvent.Message first = watcher.append(message(room, "one"), null).message();
         hz.get(0).getLifecycleService().terminate();
@@ -400,7 +409,7 @@ class HazelcastStreamsTest {
         return members.stream().map(m -> {
             HazelcastStreams.configure(m.getConfig(), NAMES, SIZE, 1, 1000);
             return (StreamStore) new HazelcastStreams(m, SEAL, MajorityFence.ALONE, rejected::incrementAndGet, SIZE, 1, 3,
-                    roomsWithMembers, true);
+                    roomsWithMembers, true, cleanupLane());
         }).toList();
     }
 
@@ -550,7 +559,7 @@ class HazelcastStreamsTest {
                 bus.start(SILENT);
                 buses.add(bus);
                 stores.add(HazelcastStreams.create(member, ClusterSeal.of(secret), bus.fence(), size, TTL, maxBytes,
-                        Set::of, rejected::incrementAndGet));
+                        Set::of, rejected::incrementAndGet, cleanupLane()));
             }
         }
         return stores;

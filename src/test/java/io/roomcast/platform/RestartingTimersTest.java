@@ -55,6 +55,7 @@ class RestartingTimersTest {
     @AfterEach
     void stop() {
         timers.shutdownNow();
+        behind.shutdownNow(); // not the timers' to stop: in the application, a lane the scheduler closes
     }
 
     @Test
@@ -150,6 +151,26 @@ class RestartingTimersTest {
             assertThat(swept.pending()).isZero();
         } finally {
             swept.shutdownNow();
+            real.shutdownNow();
+        }
+    }
+
+    @Test
+    void shuttingTheTimersDownStopsTheirSweepAndLeavesTheExecutorBehindRunning() throws Exception {
+        ScheduledThreadPoolExecutor real = new ScheduledThreadPoolExecutor(1);
+        real.setRemoveOnCancelPolicy(true); // as the scheduler's lanes
+        RestartingTimers swept = new RestartingTimers(real, 10, TimeUnit.MILLISECONDS, System::nanoTime, owner -> false);
+        try {
+            swept.schedule(() -> { }, 1, TimeUnit.HOURS);
+            swept.shutdown();
+            assertThat(swept.pending()).isZero();
+            assertThat(swept.isShutdown()).isTrue();
+            assertThat(real.getQueue()).isEmpty(); // the sweep's periodic task went with it
+            assertThat(real.submit(() -> "still running").get(10, TimeUnit.SECONDS)).isEqualTo("still running");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> swept.schedule(() -> { }, 1, TimeUnit.SECONDS))
+                    .isInstanceOf(java.util.concurrent.RejectedExecutionException.class);
+        } finally {
+            real.shutdownNow();
         }
     }
 }

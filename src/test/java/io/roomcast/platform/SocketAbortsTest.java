@@ -3,18 +3,19 @@ package io.roomcast.platform;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.roomcast.scheduling.ApplicationScheduler;
 import jakarta.websocket.Session;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** When a session's TCP connection is reset (PROTOCOL 13.7); the resets themselves are the ITs' (SlowConsumerIT). */
 class SocketAbortsTest {
 
-    private final SocketAborts aborts = new SocketAborts();
+    private final ApplicationScheduler scheduler = new ApplicationScheduler();
+    private final SocketAborts aborts = new SocketAborts(scheduler);
 
     /** An abort that counts its calls and answers whether the connection was still open. */
     private static final class CountingAbort implements SocketAbort {
@@ -32,14 +33,9 @@ class SocketAbortsTest {
         }
     }
 
-    @BeforeEach
-    void start() {
-        aborts.start();
-    }
-
     @AfterEach
     void stop() {
-        aborts.stop();
+        scheduler.close();
     }
 
     @Test

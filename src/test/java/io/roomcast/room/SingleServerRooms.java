@@ -5,6 +5,7 @@ import io.roomcast.connection.ConnectionRegistry;
 import io.roomcast.connection.Ids;
 import io.roomcast.observability.RoomcastMetrics;
 import io.roomcast.protocol.FrameEncoder;
+import io.roomcast.scheduling.ApplicationScheduler;
 import io.roomcast.stream.MemoryStreams;
 
 /** The room feature of a single server wired by hand, as CDI wires it, with in-memory streams. */
@@ -25,7 +26,8 @@ public record SingleServerRooms(Rooms rooms, RoomSequencers sequencers, MemorySt
                 settings.historyMaxBytes(), room -> registry.memberCount(room) > 0, System::nanoTime);
         Broadcast broadcast = new Broadcast(local, replication);
         Membership membership = new Membership(registry, settings, elsewhere, broadcast);
-        RoomSequencers sequencers = new RoomSequencers(store, local, registry, encoder, settings, membership);
+        RoomSequencers sequencers = new RoomSequencers(store, local, registry, encoder, settings, membership,
+                new ApplicationScheduler()); // its daemon lane lives as long as the test JVM, as before
         Rooms rooms = new Rooms(membership, sequencers, store, replication, broadcast,
                 new DirectService(connections, broadcast, elsewhere), new RoomHistory(store, encoder, settings),
                 new Ids());

@@ -1,11 +1,13 @@
 package io.roomcast.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.roomcast.connection.CloseReasons;
 import io.roomcast.connection.ConnectionKind;
 import io.roomcast.connection.ConnectionRegistry;
 import io.roomcast.connection.TestConnections;
+import io.roomcast.scheduling.ApplicationScheduler;
 import jakarta.websocket.CloseReason;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The drain of a SIGTERM (PROTOCOL 13.11), without a JVM to stop: {@code proceed} stands for letting it stop. */
@@ -20,6 +23,12 @@ class ShutdownTest {
 
     private final ConnectionRegistry connections = new ConnectionRegistry();
     private final List<CloseReason> closes = new CopyOnWriteArrayList<>();
+    private final ApplicationScheduler scheduler = new ApplicationScheduler();
+
+    @AfterEach
+    void end() {
+        scheduler.close();
+    }
 
     ShutdownTest() {
         connections.add(TestConnections.connection("c1", TestConnections.guest("guest-1", "10.0.0.1"),
@@ -28,7 +37,7 @@ class ShutdownTest {
 
     @Test
     void aSigtermStopsAcceptingAtOnceButKeepsSessionsOpenForTheGrace() {
-        new Shutdown(Duration.ofHours(1), connections).drain(() -> {
+        new Shutdown(Duration.ofHours(1), connections, scheduler).drain(() -> {
             throw new AssertionError("the grace is not over");
         });
 
@@ -39,7 +48,7 @@ class ShutdownTest {
 
     @Test
     void aSecondSigtermEndsTheGraceThenEverySessionGets1001BeforeTheJvmMayStop() throws Exception {
-        Shutdown shutdown = new Shutdown(Duration.ofHours(1), connections);
+        Shutdown shutdown = new Shutdown(Duration.ofHours(1), connections, scheduler);
         CompletableFuture<List<CloseReason>> closedWhenTheJvmMayStop = new CompletableFuture<>();
 
         shutdown.drain(() -> closedWhenTheJvmMayStop.complete(List.copyOf(closes)));
@@ -56,14 +65,38 @@ class ShutdownTest {
     void noGraceClosesAtOnce() throws Exception {
         CompletableFuture<List<CloseReason>> closedWhenTheJvmMayStop = new CompletableFuture<>();
 
-        new Shutdown(Duration.ZERO, connections).drain(() -> closedWhenTheJvmMayStop.complete(List.copyOf(closes)));
+        new Shutdown(Duration.ZERO, connections, scheduler).drain(() -> closedWhenTheJvmMayStop.complete(List.copyOf(closes)));
 
         assertThat(closedWhenTheJvmMayStop.get(10, TimeUnit.SECONDS)).containsExactly(CloseReasons.SHUTTING_DOWN);
     }
 
     @Test
+    void theDrainWaitsOutTheGraceInALaneOfItsOwn() throws Exception {
+        CompletableFuture<String> proceededOn = new CompletableFuture<>();
+
+        new Shutdown(Duration.ZERO, connections, scheduler).drain(() -> proceededOn.complete(Thread.currentThread().getName()));
+
+        assertThat(proceededOn.get(10, TimeUnit.SECONDS)).isEqualTo("roomcast-drain");
+    }
+
+    @Test
+    void whenTheApplicationEndsDuringTheGraceEverySessionGets1001AndTheJvmMayStopOnce() {
+        Shutdown shutdown = new Shutdown(Duration.ofHours(1), connections, scheduler);
+        List<List<CloseReason>> proceeded = new CopyOnWriteArrayList<>();
+        shutdown.drain(() -> proceeded.add(List.copyOf(closes)));
+
+        scheduler.close(); // the drain's lane goes first (or after: CDI does not order them)
+        shutdown.stop();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> !proceeded.isEmpty());
+        assertThat(proceeded.get(0)).containsExactly(CloseReasons.SHUTTING_DOWN);
+        assertThat(closes).containsExactly(CloseReasons.SHUTTING_DOWN);
+        assertThat(proceeded).hasSize(1);
+    }
+
+    @Test
     void anUndeployClosesEverySessionWith1001() {
-        new Shutdown(Duration.ofHours(1), connections).stop();
+        new Shutdown(Duration.ofHours(1), connections, scheduler).stop();
 
         assertThat(closes).containsExactly(CloseReasons.SHUTTING_DOWN);
         assertThat(connections.accepting()).isFalse();
