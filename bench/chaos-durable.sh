@@ -320,7 +320,7 @@ for i in $(seq 0 $((N - 1))); do
 done
 PG_PORT=$(free_ports "${CHAOS_PG_PORT:-15532}" 1 "$(IFS=,; echo "${HTTP_PORTS[*]}")")
 HAS_BUS=0
-unzip -l "$WORK/roomcast.war" | grep -q 'io/roomcast/cluster/PostgresBus.class' && HAS_BUS=1
+unzip -l "$WORK/roomcast.war" | grep -q '/PostgresBus.class' && HAS_BUS=1
 
 say "${WAR_SRC#$REPO/} on ${NAMES[*]} (HTTP ${HTTP_PORTS[*]}), PostgreSQL on 127.0.0.1:$PG_PORT, JVM $JVM_OPTS; results in ${OUT#$REPO/}"
 [ "$HAS_BUS" = 1 ] || say "NOTE: this WAR has no PostgresBus: instances on one database share streams but do not deliver each other's messages live"
