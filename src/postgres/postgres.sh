@@ -36,12 +36,34 @@ install() {
   echo "postgres.sh: $bin/initdb missing, installing Debian's postgresql package"
   # The package would create (and, with an init system, start) a system-wide cluster on port 5432:
   # a daemon nobody here started on purpose. Ours are created under target/ instead.
-  mkdir -p /etc/postgresql-common/createcluster.d
-  echo "create_main_cluster = false" > /etc/postgresql-common/createcluster.d/roomcast-no-main.conf
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -q
-  apt-get install -y -q --no-install-recommends postgresql
+  # One apt-get at a time: the demo page test's Chromium install, or another server's, may run beside.
+  exec 9>/var/lock/roomcast-apt.lock
+  flock 9
+  if [ ! -x "$bin/initdb" ]; then
+    mkdir -p /etc/postgresql-common/createcluster.d
+    echo "create_main_cluster = false" > /etc/postgresql-common/createcluster.d/roomcast-no-main.conf
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q
+    apt-get install -y -q --no-install-recommends postgresql
+  fi
+  exec 9>&-
   [ -x "$bin/initdb" ] || die "postgresql installed but $bin/initdb is still missing (not version 15?)"
+}
+
+# A checkout under a directory closed to other users (/root is 0700 on many machines) would keep the
+# postgres user from its data under target/: let it pass through (o+x: enter, not list) each closed
+# ancestor, and say so. Nothing else of those directories changes.
+open_the_way() {
+  local dir="$1" path=""
+  IFS=/ read -r -a parts <<<"${dir#/}"
+  for part in "${parts[@]}"; do
+    path="$path/$part"
+    [ -d "$path" ] || break
+    if ! "${server_user[@]}" test -x "$path"; then
+      chmod o+x "$path"
+      echo "postgres.sh: let the postgres user pass through $path (chmod o+x) to reach its data under $dir"
+    fi
+  done
 }
 
 init() {
@@ -53,6 +75,7 @@ init() {
   fi
   mkdir -p "$home"
   if [ "$(id -u)" -eq 0 ]; then
+    open_the_way "$home"
     chown postgres:postgres "$home"
     "${server_user[@]}" test -w "$home" ||
       die "the postgres user cannot write $home (a parent directory closed to other users?)"

@@ -14,9 +14,15 @@ if [ ! -x "$chromium" ]; then
     echo "setup: need root to run apt-get (or set CHROMIUM_PATH to an installed Chromium)" >&2
     exit 1
   fi
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -q
-  apt-get install -y -q --no-install-recommends chromium fonts-dejavu-core
+  # One apt-get at a time: the test PostgreSQL's install may run beside this one (dpkg's lock would fail it).
+  exec 9>/var/lock/roomcast-apt.lock
+  flock 9
+  if [ ! -x "$chromium" ]; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q
+    apt-get install -y -q --no-install-recommends chromium fonts-dejavu-core
+  fi
+  exec 9>&-
 fi
 "$chromium" --version 2>/dev/null || true
 
