@@ -323,7 +323,7 @@ HAS_BUS=0
 unzip -l "$WORK/roomcast.war" | grep -q '/PostgresBus.class' && HAS_BUS=1
 
 say "${WAR_SRC#$REPO/} on ${NAMES[*]} (HTTP ${HTTP_PORTS[*]}), PostgreSQL on 127.0.0.1:$PG_PORT, JVM $JVM_OPTS; results in ${OUT#$REPO/}"
-[ "$HAS_BUS" = 1 ] || say "NOTE: this WAR has no PostgresBus: instances on one database share streams but do not deliver each other's messages live"
+[ "$HAS_BUS" = 1 ] || say "NOTE: this WAR has no PostgresBus: instances on one database share streams, but another instance's messages reach members here only when a gap shows (no notifications between instances)"
 
 mkdir -p "$WORK/pg"
 bash "$PG_SH" init "$WORK/pg/data" >"$WORK/pg/init.log" 2>&1 || { cat "$WORK/pg/init.log" >&2; exit 1; }
