@@ -323,6 +323,7 @@ HAS_BUS=0
 unzip -l "$WORK/roomcast.war" | grep -q '/PostgresBus.class' && HAS_BUS=1
 
 say "${WAR_SRC#$REPO/} on ${NAMES[*]} (HTTP ${HTTP_PORTS[*]}), PostgreSQL on 127.0.0.1:$PG_PORT, JVM $JVM_OPTS; results in ${OUT#$REPO/}"
+say "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine shows here and in boot times)"
 [ "$HAS_BUS" = 1 ] || say "NOTE: this WAR has no PostgresBus: instances on one database share streams, but another instance's messages reach members here only when a gap shows (no notifications between instances)"
 
 mkdir -p "$WORK/pg"
@@ -413,5 +414,6 @@ set -e
 for i in $(seq 0 $((N - 1))); do
   kill -0 "${PIDS[$i]}" 2>/dev/null || { say "instance ${NAMES[$i]} (pid ${PIDS[$i]}) died during the run"; RC=1; }
 done
+say "load average at the end $(cut -d' ' -f1-3 /proc/loadavg)"
 say "results: ${OUT#$REPO/} (exit $RC)"
 exit "$RC"
