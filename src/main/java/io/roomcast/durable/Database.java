@@ -88,8 +88,13 @@ public final class Database implements AutoCloseable {
             own.close();
         }
         // The WAR's driver registered itself with DriverManager: unregister it, so an undeploy frees the WAR.
+        // (Not where the JVM's own class loader holds it, as in a test: others in the JVM use it too.)
+        ClassLoader ours = Database.class.getClassLoader();
+        if (ours == ClassLoader.getSystemClassLoader()) {
+            return;
+        }
         java.util.Collections.list(java.sql.DriverManager.getDrivers()).stream()
-                .filter(driver -> driver.getClass().getClassLoader() == Database.class.getClassLoader())
+                .filter(driver -> driver.getClass().getClassLoader() == ours)
                 .forEach(driver -> {
                     try {
                         java.sql.DriverManager.deregisterDriver(driver);

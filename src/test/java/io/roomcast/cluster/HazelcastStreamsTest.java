@@ -28,6 +28,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
@@ -37,6 +39,9 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * keys cluster-wide, and reads below the head; and PROTOCOL 13.10: operations through the quorum fence,
  * structures apart per secret, kept messages and key entries that do not open never believed.
  */
+// Each test builds a grid of its own (its own cluster name and ports) and mostly waits for members and
+// TTLs: three at a time take a third of the time, and nothing is shared between them.
+@Execution(ExecutionMode.CONCURRENT)
 class HazelcastStreamsTest {
 
     private static final int SIZE = 50;

@@ -17,7 +17,7 @@ public final class Launcher {
     public static ServerProcess start(TargetServer runtime, String name, Map<String, String> settings) {
         return switch (runtime) {
             case PAYARA_MICRO -> {
-                PayaraMicroProcess.Builder builder = PayaraMicroProcess.builder(name).jvmOptions("-Xmx512m");
+                PayaraMicroProcess.Builder builder = PayaraMicroProcess.builder(name);
                 settings.forEach(builder::systemProperty);
                 yield builder.start();
             }

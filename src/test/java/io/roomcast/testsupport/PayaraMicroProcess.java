@@ -268,7 +268,7 @@ public final class PayaraMicroProcess extends ServerProcess {
         private int port;
         private final Map<String, String> systemProperties = new LinkedHashMap<>();
         private final Map<String, String> env = new LinkedHashMap<>();
-        private final List<String> jvmOptions = new ArrayList<>(List.of("-Xmx512m"));
+        private final List<String> jvmOptions = new ArrayList<>(List.of(TestJvm.SERVER_OPTIONS));
         private Duration startupTimeout = DEFAULT_STARTUP_TIMEOUT;
         private Cluster cluster;
 
@@ -307,7 +307,7 @@ public final class PayaraMicroProcess extends ServerProcess {
             return this;
         }
 
-        /** Replaces the default JVM options ({@code -Xmx512m}). */
+        /** Replaces the default JVM options ({@link TestJvm#SERVER_OPTIONS}). */
         public Builder jvmOptions(String... options) {
             jvmOptions.clear();
             jvmOptions.addAll(List.of(options));

@@ -200,7 +200,8 @@ public final class WildFlyProcess extends ServerProcess {
     private List<String> command() {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(List.of("-Xms64m", "-Xmx512m"));
+        cmd.add("-Xms64m");
+        cmd.addAll(List.of(TestJvm.SERVER_OPTIONS));
         cmd.addAll(MODULE_OPTIONS);
         cmd.add("-Djboss.home.dir=" + home.toAbsolutePath());
         cmd.add("-Djboss.server.base.dir=" + base);

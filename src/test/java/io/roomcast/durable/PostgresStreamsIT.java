@@ -1,0 +1,190 @@
+package io.roomcast.durable;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.roomcast.config.StoreSettings;
+import io.roomcast.room.event.RoomEvent;
+import io.roomcast.stream.Appended;
+import io.roomcast.stream.Slice;
+import io.roomcast.testsupport.PostgresServer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The durable store's rules (PROTOCOL 14) against the run's real PostgreSQL, without a Roomcast server:
+ * two stores on one database stand for two instances. Each test has a database of its own.
+ */
+@ExtendWith(PostgresServer.Shared.class)
+class PostgresStreamsIT {
+
+    private final PostgresServer postgres;
+    private final List<AutoCloseable> open = new ArrayList<>();
+    private final AtomicInteger ids = new AtomicInteger();
+    private String url;
+
+    PostgresStreamsIT(PostgresServer postgres) {
+        this.postgres = postgres;
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        for (int i = open.size() - 1; i >= 0; i--) {
+            open.get(i).close();
+        }
+    }
+
+    @Test
+    void offsetsAreGapFreeAndNeverReusedUnderConcurrentPublishersOnTwoInstances(TestInfo test) throws Exception {
+        List<PostgresStreams> instances = List.of(store(test, 1000, 300, 1L << 30), store(test, 1000, 300, 1L << 30));
+        ExecutorService publishers = Executors.newFixedThreadPool(16);
+        open.add(publishers::shutdownNow);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<Appended>> appended = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            PostgresStreams instance = instances.get(i % 2);
+            RoomEvent.Message message = message(1 + i % 5, "m" + i);
+            appended.add(publishers.submit(() -> {
+                go.await();
+                return instance.append(message, null);
+            }));
+        }
+        go.countDown();
+        List<RoomEvent.Message> placed = new ArrayList<>();
+        for (Future<Appended> f : appended) {
+            placed.add(f.get().message());
+        }
+        for (int room = 1; room <= 5; room++) {
+            int r = room;
+            List<Long> offsets = placed.stream().filter(m -> m.room() == r).map(RoomEvent.Message::offset).sorted().toList();
+            assertThat(offsets).as("room %d", room).containsExactlyElementsOf(LongStream.rangeClosed(1, 400).boxed().toList());
+            assertThat(placed.stream().filter(m -> m.room() == r).map(RoomEvent.Message::epoch).distinct()).hasSize(1);
+            for (PostgresStreams instance : instances) {
+                Slice all = instance.read(room, 0, 1000, false);
+                assertThat(all.latest()).isEqualTo(400);
+                assertThat(all.messages()).extracting(RoomEvent.Message::offset).containsExactlyElementsOf(offsets);
+            }
+        }
+    }
+
+    @Test
+    void aRoomsEpochIsOneWhicheverInstanceOpensItAndReadsCreateNothing(TestInfo test) {
+        PostgresStreams a = store(test, 1000, 300, 1L << 30);
+        PostgresStreams b = store(test, 1000, 300, 1L << 30);
+        assertThat(a.read(7, 0, 10, false).exists()).isFalse();
+        assertThat(b.head(7).exists()).as("a read created nothing").isFalse();
+        Slice opened = a.open(7);
+        assertThat(b.open(7).epoch()).isEqualTo(opened.epoch());
+        assertThat(b.append(message(7, "first"), null).message().epoch()).isEqualTo(opened.epoch());
+    }
+
+    @Test
+    void aKeySeenOnOneInstanceIsADuplicateOnTheOtherAndRacingRepeatsPublishOnce(TestInfo test) throws Exception {
+        PostgresStreams a = store(test, 1000, 300, 1L << 30);
+        PostgresStreams b = store(test, 1000, 300, 1L << 30);
+        Appended first = a.append(message(3, "once"), "alice\n3\nk1");
+        Appended again = b.append(message(3, "once again"), "alice\n3\nk1");
+        assertThat(again.duplicate()).isTrue();
+        assertThat(again.message().offset()).isEqualTo(first.message().offset());
+        assertThat(again.message().id()).isEqualTo(first.message().id());
+
+        ExecutorService racers = Executors.newFixedThreadPool(8);
+        open.add(racers::shutdownNow);
+        List<Future<Appended>> racing = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            PostgresStreams instance = i % 2 == 0 ? a : b;
+            racing.add(racers.submit(() -> instance.append(message(3, "race"), "alice\n3\nk2")));
+        }
+        List<Appended> outcomes = new ArrayList<>();
+        for (Future<Appended> f : racing) {
+            outcomes.add(f.get());
+        }
+        assertThat(outcomes).filteredOn(o -> !o.duplicate()).hasSize(1);
+        assertThat(outcomes).extracting(o -> o.message().offset()).containsOnly(first.message().offset() + 1);
+        assertThat(a.read(3, 0, 100, false).messages()).hasSize(2);
+    }
+
+    @Test
+    void historySizeKeepsTheNewestAndTheRestIsTooOld(TestInfo test) {
+        PostgresStreams store = store(test, 5, 300, 1L << 30);
+        for (int i = 1; i <= 8; i++) {
+            store.append(message(4, "m" + i), null);
+        }
+        Slice all = store.read(4, 0, 100, false);
+        assertThat(all.latest()).isEqualTo(8);
+        assertThat(all.oldest()).isEqualTo(4);
+        assertThat(all.messages()).extracting(RoomEvent.Message::text).containsExactly("m4", "m5", "m6", "m7", "m8");
+        Slice newest = store.read(4, 0, 2, true);
+        assertThat(newest.messages()).extracting(RoomEvent.Message::offset).containsExactly(7L, 8L);
+        assertThat(newest.more()).isTrue();
+    }
+
+    @Test
+    void expiryRemovesMessagesButKeepsTheRoomsEpochAndLatestOffset(TestInfo test) {
+        PostgresStreams store = store(test, 1000, 1, 1L << 30);
+        String epoch = store.append(message(5, "short-lived"), null).message().epoch();
+        store.append(message(5, "short-lived too"), null);
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            store.sweep(); // the upkeep, as the instance runs it once a second
+            return store.read(5, 0, 10, false).messages().isEmpty();
+        });
+        Slice head = store.head(5);
+        assertThat(head.epoch()).isEqualTo(epoch);
+        assertThat(head.latest()).isEqualTo(2);
+        assertThat(head.oldest()).as("nothing kept: latest + 1").isEqualTo(3);
+        assertThat(store.append(message(5, "later"), null).message().offset()).isEqualTo(3);
+    }
+
+    @Test
+    void theByteBoundEvictsTheOldestMessagesFirst(TestInfo test) {
+        PostgresStreams store = store(test, 1000, 300, 2_000);
+        for (int i = 1; i <= 10; i++) {
+            store.append(message(6, "x".repeat(200) + i), null); // about 560 bytes each as counted
+        }
+        store.sweep();
+        Slice kept = store.read(6, 0, 100, false);
+        assertThat(kept.latest()).isEqualTo(10);
+        assertThat(kept.messages()).isNotEmpty();
+        assertThat(kept.messages().size()).isLessThan(10);
+        assertThat(kept.messages().get(kept.messages().size() - 1).offset()).as("the newest stays").isEqualTo(10);
+        assertThat(kept.oldest()).isEqualTo(kept.messages().get(0).offset());
+        assertThat(store.bytes()).isLessThanOrEqualTo(2_000);
+    }
+
+    private PostgresStreams store(TestInfo test, int size, long ttlSeconds, long maxBytes) {
+        if (url == null) {
+            String name = test.getTestMethod().orElseThrow().getName().toLowerCase();
+            url = postgres.createDatabase("streams_" + name.substring(0, Math.min(40, name.length())));
+        }
+        StoreSettings settings = StoreSettings.from(key -> Optional.ofNullable(Map.of("roomcast.store", "postgres",
+                "roomcast.store.url", url, "roomcast.store.user", PostgresServer.USER).get(key)));
+        Database database = Database.open(settings);
+        ExecutorService writer = Executors.newSingleThreadExecutor();
+        ExecutorService answers = Executors.newSingleThreadExecutor();
+        PostgresStreams store = PostgresStreams.start(database, size, ttlSeconds, maxBytes, writer, answers);
+        open.add(() -> {
+            store.close();
+            writer.shutdownNow();
+            answers.shutdownNow();
+            database.close();
+        });
+        return store;
+    }
+
+    private RoomEvent.Message message(int room, String text) {
+        return new RoomEvent.Message(room, "id-" + ids.incrementAndGet(), "alice", text, null, System.currentTimeMillis());
+    }
+}
