@@ -1,9 +1,10 @@
 package io.roomcast.cluster;
 
 /**
- * Carries room traffic, direct messages and presence between Roomcast instances. There are two: the
- * {@link LocalBus} of a single server, which carries nothing, and the Hazelcast bus of a Payara
- * cluster. Callers deliver to their own instance's sessions first and then publish; the bus never
+ * Carries room traffic, direct messages and presence between Roomcast instances. There are three: the
+ * {@link LocalBus} of a single server, which carries nothing, the Hazelcast bus of a Payara cluster,
+ * and the {@link PostgresBus} of instances sharing one database (where room messages travel by the
+ * database's streams instead). Callers deliver to their own instance's sessions first and then publish; the bus never
  * hands an instance its own events back.
  */
 public interface ClusterBus {

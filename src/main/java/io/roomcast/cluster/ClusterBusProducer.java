@@ -1,8 +1,11 @@
 package io.roomcast.cluster;
 
 import io.roomcast.config.RoomcastSettings;
+import io.roomcast.config.StoreSettings;
 import io.roomcast.connection.Ids;
+import io.roomcast.durable.Database;
 import io.roomcast.observability.RoomcastMetrics;
+import io.roomcast.scheduling.ApplicationScheduler;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,7 +19,8 @@ import javax.naming.NamingException;
 
 /**
  * Chooses the bus at run time, and with it whether this instance shares rooms at all (PROTOCOL 13.10):
- * the Hazelcast bus only when {@code roomcast.cluster.secret} is set and Payara's Hazelcast instance is
+ * with {@code roomcast.store=postgres} always the {@link PostgresBus} (every instance on the database is
+ * one service, whatever {@code roomcast.cluster.secret} says: PROTOCOL 14); otherwise the Hazelcast bus only when {@code roomcast.cluster.secret} is set and Payara's Hazelcast instance is
  * bound at {@link HazelcastBus#JNDI_NAME} and configured to join other members; the {@link LocalBus}
  * otherwise (no secret, a single server, Payara Micro with {@code --nocluster}, WildFly). Everything
  * that behaves differently in a cluster (the streams' store, replication, remote members, the status
@@ -37,24 +41,39 @@ public class ClusterBusProducer {
     final Ids ids;
     private final RoomcastMetrics metrics;
     private final RoomcastSettings settings;
+    private final StoreSettings store;
+    private final ApplicationScheduler scheduler;
+    private Database database;
     @Resource
     ManagedExecutorService executor;
 
     @Inject
-    public ClusterBusProducer(Ids ids, RoomcastMetrics metrics, RoomcastSettings settings) {
+    public ClusterBusProducer(Ids ids, RoomcastMetrics metrics, RoomcastSettings settings, StoreSettings store,
+                              ApplicationScheduler scheduler) {
         this.ids = ids;
         this.metrics = metrics;
         this.settings = settings;
+        this.store = store;
+        this.scheduler = scheduler;
     }
 
     /** For the CDI client proxy only. */
     protected ClusterBusProducer() {
-        this(null, null, null);
+        this(null, null, null, null, null);
     }
 
     @Produces
     @ApplicationScoped
     ClusterBus bus() {
+        if (store.durable()) {
+            LOG.log(Level.INFO, "roomcast.store=postgres: the instances on this database share every room, whatever "
+                    + "their runtime, through the database alone{0}", settings.clusteringEnabled()
+                    ? " (roomcast.cluster.secret and Hazelcast are not used for it)" : "");
+            database = Database.open(store, "roomcast-bus", PostgresBus.POOL_SIZE);
+            // PostgresBus is not a bean: its lanes come from here (bus-listen, bus-send, bus-lease).
+            return new PostgresBus(database, ids.instance(), store.lease(), scheduler::lane,
+                    metrics::clusterEventDropped, metrics::clusterMessageRejected);
+        }
         if (!settings.clusteringEnabled()) {
             LOG.log(Level.INFO, "clustering off: roomcast.cluster.secret is not set, so this instance shares no "
                     + "rooms with other instances, even if its server joined a cluster (single-instance mode)");
@@ -87,7 +106,10 @@ public class ClusterBusProducer {
     }
 
     void close(@Disposes ClusterBus bus) {
-        bus.stop();
+        bus.stop(); // the database bus cancels its tasks; the lanes are the scheduler's
+        if (database != null) {
+            database.close();
+        }
     }
 
     /** Payara's Hazelcast instance, or null where there is none. */

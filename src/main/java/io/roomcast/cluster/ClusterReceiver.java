@@ -156,6 +156,16 @@ public class ClusterReceiver implements BusListener {
     }
 
     @Override
+    public void streamAdvanced(int room, long latest) {
+        eventSink.catchUp(room, latest);
+    }
+
+    @Override
+    public void streamsMayHaveAdvanced() {
+        eventSink.catchUp();
+    }
+
+    @Override
     public BusEvent.Snapshot snapshot() {
         List<BusEvent.Membership> memberships = new ArrayList<>();
         List<BusEvent.ClientSession> clients = new ArrayList<>();

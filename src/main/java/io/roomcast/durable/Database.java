@@ -30,6 +30,15 @@ public final class Database implements AutoCloseable {
     }
 
     public static Database open(StoreSettings settings) {
+        return open(settings, "roomcast-store", POOL_SIZE);
+    }
+
+    /**
+     * A pool of its own under that name and size ({@code roomcast.store.url}), or the server's DataSource.
+     * The bus between instances ({@code cluster.PostgresBus}) has its own small pool, so that a burst of
+     * stream reads never holds up its events, nor its events the store.
+     */
+    public static Database open(StoreSettings settings, String poolName, int poolSize) {
         if (settings.datasource().isPresent()) {
             try {
                 return new Database((DataSource) new InitialContext().lookup(settings.datasource().get()), settings);
@@ -39,13 +48,13 @@ public final class Database implements AutoCloseable {
             }
         }
         HikariConfig config = new HikariConfig();
-        config.setPoolName("roomcast-store");
+        config.setPoolName(poolName);
         config.setDriverClassName("org.postgresql.Driver");
         config.setJdbcUrl(settings.url().orElseThrow());
         settings.user().ifPresent(config::setUsername);
         settings.password().ifPresent(config::setPassword);
-        config.setMaximumPoolSize(POOL_SIZE);
-        config.setMinimumIdle(2);
+        config.setMaximumPoolSize(poolSize);
+        config.setMinimumIdle(Math.min(2, poolSize));
         // Start even while the database is down: the store reports itself unavailable and recovers.
         config.setInitializationFailTimeout(-1);
         config.setConnectionTimeout(2_000);
@@ -61,7 +70,12 @@ public final class Database implements AutoCloseable {
         return dataSource;
     }
 
-    Connection connection() throws SQLException {
+    /** Creates or migrates the schema (Flyway, under its lock in the database: safe from several callers). */
+    public void migrate() {
+        Schema.migrate(dataSource);
+    }
+
+    public Connection connection() throws SQLException {
         return dataSource.getConnection();
     }
 
@@ -69,7 +83,7 @@ public final class Database implements AutoCloseable {
      * A connection outside the pool, for LISTEN: notifications reach only the session that listens, so
      * it must live as long as the listener does.
      */
-    Connection dedicated() throws SQLException {
+    public Connection dedicated() throws SQLException {
         if (settings.url().isEmpty()) {
             return dataSource.getConnection(); // the server's pool: held, and returned when the listener stops
         }

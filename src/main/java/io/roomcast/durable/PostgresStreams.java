@@ -37,6 +37,12 @@ import java.util.function.Supplier;
  */
 public final class PostgresStreams implements StreamStore, AutoCloseable {
 
+    /**
+     * The channel on which every commit says "room R has offsets up to N" (payload {@code R:N}); the bus
+     * between instances ({@code cluster.PostgresBus}) listens to it. Delivered only after the commit.
+     */
+    public static final String ROOM_CHANNEL = "roomcast_room";
+
     private static final long APPEND_WAIT_SECONDS = 10;
 
     private static final String READ = """

@@ -30,8 +30,8 @@ import java.util.TreeSet;
  */
 final class StreamWrites implements GroupCommit.Transaction {
 
-    /** The channel of "room R has offsets up to N" (payload {@code R:N}); read {@link Notifications}. */
-    static final String ROOM_CHANNEL = "roomcast_room";
+    /** The channel of "room R has offsets up to N" (payload {@code R:N}), read by the bus between instances. */
+    static final String ROOM_CHANNEL = PostgresStreams.ROOM_CHANNEL;
 
     private static final String CLAIM = """
             INSERT INTO roomcast_dedup (key, expires_at)

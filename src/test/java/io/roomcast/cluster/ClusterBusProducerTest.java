@@ -3,6 +3,7 @@ package io.roomcast.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.roomcast.config.RoomcastSettings;
+import io.roomcast.config.StoreSettings;
 import io.roomcast.connection.Ids;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /** Without Payara's Hazelcast in JNDI (as on WildFly, or here), the bus is the local one. */
 class ClusterBusProducerTest {
+
+    private static final StoreSettings MEMORY = StoreSettings.from(key -> Optional.empty());
 
     private static RoomcastSettings settings(Map<String, String> values) {
         return RoomcastSettings.from(key -> Optional.ofNullable(values.get(key)));
@@ -40,7 +43,7 @@ class ClusterBusProducerTest {
         };
         log.addHandler(capture);
         try {
-            ClusterBus bus = new ClusterBusProducer(new Ids(), null, settings(Map.of())).bus();
+            ClusterBus bus = new ClusterBusProducer(new Ids(), null, settings(Map.of()), MEMORY, null).bus();
             assertThat(bus).isInstanceOf(LocalBus.class);
             assertThat(bus.clustered()).isFalse();
             assertThat(bus.local()).isTrue();
@@ -53,7 +56,7 @@ class ClusterBusProducerTest {
     @Test
     void withoutHazelcastTheBusIsLocalAndSilent() {
         ClusterBusProducer producer = new ClusterBusProducer(new Ids(), null, settings(Map.of(
-                "roomcast.cluster.secret", "x".repeat(32), "roomcast.cluster.size", "3")));
+                "roomcast.cluster.secret", "x".repeat(32), "roomcast.cluster.size", "3")), MEMORY, null);
         ClusterBus bus = producer.bus();
         assertThat(bus).isInstanceOf(LocalBus.class);
         assertThat(bus.clustered()).isFalse();

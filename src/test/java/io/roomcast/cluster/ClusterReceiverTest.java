@@ -27,6 +27,7 @@ class ClusterReceiverTest {
     private final List<BusEvent> published = new CopyOnWriteArrayList<>();
     private final List<String> presence = new CopyOnWriteArrayList<>();
     private final AtomicInteger catchUps = new AtomicInteger();
+    private final List<String> roomCatchUps = new CopyOnWriteArrayList<>();
     private ClusterReceiver receiver;
 
     @BeforeEach
@@ -91,6 +92,11 @@ class ClusterReceiverTest {
             @Override
             public void catchUp() {
                 catchUps.incrementAndGet();
+            }
+
+            @Override
+            public void catchUp(int room, long latest) {
+                roomCatchUps.add(room + ":" + latest);
             }
         };
         StatusPublisher status = new StatusPublisher() {
@@ -191,5 +197,21 @@ class ClusterReceiverTest {
         receiver.received(b, new BusEvent.Presence(7, "c1", "bob", false, 0));
 
         assertThat(presence).containsExactly("7 join bob 1", "7 leave bob 0");
+    }
+
+    @Test
+    void aStreamThatAdvancedIsCaughtUpUpToItsLatestOffset() {
+        receiver.streamAdvanced(7, 41);
+
+        assertThat(roomCatchUps).containsExactly("7:41");
+        assertThat(catchUps).hasValue(0);
+    }
+
+    @Test
+    void streamsThatMayHaveAdvancedUnseenMakeEveryRoomCatchUp() {
+        receiver.streamsMayHaveAdvanced();
+
+        assertThat(catchUps).hasValue(1);
+        assertThat(roomCatchUps).isEmpty();
     }
 }
