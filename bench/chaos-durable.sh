@@ -194,7 +194,7 @@ pg_start() {
   setsid bash "$PG_SH" serve "$WORK/pg/data" "$PG_PORT" >>"$WORK/pg/log" 2>&1 &
   PG_PID=$!
   local deadline=$((SECONDS + 120))
-  until "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT"; do
+  until "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" -U roomcast -d postgres; do
     kill -0 "$PG_PID" 2>/dev/null || { say "PostgreSQL exited during start-up; see $OUT/postgres.log"; tail -5 "$WORK/pg/log" >&2; return 1; }
     [ $SECONDS -lt $deadline ] || { say "PostgreSQL not ready in 120 s"; return 1; }
     sleep 0.1
