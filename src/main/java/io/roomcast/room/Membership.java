@@ -20,14 +20,16 @@ public class Membership {
     private final RoomcastSettings settings;
     private final MembersElsewhere elsewhere;
     private final Broadcast broadcast;
+    private final FiguresChanged figures;
 
     @Inject
     public Membership(RoomRegistry registry, RoomcastSettings settings, MembersElsewhere elsewhere,
-                      Broadcast broadcast) {
+                      Broadcast broadcast, FiguresChanged figures) {
         this.registry = registry;
         this.settings = settings;
         this.elsewhere = elsewhere;
         this.broadcast = broadcast;
+        this.figures = figures;
     }
 
     /**
@@ -43,6 +45,7 @@ public class Membership {
         int members = change.members() + elsewhere.members(room);
         if (change.changed()) {
             broadcast.publish(new RoomEvent.Presence(room, connection.id(), connection.user(), true, members));
+            figures.changed(); // the room count may have moved: the status stream says so (after the change)
         }
         return new RoomRegistry.Change(change.changed(), members);
     }
@@ -53,6 +56,7 @@ public class Membership {
         if (change.changed()) {
             int members = change.members() + elsewhere.members(room);
             broadcast.publish(new RoomEvent.Presence(room, connection.id(), connection.user(), false, members));
+            figures.changed();
         }
         return change.changed();
     }

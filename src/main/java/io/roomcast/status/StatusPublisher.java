@@ -7,6 +7,7 @@ import io.roomcast.connection.Ids;
 import io.roomcast.connection.OutboundFrame;
 import io.roomcast.protocol.FrameEncoder;
 import io.roomcast.protocol.ServerFrames;
+import io.roomcast.room.FiguresChanged;
 import io.roomcast.room.RoomRegistry;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,7 +26,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * cluster-wide; the same coalesced beat tells the other instances this instance's connection count.
  */
 @ApplicationScoped
-public class StatusPublisher {
+public class StatusPublisher implements FiguresChanged {
 
     private static final long MIN_GAP_MILLIS = 1000;
 
@@ -56,6 +57,7 @@ public class StatusPublisher {
     }
 
     /** The figures changed; a status frame will follow within a second. */
+    @Override
     public void changed() {
         if (pending.compareAndSet(false, true)) {
             long wait = Math.max(0, lastSentMillis + MIN_GAP_MILLIS - System.currentTimeMillis());

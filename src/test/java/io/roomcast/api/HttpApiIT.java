@@ -39,6 +39,9 @@ class HttpApiIT extends DeployedRoomcast {
             json.awaitJson(type("welcome"));
             json.send("{\"type\":\"join\",\"room\":601}");
             json.awaitJson(type("joined"));
+            // The chat client joins in its session's onOpen, which may run after its handshake returned
+            // (WildFly dispatches it to a worker): publish once both are members.
+            io.roomcast.testsupport.Rooms.awaitMembers(server, 601, 2);
 
             HttpResponse<String> response = publish("601", "{\"text\":\"from the back end\"}", TestTokens.valid("backend"));
             assertThat(response.statusCode()).isEqualTo(202);

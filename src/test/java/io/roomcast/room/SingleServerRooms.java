@@ -25,7 +25,7 @@ public record SingleServerRooms(Rooms rooms, RoomSequencers sequencers, MemorySt
         MemoryStreams store = new MemoryStreams(settings.historySize(), settings.historyTtl().toNanos(),
                 settings.historyMaxBytes(), room -> registry.memberCount(room) > 0, System::nanoTime);
         Broadcast broadcast = new Broadcast(local, replication);
-        Membership membership = new Membership(registry, settings, elsewhere, broadcast);
+        Membership membership = new Membership(registry, settings, elsewhere, broadcast, () -> { });
         RoomSequencers sequencers = new RoomSequencers(store, local, registry, encoder, settings, membership,
                 new ApplicationScheduler()); // its daemon lane lives as long as the test JVM, as before
         Rooms rooms = new Rooms(membership, sequencers, store, replication, broadcast,

@@ -22,7 +22,7 @@ public final class Launcher {
                 yield builder.start();
             }
             case WILDFLY -> {
-                WildFlyProcess.Builder builder = WildFlyProcess.builder(name).bindAddress("0.0.0.0").asShippedByWildFly();
+                WildFlyProcess.Builder builder = WildFlyProcess.builder(name).bindAddress("0.0.0.0");
                 settings.forEach(builder::systemProperty);
                 yield builder.start();
             }

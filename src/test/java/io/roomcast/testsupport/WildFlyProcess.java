@@ -68,7 +68,6 @@ public final class WildFlyProcess extends ServerProcess {
     private final Path logFile;
     private final Map<String, String> systemProperties;
     private final String bindAddress;
-    private final boolean shipped;
     private final int offset;
 
     private WildFlyProcess(Builder b) {
@@ -81,7 +80,6 @@ public final class WildFlyProcess extends ServerProcess {
         this.logFile = buildDir.resolve(name + ".log");
         this.systemProperties = Map.copyOf(b.systemProperties);
         this.bindAddress = b.bindAddress;
-        this.shipped = b.shipped;
         this.offset = freeOffset();
     }
 
@@ -115,7 +113,7 @@ public final class WildFlyProcess extends ServerProcess {
     private WildFlyProcess start() {
         try {
             deleteTree(base);
-            copyStandalone(shipped ? Template.DIRECTORY : home.resolve("standalone"), base);
+            copyStandalone(Template.DIRECTORY, base);
             Files.copy(war, base.resolve("deployments").resolve("ROOT.war"), StandardCopyOption.REPLACE_EXISTING);
             log("==== " + Instant.now() + " starting " + String.join(" ", command()));
             process = new ProcessBuilder(command()).directory(base.toFile()).redirectErrorStream(true)
@@ -277,7 +275,6 @@ public final class WildFlyProcess extends ServerProcess {
         private final String name;
         private final Map<String, String> systemProperties = new LinkedHashMap<>();
         private String bindAddress = "127.0.0.1";
-        private boolean shipped = true;
 
         private Builder(String name) {
             if (!name.matches("[A-Za-z0-9._-]+")) {
@@ -296,16 +293,6 @@ public final class WildFlyProcess extends ServerProcess {
          * The address the HTTP listener binds (management stays on loopback): {@code 0.0.0.0} for a
          * server the tests also reach through the machine's own address (see {@link TargetServer#publicBase}).
          */
-        /**
-         * standalone.xml as WildFly ships it, without roomcast.cli. The shared servers of the suite run
-         * so for now: with the script, the first publish into a room on a fresh server was twice not
-         * delivered (HttpApiIT, StatusStreamIT; docs/TESTING.md), which is being investigated.
-         */
-        public Builder asShippedByWildFly() {
-            this.shipped = false;
-            return this;
-        }
-
         public Builder bindAddress(String address) {
             this.bindAddress = address;
             return this;
