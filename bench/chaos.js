@@ -17,6 +17,16 @@
 // acknowledged and every member has every acknowledged message of its room, and prints the figures
 // (JSON with --out). Exit code 0 only when nothing acknowledged was lost, nothing was seen twice and
 // every reconnect recovered.
+//
+// With --phases stdin another process runs the timeline instead (bench/chaos-durable.sh: it kills
+// and restarts instances and the database, all PIDs of its own): this process kills nothing and
+// reads lines from stdin, `phase <name> [words]` marking the start of a phase (closes, recoveries,
+// refusals and acks are counted per phase) and `stop` ending the publishing (or stdin's end, or
+// --duration s as a bound). --state-file PATH is rewritten twice a second with one line,
+// `ready=N clients=N recovering=N unacked=N publishing=0|1`, so that the timeline can await the
+// clients (all joined, all recovered) instead of sleeping. A publish or a join refused with
+// `unavailable` (the store's database is away) is sent again after a second, same ref, until it is
+// acknowledged or joined.
 const fs = require('fs');
 const crypto = require('crypto');
 const WebSocket = require('ws');
@@ -37,6 +47,9 @@ const ACK_TIMEOUT_S = Number(opt('ack-timeout', 5));
 const ROOM_BASE = Number(opt('room-base', 1 + crypto.randomInt(1_000_000_000)));
 const secret = opt('jwt-secret', process.env.ROOMCAST_JWT_SECRET);
 const out = opt('out');
+const PHASES_FROM_STDIN = opt('phases') === 'stdin';
+const STATE_FILE = opt('state-file');
+const RETRY_MS = 1000;                              // Retry-After of an `unavailable` (PROTOCOL 13.10, 14)
 const RUN = crypto.randomBytes(3).toString('hex');  // user names unique per run: de-duplication keys outlive a run
 if (!ports.length || !secret) {
   console.error('usage: node chaos.js --ports P1,P2,P3 --jwt-secret S [--kill-pid PID --victim 1] [--rooms 20 --per-room 3 --rate 2 --duration 30 --kill-at 12 --drain 30] [--out file.json]');
@@ -46,6 +59,9 @@ if (!ports.length || !secret) {
 const t0 = Date.now();
 const now = () => Date.now() - t0;
 const say = (line) => console.error(`[chaos +${(now() / 1000).toFixed(1)}s] ${line}`);
+// The phase the run is in (--phases stdin); one phase, 'run', otherwise.
+const phases = [{ name: 'run', at: 0 }];
+const phaseNow = () => phases[phases.length - 1].name;
 
 function b64url(buf) {
   return Buffer.from(buf).toString('base64').replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
@@ -80,7 +96,10 @@ class Client {
     this.joins = [];           // { at, since, recovered, missed, reason, epoch, offset }
     this.closes = [];          // { at, code }
     this.errors = {};          // error code -> count
-    this.resends = { reconnect: 0, timeout: 0 };
+    this.resends = { reconnect: 0, timeout: 0, unavailable: 0 };
+    this.refused = [];         // { at, phase, kind: 'message' | 'join' }: refused with `unavailable`
+    this.joinSeq = 0;
+    this.pendingJoinRef = null;
     this.recovery = null;      // { lostAt, missedLeft, joinedAt } while recovering
     this.recoveries = [];      // { ms, recovered, missed, reason, port }
     this.attempt = 0;
@@ -100,8 +119,8 @@ class Client {
     this.ws = null;
     this.ready = false;
     if (this.stopping) return;
-    this.closes.push({ at: now(), code });
-    if (!this.recovery) this.recovery = { lostAt: now(), missedLeft: null, joinedAt: null };
+    this.closes.push({ at: now(), code, phase: phaseNow() });
+    if (!this.recovery) this.recovery = { lostAt: now(), phase: phaseNow(), missedLeft: null, joinedAt: null };
     // A real client goes to another instance (behind a load balancer: whichever answers).
     this.at = (this.at + 1) % ports.length;
     const delay = Math.min(1000, 50 * 2 ** this.attempt) * (0.5 + Math.random() / 2);
@@ -115,23 +134,45 @@ class Client {
 
   onFrame(f) {
     switch (f.type) {
-      case 'welcome': {
-        const since = this.position && this.position.epoch ? { ...this.position } : null;
-        this.pendingSince = since;
-        this.send(since ? { type: 'join', room: this.room, since } : { type: 'join', room: this.room });
-        break;
-      }
+      case 'welcome': this.join(); break;
       case 'joined': this.onJoined(f); break;
       case 'message': this.onMessage(f); break;
       case 'ack': {
-        this.acks.set(f.ref, { id: f.id, epoch: f.epoch, offset: f.offset, at: now() });
+        this.acks.set(f.ref, { id: f.id, epoch: f.epoch, offset: f.offset, at: now(), phase: phaseNow() });
         if (!this.ackIds.has(f.ref)) this.ackIds.set(f.ref, new Set());
         this.ackIds.get(f.ref).add(f.id);
         this.unacked.delete(f.ref);
         break;
       }
-      case 'error': this.errors[f.code] = (this.errors[f.code] || 0) + 1; break;
+      case 'error': this.onError(f); break;
       default: break;
+    }
+  }
+
+  join() {
+    const since = this.position && this.position.epoch ? { ...this.position } : null;
+    this.pendingSince = since;
+    this.pendingJoinRef = `join-${this.user}-${++this.joinSeq}`;
+    const ws = this.ws;
+    this.send(since ? { type: 'join', room: this.room, since, ref: this.pendingJoinRef } : { type: 'join', room: this.room, ref: this.pendingJoinRef });
+    return ws;
+  }
+
+  onError(f) {
+    this.errors[f.code] = (this.errors[f.code] || 0) + 1;
+    if (f.code !== 'unavailable' || f.ref == null) return;
+    if (f.ref === this.pendingJoinRef) {
+      // Not joined (the room's stream could not be read): try again on this connection, as after Retry-After.
+      this.refused.push({ at: now(), phase: phaseNow(), kind: 'join' });
+      const ws = this.ws;
+      setTimeout(() => { if (ws === this.ws && !this.ready && !this.stopping) this.join(); }, RETRY_MS);
+      return;
+    }
+    const p = this.unacked.get(f.ref);
+    if (p) {
+      // Nothing was stored: the same ref again after Retry-After, until acknowledged.
+      this.refused.push({ at: now(), phase: phaseNow(), kind: 'message' });
+      p.retryAt = now() + RETRY_MS;
     }
   }
 
@@ -142,7 +183,8 @@ class Client {
   onJoined(f) {
     const since = this.pendingSince;
     this.pendingSince = null;
-    this.joins.push({ at: now(), port: ports[this.at], since, recovered: f.recovered, missed: f.missed, reason: f.reason || null, epoch: f.epoch, offset: f.offset });
+    this.pendingJoinRef = null;
+    this.joins.push({ at: now(), phase: this.recovery ? this.recovery.phase : phaseNow(), port: ports[this.at], since, recovered: f.recovered, missed: f.missed, reason: f.reason || null, epoch: f.epoch, offset: f.offset });
     this.noteEpoch(f.epoch);
     if (!(since && f.recovered)) this.position = { epoch: f.epoch, offset: f.offset };  // live from offset + 1
     this.ready = true;
@@ -159,6 +201,7 @@ class Client {
     for (const [ref, p] of [...this.unacked].sort((a, b) => a[1].seq - b[1].seq)) {
       if (p.sentAt !== null) this.resends.reconnect += 1;
       p.sentAt = now();
+      p.retryAt = null;
       this.send({ type: 'message', room: this.room, text: p.text, ref });
     }
   }
@@ -179,23 +222,31 @@ class Client {
   finishRecoveryIfDone() {
     const r = this.recovery;
     if (r.joinedAt === null || r.missedLeft > 0) return;
-    this.recoveries.push({ ms: now() - r.lostAt, recovered: r.recovered, missed: r.missed, reason: r.reason, port: ports[this.at] });
+    this.recoveries.push({ ms: now() - r.lostAt, phase: r.phase, recovered: r.recovered, missed: r.missed, reason: r.reason, port: ports[this.at] });
     this.recovery = null;
   }
 
   publish() {
     const seq = ++this.seq;
     const ref = `${this.user}-${seq}`;
-    const p = { text: `${this.user} says ${seq}`, seq, sentAt: null };
+    const p = { text: `${this.user} says ${seq}`, seq, sentAt: null, retryAt: null };
     this.unacked.set(ref, p);
     if (this.ready) { p.sentAt = now(); this.send({ type: 'message', room: this.room, text: p.text, ref }); }
   }
 
-  /** An ack that does not come on a live connection: resend (same ref), as a real client would. */
+  /**
+   * An ack that does not come on a live connection, or a publish refused as `unavailable` a second
+   * ago: resend (same ref), as a real client would.
+   */
   resendOverdue() {
     if (!this.ready) return;
     for (const [ref, p] of this.unacked) {
-      if (p.sentAt !== null && now() - p.sentAt > ACK_TIMEOUT_S * 1000) {
+      if (p.retryAt !== null && now() >= p.retryAt) {
+        this.resends.unavailable += 1;
+        p.sentAt = now();
+        p.retryAt = null;
+        this.send({ type: 'message', room: this.room, text: p.text, ref });
+      } else if (p.retryAt === null && p.sentAt !== null && now() - p.sentAt > ACK_TIMEOUT_S * 1000) {
         this.resends.timeout += 1;
         p.sentAt = now();
         this.send({ type: 'message', room: this.room, text: p.text, ref });
@@ -257,9 +308,49 @@ function converged() {
   return true;
 }
 
+/** `ready=N clients=N recovering=N unacked=N publishing=0|1`, replaced atomically (--state-file). */
+function writeState(publishing) {
+  if (!STATE_FILE) return;
+  const line = `ready=${clients.filter((c) => c.ready).length} clients=${clients.length} `
+    + `recovering=${clients.filter((c) => c.recovery).length} unacked=${clients.reduce((a, c) => a + c.unacked.size, 0)} publishing=${publishing ? 1 : 0}\n`;
+  fs.writeFileSync(`${STATE_FILE}.tmp`, line);
+  fs.renameSync(`${STATE_FILE}.tmp`, STATE_FILE);
+}
+
+/**
+ * --phases stdin: `phase <name> [words]` lines mark phases until `stop` (or stdin's end, or
+ * --duration s) ends the publishing.
+ */
+function phasesFromStdin() {
+  return new Promise((resolve) => {
+    const bound = setTimeout(() => { say(`no stop after ${DURATION_S} s: stopping`); resolve(); }, DURATION_S * 1000);
+    const done = () => { clearTimeout(bound); resolve(); };
+    let buffered = '';
+    process.stdin.setEncoding('utf8');
+    process.stdin.on('data', (chunk) => {
+      buffered += chunk;
+      let nl;
+      while ((nl = buffered.indexOf('\n')) >= 0) {
+        const words = buffered.slice(0, nl).trim().split(/\s+/);
+        buffered = buffered.slice(nl + 1);
+        if (words[0] === 'phase' && words[1]) {
+          phases.push({ name: words[1], at: now(), what: words.slice(2).join(' ') });
+          say(`phase ${words[1]}${words.length > 2 ? `: ${words.slice(2).join(' ')}` : ''}`);
+        } else if (words[0] === 'stop') {
+          done();
+        }
+      }
+    });
+    process.stdin.on('end', done);
+  });
+}
+
 async function main() {
   say(`${clients.length} clients in ${ROOMS} rooms (${ROOM_BASE}..${ROOM_BASE + ROOMS - 1}), ${PER_ROOM} per room over ports ${ports.join(',')}; `
-    + `${RATE} msg/s each for ${DURATION_S} s; at ${KILL_AT_S} s ${killPid ? `SIGKILL to pid ${killPid} (port ${ports[victim]})` : `${victims.length} clients drop their sockets (control run)`}`);
+    + (PHASES_FROM_STDIN ? `${RATE} msg/s each until stop (at most ${DURATION_S} s), phases from stdin`
+      : `${RATE} msg/s each for ${DURATION_S} s; at ${KILL_AT_S} s ${killPid ? `SIGKILL to pid ${killPid} (port ${ports[victim]})` : `${victims.length} clients drop their sockets (control run)`}`));
+  let publishing = false;
+  const state = setInterval(() => writeState(publishing), 500);
   for (const c of clients) c.connect();
   if (!(await until(() => clients.every((c) => c.ready), 60_000))) {
     say(`only ${clients.filter((c) => c.ready).length}/${clients.length} clients joined in 60 s`);
@@ -267,6 +358,8 @@ async function main() {
   }
   for (const c of clients) c.recoveries.length = 0;  // joining is not recovering
   const startedAt = now();
+  publishing = true;
+  writeState(publishing);
   say('all joined; publishing');
   const timers = clients.map((c) => {
     const period = 1000 / RATE;
@@ -276,9 +369,18 @@ async function main() {
   });
   const overdue = setInterval(() => clients.forEach((c) => c.resendOverdue()), 500);
 
-  await sleep(KILL_AT_S * 1000);
-  const killAt = now();
-  if (killPid) {
+  let killAt;
+  if (PHASES_FROM_STDIN) {
+    await phasesFromStdin();
+    killAt = phases.length > 1 ? phases[1].at : now();
+  } else {
+    await sleep(KILL_AT_S * 1000);
+    killAt = now();
+    phases.push({ name: killPid ? 'kill' : 'drop', at: killAt });
+  }
+  if (PHASES_FROM_STDIN) {
+    // the timeline was another process's
+  } else if (killPid) {
     say(`SIGKILL to pid ${killPid} (port ${ports[victim]}, ${victims.length} clients)`);
     process.kill(killPid, 'SIGKILL');
   } else {
@@ -287,12 +389,16 @@ async function main() {
     say(`${victims.length} clients publish and drop their sockets at once`);
     for (const c of victims) { c.publish(); if (c.ws) c.ws.terminate(); }
   }
-  await sleep(Math.max(0, startedAt + DURATION_S * 1000 - now()));
+  if (!PHASES_FROM_STDIN) await sleep(Math.max(0, startedAt + DURATION_S * 1000 - now()));
   timers.forEach((stop) => stop());
+  publishing = false;
   const publishedFor = (now() - startedAt) / 1000;
+  phases.push({ name: 'drain', at: now() });
   say(`publishing stopped; waiting (at most ${DRAIN_S} s) for every ack and every acknowledged message`);
   const drained = await until(converged, DRAIN_S * 1000);
   clearInterval(overdue);
+  clearInterval(state);
+  writeState(false);
   say(drained ? 'converged' : `not converged after ${DRAIN_S} s: figures as they stand`);
   clients.forEach((c) => c.stop());
   const report = figures({ killAt, publishedFor, drained });
@@ -400,36 +506,62 @@ function figures({ killAt, publishedFor, drained }) {
     run: RUN, ports, kill_pid: killPid, victim_port: killPid ? ports[victim] : null, kill_at_s: killAt / 1000, published_for_s: publishedFor,
     clients: clients.length, rooms: ROOMS, per_room: PER_ROOM, rate_per_client: RATE, drained,
     published, acknowledged: acked, unacknowledged_at_end: unacked,
-    resends: clients.reduce((a, c) => ({ reconnect: a.reconnect + c.resends.reconnect, timeout: a.timeout + c.resends.timeout }), { reconnect: 0, timeout: 0 }),
+    resends: clients.reduce((a, c) => ({ reconnect: a.reconnect + c.resends.reconnect, timeout: a.timeout + c.resends.timeout, unavailable: a.unavailable + c.resends.unavailable }), { reconnect: 0, timeout: 0, unavailable: 0 }),
+    refused_unavailable: { message: clients.reduce((a, c) => a + c.refused.filter((x) => x.kind === 'message').length, 0), join: clients.reduce((a, c) => a + c.refused.filter((x) => x.kind === 'join').length, 0) },
     lost_acknowledged: lost, lost_acknowledged_before_kill: lostBeforeKill, offsets_skipped: gaps, duplicates_by_id: dupById, duplicates_by_offset: dupByOffset,
     published_twice_by_ref: resentTwice, offset_disagreements: offsetDisagreements, delivered_never_acknowledged: unackedSeen,
     reconnect_joins: reconnectJoins.length, recovered_true: recoveredTrue, recovered_false: reconnectJoins.length - recoveredTrue, recovered_false_reasons: reasons,
     clients_whose_epoch_changed: clients.filter((c) => c.epochs.length > 1).length, epoch_changes: epochChanges,
     recoveries: recoveries.length, recovery_ms: { p50: percentile(times, 50), p99: percentile(times, 99), max: times.length ? times[times.length - 1] : null },
-    closes_by_code: closes, errors_by_code: errors, rooms_detail: rooms, problems: problems.slice(0, 50),
+    closes_by_code: closes, errors_by_code: errors, phases: phaseFigures(reconnectJoins, recoveries), rooms_detail: rooms, problems: problems.slice(0, 50),
   };
   r.ok = drained && lost === 0 && dupById === 0 && dupByOffset === 0 && gaps === 0 && resentTwice === 0
     && offsetDisagreements === 0 && unacked === 0 && r.recovered_false === 0 && epochChanges === 0 && r.reconnect_joins > 0;
   return r;
 }
 
+/** What happened in each phase: acks, refusals, closes, reconnects (by the phase the connection was lost in), recovery times. */
+function phaseFigures(reconnectJoins, recoveries) {
+  return phases.map((p, k) => {
+    const until = k + 1 < phases.length ? phases[k + 1].at : null;
+    const times = recoveries.filter((r) => r.phase === p.name).map((r) => r.ms).sort((a, b) => a - b);
+    const joins = reconnectJoins.filter((j) => j.phase === p.name);
+    return {
+      name: p.name, what: p.what || null, from_s: p.at / 1000, until_s: until === null ? null : until / 1000,
+      acknowledged: clients.reduce((a, c) => a + [...c.acks.values()].filter((x) => x.phase === p.name).length, 0),
+      refused_unavailable: clients.reduce((a, c) => a + c.refused.filter((x) => x.phase === p.name).length, 0),
+      closes: clients.reduce((a, c) => a + c.closes.filter((x) => x.phase === p.name).length, 0),
+      reconnect_joins: joins.length, recovered_true: joins.filter((j) => j.recovered).length, recovered_false: joins.filter((j) => !j.recovered).length,
+      recovery_ms: { n: times.length, p50: percentile(times, 50), p99: percentile(times, 99), max: times.length ? times[times.length - 1] : null },
+    };
+  });
+}
+
 function print(r) {
   const line = (s) => console.log(s);
-  line(`chaos run ${r.run}: ${r.clients} clients, ${r.rooms} rooms x ${r.per_room}, ${r.rate_per_client} msg/s each for ${r.published_for_s.toFixed(0)} s; `
-    + `${r.kill_pid ? `SIGKILL to pid ${r.kill_pid} (port ${r.victim_port})` : 'control: a third of the sockets dropped'} at ${r.kill_at_s.toFixed(1)} s`);
-  line(`published ${r.published}, acknowledged ${r.acknowledged}, unacknowledged at the end ${r.unacknowledged_at_end}; resent after reconnect ${r.resends.reconnect}, after ack timeout ${r.resends.timeout}`);
+  const events = PHASES_FROM_STDIN ? `phases ${r.phases.map((p) => p.name).join(', ')}`
+    : `${r.kill_pid ? `SIGKILL to pid ${r.kill_pid} (port ${r.victim_port})` : 'control: a third of the sockets dropped'} at ${r.kill_at_s.toFixed(1)} s`;
+  line(`chaos run ${r.run}: ${r.clients} clients, ${r.rooms} rooms x ${r.per_room}, ${r.rate_per_client} msg/s each for ${r.published_for_s.toFixed(0)} s; ${events}`);
+  line(`published ${r.published}, acknowledged ${r.acknowledged}, unacknowledged at the end ${r.unacknowledged_at_end}; resent after reconnect ${r.resends.reconnect}, after ack timeout ${r.resends.timeout}, after unavailable ${r.resends.unavailable}`);
+  line(`refused as unavailable: publishes ${r.refused_unavailable.message}, joins ${r.refused_unavailable.join}`);
+  line('phases (reconnects and recoveries counted in the phase the connection was lost in):');
+  for (const p of r.phases) {
+    line(`  ${p.name.padEnd(12)} from ${p.from_s.toFixed(1)} s${p.until_s === null ? '' : ` to ${p.until_s.toFixed(1)} s`}: acked ${p.acknowledged}, refused unavailable ${p.refused_unavailable}, closes ${p.closes}, `
+      + `reconnect joins ${p.reconnect_joins} (recovered true ${p.recovered_true}, false ${p.recovered_false}), recovery p50 ${p.recovery_ms.p50} ms p99 ${p.recovery_ms.p99} ms max ${p.recovery_ms.max} ms${p.what ? ` [${p.what}]` : ''}`);
+  }
   line('messages each client saw per room after recovery (acknowledged in the room: seen by each member, home port):');
   for (const room of r.rooms_detail) {
     line(`  room ${room.room}: acked ${room.acked}; seen ${room.members.map((m) => `${m.seen}${m.missing_acked ? ` (-${m.missing_acked})` : ''}@${m.home_port}`).join(' ')}`);
   }
-  line(`lost (acknowledged, not seen by a member): ${r.lost_acknowledged} (acknowledged before the kill ${r.lost_acknowledged_before_kill}, after ${r.lost_acknowledged - r.lost_acknowledged_before_kill})`);
+  const first = PHASES_FROM_STDIN ? `the first phase (${r.phases[1] ? r.phases[1].name : 'none'})` : 'the kill';
+  line(`lost (acknowledged, not seen by a member): ${r.lost_acknowledged} (acknowledged before ${first} ${r.lost_acknowledged_before_kill}, after ${r.lost_acknowledged - r.lost_acknowledged_before_kill})`);
   line(`gaps (offsets skipped within an epoch): ${r.offsets_skipped}`);
   line(`duplicates: by id ${r.duplicates_by_id}, by offset ${r.duplicates_by_offset}, one ref published as two messages ${r.published_twice_by_ref}`);
   line(`one message at different (epoch, offset) for different members: ${r.offset_disagreements}; delivered but never acknowledged: ${r.delivered_never_acknowledged}`);
   line(`reconnect joins with since: ${r.reconnect_joins}; recovered true ${r.recovered_true}, false ${r.recovered_false} ${JSON.stringify(r.recovered_false_reasons)}`);
   line(`epochs changed: ${r.epoch_changes} (clients affected ${r.clients_whose_epoch_changed})`);
   line(`recovery time (connection lost -> joined and replay received), ${r.recoveries} recoveries: p50 ${r.recovery_ms.p50} ms, p99 ${r.recovery_ms.p99} ms, max ${r.recovery_ms.max} ms`);
-  line(`closes by code ${JSON.stringify(r.closes_by_code)}, errors by code ${JSON.stringify(r.errors_by_code)}`);
+  line(`closes by code (failed reconnect attempts included) ${JSON.stringify(r.closes_by_code)}, errors by code ${JSON.stringify(r.errors_by_code)}`);
   if (r.problems.length) line(`${r.problems.length} anomalies with their context (joins, closes, copies): "problems" in chaos.json`);
   line(r.ok ? 'RESULT: ok (0 lost, 0 duplicates, every reconnect recovered)' : 'RESULT: problems above');
 }

@@ -277,4 +277,4 @@ function createServers({ out, log }) {
   return { start, stop, killSync, alive };
 }
 
-module.exports = { createServers, missing, wildflyHome };
+module.exports = { createServers, missing, wildflyHome, WILDFLY_MODULE_OPTIONS };

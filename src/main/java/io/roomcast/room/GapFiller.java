@@ -73,6 +73,15 @@ final class GapFiller {
         }
     }
 
+    /**
+     * Reads one room's messages up to {@code latest} that this instance has not delivered yet and delivers
+     * them, on the caller's thread: for a join that must know them before it is answered. Not under the
+     * sequencer's lock.
+     */
+    void catchUpNow(RoomSequencer sequencer, long latest) {
+        fetchMissing(sequencer, latest);
+    }
+
     /** Under the sequencer's lock: looks at its gap again after {@link #GAP_WAIT_MILLIS}, once at a time. */
     void schedule(RoomSequencer sequencer) {
         if (!sequencer.gapCheckScheduled) {

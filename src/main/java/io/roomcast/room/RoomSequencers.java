@@ -137,6 +137,7 @@ public class RoomSequencers implements EventSink {
         Slice missed = recovering ? store.read(room, since.offset(), Integer.MAX_VALUE, false) : null;
         for (int attempt = 0; ; attempt++) {
             RoomSequencer sequencer = sequencer(room);
+            long behindUpTo = 0;
             synchronized (sequencer) {
                 if (sequencer.dead) {
                     continue;
@@ -150,7 +151,12 @@ public class RoomSequencers implements EventSink {
                         missed = store.read(room, since.offset(), Integer.MAX_VALUE, false);
                     }
                 }
-                if (!recovering || missed != null) {
+                if (recovering && missed != null && attempt < 3 && Objects.equals(missed.epoch(), sequencer.epoch)
+                        && since.offset() > sequencer.delivered && since.offset() <= missed.latest()) {
+                    // The joiner saw, on another instance, messages the stream has and this instance has not
+                    // delivered yet (their notification still on its way): deliver them first, then judge.
+                    behindUpTo = missed.latest();
+                } else if (!recovering || missed != null) {
                     sequencer.live(connection); // a rejoin ends a replay still under way
                     RoomRegistry.Change change = membership.join(connection, room);
                     if (change.refused()) {
@@ -163,6 +169,10 @@ public class RoomSequencers implements EventSink {
                     }
                     return change;
                 }
+            }
+            if (behindUpTo > 0) {
+                gapFiller.catchUpNow(sequencer, behindUpTo);
+                continue;
             }
             missed = store.read(room, since.offset(), Integer.MAX_VALUE, false);
         }
