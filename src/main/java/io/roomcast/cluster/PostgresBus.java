@@ -253,6 +253,8 @@ public final class PostgresBus implements ClusterBus {
                     LOG.log(Level.INFO, "database bus: listening again; catching up every room and asking every "
                             + "instance for its snapshot");
                     publish(new BusEvent.SyncRequest()); // what they said meanwhile is lost: their state comes again
+                    // and ours goes to them: one that came back before us may have asked while we did not listen
+                    offerSnapshot();
                 }
                 first = false;
                 // Whatever was committed before this LISTEN took effect was announced to nobody here.
@@ -339,8 +341,16 @@ public final class PostgresBus implements ClusterBus {
 
     /** On the sending lane, one event at a time. */
     private void send(byte[] event) {
-        try (Connection connection = database.connection()) {
-            notify(connection, event);
+        try {
+            try (Connection connection = database.connection()) {
+                notify(connection, event);
+            } catch (SQLException first) {
+                // After a database restart the pool may hand out a connection that died with it; the pool
+                // drops it on this failure, and a second connection is a new one.
+                try (Connection connection = database.connection()) {
+                    notify(connection, event);
+                }
+            }
             if (sendFailing.compareAndSet(true, false)) {
                 LOG.log(Level.INFO, "database bus: sending again");
             }
