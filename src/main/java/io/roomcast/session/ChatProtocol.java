@@ -60,11 +60,16 @@ public class ChatProtocol {
     public void onText(Connection connection, String text) {
         int room = room(connection);
         if (lifecycle.admit(connection) && rooms.isMember(connection, room)) {
-            try {
-                rooms.publish(RoomCommand.Publish.line(room, connection.user(), text));
-            } catch (StreamUnavailableException e) {
-                LOG.log(Level.DEBUG, "chat line in room {0} dropped: {1}", room, e.getMessage());
-            }
+            // Without waiting: a durable store answers after its commit, and this may be the server's I/O thread.
+            rooms.publishAsync(RoomCommand.Publish.line(room, connection.user(), text)).whenComplete((published, failure) -> {
+                Throwable cause = Failures.cause(failure);
+                if (cause instanceof StreamUnavailableException e) {
+                    LOG.log(Level.DEBUG, "chat line in room {0} dropped: {1}", room, e.getMessage());
+                } else if (cause != null) {
+                    LOG.log(Level.WARNING, "a chat line of connection " + connection.id() + " failed", cause);
+                    connection.close(CloseReasons.SERVER_ERROR); // as an exception in onMessage would
+                }
+            });
         }
     }
 

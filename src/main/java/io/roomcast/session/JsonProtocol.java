@@ -1,11 +1,12 @@
 package io.roomcast.session;
 
-import io.roomcast.config.RoomcastSettings;
-import io.roomcast.connection.Connection;
-import io.roomcast.connection.Identity;
 import io.roomcast.auth.InvalidTokenException;
 import io.roomcast.auth.TokenVerifier;
 import io.roomcast.auth.VerifiedToken;
+import io.roomcast.config.RoomcastSettings;
+import io.roomcast.connection.CloseReasons;
+import io.roomcast.connection.Connection;
+import io.roomcast.connection.Identity;
 import io.roomcast.protocol.ClientFrame;
 import io.roomcast.protocol.ClientFrameDecoder;
 import io.roomcast.protocol.Decoded;
@@ -16,15 +17,13 @@ import io.roomcast.protocol.ServerFrames;
 import io.roomcast.room.RoomCommand;
 import io.roomcast.room.RoomResult;
 import io.roomcast.room.Rooms;
-import io.roomcast.stream.StreamUnavailableException;
 import io.roomcast.stream.StreamPosition;
+import io.roomcast.stream.StreamUnavailableException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.util.List;
-import java.util.concurrent.CompletionException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
-import io.roomcast.connection.CloseReasons;
+import java.util.List;
 
 /**
  * The JSON protocol of {@code /ws/realtime}, {@code /ws/auth} and {@code /ws/secure/{clientId}}
@@ -160,8 +159,7 @@ public class JsonProtocol {
         // Without waiting: a durable store answers after its commit, and this may be the server's I/O thread.
         rooms.publishAsync(RoomCommand.Publish.frame(connection, send.room(), send.text(), send.ref()))
                 .whenComplete((published, failure) -> {
-                    Throwable cause = failure instanceof CompletionException c && c.getCause() != null
-                            ? c.getCause() : failure;
+                    Throwable cause = Failures.cause(failure);
                     if (cause instanceof StreamUnavailableException e) {
                         // Nothing was acknowledged or delivered: the client may send it again (with the same ref).
                         error(connection, ErrorCode.UNAVAILABLE, e.getMessage(), send.ref());
