@@ -8,7 +8,8 @@
 // Normally started by durable.sh, which installs what is missing first.
 //
 //   node durable.js [--quick] [--servers roomcast,roomcast-wildfly] [--stores memory,postgres]
-//                   [--jfr auto|always|never] [--out DIR]
+//                   [--jfr auto|always|never] [--keep-pg] [--out DIR]
+//   node durable.js --report DIR      the tables again from DIR/summary.json
 //
 // PostgreSQL: Debian's (src/postgres/postgres.sh), a cluster of its own under bench/.work/ on a free
 // loopback port, a fresh database per server run (each starts empty), fsync and synchronous_commit
@@ -39,7 +40,7 @@ const STORES = opt('--stores', 'memory,postgres').split(',').filter(Boolean);
 const JFR = opt('--jfr', 'auto');
 const ACK_TARGET = 10000; // issue 22: acknowledged publishes/s on this 2-core machine
 const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-const OUT = path.resolve(opt('--out', path.join(BENCH, 'results', `${stamp}-durable${QUICK ? '-quick' : ''}`)));
+const OUT = path.resolve(opt('--out', opt('--report') || path.join(BENCH, 'results', `${stamp}-durable${QUICK ? '-quick' : ''}`)));
 const RUN_BUDGET_S = QUICK ? 900 : 2400; // hard stop for the whole run
 fs.mkdirSync(OUT, { recursive: true });
 
@@ -381,7 +382,7 @@ function report(summary) {
     const a = r.results['acks-saturation'];
     if (!a || !a.steps) continue;
     const last = a.steps[a.steps.length - 1];
-    const steps = a.steps.map((s) => `${int(s.offered_publishes_per_s)} → ${int(s.acked_per_s)} (${s.ack_latency_ms.p99}${s.ok ? '' : ', not sustained'}${s.held_back ? `, ${int(s.held_back)} held back` : ''}${Object.keys(s.errors).length ? `, errors ${JSON.stringify(s.errors)}` : ''})`).join('; ');
+    const steps = a.steps.map((s) => `${int(s.offered_publishes_per_s)} → ${int(s.acked_per_s)} (${s.ack_latency_ms.p99}${s.ok ? '' : ', not sustained'}${s.loadgen.lagging ? `, load generator ${Math.round(s.sender_max_behind_ms)} ms behind` : ''}${s.held_back ? `, ${int(s.held_back)} held back` : ''}${Object.keys(s.errors).length ? `, errors ${JSON.stringify(s.errors)}` : ''})`).join('; ');
     L.push(`| ${r.title} | ${r.store} | ${int(a.max_sustained_acked_per_s)} | ${steps} | ${f1(last.server.cpu_pct)} | ${f1(last.loadgen.cpu_pct_send_window)} | ${f1(last.other_processes_cpu_pct)} |`);
   }
   const jfr = runs.filter((r) => r.results['acks-jfr']);
@@ -416,6 +417,14 @@ function machineInfo() {
 }
 
 async function main() {
+  if (opt('--report')) {
+    // --report DIR: the tables again from DIR/summary.json (nothing is started)
+    const dir = path.resolve(opt('--report'));
+    const md = report(JSON.parse(fs.readFileSync(path.join(dir, 'summary.json'), 'utf8')));
+    fs.writeFileSync(path.join(dir, 'DURABLE.md'), md);
+    console.log(md);
+    return;
+  }
   log(`mode ${QUICK ? 'quick' : 'full'}, servers ${SERVERS.join(', ')}, stores ${STORES.join(', ')}, results in ${OUT}`);
   const summary = { mode: QUICK ? 'quick' : 'full', machine: machineInfo(), scenarios: SCENARIOS, runs: [] };
   if (STORES.includes('postgres')) {
