@@ -290,7 +290,9 @@ async function runOne(name, store) {
   const sat = entry.results['acks-saturation'];
   const sustained = sat && sat.max_sustained_acked_per_s;
   if (store === 'postgres' && servers.alive() && (JFR === 'always' || (JFR === 'auto' && (sustained || 0) < ACK_TARGET)) && sat && sat.steps && sat.steps.length) {
-    entry.results['acks-jfr'] = await jfrStep(key, server, Math.max(...sat.steps.map((s) => s.offered_publishes_per_s)));
+    // near saturation but steady: the highest sustained step's rate (the highest offered if none was)
+    const okRates = sat.steps.filter((s) => s.ok).map((s) => s.offered_publishes_per_s);
+    entry.results['acks-jfr'] = await jfrStep(key, server, Math.max(...(okRates.length ? okRates : sat.steps.map((s) => s.offered_publishes_per_s))));
   }
   entry.total_cpu_s = S.serverSnapshot(server.pid).cpuS;
   await servers.stop();
@@ -298,20 +300,28 @@ async function runOne(name, store) {
   return entry;
 }
 
-/** One saturation step under JFR (profile settings): the recording and the CPU per thread. */
+/**
+ * One saturation step under JFR (`profile` settings): the recording, the server's CPU per thread, and
+ * per thread the Java samples (running) and native samples (in native code: for the store's writer,
+ * waiting on PostgreSQL's socket) with their top Roomcast frames (lib/JfrThreads.java). Starting a
+ * recording instruments the JDK's socket classes and deoptimises (bench/profile.js), so a warm-up step
+ * at the same rate runs under the recording first and only the second step is counted.
+ */
 async function jfrStep(key, server, rate) {
   const jfrFile = path.join(OUT, `${key}.acks-jfr.jfr`);
-  log(`${key}: acks at ${rate}/s under JFR (${path.relative(REPO, jfrFile)})`);
+  log(`${key}: acks at ${rate}/s under JFR (${path.relative(REPO, jfrFile)}), after a warm-up step under the recording`);
   try {
     execFileSync('jcmd', [String(server.pid), 'JFR.start', 'name=durable', 'settings=profile'], { timeout: 60000 });
   } catch (e) {
     return { error: `JFR.start failed: ${e.message}` };
   }
-  await sleep(3000); // JFR instruments the JDK's socket classes when it starts: let the JIT settle
+  const o = { clients: 50, 'rooms-per-client': 10, rate: String(rate), warmup: 1 };
+  await runLoadgen(loadgenArgs('acks', { ...o, duration: 8 }, server), null);
+  await settle(server.pid, key);
   const threadsA = threadCpu(server.pid);
   const pgA = pgCpuS();
   const fromMs = Date.now();
-  const res = await runLoadgen(loadgenArgs('acks', { clients: 50, 'rooms-per-client': 10, rate: String(rate), warmup: 1, duration: 10 }, server), null);
+  const res = await runLoadgen(loadgenArgs('acks', { ...o, duration: 10 }, server), null);
   const toMs = Date.now();
   const pgB = pgCpuS();
   const threadsB = threadCpu(server.pid);
@@ -320,6 +330,7 @@ async function jfrStep(key, server, rate) {
   } catch (e) {
     res.jfr_error = e.message;
   }
+  // /proc's thread names are cut at 15 characters: the JFR samples below have the whole names
   const threads = Object.entries(threadsB)
     .map(([n, s]) => [n, Math.round((s - (threadsA[n] || 0)) * 1000) / 1000])
     .filter(([, s]) => s > 0.05)
@@ -328,9 +339,32 @@ async function jfrStep(key, server, rate) {
   res.jfr_file = path.basename(jfrFile);
   res.thread_cpu_s = Object.fromEntries(threads);
   res.postgres_cpu_s = pgA !== null && pgB !== null ? Math.round((pgB - pgA) * 1000) / 1000 : null;
+  try {
+    res.jfr_threads = jfrThreads(jfrFile, fromMs, toMs);
+  } catch (e) {
+    res.jfr_threads_error = e.message;
+  }
   fs.writeFileSync(path.join(OUT, `${key}.acks-jfr.json`), JSON.stringify(res, null, 2) + '\n');
   log(`${key}: JFR step: server CPU by thread ${threads.slice(0, 8).map(([n, s]) => `${n} ${s}s`).join(', ')}; postgres ${res.postgres_cpu_s}s`);
   return res;
+}
+
+/** Per thread: running and native samples in the window, and the top Roomcast frames of each kind. */
+function jfrThreads(jfrFile, fromMs, toMs) {
+  const out = execFileSync('java', [path.join(BENCH, 'lib', 'JfrThreads.java'), jfrFile, String(fromMs), String(toMs)], { maxBuffer: 64 << 20, timeout: 120000 }).toString();
+  const by = {};
+  for (const line of out.split('\n')) {
+    if (!line) continue;
+    const [count, thread, kind, top, roomcast] = line.split('\t');
+    const t = (by[thread] = by[thread] || { running: 0, native: 0, frames: {} });
+    t[kind] += Number(count);
+    const k = `${kind}: ${roomcast !== '-' ? roomcast.replace('io.roomcast.', '') : '(no Roomcast frame)'} @ ${top.replace(/^.*\.([^.]+\.[^.]+)$/, '$1')}`;
+    t.frames[k] = (t.frames[k] || 0) + Number(count);
+  }
+  return Object.entries(by)
+    .map(([thread, t]) => ({ thread, running: t.running, native: t.native, top: Object.entries(t.frames).sort((a, b) => b[1] - a[1]).slice(0, 6) }))
+    .filter((t) => t.running + t.native > 0)
+    .sort((a, b) => b.running + b.native - (a.running + a.native));
 }
 
 // ------------------------------------------------------------ the report
@@ -391,7 +425,12 @@ function report(summary) {
     for (const r of jfr) {
       const j = r.results['acks-jfr'];
       const s = j.steps && j.steps[0];
-      L.push(`- ${r.title}: offered ${s ? int(s.offered_publishes_per_s) : '?'}/s, acked ${s ? int(s.acked_per_s) : '?'}/s, p99 ${s ? s.ack_latency_ms.p99 : '?'} ms; recording \`${j.jfr_file}\`; PostgreSQL CPU ${j.postgres_cpu_s} s; server CPU by thread (s): ${Object.entries(j.thread_cpu_s || {}).slice(0, 12).map(([n, v]) => `${n} ${v}`).join(', ')}`);
+      L.push(`- ${r.title}: offered ${s ? int(s.offered_publishes_per_s) : '?'}/s, acked ${s ? int(s.acked_per_s) : '?'}/s, p99 ${s ? s.ack_latency_ms.p99 : '?'} ms, window ${s ? s.window_s : '?'} s; recording \`${j.jfr_file}\`; PostgreSQL CPU ${j.postgres_cpu_s} s; server CPU by thread (s, names cut at 15 characters by /proc): ${Object.entries(j.thread_cpu_s || {}).slice(0, 12).map(([n, v]) => `${n} ${v}`).join(', ')}`);
+      if (j.jfr_threads) {
+        L.push('', '  | thread | Java samples (running) | native samples (in native code) | top frames (kind: first Roomcast frame @ top frame) |', '  |---|---:|---:|---|');
+        for (const t of j.jfr_threads.slice(0, 10)) L.push(`  | ${t.thread} | ${t.running} | ${t.native} | ${t.top.map(([k, n]) => `${n} ${k}`).join('<br>')} |`);
+        L.push('');
+      }
     }
   }
   L.push('');
