@@ -161,14 +161,26 @@ function pgCpuS() {
 }
 
 // ------------------------------------------------------------ per-thread CPU (JFR step)
-/** {thread name with numbers folded -> cpu seconds} of a JVM. */
-function threadCpu(pid) {
+/** Native thread id -> Java thread name (jcmd Thread.print's nid), to undo /proc's 15-character cut. */
+function javaThreadNames(pid) {
+  const names = {};
+  try {
+    const dump = execFileSync('jcmd', [String(pid), 'Thread.print'], { timeout: 60000, maxBuffer: 64 << 20 }).toString();
+    for (const m of dump.matchAll(/^"(.+?)" .*?nid=(0x[0-9a-f]+)/gm)) names[parseInt(m[2], 16)] = m[1];
+  } catch (e) {
+    /* /proc's names then */
+  }
+  return names;
+}
+
+/** {thread name with numbers folded -> cpu seconds} of a JVM; `names` maps native ids to Java names. */
+function threadCpu(pid, names = {}) {
   const tck = S.ticksPerSecond();
   const out = {};
   for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
     try {
       const stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replace(/\d+/g, '#');
+      const name = (names[Number(tid)] || stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))).replace(/\d+/g, '#');
       const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       out[name] = (out[name] || 0) + (Number(rest[11]) + Number(rest[12])) / tck;
     } catch (e) {
@@ -318,19 +330,20 @@ async function jfrStep(key, server, rate) {
   const o = { clients: 50, 'rooms-per-client': 10, rate: String(rate), warmup: 1 };
   await runLoadgen(loadgenArgs('acks', { ...o, duration: 8 }, server), null);
   await settle(server.pid, key);
-  const threadsA = threadCpu(server.pid);
+  const names = javaThreadNames(server.pid);
+  const threadsA = threadCpu(server.pid, names);
   const pgA = pgCpuS();
   const fromMs = Date.now();
   const res = await runLoadgen(loadgenArgs('acks', { ...o, duration: 10 }, server), null);
   const toMs = Date.now();
   const pgB = pgCpuS();
-  const threadsB = threadCpu(server.pid);
+  const threadsB = threadCpu(server.pid, names);
   try {
     execFileSync('jcmd', [String(server.pid), 'JFR.stop', 'name=durable', `filename=${jfrFile}`], { timeout: 120000 });
   } catch (e) {
     res.jfr_error = e.message;
   }
-  // /proc's thread names are cut at 15 characters: the JFR samples below have the whole names
+  // Java names where jcmd gave them (/proc's are cut at 15 characters)
   const threads = Object.entries(threadsB)
     .map(([n, s]) => [n, Math.round((s - (threadsA[n] || 0)) * 1000) / 1000])
     .filter(([, s]) => s > 0.05)
@@ -356,6 +369,8 @@ function jfrThreads(jfrFile, fromMs, toMs) {
   for (const line of out.split('\n')) {
     if (!line) continue;
     const [count, thread, kind, top, roomcast] = line.split('\t');
+    // a thread waiting for events is in native code too: epoll, a file watch, a LISTEN connection
+    if (kind === 'native' && (/EPoll\.wait|LinuxWatchService\.poll/.test(top) || /durable\.(Outbox\.run|Notifications)/.test(roomcast))) continue;
     const t = (by[thread] = by[thread] || { running: 0, native: 0, frames: {} });
     t[kind] += Number(count);
     const k = `${kind}: ${roomcast !== '-' ? roomcast.replace('io.roomcast.', '') : '(no Roomcast frame)'} @ ${top.replace(/^.*\.([^.]+\.[^.]+)$/, '$1')}`;
@@ -425,7 +440,7 @@ function report(summary) {
     for (const r of jfr) {
       const j = r.results['acks-jfr'];
       const s = j.steps && j.steps[0];
-      L.push(`- ${r.title}: offered ${s ? int(s.offered_publishes_per_s) : '?'}/s, acked ${s ? int(s.acked_per_s) : '?'}/s, p99 ${s ? s.ack_latency_ms.p99 : '?'} ms, window ${s ? s.window_s : '?'} s; recording \`${j.jfr_file}\`; PostgreSQL CPU ${j.postgres_cpu_s} s; server CPU by thread (s, names cut at 15 characters by /proc): ${Object.entries(j.thread_cpu_s || {}).slice(0, 12).map(([n, v]) => `${n} ${v}`).join(', ')}`);
+      L.push(`- ${r.title}: offered ${s ? int(s.offered_publishes_per_s) : '?'}/s, acked ${s ? int(s.acked_per_s) : '?'}/s, p99 ${s ? s.ack_latency_ms.p99 : '?'} ms, window ${s ? s.window_s : '?'} s; recording \`${j.jfr_file}\`; PostgreSQL CPU ${j.postgres_cpu_s} s; server CPU by thread (s): ${Object.entries(j.thread_cpu_s || {}).slice(0, 12).map(([n, v]) => `${n} ${v}`).join(', ')}`);
       if (j.jfr_threads) {
         L.push('', '  | thread | Java samples (running) | native samples (in native code) | top frames (kind: first Roomcast frame @ top frame) |', '  |---|---:|---:|---|');
         for (const t of j.jfr_threads.slice(0, 10)) L.push(`  | ${t.thread} | ${t.running} | ${t.native} | ${t.top.map(([k, n]) => `${n} ${k}`).join('<br>')} |`);
