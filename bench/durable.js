@@ -19,8 +19,9 @@
 // publish's cost is spent there.
 //
 // JFR: with --jfr auto (the default), when a postgres run's sustained acked/s stays below the issue's
-// 10,000, one more saturation step (the sweep's highest offered rate) runs under a recording (JFR
-// `profile` settings); the .jfr file and the server's CPU per thread over that step are kept.
+// 10,000, one more step at the sweep's highest sustained rate runs under a recording (JFR `profile`
+// settings, after a warm-up step under it); the .jfr file, the server's CPU per thread and each
+// thread's running and native samples over that step are kept (--jfr always: every postgres run).
 
 const fs = require('fs');
 const os = require('os');

@@ -4,8 +4,8 @@
 # loopback and removes afterwards), side by side: echo, fan-out 100x10 and 1x1000 at 20,000
 # deliveries/s, publish-to-ack latency at 2,000 publishes/s, acknowledged publishes/s to saturation.
 #
-#   bench/durable.sh                 full run (about 15 min on 2 cores); bench/results/<stamp>-durable/DURABLE.md
-#   bench/durable.sh --quick         smoke-sized run (about 5 min)
+#   bench/durable.sh                 full run (10-12 min on 2 cores); bench/results/<stamp>-durable/DURABLE.md
+#   bench/durable.sh --quick         smoke-sized run (5-8 min)
 #   options passed on to durable.js: --servers roomcast,roomcast-wildfly  --stores memory,postgres
 #                                    --jfr auto|always|never  --keep-pg  --out DIR
 #
