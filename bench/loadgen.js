@@ -5,7 +5,7 @@
 //
 //   node loadgen.js <scenario> [--option value ...]
 //
-// Scenarios (see --help): fanout, connections, handshakes, echo.
+// Scenarios (see --help): fanout, connections, handshakes, echo, acks.
 // Prints one JSON document on stdout (progress goes to stderr); --out FILE
 // also writes it to a file.
 
@@ -73,6 +73,21 @@ handshakes   repeated connect-open-close cycles, C in flight
 
 echo         C clients, each alone in its room; closed loop send -> echo
   --clients 50 --duration 5 --warmup 1 --size 64
+
+acks         acknowledged publishes (PROTOCOL 9.3): C JSON clients on /ws/auth
+             (HS256 tokens minted with --jwt-secret, default env
+             ROOMCAST_JWT_SECRET; one user each), each alone in K rooms,
+             publishing message frames with a ref at a fixed total rate
+             (open loop); counts acks, publish-to-ack latency, errors
+  --clients 50 --rooms-per-client 10
+  --rate 2000             offered publishes/s; a comma list runs steps
+  --warmup 2 --duration 5 --size 64 --drain 5 --drain-max 15
+  --until-plateau         stop stepping once acked/s rises less than
+                          --plateau-gain (0.05) over the best step, or a step
+                          is not sustained (p99 >= --slo-ms, unacked, errors)
+  --slo-ms 1000
+  --max-in-flight 50000   unacknowledged publishes at most; beyond it the
+                          step holds back (counted) instead of queueing
 `;
 
 // ---------------------------------------------------------------- options
@@ -138,9 +153,10 @@ function openWs(path, i, extra, port) {
 
 /**
  * Open n sockets with at most `conc` connects in flight; socket i goes to
- * portOf(i) (default: round robin over the ports). Returns {sockets, failures}.
+ * portOf(i) (default: round robin over the ports), with extraOf(i)'s ws options
+ * (e.g. handshake headers). Returns {sockets, failures}.
  */
-async function openMany(n, conc, pathOf, setup, deadlineMs, portOf) {
+async function openMany(n, conc, pathOf, setup, deadlineMs, portOf, extraOf) {
   const sockets = new Array(n);
   const failures = {};
   let next = 0;
@@ -166,7 +182,7 @@ async function openMany(n, conc, pathOf, setup, deadlineMs, portOf) {
         }
         const i = next++;
         inFlight++;
-        const ws = openWs(pathOf(i), i, undefined, portOf ? portOf(i) : undefined);
+        const ws = openWs(pathOf(i), i, extraOf ? extraOf(i) : undefined, portOf ? portOf(i) : undefined);
         let settled = false;
         ws.on('open', () => {
           if (settled) return;
@@ -708,6 +724,267 @@ async function echo() {
   };
 }
 
+// ---------------------------------------------------------------- acks
+/**
+ * Acknowledged publishes (PROTOCOL 9.3): C JSON clients on /ws/auth, each its own user (an HS256
+ * token minted here, so a `ref` is keyed by a stable user as a real client's is), each alone in
+ * its K rooms; together they publish `message` frames with a `ref` at a fixed total rate, open
+ * loop (each ref remembers its *scheduled* send time, so a late sender shows up as latency), round
+ * robin over their rooms. Counts acks per step: acked/s over the time from the first measured
+ * publish to the last measured ack, publish-to-ack latency, errors by code, what stayed
+ * unacknowledged. A comma list of rates runs steps on the same connections; --until-plateau stops
+ * once acked/s no longer rises (less than --plateau-gain over the best step so far) or the p99
+ * passes --slo-ms. --max-in-flight bounds the unacknowledged publishes: a step that reaches it
+ * stops offering (counted as `held_back`) rather than queue without end.
+ */
+async function acks() {
+  const C = num('clients', 50);
+  const K = num('rooms-per-client', 10);
+  const rates = String(args.rate || '2000').split(',').map(Number);
+  const warmup = num('warmup', 2);
+  const duration = num('duration', 5);
+  const size = num('size', 64);
+  const drain = num('drain', 5);
+  const drainMax = num('drain-max', 15);
+  const sloMs = num('slo-ms', 1000);
+  const maxInFlight = num('max-in-flight', 50000);
+  const plateauGain = num('plateau-gain', 0.05);
+  const secret = args['jwt-secret'] || process.env.ROOMCAST_JWT_SECRET;
+  if (!secret) throw new Error('acks needs --jwt-secret or ROOMCAST_JWT_SECRET (tokens are minted here)');
+  const base = roomBase();
+  const run = crypto.randomBytes(3).toString('hex'); // users unique per run: de-duplication keys outlive a run
+  const unexpected = closeCodesCollector();
+  const elDelay = monitorEventLoopDelay({ resolution: 10 });
+  elDelay.enable();
+
+  // per-step state (reset by each step); a ref is "<step>.<client>.<seq>"
+  let step = -1;
+  let pending = new Map(); // ref -> { sched, measured }
+  let hist = new S.Hist();
+  let ackedMeasured = 0;
+  let ackedWarm = 0;
+  let lastAckAt = 0;
+  let echoes = 0;
+  let stale = 0; // acks of an earlier step's refs (after its drain gave up)
+  let duplicateAcks = 0;
+  let errors = {};
+  const frameCount = { joined: 0, other: 0 };
+
+  const MSG = Buffer.from('{"type":"message"');
+  const onFrame = (data) => {
+    // the sender's own copy of each message comes first (9.3): recognised by its prefix, not parsed
+    if (data.length >= MSG.length && data.compare(MSG, 0, MSG.length, 0, MSG.length) === 0) {
+      echoes++;
+      return;
+    }
+    const now = S.nowUs();
+    const f = JSON.parse(String(data));
+    if (f.type === 'ack') {
+      const p = pending.get(f.ref);
+      if (!p) {
+        if (typeof f.ref === 'string' && !f.ref.startsWith(`${step}.`)) stale++;
+        else duplicateAcks++;
+        return;
+      }
+      pending.delete(f.ref);
+      lastAckAt = now;
+      if (p.measured) {
+        ackedMeasured++;
+        hist.record(now - p.sched);
+      } else ackedWarm++;
+    } else if (f.type === 'error') {
+      errors[f.code] = (errors[f.code] || 0) + 1;
+      if (typeof f.ref === 'string') pending.delete(f.ref);
+    } else if (f.type === 'joined') frameCount.joined++;
+    else frameCount.other++;
+  };
+
+  log(`acks: ${C} clients on /ws/auth, ${K} rooms each (${C * K} rooms), base room ${base}`);
+  const tokens = Array.from({ length: C }, (_, i) => mintJwt(secret, `acks-${run}-${i}`, 3600));
+  const t0 = Date.now();
+  const { sockets, opened, failures } = await openMany(C, 50, () => '/ws/auth', (ws) => {
+    ws.on('message', (data, isBinary) => { if (!isBinary) onFrame(data); });
+    unexpected.attach(ws);
+  }, 60000, undefined, (i) => ({ headers: { Authorization: `Bearer ${tokens[i]}` } }));
+  const connectS = (Date.now() - t0) / 1000;
+  if (opened !== C) log(`acks: only ${opened}/${C} connected`, JSON.stringify(failures));
+  const clients = [];
+  sockets.forEach((ws, i) => { if (ws) clients.push({ i, ws, rooms: Array.from({ length: K }, (_, k) => base + i * K + k), seq: 0 }); });
+  // join every room, await every `joined` (bounded)
+  for (const c of clients) for (const room of c.rooms) c.ws.send(JSON.stringify({ type: 'join', room }));
+  const joinDeadline = Date.now() + 30000;
+  while (frameCount.joined < clients.length * K && Date.now() < joinDeadline) await sleep(50);
+  log(`acks: ${frameCount.joined}/${clients.length * K} rooms joined`);
+  const connected = S.serverSnapshot(SNAP_PIDS);
+
+  const steps = [];
+  let best = 0;
+  for (const rate of rates) {
+    step++;
+    pending = new Map();
+    hist = new S.Hist();
+    ackedMeasured = 0;
+    ackedWarm = 0;
+    echoes = 0;
+    stale = 0;
+    duplicateAcks = 0;
+    errors = {};
+    let sentMeasured = 0;
+    let sentWarm = 0;
+    let heldBack = 0;
+    let maxBehind = 0;
+    let maxPending = 0;
+    const perClient = rate / clients.length;
+    for (const c of clients) c.seq = 0;
+    const startUs = S.nowUs() + 20000;
+    const measureStartUs = startUs + warmup * 1e6;
+    const endUs = measureStartUs + duration * 1e6;
+    const phase = clients.map((_, k) => (k / clients.length) * (1e6 / perClient));
+    const text = 'x'.repeat(Math.max(1, size));
+    let snapA = null;
+    let cpuA = null;
+    log(`acks: step ${rate} publishes/s over ${clients.length} clients`);
+    elDelay.reset();
+    await new Promise((resolve) => {
+      const tick = () => {
+        const now = S.nowUs();
+        if (snapA === null && now >= measureStartUs) {
+          snapA = S.serverSnapshot(SNAP_PIDS);
+          cpuA = process.cpuUsage();
+          elDelay.reset();
+        }
+        const until = Math.min(now, endUs);
+        let behind = 0;
+        for (let k = 0; k < clients.length; k++) {
+          const c = clients[k];
+          // scheduled send times: startUs + phase + seq / perClient (open loop)
+          for (;;) {
+            const sched = startUs + phase[k] + (c.seq * 1e6) / perClient;
+            if (sched > until) break;
+            const measured = sched >= measureStartUs;
+            if (pending.size >= maxInFlight) heldBack++;
+            else if (c.ws.readyState === WebSocket.OPEN) {
+              const ref = `${step}.${c.i}.${c.seq}`;
+              pending.set(ref, { sched, measured });
+              c.ws.send(`{"type":"message","room":${c.rooms[c.seq % K]},"text":"${text}","ref":"${ref}"}`);
+              if (measured) sentMeasured++;
+              else sentWarm++;
+            }
+            c.seq++;
+            behind = Math.max(behind, now - sched);
+          }
+        }
+        if (pending.size > maxPending) maxPending = pending.size;
+        if (behind > maxBehind) maxBehind = behind;
+        if (now >= endUs) {
+          clearInterval(timer);
+          resolve();
+        }
+      };
+      const timer = setInterval(tick, 1);
+    });
+    const sendEnd = S.nowUs();
+    const lgCpuSend = cpuA ? loadgenCpu(cpuA) : null;
+    // drain: until every publish of the step is acknowledged, or no progress for `drain` s
+    const drainDeadline = Date.now() + (drain + drainMax) * 1000;
+    let lastCount = -1;
+    let lastProgress = Date.now();
+    while (pending.size > 0 && Date.now() < drainDeadline) {
+      await sleep(50);
+      if (pending.size !== lastCount) {
+        lastCount = pending.size;
+        lastProgress = Date.now();
+      } else if (Date.now() - lastProgress > drain * 1000) break;
+    }
+    await sleep(100);
+    const snapB = S.serverSnapshot(SNAP_PIDS);
+    const lgCpu = cpuA ? loadgenCpu(cpuA) : null;
+    const wallS = (snapB.t - snapA.t) / 1e6;
+    const srvCpu = S.cpuDelta(snapA, snapB);
+    const lat = hist.summaryMs();
+    let unackedMeasured = 0;
+    for (const p of pending.values()) if (p.measured) unackedMeasured++;
+    const lgPct = lgCpuSend !== null ? (100 * lgCpuSend) / duration : null;
+    // measured acks over the time from the first measured publish to the last ack (>= the send window)
+    const ackedPerS = Math.round(ackedMeasured / Math.max(duration, (lastAckAt - measureStartUs) / 1e6));
+    const s = {
+      offered_publishes_per_s: rate,
+      clients: clients.length,
+      sent: sentMeasured,
+      acked: ackedMeasured,
+      unacked: unackedMeasured,
+      held_back: heldBack,
+      max_in_flight: maxPending,
+      errors,
+      duplicate_acks: duplicateAcks,
+      stale_acks: stale,
+      own_message_events: echoes,
+      acked_per_s: ackedPerS,
+      drain_s: r3((S.nowUs() - sendEnd) / 1e6),
+      ack_latency_ms: lat,
+      sender_max_behind_ms: r3(maxBehind / 1000),
+      warmup_sent: sentWarm,
+      server: {
+        cpu_s: srvCpu,
+        cpu_pct: srvCpu !== null ? r3((100 * srvCpu) / wallS) : null,
+        cpu_us_per_ack: srvCpu !== null && ackedMeasured ? r3((srvCpu * 1e6) / ackedMeasured) : null,
+        rss_kb: snapB.rssKb,
+        threads: snapB.threads,
+      },
+      loadgen: {
+        cpu_s: r3(lgCpu),
+        cpu_pct_send_window: r3(lgPct),
+        event_loop_delay_p99_ms: r3(elDelay.percentile(99) / 1e6),
+        event_loop_delay_max_ms: r3(elDelay.max / 1e6),
+      },
+      other_processes_cpu_pct: r3((100 * S.otherCpu(snapA, snapB, srvCpu, lgCpu)) / wallS),
+      window_s: r3(wallS),
+    };
+    s.loadgen.saturated = lgPct !== null && lgPct >= 90;
+    s.loadgen.lagging = !s.loadgen.saturated && s.sender_max_behind_ms > 50;
+    // sustained: everything offered was sent and acknowledged, no error, p99 within the SLO
+    s.ok = heldBack === 0 && unackedMeasured === 0 && Object.keys(errors).length === 0 && lat.p99 !== null && lat.p99 < sloMs && opened === C;
+    steps.push(s);
+    log(
+      `acks: step ${rate}: acked ${ackedMeasured}/${sentMeasured} (${ackedPerS}/s; unacked ${unackedMeasured}, held back ${heldBack}, errors ${JSON.stringify(errors)}) ` +
+        `p50 ${lat.p50} p99 ${lat.p99} max ${lat.max} ms; server ${s.server.cpu_pct}% cpu ${s.server.cpu_us_per_ack} us/ack; loadgen ${s.loadgen.cpu_pct_send_window}%`
+    );
+    if (args['until-plateau']) {
+      if (!s.ok) {
+        log('acks: stopping (the step was not sustained)');
+        break;
+      }
+      if (best > 0 && ackedPerS < best * (1 + plateauGain)) {
+        log(`acks: stopping (acked/s ${ackedPerS} rose less than ${plateauGain * 100} % over ${best})`);
+        break;
+      }
+    }
+    best = Math.max(best, ackedPerS);
+    await sleep(300);
+  }
+  elDelay.disable();
+  for (const ws of sockets) if (ws) ws._benchClosing = true;
+  await closeAll(sockets, 5000);
+  const okSteps = steps.filter((s) => s.ok);
+  return {
+    scenario: 'acks',
+    clients: C,
+    rooms_per_client: K,
+    connected: opened,
+    connect_failures: failures,
+    connect_s: r3(connectS),
+    unexpected_closes: unexpected.codes,
+    payload_bytes: size,
+    warmup_s: warmup,
+    duration_s: duration,
+    slo_ms: sloMs,
+    server_rss_kb_connected: connected.rssKb,
+    steps,
+    max_sustained_acked_per_s: okSteps.length ? Math.max(...okSteps.map((s) => s.acked_per_s)) : null,
+    max_acked_per_s: steps.length ? Math.max(...steps.map((s) => s.acked_per_s)) : null,
+  };
+}
+
 // ---------------------------------------------------------------- handshakes
 function b64url(buf) {
   return Buffer.from(buf).toString('base64').replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
@@ -1101,7 +1378,7 @@ async function main() {
     process.stdout.write(JSON.stringify({ scenario, error: 'deadline' }) + '\n');
     process.exit(2);
   }, maxTime * 1000).unref();
-  const fns = { fanout, echo, handshakes, connections };
+  const fns = { fanout, echo, handshakes, connections, acks };
   if (!fns[scenario]) {
     console.error(`unknown scenario ${scenario}\n\n${HELP}`);
     process.exit(1);

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The durable store's figures (issue 22) in one command: the same target/roomcast.war on Payara Micro
+# and on WildFly, each with roomcast.store=memory and then =postgres (a PostgreSQL this run starts on
+# loopback and removes afterwards), side by side: echo, fan-out 100x10 and 1x1000 at 20,000
+# deliveries/s, publish-to-ack latency at 2,000 publishes/s, acknowledged publishes/s to saturation.
+#
+#   bench/durable.sh                 full run (10-12 min on 2 cores); bench/results/<stamp>-durable/DURABLE.md
+#   bench/durable.sh --quick         smoke-sized run (5-8 min)
+#   options passed on to durable.js: --servers roomcast,roomcast-wildfly  --stores memory,postgres
+#                                    --jfr auto|always|never  --keep-pg  --out DIR
+#
+# Idempotent: npm ci where the load generator's ws is missing, Debian's PostgreSQL installed by
+# src/postgres/postgres.sh when missing (root), Roomcast built with `mvn -q -DskipTests package` when
+# target/roomcast.war is missing, WildFly unpacked into target/ when missing. Signals only the PIDs it
+# started (the servers, the postmaster).
+set -euo pipefail
+BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO="$(cd "$BENCH/.." && pwd)"
+say() { echo "[durable.sh] $*"; }
+
+command -v node >/dev/null || { echo "node (>= 18) is required" >&2; exit 1; }
+if [ ! -d "$BENCH/node_modules/ws" ]; then
+  say "npm ci in bench"
+  (cd "$BENCH" && npm ci --no-audit --no-fund --silent)
+fi
+bash "$REPO/src/postgres/postgres.sh" install
+if [ ! -f "$REPO/target/roomcast.war" ] || [ ! -f "$REPO/target/payara-micro.jar" ]; then
+  say "building Roomcast: mvn -q -DskipTests package"
+  (cd "$REPO" && mvn -q -DskipTests package)
+fi
+if ! ls "$REPO"/target/wildfly-*/jboss-modules.jar >/dev/null 2>&1; then
+  say "unpacking WildFly: mvn -q -Pwildfly dependency:unpack@wildfly-dist"
+  (cd "$REPO" && mvn -q -Pwildfly dependency:unpack@wildfly-dist) || say "WARNING: WildFly unpack failed; roomcast-wildfly will be skipped"
+fi
+exec node "$BENCH/durable.js" "$@"
