@@ -369,9 +369,7 @@ public final class PostgresBus implements ClusterBus {
             notify(connection, payload);
             return;
         }
-        boolean autoCommit = connection.getAutoCommit();
-        connection.setAutoCommit(false);
-        try {
+        Database.inTransaction(connection, () -> {
             long id;
             try (PreparedStatement store = connection.prepareStatement(STORE)) {
                 store.setString(1, self.instance());
@@ -382,13 +380,8 @@ public final class PostgresBus implements ClusterBus {
                 }
             }
             notify(connection, BusNotice.stored(id)); // sent at commit, after the row is there to read
-            connection.commit();
-        } catch (SQLException | RuntimeException e) {
-            connection.rollback();
-            throw e;
-        } finally {
-            connection.setAutoCommit(autoCommit);
-        }
+            return null;
+        });
     }
 
     private static void notify(Connection connection, String payload) throws SQLException {

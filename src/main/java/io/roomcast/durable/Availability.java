@@ -1,5 +1,6 @@
 package io.roomcast.durable;
 
+import io.roomcast.stream.StreamUnavailableException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 
@@ -14,6 +15,11 @@ final class Availability {
     private static final Logger LOG = System.getLogger(Availability.class.getName());
 
     private volatile boolean up = true;
+
+    /** What a refused operation tells the client while the database does not answer. */
+    static StreamUnavailableException refusal() {
+        return new StreamUnavailableException("the room store is unreachable; try again");
+    }
 
     boolean up() {
         return up;

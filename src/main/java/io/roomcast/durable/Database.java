@@ -96,6 +96,37 @@ public final class Database implements AutoCloseable {
         return new org.postgresql.Driver().connect(settings.url().get(), properties);
     }
 
+    /** Statements that run in one transaction ({@link #inTransaction}). */
+    @FunctionalInterface
+    public interface Work<T> {
+        T run() throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} in one transaction on {@code connection}: committed when it returns, rolled back
+     * when it throws (what it threw is what the caller sees, not a rollback's own failure on a connection
+     * that broke); the connection's auto-commit as it was afterwards.
+     */
+    public static <T> T inTransaction(Connection connection, Work<T> work) throws SQLException {
+        boolean autoCommit = connection.getAutoCommit();
+        connection.setAutoCommit(false);
+        T result;
+        try {
+            result = work.run();
+            connection.commit();
+        } catch (SQLException | RuntimeException e) {
+            try {
+                connection.rollback();
+                connection.setAutoCommit(autoCommit);
+            } catch (SQLException broken) {
+                e.addSuppressed(broken); // the transaction died with the connection; the pool drops it
+            }
+            throw e;
+        }
+        connection.setAutoCommit(autoCommit);
+        return result;
+    }
+
     @Override
     public void close() {
         if (dataSource instanceof HikariDataSource own) {

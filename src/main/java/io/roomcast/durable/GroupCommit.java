@@ -100,19 +100,12 @@ final class GroupCommit implements AutoCloseable {
     private void write(List<Pending> batch) {
         List<Appended> results;
         try (Connection connection = database.connection()) {
-            connection.setAutoCommit(false);
-            try {
-                results = transaction.write(connection, batch);
-                connection.commit();
-            } catch (SQLException | RuntimeException e) {
-                rollbackQuietly(connection);
-                throw e;
-            }
+            results = Database.inTransaction(connection, () -> transaction.write(connection, batch));
         } catch (SQLException | RuntimeException e) {
             availability.failed(e);
             LOG.log(Level.WARNING, "a transaction of {0} publish(es) failed; none is acknowledged: {1}", batch.size(),
                     e.toString());
-            StreamUnavailableException refused = new StreamUnavailableException("the room store is unreachable; try again");
+            StreamUnavailableException refused = Availability.refusal();
             List<Pending> failed = List.copyOf(batch);
             completions.execute(() -> failed.forEach(p -> p.done().completeExceptionally(refused)));
             return;
@@ -124,14 +117,6 @@ final class GroupCommit implements AutoCloseable {
                 committed.get(i).done().complete(results.get(i));
             }
         });
-    }
-
-    private static void rollbackQuietly(Connection connection) {
-        try {
-            connection.rollback();
-        } catch (SQLException ignored) {
-            // the connection is broken: the pool drops it, and the transaction died with it
-        }
     }
 
     @Override

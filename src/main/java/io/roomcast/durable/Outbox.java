@@ -1,5 +1,6 @@
 package io.roomcast.durable;
 
+import io.roomcast.room.RoomCommand;
 import io.roomcast.room.event.RoomEvent;
 import io.roomcast.stream.Appended;
 import java.lang.System.Logger;
@@ -88,57 +89,52 @@ final class Outbox implements AutoCloseable {
 
     /** One round: claims, appends and deletes up to {@link #ROUND} rows; returns how many it took. */
     int drain() throws SQLException {
-        List<RoomEvent.Message> placed = new ArrayList<>();
-        int taken;
+        List<Long> ids = new ArrayList<>();
+        List<Appended> results;
         try (Connection connection = database.connection()) {
-            connection.setAutoCommit(false);
-            try {
-                List<GroupCommit.Pending> batch = new ArrayList<>();
-                List<Long> ids = new ArrayList<>();
-                try (PreparedStatement claim = connection.prepareStatement(CLAIM)) {
-                    claim.setInt(1, ROUND);
-                    try (ResultSet rows = claim.executeQuery()) {
-                        long now = System.currentTimeMillis();
-                        while (rows.next()) {
-                            ids.add(rows.getLong(1));
-                            int room = rows.getInt(2);
-                            String sender = rows.getString(3);
-                            String key = rows.getString(5);
-                            if (room <= 0) {
-                                LOG.log(Level.WARNING, "outbox row {0}: room {1} is not a room id (1..2147483647); "
-                                        + "dropped", rows.getLong(1), room);
-                                continue;
-                            }
-                            RoomEvent.Message message = new RoomEvent.Message(room, messageIds.get(), sender,
-                                    rows.getString(4), null, now);
-                            batch.add(new GroupCommit.Pending(message,
-                                    key == null ? null : sender + '\n' + room + '\n' + key, new CompletableFuture<>()));
-                        }
-                    }
+            results = Database.inTransaction(connection, () -> {
+                List<GroupCommit.Pending> batch = claim(connection, ids);
+                if (ids.isEmpty()) {
+                    return List.<Appended>of();
                 }
-                taken = ids.size();
-                if (taken == 0) {
-                    connection.rollback();
-                    return 0;
-                }
-                List<Appended> results = batch.isEmpty() ? List.of() : writes.write(connection, batch);
+                List<Appended> appended = batch.isEmpty() ? List.of() : writes.write(connection, batch);
                 try (PreparedStatement delete = connection.prepareStatement(DELETE)) {
                     delete.setArray(1, connection.createArrayOf("int8", ids.toArray()));
                     delete.executeUpdate();
                 }
-                connection.commit();
-                for (Appended appended : results) {
-                    if (!appended.duplicate()) {
-                        placed.add(appended.message());
+                return appended;
+            });
+        }
+        // Every instance also hears of these by the room's notification; this one delivers them now.
+        results.stream().filter(appended -> !appended.duplicate()).map(Appended::message).forEach(delivered);
+        return ids.size();
+    }
+
+    /** Locks the oldest rows no other instance holds; their ids go to {@code ids}, their messages are returned. */
+    private List<GroupCommit.Pending> claim(Connection connection, List<Long> ids) throws SQLException {
+        List<GroupCommit.Pending> batch = new ArrayList<>();
+        try (PreparedStatement claim = connection.prepareStatement(CLAIM)) {
+            claim.setInt(1, ROUND);
+            try (ResultSet rows = claim.executeQuery()) {
+                long now = System.currentTimeMillis();
+                while (rows.next()) {
+                    ids.add(rows.getLong(1));
+                    int room = rows.getInt(2);
+                    String sender = rows.getString(3);
+                    String key = rows.getString(5);
+                    if (room <= 0) {
+                        LOG.log(Level.WARNING, "outbox row {0}: room {1} is not a room id (1..2147483647); dropped",
+                                rows.getLong(1), room);
+                        continue;
                     }
+                    RoomEvent.Message message = new RoomEvent.Message(room, messageIds.get(), sender,
+                            rows.getString(4), null, now);
+                    batch.add(new GroupCommit.Pending(message, key == null ? null
+                            : RoomCommand.Publish.dedupKey(sender, room, key), new CompletableFuture<>()));
                 }
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
             }
         }
-        placed.forEach(delivered); // every instance also hears of it by the room's notification
-        return taken;
+        return batch;
     }
 
     private void pause() {

@@ -123,7 +123,7 @@ public final class PostgresStreams implements StreamStore, AutoCloseable {
             return CompletableFuture.completedFuture(new Appended(message, false));
         }
         if (!availability.up()) {
-            return CompletableFuture.failedFuture(new StreamUnavailableException("the room store is unreachable; try again"));
+            return CompletableFuture.failedFuture(Availability.refusal());
         }
         // A publish that times out may still commit: a resend with the same key then gets its placement.
         return writer.submit(message, dedupKey).orTimeout(APPEND_WAIT_SECONDS, TimeUnit.SECONDS)
@@ -151,8 +151,15 @@ public final class PostgresStreams implements StreamStore, AutoCloseable {
             return Slice.disabled();
         }
         refuseWhileDown();
-        try (Connection connection = database.connection();
-             PreparedStatement read = connection.prepareStatement(newest ? READ_NEWEST : READ_OLDEST)) {
+        try (Connection connection = database.connection()) {
+            return read(connection, room, after, limit, newest);
+        } catch (SQLException e) {
+            throw unreachable(e);
+        }
+    }
+
+    private Slice read(Connection connection, int room, long after, int limit, boolean newest) throws SQLException {
+        try (PreparedStatement read = connection.prepareStatement(newest ? READ_NEWEST : READ_OLDEST)) {
             read.setLong(1, after);
             read.setLong(2, (long) limit + 1); // one more, to tell whether there is more
             read.setInt(3, room);
@@ -174,8 +181,6 @@ public final class PostgresStreams implements StreamStore, AutoCloseable {
                 availability.succeeded();
                 return slice(epoch, latest, oldest, after, limit, newest, messages);
             }
-        } catch (SQLException e) {
-            throw unreachable(e);
         }
     }
 
@@ -201,15 +206,16 @@ public final class PostgresStreams implements StreamStore, AutoCloseable {
             return Slice.disabled();
         }
         refuseWhileDown();
-        try (Connection connection = database.connection();
-             PreparedStatement create = connection.prepareStatement(CREATE)) {
-            create.setInt(1, room);
-            create.setString(2, epochs.next());
-            create.executeUpdate();
+        try (Connection connection = database.connection()) {
+            try (PreparedStatement create = connection.prepareStatement(CREATE)) {
+                create.setInt(1, room);
+                create.setString(2, epochs.next());
+                create.executeUpdate();
+            }
+            return read(connection, room, Long.MAX_VALUE, 0, false); // the head, as head(room) reads it
         } catch (SQLException e) {
             throw unreachable(e);
         }
-        return head(room);
     }
 
     /** Expiry, the byte bound, old keys; while the database is down, a probe instead. */
@@ -244,13 +250,13 @@ public final class PostgresStreams implements StreamStore, AutoCloseable {
 
     private void refuseWhileDown() {
         if (!availability.up()) {
-            throw new StreamUnavailableException("the room store is unreachable; try again");
+            throw Availability.refusal();
         }
     }
 
     private StreamUnavailableException unreachable(SQLException e) {
         availability.failed(e);
-        return new StreamUnavailableException("the room store is unreachable; try again");
+        return Availability.refusal();
     }
 
     /**

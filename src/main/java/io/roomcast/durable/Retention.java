@@ -28,15 +28,21 @@ final class Retention {
             SELECT room, "offset", bytes FROM roomcast_message ORDER BY published_at LIMIT ?""";
     private static final String LOCK = """
             SELECT room FROM roomcast_room WHERE room = ANY(?::int[]) ORDER BY room FOR UPDATE""";
-    private static final String TRIM = """
+    /**
+     * Deletes each room's messages below an offset and uncounts their bytes: what falls out of
+     * {@code history.size} (the writer, {@link StreamWrites}) and what expired or was evicted (here).
+     */
+    private static final String DROP_BELOW = """
             WITH gone AS (
                 DELETE FROM roomcast_message m USING unnest(?::int[], ?::bigint[]) AS c(r, o)
                  WHERE m.room = c.r AND m."offset" < c.o
              RETURNING m.room, m.bytes)
-            UPDATE roomcast_room SET bytes = roomcast_room.bytes - coalesce(g.b, 0),
-                   oldest = GREATEST(roomcast_room.oldest, c.o)
+            UPDATE roomcast_room SET bytes = roomcast_room.bytes - g.b
+              FROM (SELECT room, sum(bytes) AS b FROM gone GROUP BY room) g
+             WHERE roomcast_room.room = g.room""";
+    private static final String RAISE_OLDEST = """
+            UPDATE roomcast_room SET oldest = GREATEST(roomcast_room.oldest, c.o)
               FROM unnest(?::int[], ?::bigint[]) AS c(r, o)
-              LEFT JOIN (SELECT room, sum(bytes) AS b FROM gone GROUP BY room) g ON g.room = c.r
              WHERE roomcast_room.room = c.r""";
     private static final String KEYS = """
             DELETE FROM roomcast_dedup WHERE key IN (
@@ -110,25 +116,27 @@ final class Retention {
         }
         Object[] rooms = below.keySet().toArray();
         Object[] offsets = below.values().toArray();
-        connection.setAutoCommit(false);
-        try {
+        Database.inTransaction(connection, () -> {
             try (PreparedStatement lock = connection.prepareStatement(LOCK)) {
                 lock.setArray(1, connection.createArrayOf("int4", rooms));
                 lock.executeQuery().close();
             }
-            try (PreparedStatement trim = connection.prepareStatement(TRIM)) {
-                trim.setArray(1, connection.createArrayOf("int4", rooms));
-                trim.setArray(2, connection.createArrayOf("int8", offsets));
-                trim.setArray(3, connection.createArrayOf("int4", rooms));
-                trim.setArray(4, connection.createArrayOf("int8", offsets));
-                trim.executeUpdate();
+            try (PreparedStatement raise = connection.prepareStatement(RAISE_OLDEST)) {
+                raise.setArray(1, connection.createArrayOf("int4", rooms));
+                raise.setArray(2, connection.createArrayOf("int8", offsets));
+                raise.executeUpdate();
             }
-            connection.commit();
-        } catch (SQLException e) {
-            connection.rollback();
-            throw e;
-        } finally {
-            connection.setAutoCommit(true);
+            dropBelow(connection, rooms, offsets);
+            return null;
+        });
+    }
+
+    /** Deletes each room's messages below its offset ({@code rooms[i]}, {@code below[i]}), in the caller's transaction. */
+    static void dropBelow(Connection connection, Object[] rooms, Object[] below) throws SQLException {
+        try (PreparedStatement drop = connection.prepareStatement(DROP_BELOW)) {
+            drop.setArray(1, connection.createArrayOf("int4", rooms));
+            drop.setArray(2, connection.createArrayOf("int8", below));
+            drop.executeUpdate();
         }
     }
 

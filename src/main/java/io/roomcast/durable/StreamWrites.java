@@ -53,14 +53,6 @@ final class StreamWrites implements GroupCommit.Transaction {
     private static final String INSERT = """
             INSERT INTO roomcast_message (room, "offset", id, sender, text, ref, published_at, bytes)
             SELECT * FROM unnest(?::int[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::int[])""";
-    private static final String TRIM = """
-            WITH gone AS (
-                DELETE FROM roomcast_message m USING unnest(?::int[], ?::bigint[]) AS c(r, o)
-                 WHERE m.room = c.r AND m."offset" < c.o
-             RETURNING m.room, m.bytes)
-            UPDATE roomcast_room SET bytes = roomcast_room.bytes - g.b
-              FROM (SELECT room, sum(bytes) AS b FROM gone GROUP BY room) g
-             WHERE roomcast_room.room = g.room""";
     private static final String PLACE = """
             UPDATE roomcast_dedup d SET id = u.id, epoch = u.epoch, "offset" = u.o
               FROM unnest(?::text[], ?::text[], ?::text[], ?::bigint[]) AS u(k, id, epoch, o)
@@ -231,11 +223,7 @@ final class StreamWrites implements GroupCommit.Transaction {
             insert.executeUpdate();
         }
         if (!trimRooms.isEmpty()) {
-            try (PreparedStatement trim = connection.prepareStatement(TRIM)) {
-                trim.setArray(1, connection.createArrayOf("int4", trimRooms.toArray()));
-                trim.setArray(2, connection.createArrayOf("int8", trimBelow.toArray()));
-                trim.executeUpdate();
-            }
+            Retention.dropBelow(connection, trimRooms.toArray(), trimBelow.toArray());
         }
         try (PreparedStatement notify = connection.prepareStatement(NOTIFY)) {
             notify.setArray(1, connection.createArrayOf("text", notices.toArray()));

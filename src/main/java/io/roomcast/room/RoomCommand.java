@@ -57,7 +57,15 @@ public sealed interface RoomCommand {
 
         /** The key de-duplication remembers: the same user, room and key are the same publish; null for none. */
         public String dedupKey() {
-            return idempotencyKey == null ? null : from + '\n' + room + '\n' + idempotencyKey;
+            return idempotencyKey == null ? null : dedupKey(from, room, idempotencyKey);
+        }
+
+        /**
+         * The key of a publish by {@code from} in {@code room} with an idempotency key: also that of an outbox
+         * row (PROTOCOL 14), so that a row and an HTTP publish with the same key are one publish.
+         */
+        public static String dedupKey(String from, int room, String idempotencyKey) {
+            return from + '\n' + room + '\n' + idempotencyKey;
         }
     }
 
