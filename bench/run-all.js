@@ -11,8 +11,9 @@
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { spawn, execFileSync } = require('child_process');
+const { execFileSync } = require('child_process');
 const cfg = require('./config');
+const { runLoadgen: runLoadgenChild } = require('./lib/loadgen');
 const S = require('./lib/stats');
 const { createServers, missing } = require('./lib/servers');
 
@@ -103,27 +104,7 @@ function loadgenArgs(scenario, o, server) {
 }
 
 function runLoadgen(args, outFile) {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, args, { cwd: BENCH, env: { ...process.env, ROOMCAST_JWT_SECRET: cfg.jwtSecret }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => {
-      for (const line of String(d).split('\n')) if (line.trim()) log('  ' + line);
-    });
-    const killer = setTimeout(() => child.kill('SIGKILL'), 300000);
-    child.on('exit', (code) => {
-      clearTimeout(killer);
-      let res;
-      try {
-        res = JSON.parse(out);
-      } catch (e) {
-        res = { error: `loadgen exit ${code}, unparsable output` };
-      }
-      if (code !== 0 && !res.error) res.error = `loadgen exit ${code}`;
-      if (outFile) fs.writeFileSync(outFile, JSON.stringify(res, null, 2) + '\n');
-      resolve(res);
-    });
-  });
+  return runLoadgenChild(args, outFile, { log, jwtSecret: cfg.jwtSecret, timeoutMs: 300000 });
 }
 
 async function runServer(name, variant, scenarios) {
