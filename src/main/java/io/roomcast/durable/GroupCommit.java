@@ -2,6 +2,7 @@ package io.roomcast.durable;
 
 import io.roomcast.room.event.RoomEvent;
 import io.roomcast.stream.Appended;
+import io.roomcast.stream.MemoryStreams;
 import io.roomcast.stream.StreamUnavailableException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -16,6 +17,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The store's one writer on this instance: whatever publishes arrived while the last transaction ran
@@ -23,8 +25,9 @@ import java.util.concurrent.TimeUnit;
  * paid once for many messages, of many rooms. Each publish is answered when its transaction has
  * committed, and never before: an ack means the message is in the database.
  *
- * <p>The queue is bounded; a publish that finds it full is refused as {@code unavailable} rather than
- * held in memory. A failed transaction fails every publish in it, none of which is then acknowledged;
+ * <p>The queue is bounded in publishes and in bytes (a JSON client does not wait for its publish's
+ * commit before sending the next, so the bound is here, PROTOCOL 13); a publish that finds it full is
+ * refused as {@code unavailable} rather than held in memory. A failed transaction fails every publish in it, none of which is then acknowledged;
  * a client that resends with the same key gets the first one's placement if the commit had landed after all.
  */
 final class GroupCommit implements AutoCloseable {
@@ -33,6 +36,11 @@ final class GroupCommit implements AutoCloseable {
 
     /** Publishes waiting for a transaction; past this, new ones are refused. */
     static final int QUEUE = 65_536;
+    /**
+     * Bytes of the publishes waiting for or in a transaction (as the memory store counts a message:
+     * {@code MemoryStreams.cost}); past this, new ones are refused.
+     */
+    static final long QUEUE_BYTES = 64L * 1024 * 1024;
     /** The most publishes one transaction takes: larger batches gain little and hold room locks longer. */
     static final int BATCH = 2_000;
 
@@ -44,15 +52,16 @@ final class GroupCommit implements AutoCloseable {
     private final Transaction transaction;
     private final Availability availability;
     private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(QUEUE);
+    private final AtomicLong queuedBytes = new AtomicLong();
     private final Future<?> writer;
     private final Executor completions;
     private volatile boolean running = true;
 
     /**
+     * @param lane        runs the writer's loop, and nothing else while it runs
      * @param completions where publishes are answered, in commit order: what follows an answer (the
      *                    delivery to this instance's members, the ack) never holds up the next transaction
      */
-    /** @param lane runs the writer's loop, and nothing else while it runs */
     GroupCommit(Database database, Transaction transaction, Availability availability, ExecutorService lane,
                 Executor completions) {
         this.database = database;
@@ -65,9 +74,11 @@ final class GroupCommit implements AutoCloseable {
     /** Queues a publish; its future completes once committed, or fails with {@link StreamUnavailableException}. */
     CompletableFuture<Appended> submit(RoomEvent.Message message, String dedupKey) {
         CompletableFuture<Appended> done = new CompletableFuture<>();
+        long cost = MemoryStreams.cost(message);
         if (!running) {
             done.completeExceptionally(new StreamUnavailableException("the room store is shutting down"));
-        } else if (!queue.offer(new Pending(message, dedupKey, done))) {
+        } else if (queuedBytes.addAndGet(cost) > QUEUE_BYTES || !queue.offer(new Pending(message, dedupKey, done))) {
+            queuedBytes.addAndGet(-cost);
             done.completeExceptionally(new StreamUnavailableException("the room store is behind; try again"));
         }
         return done;
@@ -98,6 +109,14 @@ final class GroupCommit implements AutoCloseable {
     }
 
     private void write(List<Pending> batch) {
+        try {
+            commit(batch);
+        } finally {
+            queuedBytes.addAndGet(-batch.stream().mapToLong(p -> MemoryStreams.cost(p.message())).sum());
+        }
+    }
+
+    private void commit(List<Pending> batch) {
         List<Appended> results;
         try (Connection connection = database.connection()) {
             results = Database.inTransaction(connection, () -> transaction.write(connection, batch));

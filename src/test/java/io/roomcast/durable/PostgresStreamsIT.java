@@ -164,6 +164,39 @@ class PostgresStreamsIT {
         assertThat(store.bytes()).isLessThanOrEqualTo(2_000);
     }
 
+    @Test
+    void publishesWaitingForTheDatabaseAreBoundedInBytesAndThoseOverTheBoundAreRefused(TestInfo test) throws Exception {
+        PostgresStreams store = store(test, 1000, 300, 1L << 40);
+        store.append(message(8, "the room exists"), null);
+        String text = "x".repeat(65_536); // counted as about 128 KiB a message: 512 fill GroupCommit.QUEUE_BYTES
+        List<java.util.concurrent.CompletableFuture<Appended>> publishes = new ArrayList<>();
+        try (java.sql.Connection holder = postgres.connect(url.substring(url.lastIndexOf('/') + 1))) {
+            holder.setAutoCommit(false);
+            holder.createStatement().executeQuery("SELECT * FROM roomcast_room WHERE room = 8 FOR UPDATE").close();
+            // The writer now waits for the room's row: whatever is published meanwhile waits in memory.
+            for (int i = 0; i < 600; i++) {
+                publishes.add(store.appendAsync(message(8, text), null).toCompletableFuture());
+            }
+            holder.rollback();
+        }
+        List<Long> placed = new ArrayList<>();
+        int refused = 0;
+        for (java.util.concurrent.CompletableFuture<Appended> publish : publishes) {
+            try {
+                placed.add(publish.get().message().offset());
+            } catch (java.util.concurrent.ExecutionException e) {
+                assertThat(e.getCause()).isInstanceOf(io.roomcast.stream.StreamUnavailableException.class)
+                        .hasMessageContaining("behind");
+                refused++;
+            }
+        }
+        assertThat(refused).as("publishes past the byte bound").isPositive();
+        long cost = io.roomcast.stream.MemoryStreams.cost(message(8, text));
+        assertThat(placed.size() * cost).isLessThanOrEqualTo(GroupCommit.QUEUE_BYTES);
+        assertThat(placed).as("those taken are all stored, in order")
+                .containsExactlyElementsOf(LongStream.rangeClosed(2, placed.size() + 1).boxed().toList());
+    }
+
     private PostgresStreams store(TestInfo test, int size, long ttlSeconds, long maxBytes) {
         if (url == null) {
             String name = test.getTestMethod().orElseThrow().getName().toLowerCase();
