@@ -215,7 +215,16 @@ public final class PayaraMicroProcess extends ServerProcess {
      */
     public void awaitReady(Instant deadline) {
         URI status = baseUri().resolve("api/status");
-        String last = StatusPoller.awaitOk(HTTP, process, status, deadline);
+        String last = StatusPoller.awaitOk(HTTP, process, status, deadline, this::deployFailed);
+        if (DEPLOY_FAILED.equals(last)) {
+            // Payara Micro runs on after a failed deploy, so this would otherwise wait out the whole timeout.
+            // Seen once in about twenty runs: "DeploymentContext does not contain any EJB" from Payara's
+            // EJB deployer for the unchanged WAR, while three other members deployed it. Launched once more.
+            System.err.println(name + ": Payara Micro failed to deploy the WAR (" + logFile + "); launching it again");
+            stop();
+            launch();
+            last = StatusPoller.awaitOk(HTTP, process, status, deadline, this::deployFailed);
+        }
         if (last == null) {
             return;
         }
@@ -225,6 +234,15 @@ public final class PayaraMicroProcess extends ServerProcess {
         stop();
         throw new IllegalStateException(name + " did not answer GET " + status + " with 200 by "
                 + deadline + " (last: " + last + "); see " + logFile + "\n" + tail());
+    }
+
+    private static final String DEPLOY_FAILED = "the deployment failed (Exception while preparing the app)";
+
+    /** {@link #DEPLOY_FAILED} when the log since the last launch says Payara failed to deploy the WAR. */
+    private String deployFailed() {
+        String log = log();
+        int launchedAt = log.lastIndexOf("\n==== ");
+        return log.indexOf("Exception while preparing the app", Math.max(0, launchedAt)) >= 0 ? DEPLOY_FAILED : null;
     }
 
     /** The end of the server log, for failure messages. */

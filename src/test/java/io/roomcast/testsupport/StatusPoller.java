@@ -29,6 +29,15 @@ public final class StatusPoller {
      * what was last seen ("exited with code N", "connection refused", "HTTP 404", ...).
      */
     public static String awaitOk(HttpClient http, Process process, URI status, Instant deadline) {
+        return awaitOk(http, process, status, deadline, () -> null);
+    }
+
+    /**
+     * As {@link #awaitOk(HttpClient, Process, URI, Instant)}, ending early too when {@code givenUp} says
+     * why the server never will be ready (non-null), which it then returns.
+     */
+    public static String awaitOk(HttpClient http, Process process, URI status, Instant deadline,
+                                 java.util.function.Supplier<String> givenUp) {
         AtomicReference<String> last = new AtomicReference<>("no answer yet");
         Duration wait = Duration.between(Instant.now(), deadline);
         if (wait.isNegative() || wait.isZero()) {
@@ -39,6 +48,11 @@ public final class StatusPoller {
             await().atMost(wait).pollInterval(POLL_INTERVAL).until(() -> {
                 if (!process.isAlive()) {
                     last.set("exited with code " + process.exitValue());
+                    return true;
+                }
+                String reason = givenUp.get();
+                if (reason != null) {
+                    last.set(reason);
                     return true;
                 }
                 String seen = poll(http, status);
