@@ -17,7 +17,7 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
  * annotations are inert. The WebSocket side is docs/asyncapi.yaml.
  */
 @ApplicationPath("/api")
-@OpenAPIDefinition(info = @Info(title = "Roomcast HTTP API", version = "2.0.0",
+@OpenAPIDefinition(info = @Info(title = "Roomcast HTTP API", version = ApiVersionFilter.FROM_THE_BUILD,
         description = "Publish into rooms, read their history, live figures and (dev mode) tokens. "
                 + "Every error is {\"error\":\"<code>\",\"message\":\"<text>\"}. "
                 + "The WebSocket protocol is docs/asyncapi.yaml and docs/PROTOCOL.md."),
