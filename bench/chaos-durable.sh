@@ -30,7 +30,7 @@
 # bench/results/<stamp>-chaos-durable/. Exit code 0 only with 0 lost, 0 duplicates, 0 epochs changed
 # and every reconnect recovered:true. Everything it started is stopped on any exit (Ctrl-C too), and
 # bench/.work/chaos-durable-* (the database's data included) is deleted.
-# Needs target/roomcast.war, target/payara-micro.jar (mvn -B -o package -DskipTests) and, for WildFly,
+# Needs target/roomcast.war, target/payara-micro.jar (mvn -B -o package -DskipTests dependency:copy@payara-micro) and, for WildFly,
 # target/wildfly-*/ (mvn -B -o -Pwildfly dependency:unpack@wildfly-dist); PostgreSQL 15 is installed
 # by postgres.sh when missing (root).
 set -euo pipefail
@@ -65,7 +65,7 @@ for r in "${RUNTIMES[@]}"; do [[ "$r" =~ ^(payara|wildfly)$ ]] || { echo "runtim
 
 JAR_SRC="$REPO/target/payara-micro.jar"
 if [ ! -f "$JAR_SRC" ] || [ ! -f "$WAR_SRC" ]; then
-  echo "$WAR_SRC or target/payara-micro.jar missing: run mvn -B -o package -DskipTests first" >&2
+  echo "$WAR_SRC or target/payara-micro.jar missing: run mvn -B -o package -DskipTests dependency:copy@payara-micro first" >&2
   exit 2
 fi
 WILDFLY_HOME=""

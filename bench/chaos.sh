@@ -17,7 +17,7 @@
 # tried, 18281), CHAOS_HZ_PORT (first Hazelcast port tried, 17071).
 # Results (figures as JSON, instance logs) in bench/results/<stamp>-chaos/. Exit code 0 only when
 # nothing acknowledged was lost, nothing was seen twice and every reconnect recovered.
-# Needs target/roomcast.war and target/payara-micro.jar (mvn -B -q package -DskipTests).
+# Needs target/roomcast.war and target/payara-micro.jar (mvn -B -q package -DskipTests dependency:copy@payara-micro).
 set -euo pipefail
 BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$BENCH/.." && pwd)"
@@ -41,7 +41,7 @@ done
 
 JAR_SRC="$REPO/target/payara-micro.jar"
 if [ ! -f "$JAR_SRC" ] || [ ! -f "$WAR_SRC" ]; then
-  echo "$WAR_SRC or target/payara-micro.jar missing: run mvn -B -q package -DskipTests first" >&2
+  echo "$WAR_SRC or target/payara-micro.jar missing: run mvn -B -q package -DskipTests dependency:copy@payara-micro first" >&2
   exit 2
 fi
 [ -d "$BENCH/node_modules/ws" ] || (cd "$BENCH" && npm ci --no-audit --no-fund --silent)

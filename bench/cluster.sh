@@ -30,7 +30,7 @@
 # JVM options: BENCH_JVM_OPTS, else config.js jvm.variants[jvm.main]
 # (-Xms2g -Xmx2g -XX:+UseG1GC). Server settings: config.js servers.roomcast.env.
 # Memory: N x (2 GB heap + ~0.5 GB) plus the load generator.
-# Needs target/roomcast.war and target/payara-micro.jar (mvn -B -q package -DskipTests).
+# Needs target/roomcast.war and target/payara-micro.jar (mvn -B -q package -DskipTests dependency:copy@payara-micro).
 set -euo pipefail
 BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$BENCH/.." && pwd)"
@@ -74,7 +74,7 @@ done
 JAR_SRC="$REPO/target/payara-micro.jar"
 WAR_SRC="$REPO/target/roomcast.war"
 if [ ! -f "$JAR_SRC" ] || [ ! -f "$WAR_SRC" ]; then
-  echo "target/roomcast.war or target/payara-micro.jar missing: run mvn -B -q package -DskipTests first" >&2
+  echo "target/roomcast.war or target/payara-micro.jar missing: run mvn -B -q package -DskipTests dependency:copy@payara-micro first" >&2
   exit 2
 fi
 [ -d "$BENCH/node_modules/ws" ] || (cd "$BENCH" && npm ci --no-audit --no-fund --silent)

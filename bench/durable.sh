@@ -10,7 +10,7 @@
 #                                    --jfr auto|always|never  --keep-pg  --out DIR
 #
 # Idempotent: npm ci where the load generator's ws is missing, Debian's PostgreSQL installed by
-# src/postgres/postgres.sh when missing (root), Roomcast built with `mvn -q -DskipTests package` when
+# src/postgres/postgres.sh when missing (root), Roomcast built with `mvn -q -DskipTests package dependency:copy@payara-micro` when
 # target/roomcast.war is missing, WildFly unpacked into target/ when missing. Signals only the PIDs it
 # started (the servers, the postmaster).
 set -euo pipefail
@@ -25,8 +25,8 @@ if [ ! -d "$BENCH/node_modules/ws" ]; then
 fi
 bash "$REPO/src/postgres/postgres.sh" install
 if [ ! -f "$REPO/target/roomcast.war" ] || [ ! -f "$REPO/target/payara-micro.jar" ]; then
-  say "building Roomcast: mvn -q -DskipTests package"
-  (cd "$REPO" && mvn -q -DskipTests package)
+  say "building Roomcast: mvn -q -DskipTests package dependency:copy@payara-micro"
+  (cd "$REPO" && mvn -q -DskipTests package dependency:copy@payara-micro)
 fi
 if ! ls "$REPO"/target/wildfly-*/jboss-modules.jar >/dev/null 2>&1; then
   say "unpacking WildFly: mvn -q -Pwildfly dependency:unpack@wildfly-dist"

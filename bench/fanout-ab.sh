@@ -19,7 +19,7 @@ WARS=("$(realpath "$1")" "$(realpath "$2")")
 ROUNDS="${3:-2}"
 JAR="$REPO/target/payara-micro.jar"
 PORT=18080
-[ -f "$JAR" ] || (cd "$REPO" && mvn -q -DskipTests package)
+[ -f "$JAR" ] || (cd "$REPO" && mvn -q -DskipTests package dependency:copy@payara-micro)
 [ -d "$BENCH/node_modules/ws" ] || (cd "$BENCH" && npm ci --no-audit --no-fund --silent)
 OUT="$BENCH/results/ab-$(date +%Y%m%d-%H%M%S)"
 mkdir -p "$OUT"

@@ -9,7 +9,7 @@
 #
 # Idempotent: installs what is missing (npm ci for the load generator and the
 # node-ws peer; Debian python3-fastapi/uvicorn via apt-get as root), builds
-# Roomcast with `mvn -q -DskipTests package` when target/roomcast.war is
+# Roomcast with `mvn -q -DskipTests package dependency:copy@payara-micro` when target/roomcast.war is
 # missing, then starts each server in turn on 127.0.0.1:18080-18082, runs the
 # scenarios and stops it. Targets loopback only.
 set -euo pipefail
@@ -43,8 +43,8 @@ fi
 
 # 3. Roomcast
 if [ ! -f "$REPO/target/roomcast.war" ] || [ ! -f "$REPO/target/payara-micro.jar" ]; then
-  say "building Roomcast: mvn -q -DskipTests package"
-  (cd "$REPO" && mvn -q -DskipTests package) || say "WARNING: Roomcast build failed; it will be skipped"
+  say "building Roomcast: mvn -q -DskipTests package dependency:copy@payara-micro"
+  (cd "$REPO" && mvn -q -DskipTests package dependency:copy@payara-micro) || say "WARNING: Roomcast build failed; it will be skipped"
 fi
 
 # 3b. WildFly for the same WAR: unpacked from Maven Central into target/ by the wildfly profile
