@@ -2,8 +2,10 @@ package io.roomcast.status;
 
 import io.roomcast.protocol.ServerFrames.InstanceFigure;
 import jakarta.json.bind.annotation.JsonbPropertyOrder;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * What the admin page shows, as {@code GET /api/admin/overview} answers it (PROTOCOL 3.5). The live
@@ -31,7 +33,7 @@ public record AdminOverview(String instance, long timestamp, long connections, i
     public AdminOverview {
         rooms = List.copyOf(rooms);
         instances = List.copyOf(instances);
-        handshakeRefusals = Map.copyOf(handshakeRefusals);
+        handshakeRefusals = Collections.unmodifiableMap(new TreeMap<>(handshakeRefusals)); // codes in order
     }
 
     /**
