@@ -95,7 +95,6 @@ public final class PostgresBus implements ClusterBus {
     private static final String NOTIFY = "SELECT pg_notify(?, ?)";
     private static final String STORE = "INSERT INTO roomcast_bus_event (origin, payload) VALUES (?, ?) RETURNING id";
     private static final String READ_STORED = "SELECT payload FROM roomcast_bus_event WHERE id = ? AND origin <> ?";
-    private static final String RESIGN = "DELETE FROM roomcast_instance WHERE instance = ?";
     private static final String GUEST_BLOCK = "SELECT nextval('roomcast_guest')";
 
     private final Database database;
@@ -218,13 +217,11 @@ public final class PostgresBus implements ClusterBus {
         for (Future<?> task : tasks) {
             task.cancel(true);
         }
-        // Directly, not queued: the lanes may be stopping. Others forget this instance's members now.
+        // Directly, not queued: the lanes may be stopping. Others forget this instance's members now. The
+        // lease row stays until it runs out: deleted now, another instance's read of the leases could miss
+        // it before its listener has the goodbye, and count this instance lost instead of gone.
         try (Connection connection = database.connection()) {
             notify(connection, codec.encode(self, new BusEvent.Goodbye()));
-            try (PreparedStatement resign = connection.prepareStatement(RESIGN)) {
-                resign.setString(1, self.instance());
-                resign.executeUpdate();
-            }
         } catch (SQLException | RuntimeException e) {
             LOG.log(Level.DEBUG, "database bus stop: {0}", e.toString());
         }
@@ -288,7 +285,9 @@ public final class PostgresBus implements ClusterBus {
         try {
             if (PostgresStreams.ROOM_CHANNEL.equals(channel)) {
                 BusNotice.StreamAdvanced advanced = BusNotice.stream(payload);
-                safely(() -> current.streamAdvanced(advanced.room(), advanced.latest()));
+                if (!advanced.origin().equals(self.instance())) { // our own commits we deliver ourselves
+                    safely(() -> current.streamAdvanced(advanced.room(), advanced.latest()));
+                }
             } else if (BUS_CHANNEL.equals(channel)) {
                 BusNotice notice = BusNotice.event(payload);
                 byte[] bytes = notice instanceof BusNotice.Stored stored ? readStored(stored.id())
