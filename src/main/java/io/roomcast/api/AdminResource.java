@@ -27,7 +27,7 @@ import jakarta.ws.rs.core.Response;
  * {@code GET /api/admin/overview}: the admin page's figures (PROTOCOL 3.5), for a bearer token with the
  * admin claim only, whatever {@code roomcast.auth.anonymous} says: no token is 401
  * {@code missing_credentials}, an invalid one 401 {@code invalid_credentials}, a valid one without the
- * claim 403 {@code forbidden}.
+ * claim 403 {@code forbidden}. The answer is never cached ({@code Cache-Control: no-store}).
  */
 @Path("/admin/overview")
 @RequestScoped
@@ -68,6 +68,7 @@ public class AdminResource {
         if (!verified.admin()) {
             return responses.error(403, "forbidden", NOT_ADMIN);
         }
-        return responses.json(200, figures.overview());
+        // Members' names behind a credential: no cache along the way may keep them for the next asker.
+        return Response.fromResponse(responses.json(200, figures.overview())).header("Cache-Control", "no-store").build();
     }
 }

@@ -47,6 +47,7 @@ class AdminOverviewIT extends DeployedRoomcast {
     private JsonObject overview() throws Exception {
         HttpResponse<String> response = server.withBearer(TestTokens.admin("ops")).get("api/admin/overview");
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Cache-Control")).hasValue("no-store");
         assertThat(OVERVIEW.violations(response.body())).as(response.body()).isEmpty();
         return WsClient.parse(response.body());
     }
