@@ -86,6 +86,24 @@ public final class FrameContract {
         return new FrameContract(registry.getSchema(SchemaLocation.of("urn:roomcast:asyncapi"), root));
     }
 
+    /**
+     * Fails when an HTTP error answer that carries the error body ({@code "error"} in a JSON object)
+     * breaks the {@code HttpError} schema, e.g. an undocumented code. The tests' HTTP helpers
+     * ({@link Server}, {@link RawWebSocket#handshake}) call it on every answer, so every error any
+     * integration test provokes is held to docs/asyncapi.yaml; bodies of another shape (readiness,
+     * a container's own page) are left to the tests that read them.
+     */
+    public static void requireDocumentedError(int status, String body, String request) {
+        if (status < 400 || body == null || !body.stripLeading().startsWith("{") || !body.contains("\"error\"")) {
+            return;
+        }
+        List<String> violations = httpErrors().violations(body);
+        if (!violations.isEmpty()) {
+            throw new AssertionError(request + " answered " + status + " " + body
+                    + ", which breaks docs/asyncapi.yaml's HttpError: " + violations);
+        }
+    }
+
     /** What is wrong with a frame, one line per violation; empty when it meets the contract. */
     public List<String> violations(String frame) {
         List<Error> errors;
