@@ -104,6 +104,12 @@ public final class FrameContract {
         }
     }
 
+    /** A JSON schema given as a tree (e.g. a schema of the served OpenAPI document), self-contained. */
+    public static FrameContract of(JsonNode schema) {
+        SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_7);
+        return new FrameContract(registry.getSchema(SchemaLocation.of("urn:roomcast:schema"), schema));
+    }
+
     /** What is wrong with a frame, one line per violation; empty when it meets the contract. */
     public List<String> violations(String frame) {
         List<Error> errors;
