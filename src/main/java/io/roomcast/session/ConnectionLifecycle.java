@@ -109,7 +109,7 @@ public class ConnectionLifecycle {
                 self -> new OutboundQueue(sink,
                         settings.sendQueue(), settings.sendQueueBytes(), executor,
                         overflowNanos -> slowConsumer(self, socket, overflowNanos),
-                        failure -> end(self, "send failed: " + failure)),
+                        failure -> end(self, "send failed: " + failure), metrics::queued),
                 reason -> closeSession(session, reason), reason -> closeQuietly(session, reason),
                 new TokenBucket(settings.ratePerSecond(), settings.rateBurst(), now), now);
         if (!connections.add(connection)) {
