@@ -96,6 +96,14 @@ public class RoomcastMetrics {
         sendQueueDepth.record(frames);
     }
 
+    /**
+     * The send-queue depth histogram itself, for a connection's queue to record into for every frame
+     * without going through this bean's CDI proxy each time (the fan-out path; see {@link #queued}).
+     */
+    public Histogram sendQueueDepth() {
+        return sendQueueDepth;
+    }
+
     /** A WebSocket handshake was decided, {@code nanos} after its request arrived. */
     public void handshakeDecided(long nanos) {
         handshake.record(nanos);
