@@ -10,7 +10,7 @@ import java.util.function.Supplier;
  * is referenced anywhere in Roomcast: a class that names {@code org.glassfish.tyrus.*} or
  * {@code io.undertow.*} fails to load on the other server and can take the whole deployment with it.
  *
- * <p>What needs no adapting, as the integration suite shows on Payara Micro 6 and WildFly 38:
+ * <p>What needs no adapting, as the integration suite shows on Payara Micro 6 and WildFly 39:
  * handshake refusals (the servlet filter {@code HandshakeFilter} answers before either WebSocket
  * implementation sees the request, with the exact status; a configurator's {@code checkOrigin} would
  * give 403 on Tyrus but 404 on Undertow); the handshake identity (both implementations take the
@@ -20,7 +20,7 @@ import java.util.function.Supplier;
  * asynchronous sends; the EJB timer and the managed executors.
  *
  * <p>What differs is which optional MicroProfile APIs the server brings: Payara has Metrics and
- * Health; WildFly 38 has no MicroProfile Metrics at all, and MicroProfile Health only with its
+ * Health; WildFly 39 has no MicroProfile Metrics at all, and MicroProfile Health only with its
  * {@code microprofile-health-smallrye} subsystem, which {@code standalone.xml} lacks. The beans that
  * use them ({@code MetricsBinding}, {@code HealthChecks}) are excluded by {@code WEB-INF/beans.xml}
  * ({@code <if-class-not-available>}) where the API is missing; Roomcast's own figures are always at

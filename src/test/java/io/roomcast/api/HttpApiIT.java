@@ -100,7 +100,7 @@ class HttpApiIT extends DeployedRoomcast {
 
     @Test
     void metricsCountConnectionsMessagesAndRefusedHandshakes() throws Exception {
-        assumeFalse(TargetServer.isWildFly(), "WildFly 38 ships no MicroProfile Metrics (Micrometer replaced it), "
+        assumeFalse(TargetServer.isWildFly(), "WildFly 39 ships no MicroProfile Metrics (Micrometer replaced it), "
                 + "so there is no /metrics with application figures; the same figures are checked at "
                 + "/api/metrics, on every server, by apiMetricsServesTheFiguresOnEveryServer");
         assertThat(RawWebSocket.handshake(server.ws("ws/chat/0"), Map.of()).status()).isEqualTo(400);
