@@ -27,7 +27,7 @@ fi
 "$chromium" --version 2>/dev/null || true
 
 cd "$here"
-# Two test classes may run this at once (DemoPageIT, DemoPageDurableRestartIT): one npm ci at a time.
+# Several test classes run this, maybe at once (DemoPageIT, DemoPageDurableRestartIT, AdminPageIT): one npm ci at a time.
 exec 8<package-lock.json
 flock 8
 # playwright-core never downloads a browser; this guard is for any other package that might try.
