@@ -246,6 +246,8 @@ public final class PostgresBus implements ClusterBus {
                     publish(new BusEvent.SyncRequest()); // what they said meanwhile is lost: their state comes again
                     // and ours goes to them: one that came back before us may have asked while we did not listen
                     offerSnapshot();
+                } else {
+                    LOG.log(Level.INFO, "database bus: listening; notifications are read {0}", notifications.way());
                 }
                 first = false;
                 // Whatever was committed before this LISTEN took effect was announced to nobody here.

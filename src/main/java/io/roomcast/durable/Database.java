@@ -13,8 +13,9 @@ import javax.sql.DataSource;
 /**
  * Where the durable store gets its connections: a small pool of its own (HikariCP) built from
  * {@code roomcast.store.url}, or the DataSource the server manages ({@code roomcast.store.datasource}),
- * looked up by its JNDI name. The listener for notifications holds one connection for as long as it
- * runs, apart from the pool's turnover.
+ * looked up by its JNDI name. Each listener for notifications (the bus's, the outbox's) holds one
+ * connection for as long as it runs ({@link #listen}): outside Roomcast's own pool, or one of the
+ * server's pool.
  */
 public final class Database implements AutoCloseable {
 

@@ -51,9 +51,16 @@ final class DriverNotifications {
     /** Wrappers around wrappers (a pool's, a tracer's, a proxy's) are seldom more than two deep. */
     private static final int MAX_DEPTH = 5;
 
-    /** Waits up to {@code millis} for notifications and returns those that came (none: empty). */
+    /** How notifications are read: {@code way} says how, for the log. */
+    record Reader(String way, Source source) {
+        /** Waits up to {@code millis} for notifications and returns those that came (none: empty). */
+        List<Notice> read(int millis) throws SQLException {
+            return source.read(millis);
+        }
+    }
+
     @FunctionalInterface
-    interface Reader {
+    interface Source {
         List<Notice> read(int millis) throws SQLException;
     }
 
@@ -68,7 +75,7 @@ final class DriverNotifications {
     static Reader of(Connection connection) throws SQLException {
         if (wraps(connection, PGConnection.class)) {
             PGConnection driver = connection.unwrap(PGConnection.class); // the WAR's driver: roomcast.store.url
-            return millis -> notices(driver.getNotifications(millis));
+            return new Reader("through the WAR's PGConnection", millis -> notices(driver.getNotifications(millis)));
         }
         Object current = connection;
         List<String> seen = new ArrayList<>();
@@ -76,11 +83,12 @@ final class DriverNotifications {
             seen.add(current.getClass().getName());
             Class<?> own = interfaceNamed(current.getClass(), PG_CONNECTION);
             if (own != null) {
-                return reflective(current, own);
+                return reflective(current, own, String.join(" wrapping ", seen));
             }
             Object unwrapped = unwrapWithItsOwnLoader(current);
             if (unwrapped != null) {
-                return reflective(unwrapped, interfaceNamed(unwrapped.getClass(), PG_CONNECTION));
+                seen.add("unwrapped " + unwrapped.getClass().getName());
+                return reflective(unwrapped, interfaceNamed(unwrapped.getClass(), PG_CONNECTION), String.join(" to ", seen));
             }
             Object next = underlying(current);
             if (next == current) {
@@ -142,7 +150,7 @@ final class DriverNotifications {
     }
 
     /** Reads through the driver's own interface {@code pg} (any loader's), on the driver's object. */
-    private static Reader reflective(Object driver, Class<?> pg) throws SQLException {
+    private static Reader reflective(Object driver, Class<?> pg, String path) throws SQLException {
         Method getNotifications;
         Method name;
         Method parameter;
@@ -155,7 +163,7 @@ final class DriverNotifications {
             throw new SQLException("the server's PostgreSQL driver (" + driver.getClass().getName() + ") has no "
                     + "getNotifications(int): pgjdbc 42.2 or later is needed for roomcast.store.datasource", e);
         }
-        return millis -> {
+        return new Reader("by reflection on the server's driver (" + path + ")", millis -> {
             Object batch = invoke(getNotifications, driver, millis);
             if (batch == null) {
                 return List.of();
@@ -167,7 +175,7 @@ final class DriverNotifications {
                 notices.add(new Notice((String) invoke(name, notification), (String) invoke(parameter, notification)));
             }
             return notices;
-        };
+        });
     }
 
     /** Calls {@code method}, and throws what it threw (an SQLException as it is). */

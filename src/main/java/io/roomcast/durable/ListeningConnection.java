@@ -74,6 +74,11 @@ public final class ListeningConnection implements AutoCloseable {
         return reader.read(millis);
     }
 
+    /** How its notifications are read (the WAR's driver, or the server's by reflection), for the log. */
+    public String way() {
+        return reader.way();
+    }
+
     @Override
     public void close() throws SQLException {
         try {

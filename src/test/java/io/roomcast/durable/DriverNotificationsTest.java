@@ -55,8 +55,10 @@ class DriverNotificationsTest {
         assertThat(DriverNotifications.interfaceNamed(driver.getClass(), DriverNotifications.PG_CONNECTION))
                 .isSameAs(PGConnection.class);
 
-        assertThat(DriverNotifications.of(driver).read(500))
+        DriverNotifications.Reader reader = DriverNotifications.of(driver);
+        assertThat(reader.read(500))
                 .containsExactly(new Notice("roomcast_room", "7:3:a"), new Notice("roomcast_bus", "x"));
+        assertThat(reader.way()).isEqualTo("through the WAR's PGConnection");
     }
 
     @Test
@@ -65,7 +67,10 @@ class DriverNotificationsTest {
         Connection wrapper = ironJacamar(driver);
         assertThat(wrapper.isWrapperFor(PGConnection.class)).as("the WAR's PGConnection is not the server's").isFalse();
 
-        assertThat(DriverNotifications.of(wrapper).read(500)).containsExactly(new Notice("roomcast_outbox", ""));
+        DriverNotifications.Reader reader = DriverNotifications.of(wrapper);
+        assertThat(reader.read(500)).containsExactly(new Notice("roomcast_outbox", ""));
+        assertThat(reader.way()).startsWith("by reflection on the server's driver")
+                .contains(wrapper.getClass().getName() + " wrapping " + driver.getClass().getName());
     }
 
     @Test
