@@ -23,9 +23,11 @@ import org.postgresql.PGNotification;
  *
  * <p>With {@code roomcast.store.url} the connection is the WAR's own driver's and {@code unwrap} to the
  * WAR's {@link PGConnection} works. With {@code roomcast.store.datasource} the driver is the server's (a
- * WildFly module, a Payara library), loaded by another class loader: its connection does not implement
- * the WAR's {@code PGConnection}, so {@code unwrap} fails, and the server's wrapper stands in front of it.
- * Then this reaches the driver's own connection object and calls its {@code PGConnection} methods by
+ * WildFly module, a Payara library), loaded by another class loader, and the server's wrapper stands in
+ * front of its connection. On Payara the WAR's class loader asks the server's libraries first, so the
+ * WAR's {@code PGConnection} is the server's and {@code unwrap} still works. On WildFly it is not: the
+ * module's connection does not implement the WAR's {@code PGConnection}, and {@code unwrap} fails. Then
+ * this reaches the driver's own connection object and calls its {@code PGConnection} methods by
  * reflection, through the driver's own interface (found by name on the object, whatever its loader):
  *
  * <ol>
