@@ -145,6 +145,7 @@ public final class PayaraServerProcess extends ServerProcess {
             throw new IllegalStateException(name + ": GET " + status + " never answered 200 (last: " + last
                     + "); see " + logFile + " and " + serverLog());
         }
+        logCpu("ready");
         return this;
     }
 
@@ -160,6 +161,7 @@ public final class PayaraServerProcess extends ServerProcess {
         }
         try {
             if (jvm.isAlive()) {
+                logCpu("stopping");
                 try {
                     asadmin(home, logFile, Map.of(), "stop-domain", "--domaindir", domains.toString(), name);
                 } catch (IOException | RuntimeException e) {
@@ -188,6 +190,22 @@ public final class PayaraServerProcess extends ServerProcess {
             ProcessHandle.of(readPid(domain)).ifPresent(jvm -> process = new DomainJvm(jvm));
         } catch (IOException | RuntimeException e) {
             // no pid file: no JVM of this start wrote one
+        }
+    }
+
+    /**
+     * Notes the CPU time the domain's JVM has used so far in the log: it is no child of the test JVM, so
+     * no {@code time} of the build counts it (docs/TESTING.md gives the pass's cost from these lines).
+     */
+    private void logCpu(String when) {
+        Process jvm = process;
+        String cpu = jvm == null ? "?" : jvm.toHandle().info().totalCpuDuration()
+                .map(d -> String.format(Locale.ROOT, "%.1f s", d.toMillis() / 1000.0)).orElse("?");
+        try {
+            Files.writeString(logFile, "==== " + Instant.now() + " " + when + ": the domain's JVM has used " + cpu + " of CPU\n",
+                    StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            // a note only
         }
     }
 
@@ -270,6 +288,11 @@ public final class PayaraServerProcess extends ServerProcess {
                     Files.writeString(testLines, testLines());
                     asadmin(home, log, Map.of(), "--port", adminPort, "multimode", "--file", testLines.toString());
                 } finally {
+                    String pid = Files.readString(domains.resolve(TEMPLATE).resolve("config/pid")).trim();
+                    String cpu = ProcessHandle.of(Long.parseLong(pid)).flatMap(p -> p.info().totalCpuDuration())
+                            .map(d -> String.format(Locale.ROOT, "%.1f s", d.toMillis() / 1000.0)).orElse("?");
+                    Files.writeString(log, "==== " + Instant.now() + " stopping: the domain's JVM has used " + cpu
+                            + " of CPU\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
                     asadmin(home, log, Map.of(), "stop-domain", "--domaindir", domains.toString(), TEMPLATE);
                 }
                 Path template = domains.resolve(TEMPLATE);
