@@ -3,6 +3,7 @@ package io.roomcast.api;
 import io.roomcast.config.RoomcastSettings;
 import io.roomcast.connection.FrameSize;
 import io.roomcast.auth.VerifiedToken;
+import io.roomcast.observability.RoomcastMetrics;
 import io.roomcast.protocol.CachedJson;
 import io.roomcast.protocol.ErrorCode;
 import io.roomcast.room.RoomCommand;
@@ -67,6 +68,8 @@ public class PublishResource {
     PublishRates rates;
     @Inject
     RoomcastSettings settings;
+    @Inject
+    RoomcastMetrics metrics;
 
     @POST
     @Consumes(MediaType.WILDCARD)
@@ -100,6 +103,7 @@ public class PublishResource {
                             @HeaderParam(HttpHeaders.CONTENT_LENGTH) String contentLength,
                             @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey, InputStream body)
             throws IOException {
+        long received = System.nanoTime();
         RoomAccess.Outcome access = roomAccess.check(roomId, authorization, false);
         if (access.refusal() != null) {
             return access.refusal();
@@ -127,6 +131,7 @@ public class PublishResource {
         }
         RoomResult.Published placed = rooms.publish(RoomCommand.Publish.http(room, verified.user(), text,
                 idempotencyKey));
+        metrics.publishAcked(System.nanoTime() - received);
         return responses.json(202, new Accepted("accepted", placed.id(), placed.epoch(), placed.offset()));
     }
 
