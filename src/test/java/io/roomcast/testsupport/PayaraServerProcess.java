@@ -150,7 +150,7 @@ public final class PayaraServerProcess extends ServerProcess {
     }
 
     /**
-     * {@code asadmin stop-domain} (Payara stops the applications, Roomcast closes its sessions with 1001),
+     * {@code asadmin stop-domain} (Payara stops the application and the domain; no SIGTERM, so no drain),
      * then SIGKILL to the domain's JVM if it still runs after that, and the wait for it to be gone.
      */
     @Override
