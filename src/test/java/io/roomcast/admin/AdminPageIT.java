@@ -2,21 +2,10 @@ package io.roomcast.admin;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.roomcast.testsupport.BrowserScript;
 import io.roomcast.testsupport.LeftoverProcesses;
 import io.roomcast.testsupport.PayaraMicroProcess;
-import io.roomcast.testsupport.SetupScript;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,17 +27,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(LeftoverProcesses.AtEnd.class)
 class AdminPageIT {
 
-    private static final Path BASEDIR = Path.of(System.getProperty("basedir", System.getProperty("user.dir")));
-    private static final Path E2E = BASEDIR.resolve("src/test/e2e");
-    private static final Path TARGET = BASEDIR.resolve("target");
-    private static final Duration SETUP_TIMEOUT = Duration.ofMinutes(15);
     private static final Duration SCRIPT_TIMEOUT = Duration.ofMinutes(8);
 
     private static PayaraMicroProcess server;
 
     @BeforeAll
     static void installBrowserAndStartServer() throws Exception {
-        SetupScript.run(E2E, TARGET.resolve("e2e-setup.log"), SETUP_TIMEOUT, AdminPageIT::log);
+        BrowserScript.setUp("admin-page", AdminPageIT::log);
         server = PayaraMicroProcess.builder("admin-page-it")
                 .systemProperty("roomcast.dev-mode", "true")
                 .systemProperty("roomcast.shutdown.grace", "0")
@@ -70,47 +55,12 @@ class AdminPageIT {
     @Test
     @Timeout(value = 10, unit = TimeUnit.MINUTES)
     void anAdminSeesConnectionsRoomsRatesRefusalsAndSlowConsumersAndOthersSeeWhyNot() throws Exception {
-        List<String> command = new ArrayList<>(List.of(
-                System.getProperty("node.executable", "node"),
-                E2E.resolve("admin.e2e.mjs").toString(),
-                server.baseUri().toString(),
-                "--artifacts", TARGET.resolve("e2e").toString()));
-        String screenshots = System.getProperty("roomcast.e2e.screenshots");
-        if (screenshots != null && !screenshots.isBlank()) {
-            command.addAll(List.of("--screenshots", BASEDIR.resolve(screenshots).toString()));
-        }
-
-        int exit = runScript(command);
+        int exit = BrowserScript.run(BrowserScript.withScreenshots(BrowserScript.node("admin.e2e.mjs",
+                server.baseUri().toString(), "--artifacts", BrowserScript.ARTIFACTS.toString())),
+                "admin-page-e2e.log", SCRIPT_TIMEOUT, AdminPageIT::log, null);
 
         assertEquals(0, exit, "admin.e2e.mjs failed; its output is above and in target/admin-page-e2e.log, "
                 + "failure screenshots in target/e2e/, server log in " + server.logFile());
-    }
-
-    /** Runs the Node script, copying its output to the test log and target/admin-page-e2e.log; a watchdog ends it if it overruns. */
-    private static int runScript(List<String> command) throws IOException, InterruptedException {
-        log("running " + String.join(" ", command));
-        Process node = new ProcessBuilder(command).directory(E2E.toFile()).redirectErrorStream(true).start();
-        node.getOutputStream().close();
-        ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor();
-        watchdog.schedule(() -> {
-            log("admin.e2e.mjs overran " + SCRIPT_TIMEOUT.toMinutes() + " min: stopping it");
-            node.descendants().forEach(ProcessHandle::destroyForcibly); // its browser
-            node.destroyForcibly();
-        }, SCRIPT_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
-             Writer copy = Files.newBufferedWriter(TARGET.resolve("admin-page-e2e.log"), StandardCharsets.UTF_8)) {
-            String line;
-            while ((line = out.readLine()) != null) {
-                log("node | " + line);
-                copy.write(line + System.lineSeparator());
-                copy.flush();
-            }
-            return node.waitFor();
-        } finally {
-            watchdog.shutdownNow();
-            node.descendants().forEach(ProcessHandle::destroyForcibly);
-            node.destroyForcibly();
-        }
     }
 
     private static void log(String line) {

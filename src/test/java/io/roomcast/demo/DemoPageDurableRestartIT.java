@@ -4,29 +4,18 @@ import static io.roomcast.testsupport.WsClient.type;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.roomcast.testsupport.BrowserScript;
 import io.roomcast.testsupport.LeftoverProcesses;
 import io.roomcast.testsupport.PayaraMicroProcess;
 import io.roomcast.testsupport.PostgresServer;
 import io.roomcast.testsupport.Server;
-import io.roomcast.testsupport.SetupScript;
 import io.roomcast.testsupport.WsClient;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.PrintWriter;
-import java.io.Writer;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -62,10 +51,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
         disabledReason = "the page is the same on every runtime: it runs in the Payara Micro pass only")
 class DemoPageDurableRestartIT {
 
-    private static final Path BASEDIR = Path.of(System.getProperty("basedir", System.getProperty("user.dir")));
-    private static final Path E2E = BASEDIR.resolve("src/test/e2e");
-    private static final Path TARGET = BASEDIR.resolve("target");
-    private static final Duration SETUP_TIMEOUT = Duration.ofMinutes(15);
     private static final Duration SCRIPT_TIMEOUT = Duration.ofMinutes(10);
     /** An ack waits for the commit; a database beside a busy suite may be slow. */
     private static final Duration ACK_WAIT = Duration.ofSeconds(30);
@@ -75,8 +60,7 @@ class DemoPageDurableRestartIT {
 
     @BeforeAll
     static void installBrowserAndStartServer(PostgresServer database) throws Exception {
-        SetupScript.run(E2E, TARGET.resolve("e2e-setup-durable-restart.log"), SETUP_TIMEOUT,
-                DemoPageDurableRestartIT::log);
+        BrowserScript.setUp("durable-restart", DemoPageDurableRestartIT::log);
         server = PayaraMicroProcess.builder("demo-page-durable-restart-it")
                 .systemProperty("roomcast.store", "postgres")
                 .systemProperty("roomcast.store.url", database.createDatabase("demo_page_durable_restart"))
@@ -100,47 +84,13 @@ class DemoPageDurableRestartIT {
     @Timeout(value = 12, unit = TimeUnit.MINUTES)
     void afterASigkillAndRestartOnThePostgresStoreThePageSaysRecoveredNMessagesAndShowsEachOnceInOrder()
             throws Exception {
-        List<String> command = List.of(System.getProperty("node.executable", "node"),
-                E2E.resolve("durable-restart.e2e.mjs").toString(), server.baseUri().toString(),
-                "--artifacts", TARGET.resolve("e2e").toString());
-
-        int exit = runScript(command);
+        int exit = BrowserScript.run(BrowserScript.node("durable-restart.e2e.mjs", server.baseUri().toString(),
+                "--artifacts", BrowserScript.ARTIFACTS.toString()), "demo-page-durable-restart-e2e.log",
+                SCRIPT_TIMEOUT, DemoPageDurableRestartIT::log, DemoPageDurableRestartIT::answer);
 
         assertEquals(0, exit, "durable-restart.e2e.mjs failed; its output is above and in "
                 + "target/demo-page-durable-restart-e2e.log, a screenshot in target/e2e/, server log in "
                 + server.logFile());
-    }
-
-    /** Runs the script, copies its output to the test log and a file, and answers its requests. */
-    private static int runScript(List<String> command) throws IOException, InterruptedException {
-        log("running " + String.join(" ", command));
-        Process node = new ProcessBuilder(command).directory(E2E.toFile()).redirectErrorStream(true).start();
-        ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor();
-        watchdog.schedule(() -> {
-            log("the script overran " + SCRIPT_TIMEOUT.toMinutes() + " min: stopping it");
-            node.descendants().forEach(ProcessHandle::destroyForcibly); // its browser
-            node.destroyForcibly();
-        }, SCRIPT_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
-             PrintWriter toNode = new PrintWriter(node.getOutputStream(), true, StandardCharsets.UTF_8);
-             Writer copy = Files.newBufferedWriter(TARGET.resolve("demo-page-durable-restart-e2e.log"), StandardCharsets.UTF_8)) {
-            String line;
-            while ((line = out.readLine()) != null) {
-                log("node | " + line);
-                copy.write(line + System.lineSeparator());
-                copy.flush();
-                String answer = answer(line.trim());
-                if (answer != null) {
-                    log("answer | " + answer);
-                    toNode.println(answer);
-                }
-            }
-            return node.waitFor();
-        } finally {
-            watchdog.shutdownNow();
-            node.descendants().forEach(ProcessHandle::destroyForcibly); // its browser
-            node.destroyForcibly();
-        }
     }
 
     /** The answer to one of the script's requests; null for its other output. A failure is the script's to report. */

@@ -2,22 +2,11 @@ package io.roomcast.demo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.roomcast.testsupport.BrowserScript;
 import io.roomcast.testsupport.LeftoverProcesses;
 import io.roomcast.testsupport.PayaraMicroProcess;
-import io.roomcast.testsupport.SetupScript;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.PrintWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,10 +31,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(LeftoverProcesses.AtEnd.class)
 class DemoPageIT {
 
-    private static final Path BASEDIR = Path.of(System.getProperty("basedir", System.getProperty("user.dir")));
-    private static final Path E2E = BASEDIR.resolve("src/test/e2e");
-    private static final Path TARGET = BASEDIR.resolve("target");
-    private static final Duration SETUP_TIMEOUT = Duration.ofMinutes(15);
     private static final Duration SCRIPT_TIMEOUT = Duration.ofMinutes(12);
 
     /** demo.e2e.mjs relies on it: 3 missed messages are recovered, 8 are too many. */
@@ -55,7 +40,7 @@ class DemoPageIT {
 
     @BeforeAll
     static void installBrowserAndStartServer() throws Exception {
-        runSetupScript();
+        BrowserScript.setUp("demo-page", DemoPageIT::log);
         server = PayaraMicroProcess.builder("demo-page-it")
                 .systemProperty("roomcast.dev-mode", "true")
                 .systemProperty("roomcast.shutdown.grace", "0")
@@ -79,9 +64,10 @@ class DemoPageIT {
     @Test
     @Timeout(value = 2, unit = TimeUnit.MINUTES)
     void pageLogicOnItsOwn() throws Exception {
-        int exit = runScript(List.of(System.getProperty("node.executable", "node"), "--test",
-                E2E.resolve("gaps.test.mjs").toString(), E2E.resolve("status-feed.test.mjs").toString()),
-                "page-logic-test.log");
+        int exit = BrowserScript.run(List.of(System.getProperty("node.executable", "node"), "--test",
+                BrowserScript.E2E.resolve("gaps.test.mjs").toString(),
+                BrowserScript.E2E.resolve("status-feed.test.mjs").toString()),
+                "page-logic-test.log", SCRIPT_TIMEOUT, DemoPageIT::log, null);
 
         assertEquals(0, exit, "gaps.test.mjs or status-feed.test.mjs failed; the output is above and in "
                 + "target/page-logic-test.log");
@@ -90,66 +76,24 @@ class DemoPageIT {
     @Test
     @Timeout(value = 20, unit = TimeUnit.MINUTES)
     void twoPagesChatRecoverMissedMessagesOnceOrLoadHistoryAndReconnectAfterRestart() throws Exception {
-        List<String> command = new ArrayList<>(List.of(
-                System.getProperty("node.executable", "node"),
-                E2E.resolve("demo.e2e.mjs").toString(),
-                server.baseUri().toString(),
-                "--artifacts", TARGET.resolve("e2e").toString()));
-        String screenshots = System.getProperty("roomcast.e2e.screenshots");
-        if (screenshots != null && !screenshots.isBlank()) {
-            command.addAll(List.of("--screenshots", BASEDIR.resolve(screenshots).toString()));
-        }
-
-        int exit = runScript(command, "demo-page-e2e.log");
+        int exit = BrowserScript.run(BrowserScript.withScreenshots(BrowserScript.node("demo.e2e.mjs",
+                server.baseUri().toString(), "--artifacts", BrowserScript.ARTIFACTS.toString())),
+                "demo-page-e2e.log", SCRIPT_TIMEOUT, DemoPageIT::log, DemoPageIT::answer);
 
         assertEquals(0, exit, "demo.e2e.mjs failed; its output is above and in target/demo-page-e2e.log, "
                 + "failure screenshots in target/e2e/, server log in " + server.logFile());
     }
 
-    /**
-     * Runs the Node script, copies its output to the test log and target/demo-page-e2e.log, and
-     * serves its restart requests. A watchdog ends the script if it overruns.
-     */
-    private static int runScript(List<String> command, String logName) throws IOException, InterruptedException {
-        log("running " + String.join(" ", command));
-        Process node = new ProcessBuilder(command).directory(E2E.toFile()).redirectErrorStream(true).start();
-        ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor();
-        watchdog.schedule(() -> {
-            log("demo.e2e.mjs overran " + SCRIPT_TIMEOUT.toMinutes() + " min: stopping it");
-            node.descendants().forEach(ProcessHandle::destroyForcibly); // its browser
-            node.destroyForcibly();
-        }, SCRIPT_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
-             PrintWriter toNode = new PrintWriter(node.getOutputStream(), true, StandardCharsets.UTF_8);
-             Writer copy = Files.newBufferedWriter(TARGET.resolve(logName), StandardCharsets.UTF_8)) {
-            String line;
-            while ((line = out.readLine()) != null) {
-                log("node | " + line);
-                copy.write(line + System.lineSeparator());
-                copy.flush();
-                if (line.trim().equals("RESTART_SERVER")) {
-                    restartServer();
-                    toNode.println("RESTARTED");
-                }
-            }
-            return node.waitFor();
-        } finally {
-            watchdog.shutdownNow();
-            node.descendants().forEach(ProcessHandle::destroyForcibly); // its browser
-            node.destroyForcibly();
+    /** The script's restart request: the server is restarted at the same address, then the script is told. */
+    private static String answer(String request) {
+        if (!request.equals("RESTART_SERVER")) {
+            return null;
         }
-    }
-
-    private static void restartServer() {
         long t0 = System.nanoTime();
         log("restarting the server on port " + server.port());
         server.restart();
         log("server back after " + Duration.ofNanos(System.nanoTime() - t0).toSeconds() + " s");
-    }
-
-    /** setup.sh: Debian chromium if missing (apt-get, as root), then npm ci. Idempotent. */
-    private static void runSetupScript() throws IOException, InterruptedException {
-        SetupScript.run(E2E, TARGET.resolve("e2e-setup.log"), SETUP_TIMEOUT, DemoPageIT::log);
+        return "RESTARTED";
     }
 
     private static void log(String line) {
