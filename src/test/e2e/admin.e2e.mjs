@@ -16,23 +16,15 @@
 //
 // Output: one `ok N - ...` line per check, then `PASS`/`FAIL` and `e2e: N passed, N failed`.
 // Exit code 0 only when everything passed.
-import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
+import { assert, createReport, executablePath, exitWith, finish, launchBrowser, parseArgs, redact } from './lib/browser.mjs';
 
 // ---------------------------------------------------------------- arguments
-const argv = process.argv.slice(2);
-const option = (name) => { const i = argv.indexOf(name); return i >= 0 ? argv[i + 1] : undefined; };
-const baseUrl = (argv.find((a) => /^https?:\/\//.test(a)) || process.env.ROOMCAST_BASE_URL || '').replace(/\/?$/, '/');
-if (baseUrl === '/') {
-  console.error('usage: node admin.e2e.mjs <baseUrl> [--screenshots <dir>] [--artifacts <dir>]');
-  process.exit(2);
-}
+const { option, baseUrl, artifactDir } = parseArgs(
+  'node admin.e2e.mjs <baseUrl> [--screenshots <dir>] [--artifacts <dir>]', 'roomcast-admin-e2e-');
 const screenshotDir = option('--screenshots');
-const artifactDir = option('--artifacts') || fs.mkdtempSync(path.join(os.tmpdir(), 'roomcast-admin-e2e-'));
-const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const wsBase = baseUrl.replace(/^http/, 'ws');
 
 const STEP_TIMEOUT = 45_000;   // generous: a busy 2-core machine
@@ -44,30 +36,8 @@ const PADDING = 'p'.repeat(16_000);
 const MAX_FLOOD_LINES = 20_000;
 
 // ---------------------------------------------------------------- reporting
-let passed = 0;
-let failed = 0;
-const t0 = Date.now();
-const elapsed = () => `${((Date.now() - t0) / 1000).toFixed(1)}s`;
-const say = (line) => console.log(`[admin-e2e ${elapsed()}] ${line}`);
-
-async function check(name, fn) {
-  try {
-    await fn();
-    passed += 1;
-    say(`ok ${passed} - ${name}`);
-  } catch (err) {
-    failed += 1;
-    say(`not ok - ${name}`);
-    throw Object.assign(err, { step: name });
-  }
-}
-
-function assert(condition, message) {
-  if (!condition) throw new Error(message);
-}
-
-/** Tokens are credentials: keep them out of test logs. */
-const redact = (text) => text.replace(/(access_token=|#token=)[^&'"\s]+/g, '$1<redacted>');
+const report = createReport('admin-e2e');
+const { say, check } = report;
 
 // ---------------------------------------------------------------- helpers
 
@@ -338,17 +308,8 @@ async function scenario(browser, pages) {
 // ---------------------------------------------------------------- main
 async function main() {
   say(`base URL ${baseUrl}, chromium ${executablePath}`);
-  if (!fs.existsSync(executablePath)) {
-    console.log(`FAIL: ${executablePath} not found (run src/test/e2e/setup.sh)`);
-    console.log('e2e: 0 passed, 1 failed');
-    return 1;
-  }
-  const browser = await chromium.launch({
-    executablePath,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await launchBrowser();
+  if (!browser) return 1;
   const pages = [];
   try {
     await scenario(browser, pages);
@@ -360,7 +321,7 @@ async function main() {
       await p.page.screenshot({ path: file, fullPage: true }).catch(() => {});
       say(`${p.name}'s screenshot: ${file}`);
     }
-    if (!err.step) failed += 1;
+    if (!err.step) report.failed += 1;
   } finally {
     for (const p of pages) {
       if (p.consoleErrors.length) say(`${p.name}'s console errors (refused handshakes are expected): ${p.consoleErrors.length}`);
@@ -368,13 +329,7 @@ async function main() {
     }
     await browser.close();
   }
-  console.log(failed === 0 ? `PASS: admin page end-to-end (${passed} checks)` : 'FAIL: admin page end-to-end');
-  console.log(`e2e: ${passed} passed, ${failed} failed`);
-  return failed === 0 ? 0 : 1;
+  return finish(report, 'admin page end-to-end');
 }
 
-main().then((code) => process.exit(code), (err) => {
-  console.log(`FAIL: ${redact(String(err.stack || err))}`);
-  console.log(`e2e: ${passed} passed, ${failed + 1} failed`);
-  process.exit(1);
-});
+exitWith(main, report);

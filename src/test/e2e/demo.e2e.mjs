@@ -24,25 +24,20 @@
 //
 // Output: one `ok N - ...` line per check, then `PASS`/`FAIL` and `e2e: N passed, N failed`.
 // Exit code 0 only when everything passed.
-import { chromium } from 'playwright-core';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
+import {
+  assert, createReport, executablePath, exitWith, finish, launchBrowser, parseArgs, redact, saveFailedPage,
+  summariseConsoleErrors,
+} from './lib/browser.mjs';
 
 // ---------------------------------------------------------------- arguments
-const argv = process.argv.slice(2);
-const option = (name) => { const i = argv.indexOf(name); return i >= 0 ? argv[i + 1] : undefined; };
-const baseUrl = (argv.find((a) => /^https?:\/\//.test(a)) || process.env.ROOMCAST_BASE_URL || '').replace(/\/?$/, '/');
-if (baseUrl === '/') {
-  console.error('usage: node demo.e2e.mjs <baseUrl> [--no-restart] [--screenshots <dir>] [--artifacts <dir>]');
-  process.exit(2);
-}
+const { argv, option, baseUrl, artifactDir } = parseArgs(
+  'node demo.e2e.mjs <baseUrl> [--no-restart] [--screenshots <dir>] [--artifacts <dir>]', 'roomcast-e2e-');
 const doRestart = !argv.includes('--no-restart');
 const streams = !argv.includes('--no-streams');
 const screenshotDir = option('--screenshots');
-const artifactDir = option('--artifacts') || fs.mkdtempSync(path.join(os.tmpdir(), 'roomcast-e2e-'));
-const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
 const STEP_TIMEOUT = 45_000;             // generous: a freshly restarted JVM on a busy 2-core machine is slow
 const RECONNECT_TIMEOUT = 120_000;         // roomcast.js's backoff is capped at 5 s; the rest is a cold server on a busy machine
@@ -50,27 +45,8 @@ const RESTART_TIMEOUT = 300_000;           // Payara Micro may take a while to b
 const room = 1000 + Math.floor(Math.random() * 9000);
 
 // ---------------------------------------------------------------- reporting
-let passed = 0;
-let failed = 0;
-const t0 = Date.now();
-const elapsed = () => `${((Date.now() - t0) / 1000).toFixed(1)}s`;
-const say = (line) => console.log(`[e2e ${elapsed()}] ${line}`);
-
-async function check(name, fn) {
-  try {
-    await fn();
-    passed += 1;
-    say(`ok ${passed} - ${name}`);
-  } catch (err) {
-    failed += 1;
-    say(`not ok - ${name}`);
-    throw Object.assign(err, { step: name });
-  }
-}
-
-function assert(condition, message) {
-  if (!condition) throw new Error(message);
-}
+const report = createReport('e2e');
+const { say, check } = report;
 
 // ---------------------------------------------------------------- the pages, seen as a user sees them
 async function openUser(browser, name, viewport, { network } = {}) {
@@ -116,20 +92,6 @@ async function controlNetwork(page) {
   };
   net.restore = () => { net.up = true; };
   return net;
-}
-
-/** Tokens are credentials: keep them out of test logs. */
-function redact(text) {
-  return text.replace(/access_token=[^&'"\s]+/g, 'access_token=<redacted>');
-}
-
-function reportBrowserProblems(users) {
-  for (const u of users) {
-    const counts = new Map();
-    for (const p of u.problems) counts.set(p, (counts.get(p) || 0) + 1);
-    if (counts.size) say(`${u.name}'s browser console errors (expected while the server is down):`);
-    for (const [text, n] of counts) say(`    ${n}x ${text}`);
-  }
 }
 
 /** Keyboard only: type in the labelled field, press Enter. */
@@ -585,18 +547,8 @@ async function restartSteps(users, alice, bob) {
 // ---------------------------------------------------------------- main
 async function main() {
   say(`base URL ${baseUrl}, room ${room}, chromium ${executablePath}, restart ${doRestart ? 'on' : 'off'}`);
-  if (!fs.existsSync(executablePath)) {
-    console.log(`FAIL: ${executablePath} not found (run src/test/e2e/setup.sh)`);
-    console.log('e2e: 0 passed, 1 failed');
-    return 1;
-  }
-  // Playwright starts Chromium headless with a fresh temporary --user-data-dir of its own.
-  const browser = await chromium.launch({
-    executablePath,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await launchBrowser();
+  if (!browser) return 1;
   let users = [];
   try {
     users = [
@@ -606,26 +558,13 @@ async function main() {
     await scenario(browser, users);
   } catch (err) {
     say(`FAILED at "${err.step || 'setup'}": ${err.message.split('\n')[0]}`);
-    fs.mkdirSync(artifactDir, { recursive: true });
-    for (const u of users) {
-      const file = path.join(artifactDir, `failure-${u.name}.png`);
-      await u.page.screenshot({ path: file }).catch(() => {});
-      const log = await u.page.locator('#log').innerText().catch(() => '(no log)');
-      say(`${u.name}'s page log:\n${log.split('\n').map((l) => `    ${l}`).join('\n')}`);
-      say(`${u.name}'s screenshot: ${file}`);
-    }
-    if (!err.step) failed += 1;
+    for (const u of users) await saveFailedPage(report, path.join(artifactDir, `failure-${u.name}.png`), u);
+    if (!err.step) report.failed += 1;
   } finally {
-    reportBrowserProblems(users);
+    summariseConsoleErrors(report, users);
     await browser.close();
   }
-  console.log(failed === 0 ? `PASS: demo page end-to-end (${passed} checks)` : 'FAIL: demo page end-to-end');
-  console.log(`e2e: ${passed} passed, ${failed} failed`);
-  return failed === 0 ? 0 : 1;
+  return finish(report, 'demo page end-to-end');
 }
 
-main().then((code) => process.exit(code), (err) => {
-  console.log(`FAIL: ${err.stack || err}`);
-  console.log(`e2e: ${passed} passed, ${failed + 1} failed`);
-  process.exit(1);
-});
+exitWith(main, report);

@@ -21,21 +21,14 @@
 //
 // Output: one `ok N - ...` line per check, then `PASS`/`FAIL` and `e2e: N passed, N failed`.
 // Exit code 0 only when everything passed.
-import { chromium } from 'playwright-core';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
+import {
+  assert, createReport, executablePath, exitWith, finish, launchBrowser, parseArgs, redact, saveFailedPage,
+  summariseConsoleErrors,
+} from './lib/browser.mjs';
 
-const argv = process.argv.slice(2);
-const option = (name) => { const i = argv.indexOf(name); return i >= 0 ? argv[i + 1] : undefined; };
-const baseUrl = (argv.find((a) => /^https?:\/\//.test(a)) || '').replace(/\/?$/, '/');
-if (baseUrl === '/') {
-  console.error('usage: node durable-restart.e2e.mjs <baseUrl> [--artifacts <dir>]');
-  process.exit(2);
-}
-const artifactDir = option('--artifacts') || fs.mkdtempSync(path.join(os.tmpdir(), 'roomcast-e2e-'));
-const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const { baseUrl, artifactDir } = parseArgs('node durable-restart.e2e.mjs <baseUrl> [--artifacts <dir>]', 'roomcast-e2e-');
 
 const STEP_TIMEOUT = 45_000;       // a freshly restarted JVM on a busy 2-core machine is slow
 const RECONNECT_TIMEOUT = 120_000; // roomcast.js's backoff is capped at 5 s; the rest is a cold server
@@ -43,26 +36,8 @@ const CALLER_TIMEOUT = 300_000;    // a Payara Micro boot on 2 cores beside othe
 const room = 1000 + Math.floor(Math.random() * 9000);
 
 // ---------------------------------------------------------------- reporting
-let passed = 0;
-let failed = 0;
-const t0 = Date.now();
-const say = (line) => console.log(`[e2e ${((Date.now() - t0) / 1000).toFixed(1)}s] ${line}`);
-
-async function check(name, fn) {
-  try {
-    await fn();
-    passed += 1;
-    say(`ok ${passed} - ${name}`);
-  } catch (err) {
-    failed += 1;
-    say(`not ok - ${name}`);
-    throw Object.assign(err, { step: name });
-  }
-}
-
-function assert(condition, message) {
-  if (!condition) throw new Error(message);
-}
+const report = createReport('e2e');
+const { say, check } = report;
 
 // ---------------------------------------------------------------- the caller, over stdio
 const answers = [];
@@ -106,9 +81,6 @@ async function controlNetwork(page) {
   });
   return net;
 }
-
-/** Tokens are credentials: keep them out of test logs. */
-const redact = (text) => text.replace(/access_token=[^&'"\s]+/g, 'access_token=<redacted>');
 
 async function openPage(browser, name) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -242,48 +214,21 @@ async function scenario(alice) {
 // ---------------------------------------------------------------- main
 async function main() {
   say(`base URL ${baseUrl}, room ${room}, chromium ${executablePath}`);
-  if (!fs.existsSync(executablePath)) {
-    console.log(`FAIL: ${executablePath} not found (run src/test/e2e/setup.sh)`);
-    console.log('e2e: 0 passed, 1 failed');
-    return 1;
-  }
-  const browser = await chromium.launch({
-    executablePath,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await launchBrowser();
+  if (!browser) return 1;
   let alice;
   try {
     alice = await openPage(browser, 'alice');
     await scenario(alice);
   } catch (err) {
     say(`FAILED at "${err.step || 'setup'}": ${err.message}`);
-    if (alice) {
-      fs.mkdirSync(artifactDir, { recursive: true });
-      const file = path.join(artifactDir, 'durable-restart-alice.png');
-      await alice.page.screenshot({ path: file }).catch(() => {});
-      const log = await alice.page.locator('#log').innerText().catch(() => '(no log)');
-      say(`alice's page log:\n${log.split('\n').map((l) => `    ${l}`).join('\n')}`);
-      say(`alice's screenshot: ${file}`);
-    }
-    if (!err.step) failed += 1;
+    if (alice) await saveFailedPage(report, path.join(artifactDir, 'durable-restart-alice.png'), alice);
+    if (!err.step) report.failed += 1;
   } finally {
-    if (alice) {
-      const counts = new Map();
-      for (const p of alice.problems) counts.set(p, (counts.get(p) || 0) + 1);
-      if (counts.size) say('alice\'s browser console errors (expected while the server is down):');
-      for (const [text, n] of counts) say(`    ${n}x ${text}`);
-    }
+    if (alice) summariseConsoleErrors(report, [alice]);
     await browser.close();
   }
-  console.log(failed === 0 ? `PASS: demo page across a restart on the postgres store (${passed} checks)` : 'FAIL: demo page across a restart on the postgres store');
-  console.log(`e2e: ${passed} passed, ${failed} failed`);
-  return failed === 0 ? 0 : 1;
+  return finish(report, 'demo page across a restart on the postgres store');
 }
 
-main().then((code) => process.exit(code), (err) => {
-  console.log(`FAIL: ${err.stack || err}`);
-  console.log(`e2e: ${passed} passed, ${failed + 1} failed`);
-  process.exit(1);
-});
+exitWith(main, report);
