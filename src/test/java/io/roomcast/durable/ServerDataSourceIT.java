@@ -1,9 +1,11 @@
 package io.roomcast.durable;
 
+import static io.roomcast.testsupport.Rooms.instanceRows;
 import static io.roomcast.testsupport.StreamClients.join;
 import static io.roomcast.testsupport.StreamClients.message;
 import static io.roomcast.testsupport.StreamClients.offset;
 import static io.roomcast.testsupport.StreamClients.send;
+import static io.roomcast.testsupport.WsClient.presence;
 import static io.roomcast.testsupport.WsClient.type;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -12,6 +14,7 @@ import io.roomcast.testsupport.LeftoverProcesses;
 import io.roomcast.testsupport.PayaraMicroProcess;
 import io.roomcast.testsupport.PostgresServer;
 import io.roomcast.testsupport.Profile;
+import io.roomcast.testsupport.Rooms;
 import io.roomcast.testsupport.Server;
 import io.roomcast.testsupport.ServerProcess;
 import io.roomcast.testsupport.StreamClients;
@@ -30,7 +33,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -253,30 +255,6 @@ class ServerDataSourceIT {
     }
 
     private void awaitMembersEverywhere(int room, int count) {
-        await().atMost(SERVICE_WAIT).until(() -> membersOf(pooled, room) == count && membersOf(own, room) == count);
-    }
-
-    private static Predicate<JsonObject> presence(String event, String user) {
-        return f -> "presence".equals(f.getString("type", "")) && event.equals(f.getString("event"))
-                && user.equals(f.getString("user"));
-    }
-
-    /** Rows of the server's {@code /api/status} {@code instances}; -1 while it does not answer. */
-    private static int instanceRows(Server server) {
-        try {
-            return server.status().getJsonArray("instances").size();
-        } catch (Exception e) {
-            return -1;
-        }
-    }
-
-    /** Members of a room on every instance, by the server's {@code /api/status}; -1 while it does not answer. */
-    private static int membersOf(Server server, int room) {
-        try {
-            return server.status().getJsonArray("rooms").getValuesAs(JsonObject.class).stream()
-                    .filter(r -> r.getInt("room") == room).mapToInt(r -> r.getInt("members")).findFirst().orElse(0);
-        } catch (Exception e) {
-            return -1;
-        }
+        Rooms.awaitMembersOnEach(SERVICE_WAIT, room, count, pooled, own);
     }
 }

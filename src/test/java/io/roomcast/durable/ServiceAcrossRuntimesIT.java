@@ -1,5 +1,9 @@
 package io.roomcast.durable;
 
+import static io.roomcast.testsupport.Rooms.instanceRows;
+import static io.roomcast.testsupport.Rooms.membersIfAnswering;
+import static io.roomcast.testsupport.StreamClients.join;
+import static io.roomcast.testsupport.WsClient.presence;
 import static io.roomcast.testsupport.WsClient.type;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -7,6 +11,7 @@ import static org.awaitility.Awaitility.await;
 import io.roomcast.testsupport.Launcher;
 import io.roomcast.testsupport.LeftoverProcesses;
 import io.roomcast.testsupport.PostgresServer;
+import io.roomcast.testsupport.Rooms;
 import io.roomcast.testsupport.Server;
 import io.roomcast.testsupport.ServerProcess;
 import io.roomcast.testsupport.TargetServer;
@@ -17,7 +22,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -196,7 +200,7 @@ class ServiceAcrossRuntimesIT {
             assertThat(left.getInt("members")).isEqualTo(1);
             doomed.close();
             assertThat(instanceRows(payara)).isEqualTo(1);
-            assertThat(membersOf(payara, room)).isEqualTo(1);
+            assertThat(membersIfAnswering(payara, room)).isEqualTo(1);
 
             // The survivor still publishes: the database, not a majority of instances, is the authority.
             watcher.send("{\"type\":\"message\",\"room\":" + room + ",\"text\":\"alone\",\"ref\":\"w1\"}");
@@ -255,36 +259,7 @@ class ServiceAcrossRuntimesIT {
         return bytes;
     }
 
-    private static JsonObject join(WsClient client, int room) throws Exception {
-        client.send("{\"type\":\"join\",\"room\":" + room + "}");
-        return client.awaitJson(type("joined"));
-    }
-
     private void awaitMembersEverywhere(int room, int count) {
-        await().atMost(SERVICE_WAIT).until(() -> membersOf(payara, room) == count && membersOf(wildfly, room) == count);
-    }
-
-    private static Predicate<JsonObject> presence(String event, String user) {
-        return f -> "presence".equals(f.getString("type", "")) && event.equals(f.getString("event"))
-                && user.equals(f.getString("user"));
-    }
-
-    /** Rows of the server's {@code /api/status} {@code instances}; -1 while it does not answer. */
-    private static int instanceRows(Server server) {
-        try {
-            return server.status().getJsonArray("instances").size();
-        } catch (Exception e) {
-            return -1;
-        }
-    }
-
-    /** Members of a room on every instance, by the server's {@code /api/status}; -1 while it does not answer. */
-    private static int membersOf(Server server, int room) {
-        try {
-            return server.status().getJsonArray("rooms").getValuesAs(JsonObject.class).stream()
-                    .filter(r -> r.getInt("room") == room).mapToInt(r -> r.getInt("members")).findFirst().orElse(0);
-        } catch (Exception e) {
-            return -1;
-        }
+        Rooms.awaitMembersOnEach(SERVICE_WAIT, room, count, payara, wildfly);
     }
 }

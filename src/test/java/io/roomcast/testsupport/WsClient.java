@@ -210,6 +210,12 @@ public final class WsClient implements AutoCloseable {
         return frame -> type.equals(frame.getString("type", ""));
     }
 
+    /** A {@code presence} frame of this event ({@code join}, {@code leave}) for this user. */
+    public static Predicate<JsonObject> presence(String event, String user) {
+        return f -> "presence".equals(f.getString("type", "")) && event.equals(f.getString("event"))
+                && user.equals(f.getString("user"));
+    }
+
     /** Every text frame already received, without waiting. */
     public List<String> drainTexts() {
         List<String> out = new ArrayList<>();
