@@ -8,25 +8,22 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * Roomcast on a Payara Server 6 domain of its own, set up the way docs/DEPLOYMENT.md tells an operator
@@ -199,14 +196,17 @@ public final class PayaraServerProcess extends ServerProcess {
      */
     private void logCpu(String when) {
         Process jvm = process;
-        String cpu = jvm == null ? "?" : jvm.toHandle().info().totalCpuDuration()
-                .map(d -> String.format(Locale.ROOT, "%.1f s", d.toMillis() / 1000.0)).orElse("?");
         try {
-            Files.writeString(logFile, "==== " + Instant.now() + " " + when + ": the domain's JVM has used " + cpu + " of CPU\n",
-                    StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            noteCpu(logFile, when, jvm == null ? Optional.empty() : Optional.of(jvm.toHandle()));
         } catch (IOException e) {
             // a note only
         }
+    }
+
+    private static void noteCpu(Path log, String when, Optional<ProcessHandle> jvm) throws IOException {
+        String cpu = jvm.flatMap(p -> p.info().totalCpuDuration())
+                .map(d -> String.format(Locale.ROOT, "%.1f s", d.toMillis() / 1000.0)).orElse("?");
+        ServerTools.note(log, when + ": the domain's JVM has used " + cpu + " of CPU");
     }
 
     /** Roomcast's settings as the environment variables MicroProfile Config maps them from. */
@@ -235,24 +235,14 @@ public final class PayaraServerProcess extends ServerProcess {
         command.add(home.resolve("bin/asadmin").toString());
         command.add("--interactive=false");
         command.addAll(Arrays.asList(args));
-        Files.writeString(log, "==== " + Instant.now() + " " + String.join(" ", command) + "\n",
-                StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+        ServerTools.note(log, String.join(" ", command));
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         builder.environment().put("AS_JAVA", System.getProperty("java.home"));
         builder.environment().put("AS_EXTRA_JAVA_OPTS", "-XX:TieredStopAtLevel=1");
         builder.environment().put("TERM", "dumb");
         builder.environment().putAll(env);
-        Process asadmin = builder.start();
-        if (!asadmin.waitFor(COMMAND_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-            asadmin.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            throw new IllegalStateException("asadmin " + args[0] + " did not finish within " + COMMAND_TIMEOUT + "; see " + log);
-        }
-        if (asadmin.exitValue() != 0) {
-            throw new IllegalStateException("asadmin " + String.join(" ", args) + " failed with exit code "
-                    + asadmin.exitValue() + "; see " + log);
-        }
+        ServerTools.runLogged(builder, log, COMMAND_TIMEOUT, "asadmin " + String.join(" ", args));
     }
 
     /**
@@ -275,7 +265,7 @@ public final class PayaraServerProcess extends ServerProcess {
             int base = freePortBase();
             String adminPort = Integer.toString(base + 48);
             try {
-                deleteTree(domains.resolve(TEMPLATE));
+                ServerTools.deleteTree(domains.resolve(TEMPLATE));
                 Files.createDirectories(domains);
                 asadmin(home, log, Map.of(), "create-domain", "--nopassword", "--portbase", Integer.toString(base),
                         "--domaindir", domains.toString(), TEMPLATE);
@@ -289,14 +279,11 @@ public final class PayaraServerProcess extends ServerProcess {
                     asadmin(home, log, Map.of(), "--port", adminPort, "multimode", "--file", testLines.toString());
                 } finally {
                     String pid = Files.readString(domains.resolve(TEMPLATE).resolve("config/pid")).trim();
-                    String cpu = ProcessHandle.of(Long.parseLong(pid)).flatMap(p -> p.info().totalCpuDuration())
-                            .map(d -> String.format(Locale.ROOT, "%.1f s", d.toMillis() / 1000.0)).orElse("?");
-                    Files.writeString(log, "==== " + Instant.now() + " stopping: the domain's JVM has used " + cpu
-                            + " of CPU\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+                    noteCpu(log, "stopping", ProcessHandle.of(Long.parseLong(pid)));
                     asadmin(home, log, Map.of(), "stop-domain", "--domaindir", domains.toString(), TEMPLATE);
                 }
                 Path template = domains.resolve(TEMPLATE);
-                deleteTree(template.resolve("logs")); // what the boot left: each copy starts clean
+                ServerTools.deleteTree(template.resolve("logs")); // what the boot left: each copy starts clean
                 Files.deleteIfExists(template.resolve("config/pid.prev"));
                 Files.deleteIfExists(template.resolve("config/domain.xml.bak"));
                 return new Layout(domains, base);
@@ -334,17 +321,8 @@ public final class PayaraServerProcess extends ServerProcess {
         static void copyTo(Path target, String name, int portBase) throws IOException {
             Layout layout = LAYOUT;
             Path source = layout.domains().resolve(TEMPLATE);
-            deleteTree(target);
-            try (Stream<Path> files = Files.walk(source)) {
-                for (Path file : (Iterable<Path>) files::iterator) {
-                    Path copy = target.resolve(source.relativize(file).toString());
-                    if (Files.isDirectory(file)) {
-                        Files.createDirectories(copy);
-                    } else {
-                        Files.copy(file, copy);
-                    }
-                }
-            }
+            ServerTools.deleteTree(target);
+            ServerTools.copyTree(source, target, relative -> false);
             for (String config : List.of("config/domain.xml", "config/glassfish-acc.xml")) {
                 Path file = target.resolve(config);
                 String text = Files.readString(file).replace(TEMPLATE, name);
@@ -388,23 +366,8 @@ public final class PayaraServerProcess extends ServerProcess {
         return true;
     }
 
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(root)) {
-            for (Path file : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
-                Files.delete(file);
-            }
-        }
-    }
-
     private static String required(String property) {
-        String value = System.getProperty(property);
-        if (value == null || value.isBlank()) {
-            throw new IllegalStateException("system property " + property + " is not set (the payara-server profile of pom.xml sets it)");
-        }
-        return value;
+        return ServerTools.required(property, "payara-server");
     }
 
     /**

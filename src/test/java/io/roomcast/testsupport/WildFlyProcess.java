@@ -14,12 +14,9 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * Roomcast on a WildFly of its own, as a child process: the WildFly the build unpacked
@@ -123,7 +120,7 @@ public final class WildFlyProcess extends ServerProcess {
 
     private WildFlyProcess start() {
         try {
-            deleteTree(base);
+            ServerTools.deleteTree(base);
             copyStandalone(Template.DIRECTORY, base);
             Files.copy(war, base.resolve("deployments").resolve("ROOT.war"), StandardCopyOption.REPLACE_EXISTING);
             if (!cli.isEmpty()) {
@@ -158,12 +155,12 @@ public final class WildFlyProcess extends ServerProcess {
             Path template = buildDir.resolve("wildfly-template");
             Path log = buildDir.resolve("wildfly-template.log");
             try {
-                deleteTree(template);
+                ServerTools.deleteTree(template);
                 copyStandalone(home.resolve("standalone"), template);
                 applyCli(home, template, Path.of(required("roomcast.wildflyCli")), log);
-                deleteTree(template.resolve("data")); // what the embedded server left: each copy starts clean
-                deleteTree(template.resolve("tmp"));
-                deleteTree(template.resolve("log"));
+                ServerTools.deleteTree(template.resolve("data")); // what the embedded server left: each copy starts clean
+                ServerTools.deleteTree(template.resolve("tmp"));
+                ServerTools.deleteTree(template.resolve("log"));
                 return template;
             } catch (IOException e) {
                 throw new UncheckedIOException("could not prepare " + template + "; see " + log, e);
@@ -196,42 +193,21 @@ public final class WildFlyProcess extends ServerProcess {
 
     /** A standalone/ directory without what a run left there (data, tmp, log). */
     private static void copyStandalone(Path source, Path target) throws IOException {
-        try (Stream<Path> files = Files.walk(source)) {
-            for (Path file : (Iterable<Path>) files::iterator) {
-                Path relative = source.relativize(file);
-                if (relative.getNameCount() > 0 && List.of("data", "tmp", "log").contains(relative.getName(0).toString())) {
-                    continue;
-                }
-                Path copy = target.resolve(relative.toString());
-                if (Files.isDirectory(file)) {
-                    Files.createDirectories(copy);
-                } else {
-                    Files.copy(file, copy);
-                }
-            }
-        }
+        ServerTools.copyTree(source, target, relative -> relative.getNameCount() > 0
+                && List.of("data", "tmp", "log").contains(relative.getName(0).toString()));
     }
 
     /** {@code jboss-cli.sh --file=script} against a copy of standalone/, as the script's own embed-server line runs it. */
     private static void applyCli(Path home, Path base, Path script, Path logFile) throws IOException, InterruptedException {
         List<String> cli = List.of(home.resolve("bin/jboss-cli.sh").toString(),
                 "-Djboss.server.base.dir=" + base, "--file=" + script.toAbsolutePath());
-        Files.writeString(logFile, "==== " + Instant.now() + " applying " + String.join(" ", cli) + "\n",
-                StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        ProcessBuilder builder = new ProcessBuilder(cli).directory(base.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+        ServerTools.note(logFile, "applying " + String.join(" ", cli));
+        ProcessBuilder builder = new ProcessBuilder(cli).directory(base.toFile());
         if (Files.isDirectory(base.resolve("modules"))) { // a server's own modules: the embedded server sees them too
             builder.environment().put("JBOSS_MODULEPATH", home.resolve("modules").toAbsolutePath()
                     + java.io.File.pathSeparator + base.resolve("modules"));
         }
-        Process p = builder.start();
-        if (!p.waitFor(CLI_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IllegalStateException(script + " did not finish within " + CLI_TIMEOUT.toSeconds() + " s; see " + logFile);
-        }
-        if (p.exitValue() != 0) {
-            throw new IllegalStateException(script + " failed with exit code " + p.exitValue() + "; see " + logFile);
-        }
+        ServerTools.runLogged(builder, logFile, CLI_TIMEOUT, script.toString());
     }
 
     private List<String> command() {
@@ -290,23 +266,8 @@ public final class WildFlyProcess extends ServerProcess {
         return true;
     }
 
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(root)) {
-            for (Path file : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
-                Files.delete(file);
-            }
-        }
-    }
-
     private static String required(String property) {
-        String value = System.getProperty(property);
-        if (value == null || value.isBlank()) {
-            throw new IllegalStateException("system property " + property + " is not set (the wildfly profile of pom.xml sets it)");
-        }
-        return value;
+        return ServerTools.required(property, "wildfly");
     }
 
     /** Settings for one server; everything but the name is optional. */
