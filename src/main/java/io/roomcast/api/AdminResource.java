@@ -1,11 +1,6 @@
 package io.roomcast.api;
 
-import io.roomcast.auth.BearerToken;
-import io.roomcast.auth.InvalidTokenException;
-import io.roomcast.auth.TokenVerifier;
 import io.roomcast.auth.VerifiedToken;
-import io.roomcast.protocol.ErrorCode;
-import io.roomcast.protocol.ErrorTexts;
 import io.roomcast.status.AdminFigures;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -41,7 +36,7 @@ public class AdminResource {
     @Inject
     ApiResponses responses;
     @Inject
-    TokenVerifier verifier;
+    ApiCredentials credentials;
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
@@ -55,17 +50,11 @@ public class AdminResource {
     @APIResponse(responseCode = "403", description = "a valid token without the roomcast_admin claim",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiSchemas.ERROR)))
     public Response overview(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-        String token = BearerToken.from(authorization);
-        if (token == null) {
-            return responses.error(401, ErrorCode.MISSING_CREDENTIALS, ErrorTexts.BEARER_REQUIRED);
+        ApiCredentials.Outcome caller = credentials.check(authorization, false);
+        if (caller.refusal() != null) {
+            return caller.refusal();
         }
-        VerifiedToken verified;
-        try {
-            verified = verifier.verify(token);
-        } catch (InvalidTokenException e) {
-            return responses.error(401, ErrorCode.INVALID_CREDENTIALS, ErrorTexts.INVALID_CREDENTIALS);
-        }
-        if (!verified.admin()) {
+        if (!caller.token().admin()) {
             return responses.error(403, "forbidden", NOT_ADMIN);
         }
         // Members' names behind a credential: no cache along the way may keep them for the next asker.

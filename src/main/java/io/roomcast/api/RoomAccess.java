@@ -1,8 +1,5 @@
 package io.roomcast.api;
 
-import io.roomcast.auth.BearerToken;
-import io.roomcast.auth.InvalidTokenException;
-import io.roomcast.auth.TokenVerifier;
 import io.roomcast.auth.VerifiedToken;
 import io.roomcast.protocol.ErrorCode;
 import io.roomcast.protocol.ErrorTexts;
@@ -22,12 +19,12 @@ public class RoomAccess {
     public record Outcome(int room, VerifiedToken token, Response refusal) {
     }
 
-    private final TokenVerifier verifier;
+    private final ApiCredentials credentials;
     private final ApiResponses responses;
 
     @Inject
-    public RoomAccess(TokenVerifier verifier, ApiResponses responses) {
-        this.verifier = verifier;
+    public RoomAccess(ApiCredentials credentials, ApiResponses responses) {
+        this.credentials = credentials;
         this.responses = responses;
     }
 
@@ -43,16 +40,13 @@ public class RoomAccess {
             return refused(responses.error(400, ErrorCode.INVALID_PARAMETER, ErrorTexts.idOutOfRange("room")));
         }
         int room = parsed.value();
-        String token = BearerToken.from(authorization);
-        if (token == null) {
-            return anonymous ? new Outcome(room, null, null)
-                    : refused(responses.error(401, ErrorCode.MISSING_CREDENTIALS, ErrorTexts.BEARER_REQUIRED));
+        ApiCredentials.Outcome caller = credentials.check(authorization, anonymous);
+        if (caller.refusal() != null) {
+            return refused(caller.refusal());
         }
-        VerifiedToken verified;
-        try {
-            verified = verifier.verify(token);
-        } catch (InvalidTokenException e) {
-            return refused(responses.error(401, ErrorCode.INVALID_CREDENTIALS, ErrorTexts.INVALID_CREDENTIALS));
+        VerifiedToken verified = caller.token();
+        if (verified == null) {
+            return new Outcome(room, null, null);
         }
         if (!verified.mayEnter(room)) {
             return refused(responses.error(403, ErrorCode.FORBIDDEN_ROOM, ErrorTexts.forbiddenRoom(room)));

@@ -2,11 +2,6 @@ package io.roomcast.api;
 
 import io.roomcast.config.RoomcastSettings;
 import io.roomcast.connection.Ids;
-import io.roomcast.auth.BearerToken;
-import io.roomcast.auth.InvalidTokenException;
-import io.roomcast.auth.TokenVerifier;
-import io.roomcast.protocol.ErrorCode;
-import io.roomcast.protocol.ErrorTexts;
 import io.roomcast.protocol.ServerFrames.InstanceFigure;
 import io.roomcast.status.ClusterFigures;
 import io.roomcast.status.StatusPublisher;
@@ -58,7 +53,7 @@ public class StatusResource {
     @Inject
     RoomcastSettings settings;
     @Inject
-    TokenVerifier verifier;
+    ApiCredentials credentials;
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
@@ -70,16 +65,9 @@ public class StatusResource {
     @APIResponse(responseCode = "401", description = "credentials missing (anonymous access off) or invalid",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiSchemas.ERROR)))
     public Response status(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-        String token = BearerToken.from(authorization);
-        if (token == null && !settings.anonymousAllowed()) {
-            return responses.error(401, ErrorCode.MISSING_CREDENTIALS, ErrorTexts.BEARER_REQUIRED);
-        }
-        if (token != null) {
-            try {
-                verifier.verify(token);
-            } catch (InvalidTokenException e) {
-                return responses.error(401, ErrorCode.INVALID_CREDENTIALS, ErrorTexts.INVALID_CREDENTIALS);
-            }
+        Response refusal = credentials.check(authorization, settings.anonymousAllowed()).refusal();
+        if (refusal != null) {
+            return refusal;
         }
         ClusterFigures figures = status.figures();
         List<RoomFigure> rooms = figures.rooms().entrySet().stream()
