@@ -4,6 +4,7 @@ import static io.roomcast.testsupport.WsClient.type;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.roomcast.testsupport.ApiErrors;
 import io.roomcast.testsupport.DeployedRoomcast;
 import io.roomcast.testsupport.FrameContract;
 import io.roomcast.testsupport.Profile;
@@ -35,13 +36,10 @@ class AdminOverviewIT extends DeployedRoomcast {
     private static final String PADDING = "p".repeat(16_000);
     private static final int MAX_LINES = 20_000;
 
+    /** The shared error checks, and nothing but the error and its message in the body. */
     private static void assertError(HttpResponse<String> response, int status, String code) {
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).contains("json"));
-        JsonObject body = WsClient.parse(response.body());
-        assertThat(body.keySet()).containsExactlyInAnyOrder("error", "message");
-        assertThat(body.getString("error")).isEqualTo(code);
-        assertThat(body.getString("message")).isNotBlank();
+        ApiErrors.assertError(response, status, code);
+        assertThat(WsClient.parse(response.body()).keySet()).containsExactlyInAnyOrder("error", "message");
     }
 
     private JsonObject overview() throws Exception {

@@ -1,5 +1,6 @@
 package io.roomcast.api;
 
+import static io.roomcast.testsupport.ApiErrors.assertError;
 import static io.roomcast.testsupport.WsClient.type;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,13 +18,6 @@ import org.junit.jupiter.api.Test;
 /** With {@code roomcast.auth.anonymous=false}, the live figures need credentials too: {@code /api/status} and {@code /ws/status}. */
 @RoomcastServer(Profile.AUTH_JWKS)
 class StatusAuthIT extends DeployedRoomcast {
-
-    private static void assertError(HttpResponse<String> response, int status, String code) {
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).contains("json"));
-        assertThat(WsClient.parse(response.body()).getString("error")).isEqualTo(code);
-        assertThat(WsClient.parse(response.body()).getString("message")).isNotBlank();
-    }
 
     @Test
     void apiStatusWithoutCredentialsIs401MissingCredentials() throws Exception {
