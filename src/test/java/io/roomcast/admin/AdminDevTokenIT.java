@@ -18,12 +18,6 @@ import org.junit.jupiter.api.Test;
 @RoomcastServer(Profile.DEV_MODE_FORWARDED)
 class AdminDevTokenIT extends DeployedRoomcast {
 
-    private String devToken(String body) throws Exception {
-        HttpResponse<String> response = server.post("api/dev/tokens", body, Map.of());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        return WsClient.parse(response.body()).getString("token");
-    }
-
     @Test
     void aDevAdminTokenReadsTheOverview() throws Exception {
         HttpResponse<String> response = server.withBearer(devToken("{\"user\":\"ops\",\"admin\":true}")).get("api/admin/overview");

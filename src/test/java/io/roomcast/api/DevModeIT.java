@@ -30,12 +30,6 @@ import org.junit.jupiter.api.Test;
 @RoomcastServer(Profile.DEV_MODE_FORWARDED)
 class DevModeIT extends DeployedRoomcast {
 
-    private String devToken(String body) throws Exception {
-        HttpResponse<String> response = server.post("api/dev/tokens", body, Map.of());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        return WsClient.parse(response.body()).getString("token");
-    }
-
     private static String q(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
