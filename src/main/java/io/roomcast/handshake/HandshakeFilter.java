@@ -76,7 +76,9 @@ public class HandshakeFilter extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        Span span = tracer.start(HANDSHAKE_SPAN, Tracer.Kind.SERVER, request.getHeader(TraceContext.TRACEPARENT), 0);
+        Span span = tracer.on()
+                ? tracer.start(HANDSHAKE_SPAN, Tracer.Kind.SERVER, request.getHeader(TraceContext.TRACEPARENT), 0)
+                : Span.NONE; // off: not even the header is looked up
         try {
             judge(request, response, chain);
             span.attribute(STATUS, response.getStatus());

@@ -21,7 +21,7 @@ public sealed interface ClientFrame {
     record Leave(int room, String ref) implements ClientFrame {
     }
 
-    /** {@code traceparent}: the publisher's W3C trace context (PROTOCOL 9.5), null for none. */
+    /** {@code traceparent}: the publisher's W3C trace context (PROTOCOL 9.4), null for none. */
     record Send(int room, String text, String ref, String traceparent) implements ClientFrame {
 
         public Send(int room, String text, String ref) {

@@ -121,7 +121,7 @@ public final class ClientFrameDecoder {
     }
 
     /**
-     * Absent or null: none. Else a W3C traceparent of version 00 (PROTOCOL 9.5); anything else is refused, as a
+     * Absent or null: none. Else a W3C traceparent of version 00 (PROTOCOL 9.4); anything else is refused, as a
      * malformed field of ours (a client that cannot build one can leave it out).
      */
     private static String traceparent(JsonObjectFields fields) {

@@ -56,7 +56,7 @@ public sealed interface RoomCommand {
             return frame(sender, room, text, ref, null);
         }
 
-        /** As {@link #frame(Connection, int, String, String)}, with the frame's {@code traceparent} (PROTOCOL 9.5). */
+        /** As {@link #frame(Connection, int, String, String)}, with the frame's {@code traceparent} (PROTOCOL 9.4). */
         public static Publish frame(Connection sender, int room, String text, String ref, String traceparent) {
             String key = ref != null && sender.identity().authenticated() ? ref : null;
             return new Publish(room, sender.user(), text, ref, key, ref == null ? null : sender, traceparent);

@@ -5,7 +5,7 @@ import java.util.regex.Pattern;
 /** The W3C Trace Context {@code traceparent} value (https://www.w3.org/TR/trace-context/#traceparent-header). */
 public final class TraceContext {
 
-    /** The header and the JSON {@code message} frame's field (PROTOCOL 9.5). */
+    /** The header and the JSON {@code message} frame's field (PROTOCOL 9.4). */
     public static final String TRACEPARENT = "traceparent";
     /** {@code 00-<trace-id>-<parent-id>-<flags>}: 55 characters. */
     public static final int LENGTH = 55;
