@@ -9,6 +9,9 @@
 //
 //   node durable.js [--quick] [--servers roomcast,roomcast-wildfly] [--stores memory,postgres]
 //                   [--jfr auto|always|never] [--keep-pg] [--out DIR]
+//                   [--only fanout-100x10,fanout-1x1000]   only these scenarios (their warm-ups run too)
+//                   [--jfr-scenario fanout-100x10]         that scenario under a JFR recording (profile
+//                                                          settings), kept as <server>-<store>.<scenario>.jfr
 //   node durable.js --report DIR      the tables again from DIR/summary.json
 //
 // PostgreSQL: Debian's (src/postgres/postgres.sh), a cluster of its own under bench/.work/ on a free
@@ -40,6 +43,8 @@ const QUICK = flag('--quick');
 const SERVERS = opt('--servers', 'roomcast,roomcast-wildfly').split(',').filter(Boolean);
 const STORES = opt('--stores', 'memory,postgres').split(',').filter(Boolean);
 const JFR = opt('--jfr', 'auto');
+const ONLY = opt('--only', '').split(',').filter(Boolean);
+const JFR_SCENARIO = opt('--jfr-scenario', '');
 const ACK_TARGET = 10000; // issue 22: acknowledged publishes/s on this 2-core machine
 const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
 const OUT = path.resolve(opt('--out', opt('--report') || path.join(BENCH, 'results', `${stamp}-durable${QUICK ? '-quick' : ''}`)));
@@ -267,14 +272,21 @@ async function runOne(name, store) {
     return entry;
   }
   Object.assign(entry, { pid: server.pid, port: server.port, ready_s: server.readyS, idle_rss_kb: server.idleRssKb, jvm_opts: server.jvmOpts });
-  for (const [sname, scenario, o] of SCENARIOS) {
+  const wanted = ONLY.length ? SCENARIOS.filter(([n, sc]) => ONLY.includes(n) || (n.startsWith('warmup-') && ONLY.some((o) => o.startsWith(sc)))) : SCENARIOS;
+  for (const [sname, scenario, o] of wanted) {
     if (!servers.alive()) {
       entry.results[sname] = { error: 'server died' };
       continue;
     }
     log(`${key}: ${sname}`);
     const pgA = store === 'postgres' ? pgCpuS() : null;
+    const jfrFile = sname === JFR_SCENARIO ? path.join(OUT, `${key}.${sname}.jfr`) : null;
+    if (jfrFile) execFileSync('jcmd', [String(server.pid), 'JFR.start', 'name=scenario', 'settings=profile', `filename=${jfrFile}`], { stdio: 'ignore' });
     const res = await runLoadgen(loadgenArgs(scenario, o, server), o.discard ? null : path.join(OUT, `${key}.${sname}.json`));
+    if (jfrFile) {
+      execFileSync('jcmd', [String(server.pid), 'JFR.stop', 'name=scenario'], { stdio: 'ignore' });
+      res.jfr_file = path.relative(REPO, jfrFile);
+    }
     const pgB = store === 'postgres' ? pgCpuS() : null;
     if (pgA !== null && pgB !== null) res.postgres_cpu_s = Math.round((pgB - pgA) * 1000) / 1000;
     if (!o.discard) entry.results[sname] = res;

@@ -120,7 +120,13 @@ export interface Refreshed {
 }
 
 export interface Disconnect {
-  /** The WebSocket close code (4000: this client found the connection dead from missed heartbeats). */
+  /**
+   * The WebSocket close code: the server's (PROTOCOL 5: 1001, 1008, 1009, 1011, 1013), 1006 when the
+   * connection was lost or never opened, or this client's own: 4000 when it found the connection dead
+   * from missed heartbeats (it reconnects). The client closes its socket with 1000 on `close()`, 4000
+   * when it gives a dead connection up, and 4001 (`closed by the client`) when it stops for good with a
+   * socket still open.
+   */
   code: number;
   reason: string;
   /** The HTTP status of a refused handshake, when known. */
@@ -138,6 +144,7 @@ export interface Heartbeat {
 }
 
 export interface Stopped {
+  /** As `Disconnect.code`. */
   code: number;
   reason: string;
   status?: number;

@@ -24,6 +24,8 @@ import java.lang.System.Logger.Level;
 public class ApiExceptionMapper implements ExceptionMapper<Throwable> {
 
     private static final Logger LOG = System.getLogger(ApiExceptionMapper.class.getName());
+    /** The code of a 500: anything unexpected (docs/asyncapi.yaml, {@code HttpErrorCode}). */
+    static final String SERVER_ERROR = "server_error";
 
     @Inject
     ApiResponses responses;
@@ -49,7 +51,7 @@ public class ApiExceptionMapper implements ExceptionMapper<Throwable> {
             return answer.build();
         }
         LOG.log(Level.ERROR, "API request failed", error);
-        return responses.error(500, "server_error", "the server failed to answer this request");
+        return responses.error(500, SERVER_ERROR, "the server failed to answer this request");
     }
 
     /** The error code of a status JAX-RS itself answers. */

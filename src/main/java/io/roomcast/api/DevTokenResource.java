@@ -42,8 +42,8 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * {@code POST /api/dev/tokens} with {@code {"user":"alice","rooms":[7],"clients":[42]}} ({@code rooms}
- * and {@code clients} optional): a token signed with the dev key, in dev mode only. With dev mode off the
+ * {@code POST /api/dev/tokens} with {@code {"user":"alice","rooms":[7],"clients":[42],"admin":true}}
+ * ({@code rooms}, {@code clients} and {@code admin} optional; {@code admin} adds the admin claim): a token signed with the dev key, in dev mode only. With dev mode off the
  * path does not exist (404).
  */
 @Path("/dev/tokens")
@@ -60,7 +60,7 @@ public class DevTokenResource {
     }
 
     /** A request that passed validation. */
-    private record TokenRequest(String user, List<Integer> rooms, List<Integer> clients) {
+    private record TokenRequest(String user, List<Integer> rooms, List<Integer> clients, boolean admin) {
     }
 
     @Inject
@@ -75,7 +75,8 @@ public class DevTokenResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Tag(name = "dev")
     @Operation(summary = "A token for trying Roomcast out (dev mode only)",
-            description = "Body {\"user\":\"alice\",\"rooms\":[7],\"clients\":[42]}, rooms and clients optional.")
+            description = "Body {\"user\":\"alice\",\"rooms\":[7],\"clients\":[42],\"admin\":true}, rooms, clients "
+                    + "and admin optional; admin true adds the claim roomcast_admin (the admin page).")
     @APIResponse(responseCode = "200", description = "a signed token",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiSchemas.TOKEN)))
     @APIResponse(responseCode = "400", description = "invalid body",
@@ -98,10 +99,12 @@ public class DevTokenResource {
         if (request.isEmpty()) {
             return responses.error(400, ErrorCode.INVALID_PARAMETER,
                     "body must be {\"user\":\"<1-64 letters, digits, . _ @ -, not guest-...>\","
-                            + "\"rooms\":[<room ids>] (optional),\"clients\":[<client ids>] (optional)}");
+                            + "\"rooms\":[<room ids>] (optional),\"clients\":[<client ids>] (optional),"
+                            + "\"admin\":true|false (optional)}");
         }
         Instant now = Instant.now();
-        Optional<String> token = issuer.issue(request.get().user(), request.get().rooms(), request.get().clients(), now);
+        Optional<String> token = issuer.issue(request.get().user(), request.get().rooms(), request.get().clients(),
+                request.get().admin(), now);
         if (token.isEmpty()) {
             return responses.error(404, "not_found", DEV_MODE_OFF);
         }
@@ -120,10 +123,27 @@ public class DevTokenResource {
                     || Ids.isGuestName(user.getString())) { // no token may name a guest: it would be refused
                 return Optional.empty();
             }
-            return Optional.of(new TokenRequest(user.getString(), ids(object.get("rooms")), ids(object.get("clients"))));
+            return Optional.of(new TokenRequest(user.getString(), ids(object.get("rooms")), ids(object.get("clients")),
+                    flag(object.get("admin"))));
         } catch (JsonException | IllegalStateException | IllegalArgumentException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * An optional boolean ({@code admin}); false when absent or null.
+     *
+     * @throws IllegalArgumentException when present but not a boolean
+     */
+    private static boolean flag(JsonValue value) {
+        if (value == null || value.getValueType() == JsonValue.ValueType.NULL
+                || value.getValueType() == JsonValue.ValueType.FALSE) {
+            return false;
+        }
+        if (value.getValueType() == JsonValue.ValueType.TRUE) {
+            return true;
+        }
+        throw new IllegalArgumentException("not a boolean");
     }
 
     /**

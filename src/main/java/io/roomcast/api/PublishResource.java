@@ -3,6 +3,7 @@ package io.roomcast.api;
 import io.roomcast.config.RoomcastSettings;
 import io.roomcast.connection.FrameSize;
 import io.roomcast.auth.VerifiedToken;
+import io.roomcast.observability.RoomcastMetrics;
 import io.roomcast.protocol.CachedJson;
 import io.roomcast.protocol.ErrorCode;
 import io.roomcast.room.RoomCommand;
@@ -68,6 +69,8 @@ public class PublishResource {
     PublishRates rates;
     @Inject
     RoomcastSettings settings;
+    @Inject
+    RoomcastMetrics metrics;
 
     @POST
     @Consumes(MediaType.WILDCARD)
@@ -104,6 +107,7 @@ public class PublishResource {
                             @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey,
                             @HeaderParam(TraceContext.TRACEPARENT) String traceparent, InputStream body)
             throws IOException {
+        long received = System.nanoTime();
         RoomAccess.Outcome access = roomAccess.check(roomId, authorization, false);
         if (access.refusal() != null) {
             return access.refusal();
@@ -132,6 +136,7 @@ public class PublishResource {
         // W3C: a traceparent that does not parse is ignored (a new trace), never refused
         RoomResult.Published placed = rooms.publish(RoomCommand.Publish.http(room, verified.user(), text,
                 idempotencyKey, TraceContext.orNull(traceparent)));
+        metrics.publishAcked(System.nanoTime() - received);
         return responses.json(202, new Accepted("accepted", placed.id(), placed.epoch(), placed.offset()));
     }
 

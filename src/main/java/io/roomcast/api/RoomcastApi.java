@@ -25,8 +25,14 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
             @Schema(name = OpenApiSchemas.ERROR, type = SchemaType.OBJECT, requiredProperties = {"error", "message"},
                     description = "Every error of the API (and of a refused WebSocket handshake)",
                     properties = {
-                        @SchemaProperty(name = "error", type = SchemaType.STRING, description = "a code of PROTOCOL 2, 3.2, 6 or 12"),
-                        @SchemaProperty(name = "message", type = SchemaType.STRING, description = "for humans")}),
+                        // docs/asyncapi.yaml's HttpErrorCode, the same list (OpenApiIT compares them)
+                        @SchemaProperty(name = "error", type = SchemaType.STRING, description = "a code of PROTOCOL 2, 3.2, 6 or 12",
+                                enumeration = {"invalid_parameter", "invalid_message", "bad_request", "missing_credentials",
+                                    "invalid_credentials", "forbidden_origin", "forbidden_room", "forbidden_client", "forbidden",
+                                    "not_found", "method_not_allowed", "not_acceptable", "too_large", "unsupported_media_type",
+                                    "upgrade_required", "rate_limited", "too_many_connections", "too_many_rooms", "server_error",
+                                    "shutting_down", "unavailable"}),
+                        @SchemaProperty(name = "message", type = SchemaType.STRING, minLength = 1, description = "for humans")}),
             @Schema(name = OpenApiSchemas.PUBLISH, type = SchemaType.OBJECT, requiredProperties = {"text"},
                     properties = @SchemaProperty(name = "text", type = SchemaType.STRING, minLength = 1)),
             @Schema(name = OpenApiSchemas.ACCEPTED, type = SchemaType.OBJECT, requiredProperties = {"status", "id", "epoch", "offset"},

@@ -45,6 +45,14 @@ public class DevTokenIssuer {
      * no claim), or empty when dev mode is off.
      */
     public Optional<String> issue(String user, List<Integer> rooms, List<Integer> clients, Instant now) {
+        return issue(user, rooms, clients, false, now);
+    }
+
+    /**
+     * As {@link #issue(String, List, List, Instant)}, with the admin claim ({@code "roomcast_admin": true})
+     * when {@code admin}: dev mode lets anyone read the admin figures, as it lets anyone be anyone.
+     */
+    public Optional<String> issue(String user, List<Integer> rooms, List<Integer> clients, boolean admin, Instant now) {
         if (!settings.devMode() || keys.devSigningKey().isEmpty()) {
             return Optional.empty();
         }
@@ -60,6 +68,9 @@ public class DevTokenIssuer {
         }
         if (clients != null) {
             claims.claim("clients", clients);
+        }
+        if (admin) {
+            claims.claim(VerifiedToken.ADMIN_CLAIM, true);
         }
         try {
             SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(key.getKeyID()).build(),

@@ -91,7 +91,22 @@ public class TokenVerifier {
             throw new InvalidTokenException("'sub' must not start with '" + Ids.GUEST_PREFIX + "': those names are the guests'");
         }
         return new VerifiedToken(user, ids("rooms", claims.getClaim("rooms")), ids("clients", claims.getClaim("clients")),
-                claims.getExpirationTime().getTime());
+                claims.getExpirationTime().getTime(), admin(claims.getClaim(VerifiedToken.ADMIN_CLAIM)));
+    }
+
+    /**
+     * The admin claim: only {@code true} makes an admin; absent or {@code false} does not. Anything else is
+     * refused rather than guessed at (a string "true" from a misconfigured identity provider is a mistake to
+     * report, not a grant).
+     */
+    private static boolean admin(Object claim) throws InvalidTokenException {
+        if (claim == null) {
+            return false;
+        }
+        if (!(claim instanceof Boolean admin)) {
+            throw new InvalidTokenException("'" + VerifiedToken.ADMIN_CLAIM + "' must be true or false");
+        }
+        return admin;
     }
 
     /** A claim holding ids in 1..2147483647 ({@code rooms}, {@code clients}); null when absent. */

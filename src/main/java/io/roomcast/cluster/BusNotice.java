@@ -6,8 +6,10 @@ import java.util.Base64;
  * What a notification of the {@link PostgresBus} carries. On {@value PostgresBus#BUS_CHANNEL}: a sealed
  * bus event itself ({@code E} and its bytes in base64), or, for an event too large for a NOTIFY payload
  * (PostgreSQL refuses one of 8,000 bytes or more), the id of the {@code roomcast_bus_event} row holding it
- * ({@code T} and the id). On the rooms' channel: "room R has offsets up to N" ({@code R:N}), which the
- * durable store's commits send.
+ * ({@code T} and the id). On the rooms' channel: "room R has offsets up to N, committed by instance I"
+ * ({@code R:N:I}), which the durable store's commits send. The instance lets the one that committed skip
+ * its own notices: it delivers what it committed itself, in commit order, so a catch-up read there would
+ * only read again what it is delivering (see {@link PostgresBus}).
  */
 sealed interface BusNotice {
 
@@ -22,8 +24,8 @@ sealed interface BusNotice {
     record Stored(long id) implements BusNotice {
     }
 
-    /** A room's stream has offsets up to {@code latest}. */
-    record StreamAdvanced(int room, long latest) implements BusNotice {
+    /** A room's stream has offsets up to {@code latest}, committed by the instance {@code origin} ("" when unnamed). */
+    record StreamAdvanced(int room, long latest, String origin) implements BusNotice {
     }
 
     /** The payload that carries the event, or null when it would be too long: the event then goes to the table. */
@@ -55,19 +57,23 @@ sealed interface BusNotice {
     }
 
     /**
-     * Reads a payload of the rooms' channel, {@code R:N}.
+     * Reads a payload of the rooms' channel, {@code R:N:I} (or {@code R:N}, naming no instance), as the
+     * durable store's writer makes it ({@code StreamWrites}).
      *
      * @throws IllegalArgumentException when it is not one
      */
     static StreamAdvanced stream(String payload) {
         int colon = payload == null ? -1 : payload.indexOf(':');
         if (colon <= 0) {
-            throw new IllegalArgumentException("a room notification that is not R:N");
+            throw new IllegalArgumentException("a room notification that is not R:N:I");
         }
+        int second = payload.indexOf(':', colon + 1);
+        int end = second < 0 ? payload.length() : second;
         try {
-            return new StreamAdvanced(Integer.parseInt(payload, 0, colon, 10), parseLong(payload.substring(colon + 1)));
+            return new StreamAdvanced(Integer.parseInt(payload, 0, colon, 10),
+                    Long.parseLong(payload, colon + 1, end, 10), second < 0 ? "" : payload.substring(second + 1));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("a room notification that is not R:N", e);
+            throw new IllegalArgumentException("a room notification that is not R:N:I", e);
         }
     }
 

@@ -2,6 +2,7 @@ package io.roomcast.cluster;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,6 +22,11 @@ final class LeaseBook {
     private final String self;
     /** Instance -> when (nanos) it was first seen or heard of. */
     private final Map<String, Long> known = new HashMap<>();
+    /**
+     * Instances that said goodbye and whose lease row is still there: it stays until it runs out, so
+     * that a read of the leases racing the goodbye on its way here cannot count them lost.
+     */
+    private final Set<String> gone = new HashSet<>();
 
     LeaseBook(String self) {
         this.self = self;
@@ -34,6 +40,7 @@ final class LeaseBook {
     /** The instance said goodbye: it is gone, not lost. */
     synchronized void departed(String instance) {
         known.remove(instance);
+        gone.add(instance);
     }
 
     /**
@@ -41,8 +48,9 @@ final class LeaseBook {
      * the last read, which are counted no more.
      */
     synchronized List<String> read(Set<String> live, long queriedAt) {
+        gone.retainAll(live);
         for (String instance : live) {
-            if (!instance.equals(self)) {
+            if (!instance.equals(self) && !gone.contains(instance)) {
                 known.putIfAbsent(instance, queriedAt);
             }
         }

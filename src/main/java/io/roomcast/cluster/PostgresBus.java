@@ -31,8 +31,9 @@ import org.postgresql.PGNotification;
  * offsets up to N" on {@value PostgresStreams#ROOM_CHANNEL}, and the listener catches that room up from
  * the stream; room messages never travel on this bus ({@link #publish} ignores them). A notification is
  * a hint only: each time the listening connection is (re)established, and every
- * {@value #CATCH_UP_SECONDS} seconds anyway, every room with members here is caught up, so a lost or
- * folded notification loses nothing. Every other event (presence, binary relays, direct messages,
+ * {@value #CATCH_UP_SECONDS} seconds while other instances hold a lease, every room with members here is
+ * caught up, so a lost or folded notification loses nothing. An instance skips the notifications of its
+ * own commits: it delivers those itself. Every other event (presence, binary relays, direct messages,
  * client sessions, figures, snapshots) arrives on {@value #BUS_CHANNEL} in the order its instance sent
  * it; an instance's own events come back and are skipped.</li>
  * <li><b>sending</b>: events are queued (bounded, {@link SerialQueue}: the caller never waits) and sent
@@ -95,7 +96,6 @@ public final class PostgresBus implements ClusterBus {
     private static final String NOTIFY = "SELECT pg_notify(?, ?)";
     private static final String STORE = "INSERT INTO roomcast_bus_event (origin, payload) VALUES (?, ?) RETURNING id";
     private static final String READ_STORED = "SELECT payload FROM roomcast_bus_event WHERE id = ? AND origin <> ?";
-    private static final String RESIGN = "DELETE FROM roomcast_instance WHERE instance = ?";
     private static final String GUEST_BLOCK = "SELECT nextval('roomcast_guest')";
 
     private final Database database;
@@ -180,8 +180,8 @@ public final class PostgresBus implements ClusterBus {
         listening = listenLane.submit(this::listen);
         long every = Math.max(1, lease.toMillis() / 3);
         upkeep = leaseLane.scheduleWithFixedDelay(this::upkeep, 0, every, TimeUnit.MILLISECONDS);
-        catchingUp = leaseLane.scheduleWithFixedDelay(() -> safely(listener::streamsMayHaveAdvanced),
-                CATCH_UP_SECONDS, CATCH_UP_SECONDS, TimeUnit.SECONDS);
+        catchingUp = leaseLane.scheduleWithFixedDelay(this::catchUpIfShared, CATCH_UP_SECONDS, CATCH_UP_SECONDS,
+                TimeUnit.SECONDS);
         LOG.log(Level.INFO, "instances on this database form one service (PROTOCOL 14): bus on {0} and {1} as "
                         + "instance {2}, lease {3} s", BUS_CHANNEL, PostgresStreams.ROOM_CHANNEL, self.instance(),
                 lease.toSeconds());
@@ -218,13 +218,11 @@ public final class PostgresBus implements ClusterBus {
         for (Future<?> task : tasks) {
             task.cancel(true);
         }
-        // Directly, not queued: the lanes may be stopping. Others forget this instance's members now.
+        // Directly, not queued: the lanes may be stopping. Others forget this instance's members now. The
+        // lease row stays until it runs out: deleted now, another instance's read of the leases could miss
+        // it before its listener has the goodbye, and count this instance lost instead of gone.
         try (Connection connection = database.connection()) {
             notify(connection, codec.encode(self, new BusEvent.Goodbye()));
-            try (PreparedStatement resign = connection.prepareStatement(RESIGN)) {
-                resign.setString(1, self.instance());
-                resign.executeUpdate();
-            }
         } catch (SQLException | RuntimeException e) {
             LOG.log(Level.DEBUG, "database bus stop: {0}", e.toString());
         }
@@ -288,7 +286,9 @@ public final class PostgresBus implements ClusterBus {
         try {
             if (PostgresStreams.ROOM_CHANNEL.equals(channel)) {
                 BusNotice.StreamAdvanced advanced = BusNotice.stream(payload);
-                safely(() -> current.streamAdvanced(advanced.room(), advanced.latest()));
+                if (!advanced.origin().equals(self.instance())) { // our own commits we deliver ourselves
+                    safely(() -> current.streamAdvanced(advanced.room(), advanced.latest()));
+                }
             } else if (BUS_CHANNEL.equals(channel)) {
                 BusNotice notice = BusNotice.event(payload);
                 byte[] bytes = notice instanceof BusNotice.Stored stored ? readStored(stored.id())
@@ -395,6 +395,17 @@ public final class PostgresBus implements ClusterBus {
     /** The snapshot is taken when its turn to be sent comes, after every event queued before it. */
     private void offerSnapshot() {
         sender.offerLazily(() -> codec.encode(self, listener.snapshot()));
+    }
+
+    /**
+     * The periodic catch-up, only while other instances are on the database: alone, every message in the
+     * stream is one this instance committed and delivers itself, so a read could only find the ones its
+     * answers are still delivering; under overload those reads were most of its CPU, on top of the overload.
+     */
+    private void catchUpIfShared() {
+        if (others) {
+            safely(listener::streamsMayHaveAdvanced);
+        }
     }
 
     // ---- leases

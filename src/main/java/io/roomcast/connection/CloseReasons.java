@@ -3,10 +3,12 @@ package io.roomcast.connection;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.CloseReason.CloseCodes;
 
-/** The close reasons the server sends (PROTOCOL section 5). */
+/**
+ * The close reasons the server sends (PROTOCOL section 5). None is 1000: the server never starts a
+ * normal close; it answers a client's close with the client's own code.
+ */
 public final class CloseReasons {
 
-    public static final CloseReason NORMAL = reason(CloseCodes.NORMAL_CLOSURE, "bye");
     public static final CloseReason HEARTBEAT_TIMEOUT = reason(CloseCodes.GOING_AWAY, "heartbeat timeout");
     public static final CloseReason SHUTTING_DOWN = reason(CloseCodes.GOING_AWAY, "server shutting down");
     public static final CloseReason RATE_ABUSE = reason(CloseCodes.VIOLATED_POLICY, "rate limit exceeded for 10 s");

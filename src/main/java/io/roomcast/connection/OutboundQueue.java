@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 import java.util.function.LongConsumer;
 
 /**
@@ -65,6 +66,7 @@ public final class OutboundQueue {
     private final Executor executor;
     private final LongConsumer onOverflow;
     private final Consumer<Throwable> onFailure;
+    private final IntConsumer queued;
     private final Queue<OutboundFrame> frames = new ConcurrentLinkedQueue<>();
     private final AtomicInteger size = new AtomicInteger();
     private final AtomicLong bytes = new AtomicLong();
@@ -81,12 +83,22 @@ public final class OutboundQueue {
      */
     public OutboundQueue(FrameSink sink, int capacity, long maxBytes, Executor executor, LongConsumer onOverflow,
                          Consumer<Throwable> onFailure) {
+        this(sink, capacity, maxBytes, executor, onOverflow, onFailure, frames -> { });
+    }
+
+    /**
+     * @param queued told, on the offering thread, the frames waiting right after each frame was queued (this
+     *               one included): the send-queue depth figure. Must be cheap and must not block.
+     */
+    public OutboundQueue(FrameSink sink, int capacity, long maxBytes, Executor executor, LongConsumer onOverflow,
+                         Consumer<Throwable> onFailure, IntConsumer queued) {
         this.sink = sink;
         this.capacity = capacity;
         this.maxBytes = maxBytes;
         this.executor = executor;
         this.onOverflow = onOverflow;
         this.onFailure = onFailure;
+        this.queued = queued;
     }
 
     /**
@@ -108,6 +120,7 @@ public final class OutboundQueue {
             return false;
         }
         frames.add(frame);
+        queued.accept(count);
         if (dead.get()) {
             discard(); // died while this frame went in: it must not stay queued
             return false;

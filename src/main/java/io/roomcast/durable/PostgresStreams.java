@@ -69,12 +69,12 @@ public final class PostgresStreams implements StreamStore, AutoCloseable {
     private volatile Outbox outbox;
     private volatile boolean migrated;
 
-    private PostgresStreams(Database database, int size, long ttlSeconds, long maxBytes, ExecutorService writerLane,
-                            Executor completions) {
+    private PostgresStreams(Database database, String instance, int size, long ttlSeconds, long maxBytes,
+                            ExecutorService writerLane, Executor completions) {
         this.database = database;
         this.size = size;
         this.epochs = new Epochs();
-        this.writes = new StreamWrites(size, ttlSeconds, epochs);
+        this.writes = new StreamWrites(size, ttlSeconds, epochs, instance);
         this.writer = new GroupCommit(database, writes, availability, writerLane, completions);
         this.retention = new Retention(ttlSeconds, maxBytes);
     }
@@ -83,9 +83,10 @@ public final class PostgresStreams implements StreamStore, AutoCloseable {
      * Migrates the schema and starts the writer. The database may be down meanwhile: the store then
      * starts unavailable, and the upkeep migrates and opens it once the database answers.
      */
-    public static PostgresStreams start(Database database, int size, long ttlSeconds, long maxBytes,
+    public static PostgresStreams start(Database database, String instance, int size, long ttlSeconds, long maxBytes,
                                         ExecutorService writerLane, Executor completions) {
-        PostgresStreams streams = new PostgresStreams(database, size, ttlSeconds, maxBytes, writerLane, completions);
+        PostgresStreams streams = new PostgresStreams(database, instance, size, ttlSeconds, maxBytes, writerLane,
+                completions);
         try {
             Schema.migrate(database.dataSource());
             streams.migrated = true;

@@ -63,11 +63,14 @@ final class StreamWrites implements GroupCommit.Transaction {
     private final int size;
     private final long keyTtlSeconds;
     private final Epochs epochs;
+    /** This instance, named in each room notice so that it can skip its own (cluster/BusNotice). */
+    private final String origin;
 
-    StreamWrites(int size, long keyTtlSeconds, Epochs epochs) {
+    StreamWrites(int size, long keyTtlSeconds, Epochs epochs, String origin) {
         this.size = size;
         this.keyTtlSeconds = keyTtlSeconds;
         this.epochs = epochs;
+        this.origin = origin;
     }
 
     @Override
@@ -184,7 +187,7 @@ final class StreamWrites implements GroupCommit.Transaction {
                         trimRooms.add(room);
                         trimBelow.add(oldest);
                     }
-                    notices.add(room + ":" + latest);
+                    notices.add(room + ":" + latest + ":" + origin);
                 }
             }
         }

@@ -92,6 +92,7 @@ public class HandshakeFilter extends HttpFilter {
 
     private void judge(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
+        long received = System.nanoTime();
         String path = request.getRequestURI().substring(request.getContextPath().length());
         if (!"websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
             // Nothing but WebSocket lives under /ws/: say so (RFC 9110 426) rather than the server's HTML 404.
@@ -102,6 +103,7 @@ public class HandshakeFilter extends HttpFilter {
         }
         HandshakeDecision decision = guard.decide(new HandshakeRequest(path, request::getParameter,
                 name -> headerValues(request, name), request.getRemoteAddr(), request.isSecure()));
+        metrics.handshakeDecided(System.nanoTime() - received);
         if (decision instanceof HandshakeDecision.Refused refused) {
             refuse(request, response, path, refused);
         } else if (decision instanceof HandshakeDecision.Accepted accepted) {

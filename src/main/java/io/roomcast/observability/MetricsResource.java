@@ -10,10 +10,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 
 /**
- * {@code GET /api/metrics}: Roomcast's figures in the Prometheus text format, served by the application
- * itself so that they are there on every server, whatever its metrics support (WildFly 38 has no
- * MicroProfile Metrics; on Payara the same figures are also at {@code /metrics}, by
- * {@link MetricsBinding}).
+ * {@code GET /api/metrics}: Roomcast's figures in the Prometheus text format (0.0.4), served by the
+ * application itself so that they are there on every server, whatever its metrics support: the portable
+ * one, with every figure of docs/OPERATIONS.md. WildFly 38 has no MicroProfile Metrics; on Payara the
+ * counters and gauges are also at {@code /metrics}, under the same names and types, by {@link MetricsBinding}.
  */
 @Path("/metrics")
 @RequestScoped
@@ -50,7 +50,23 @@ public class MetricsResource {
             out.append(Figure.HANDSHAKE_FAILURES).append("{code=\"").append(code.wire()).append("\"} ")
                     .append(figures.handshakeFailures(code)).append('\n');
         }
+        for (Distribution distribution : Distribution.values()) {
+            histogram(out, distribution, figures.histogram(distribution));
+        }
         return out.toString();
+    }
+
+    private static void histogram(StringBuilder out, Distribution distribution, Histogram.Snapshot snapshot) {
+        String name = distribution.metricName;
+        header(out, name, distribution.help, "histogram");
+        long[] bounds = snapshot.bounds();
+        long[] cumulative = snapshot.cumulative();
+        for (int i = 0; i < cumulative.length; i++) {
+            String le = i < bounds.length ? distribution.unit.format(bounds[i]) : "+Inf";
+            out.append(name).append("_bucket{le=\"").append(le).append("\"} ").append(cumulative[i]).append('\n');
+        }
+        out.append(name).append("_sum ").append(distribution.unit.format(snapshot.sum())).append('\n')
+                .append(name).append("_count ").append(snapshot.count()).append('\n');
     }
 
     private static void header(StringBuilder out, String name, String help, String type) {

@@ -4,29 +4,43 @@ import io.roomcast.protocol.ErrorCode;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.EnumMap;
 import java.util.Map;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The counters Roomcast keeps about itself, in plain Java so they work on any server; the
- * MicroProfile Metrics binding publishes them at {@code /metrics} where that API is present.
+ * The counters and histograms Roomcast keeps about itself, in plain Java so they work on any server:
+ * {@code GET /api/metrics} writes them ({@link MetricsResource}), and the MicroProfile Metrics binding
+ * publishes the counters at {@code /metrics} where that API is present ({@link MetricsBinding}). Every
+ * figure is in docs/OPERATIONS.md.
  */
 @ApplicationScoped
 public class RoomcastMetrics {
 
-    private final LongAdder messagesIn = new LongAdder();
-    private final LongAdder messagesOut = new LongAdder();
-    private final LongAdder heartbeatTimeouts = new LongAdder();
-    private final LongAdder slowConsumerCloses = new LongAdder();
-    private final LongAdder slowConsumerResets = new LongAdder();
-    private final LongAdder clusterEventsDropped = new LongAdder();
-    private final LongAdder clusterMessagesRejected = new LongAdder();
-    private final LongAdder directSendSessions = new LongAdder();
-    private final Map<ErrorCode, LongAdder> handshakeFailures = new EnumMap<>(ErrorCode.class);
+    private final Tally messagesIn = new Tally();
+    private final Tally messagesOut = new Tally();
+    private final Tally heartbeatTimeouts = new Tally();
+    private final Tally slowConsumerCloses = new Tally();
+    private final Tally slowConsumerResets = new Tally();
+    private final Tally clusterEventsDropped = new Tally();
+    private final Tally clusterMessagesRejected = new Tally();
+    private final Tally directSendSessions = new Tally();
+    private final Map<ErrorCode, Tally> handshakeFailures = new EnumMap<>(ErrorCode.class);
+    private final Map<Distribution, Histogram> histograms = new EnumMap<>(Distribution.class);
+    // The histograms recorded on busy paths, as fields: no map lookup there.
+    private final Histogram publishAck;
+    private final Histogram sendQueueDepth;
+    private final Histogram handshake;
+    private final Histogram recovery;
 
     public RoomcastMetrics() {
         for (ErrorCode code : ErrorCode.values()) {
-            handshakeFailures.put(code, new LongAdder());
+            handshakeFailures.put(code, new Tally());
         }
+        for (Distribution distribution : Distribution.values()) {
+            histograms.put(distribution, distribution.newHistogram());
+        }
+        publishAck = histograms.get(Distribution.PUBLISH_ACK);
+        sendQueueDepth = histograms.get(Distribution.SEND_QUEUE_DEPTH);
+        handshake = histograms.get(Distribution.HANDSHAKE);
+        recovery = histograms.get(Distribution.RECOVERY);
     }
 
     public void messageIn() {
@@ -72,6 +86,34 @@ public class RoomcastMetrics {
         handshakeFailures.get(code).increment();
     }
 
+    /** A publish was acknowledged (ack queued, or 202 answered), {@code nanos} after it was received. */
+    public void publishAcked(long nanos) {
+        publishAck.record(nanos);
+    }
+
+    /** A frame was queued for a connection, which now has {@code frames} waiting (this one included). */
+    public void queued(int frames) {
+        sendQueueDepth.record(frames);
+    }
+
+    /**
+     * The send-queue depth histogram itself, for a connection's queue to record into for every frame
+     * without going through this bean's CDI proxy each time (the fan-out path; see {@link #queued}).
+     */
+    public Histogram sendQueueDepth() {
+        return sendQueueDepth;
+    }
+
+    /** A WebSocket handshake was decided, {@code nanos} after its request arrived. */
+    public void handshakeDecided(long nanos) {
+        handshake.record(nanos);
+    }
+
+    /** A join with {@code since} was recovered by replaying {@code messages} messages. */
+    public void recovered(long messages) {
+        recovery.record(messages);
+    }
+
     public long directSendSessions() {
         return directSendSessions.sum();
     }
@@ -106,5 +148,27 @@ public class RoomcastMetrics {
 
     public long handshakeFailures(ErrorCode code) {
         return handshakeFailures.get(code).sum();
+    }
+
+    Tally handshakeFailuresTally(ErrorCode code) {
+        return handshakeFailures.get(code);
+    }
+
+    Tally tally(Figure counter) {
+        return switch (counter) {
+            case MESSAGES_IN -> messagesIn;
+            case MESSAGES_OUT -> messagesOut;
+            case HEARTBEAT_TIMEOUTS -> heartbeatTimeouts;
+            case SLOW_CONSUMER_CLOSES -> slowConsumerCloses;
+            case SLOW_CONSUMER_RESETS -> slowConsumerResets;
+            case CLUSTER_DROPPED -> clusterEventsDropped;
+            case CLUSTER_REJECTED -> clusterMessagesRejected;
+            case DIRECT_SEND_SESSIONS -> directSendSessions;
+            default -> throw new IllegalArgumentException(counter + " is not a counter");
+        };
+    }
+
+    Histogram.Snapshot histogram(Distribution distribution) {
+        return histograms.get(distribution).snapshot();
     }
 }

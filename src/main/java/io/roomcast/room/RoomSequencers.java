@@ -3,6 +3,7 @@ package io.roomcast.room;
 import io.roomcast.config.RoomcastSettings;
 import io.roomcast.connection.Connection;
 import io.roomcast.connection.ConnectionKind;
+import io.roomcast.observability.RoomcastMetrics;
 import io.roomcast.protocol.FrameEncoder;
 import io.roomcast.protocol.ServerFrames;
 import io.roomcast.room.event.RoomEvent;
@@ -47,10 +48,12 @@ public class RoomSequencers implements EventSink {
     private final ScheduledExecutorService gaps;
     private final GapFiller gapFiller;
     private final ReplayPacer pacer;
+    private final RoomcastMetrics metrics;
 
     @Inject
     public RoomSequencers(StreamStore store, LocalDelivery local, RoomRegistry registry, FrameEncoder encoder,
-                          RoomcastSettings settings, Membership membership, ApplicationScheduler scheduler) {
+                          RoomcastSettings settings, Membership membership, ApplicationScheduler scheduler,
+                          RoomcastMetrics metrics) {
         this.store = store;
         this.local = local;
         this.registry = registry;
@@ -60,11 +63,12 @@ public class RoomSequencers implements EventSink {
         this.gaps = store == null ? null : scheduler.lane("stream-gaps");
         this.gapFiller = new GapFiller(store, registry, gaps, byRoom.values());
         this.pacer = new ReplayPacer(store, registry, settings, encoder, gaps);
+        this.metrics = metrics;
     }
 
     /** For the CDI client proxy only. */
     protected RoomSequencers() {
-        this(null, null, null, null, null, null, null);
+        this(null, null, null, null, null, null, null, null);
     }
 
     /** Other instances' events: positioned messages take their turn; the rest are delivered as they come. */
@@ -310,6 +314,7 @@ public class RoomSequencers implements EventSink {
         if (recovery.recovered() && !pacer.fitsTheQueue(replay)) {
             reply(connection, new ServerFrames.Joined(room, members, sequencer.epoch, latest, true,
                     sequencer.delivered - since.offset()));
+            metrics.recovered(sequencer.delivered - since.offset());
             pacer.start(sequencer, connection, since.offset());
             return;
         }
@@ -319,6 +324,7 @@ public class RoomSequencers implements EventSink {
             return;
         }
         reply(connection, new ServerFrames.Joined(room, members, sequencer.epoch, latest, true, replay.size()));
+        metrics.recovered(replay.size());
         pacer.sendAtOnce(connection, replay);
     }
 

@@ -2,8 +2,11 @@ package io.roomcast.scheduling;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
@@ -30,7 +33,24 @@ public class ApplicationScheduler implements AutoCloseable {
     private final Map<String, ScheduledThreadPoolExecutor> lanes = new ConcurrentHashMap<>();
     private final List<Thread> exitHooks = new CopyOnWriteArrayList<>();
     private final ClassLoader application = ApplicationScheduler.class.getClassLoader();
+    /** The server's kind of thread where it has one (see {@link WorkerThreads}). */
+    private final WorkerThreads workers;
     private volatile boolean closed;
+
+    /** Plain threads only. */
+    public ApplicationScheduler() {
+        this((task, name) -> Optional.empty());
+    }
+
+    /** Each lane's thread from {@code workers}, or a plain one when it has none. */
+    @Inject
+    public ApplicationScheduler(Instance<WorkerThreads> workers) {
+        this(workers.isResolvable() ? workers.get() : (task, name) -> Optional.empty());
+    }
+
+    ApplicationScheduler(WorkerThreads workers) {
+        this.workers = workers;
+    }
 
     /**
      * The lane of this name, {@code roomcast-<name>}, made on first use. Once this scheduler is closed a
@@ -48,7 +68,7 @@ public class ApplicationScheduler implements AutoCloseable {
     private ScheduledThreadPoolExecutor newLane(String name) {
         String threadName = PREFIX + name;
         ScheduledThreadPoolExecutor lane = new ScheduledThreadPoolExecutor(1, task -> {
-            Thread thread = new Thread(task, threadName);
+            Thread thread = workers.newThread(task, threadName).orElseGet(() -> new Thread(task, threadName));
             thread.setDaemon(true);
             // Lane tasks end connections (an abort, an expiry, an idle timeout run @OnClose and encode
             // frames): they need the application's classes whichever thread asked for the lane first.

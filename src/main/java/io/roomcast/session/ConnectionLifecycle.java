@@ -14,6 +14,7 @@ import io.roomcast.connection.OutboundQueue;
 import io.roomcast.connection.TokenBucket;
 import io.roomcast.connection.UserRates;
 import io.roomcast.logging.LogText;
+import io.roomcast.observability.Histogram;
 import io.roomcast.observability.RoomcastMetrics;
 import io.roomcast.platform.DeploymentSendPath;
 import io.roomcast.platform.SocketAbort;
@@ -105,11 +106,12 @@ public class ConnectionLifecycle {
         SocketAbort socket = socketAborts.forSession(session);
         // The queue calls back on the executor, never inside the offer or completion that detected it
         // (which may hold a room's lock): see OutboundQueue.
+        Histogram depth = metrics.sendQueueDepth(); // the histogram itself: no CDI proxy per queued frame
         Connection connection = new Connection(ids.connectionId(), identity, kind,
                 self -> new OutboundQueue(sink,
                         settings.sendQueue(), settings.sendQueueBytes(), executor,
                         overflowNanos -> slowConsumer(self, socket, overflowNanos),
-                        failure -> end(self, "send failed: " + failure)),
+                        failure -> end(self, "send failed: " + failure), depth::record),
                 reason -> closeSession(session, reason), reason -> closeQuietly(session, reason),
                 new TokenBucket(settings.ratePerSecond(), settings.rateBurst(), now), now);
         if (!connections.add(connection)) {

@@ -7,6 +7,7 @@ import io.roomcast.config.RoomcastSettings;
 import io.roomcast.connection.CloseReasons;
 import io.roomcast.connection.Connection;
 import io.roomcast.connection.Identity;
+import io.roomcast.observability.RoomcastMetrics;
 import io.roomcast.protocol.ClientFrame;
 import io.roomcast.protocol.ClientFrameDecoder;
 import io.roomcast.protocol.Decoded;
@@ -42,21 +43,23 @@ public class JsonProtocol {
     private final FrameEncoder encoder;
     private final TokenVerifier verifier;
     private final TokenExpiry expiry;
+    private final RoomcastMetrics metrics;
 
     @Inject
     public JsonProtocol(RoomcastSettings settings, ConnectionLifecycle lifecycle, Rooms rooms, FrameEncoder encoder,
-                        TokenVerifier verifier, TokenExpiry expiry) {
+                        TokenVerifier verifier, TokenExpiry expiry, RoomcastMetrics metrics) {
         this.settings = settings;
         this.lifecycle = lifecycle;
         this.rooms = rooms;
         this.encoder = encoder;
         this.verifier = verifier;
         this.expiry = expiry;
+        this.metrics = metrics;
     }
 
     /** For the CDI client proxy only. */
     protected JsonProtocol() {
-        this(null, null, null, null, null, null);
+        this(null, null, null, null, null, null, null);
     }
 
     public void welcome(Connection connection) {
@@ -70,6 +73,7 @@ public class JsonProtocol {
      * no parsing; its {@code ref} is therefore unknown and the {@code rate_limited} error carries null.
      */
     public void onText(Connection connection, String text) {
+        long received = System.nanoTime();
         if (!admitted(connection)) {
             return;
         }
@@ -91,7 +95,7 @@ public class JsonProtocol {
             }
         } else if (frame instanceof ClientFrame.Send send) {
             if (rooms.isMember(connection, send.room())) {
-                publish(connection, send);
+                publish(connection, send, received);
             } else {
                 error(connection, ErrorCode.NOT_MEMBER, "join room " + send.room() + " before sending to it", send.ref());
             }
@@ -155,12 +159,15 @@ public class JsonProtocol {
     }
 
     /** A message with a {@code ref} is acknowledged, and may be idempotent ({@link RoomCommand.Publish#frame}). */
-    private void publish(Connection connection, ClientFrame.Send send) {
+    private void publish(Connection connection, ClientFrame.Send send, long received) {
         // Without waiting: a durable store answers after its commit, and this may be the server's I/O thread.
         rooms.publishAsync(RoomCommand.Publish.frame(connection, send.room(), send.text(), send.ref(),
                         send.traceparent()))
                 .whenComplete((published, failure) -> {
                     Throwable cause = Failures.cause(failure);
+                    if (published != null && send.ref() != null) {
+                        metrics.publishAcked(System.nanoTime() - received); // its ack is queued by now
+                    }
                     if (cause instanceof StreamUnavailableException e) {
                         // Nothing was acknowledged or delivered: the client may send it again (with the same ref).
                         error(connection, ErrorCode.UNAVAILABLE, e.getMessage(), send.ref());

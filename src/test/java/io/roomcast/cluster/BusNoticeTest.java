@@ -47,8 +47,9 @@ class BusNoticeTest {
 
     @Test
     void aRoomNotificationSaysWhichRoomHasOffsetsUpToWhich() {
-        assertThat(BusNotice.stream("7:41")).isEqualTo(new BusNotice.StreamAdvanced(7, 41));
-        assertThat(BusNotice.stream("-3:9000000000")).isEqualTo(new BusNotice.StreamAdvanced(-3, 9_000_000_000L));
+        assertThat(BusNotice.stream("7:41:k3x9q")).isEqualTo(new BusNotice.StreamAdvanced(7, 41, "k3x9q"));
+        assertThat(BusNotice.stream("-3:9000000000:a:b")).isEqualTo(new BusNotice.StreamAdvanced(-3, 9_000_000_000L, "a:b"));
+        assertThat(BusNotice.stream("7:41")).as("naming no instance").isEqualTo(new BusNotice.StreamAdvanced(7, 41, ""));
     }
 
     @Test
@@ -56,7 +57,7 @@ class BusNoticeTest {
         for (String bad : new String[] {"", "X12", "Tx", "E***"}) {
             assertThatThrownBy(() -> BusNotice.event(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
         }
-        for (String bad : new String[] {"", "7", ":4", "7:", "a:b", "7:4x"}) {
+        for (String bad : new String[] {"", "7", ":4", "7:", "a:b", "7:4x", "7::x"}) {
             assertThatThrownBy(() -> BusNotice.stream(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
         }
         byte[] forged = "not sealed".getBytes(StandardCharsets.UTF_8);

@@ -51,7 +51,9 @@ class LeaseBookTest {
         book.read(Set.of("me", "b"), 10);
         book.departed("b");
         assertThat(book.others()).isFalse();
-        assertThat(book.read(Set.of("me"), 20)).isEmpty();
+        assertThat(book.read(Set.of("me", "b"), 20)).as("its row runs out later").isEmpty();
+        assertThat(book.others()).isFalse();
+        assertThat(book.read(Set.of("me"), 30)).isEmpty();
     }
 
     @Test

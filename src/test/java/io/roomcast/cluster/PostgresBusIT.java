@@ -192,6 +192,22 @@ class PostgresBusIT {
     }
 
     @Test
+    void anInstanceSkipsTheRoomNotificationsOfItsOwnCommits() throws Exception {
+        Instance a = instance("a", 15);
+        Instance b = instance("b", 15);
+        await().atMost(WAIT).until(() -> a.catchUps.get() > 0 && b.catchUps.get() > 0); // listening
+
+        try (Connection c = db.connect(url.substring(url.lastIndexOf('/') + 1)); Statement s = c.createStatement()) {
+            s.execute("NOTIFY roomcast_room, '7:41:" + a.bus.self().instance() + "'");
+            s.execute("NOTIFY roomcast_room, '7:42:" + b.bus.self().instance() + "'"); // the fence: after the first
+        }
+
+        await().atMost(WAIT).until(() -> a.advanced.contains("7:42") && b.advanced.contains("7:41"));
+        assertThat(a.advanced).as("a committed 41 itself").doesNotContain("7:41");
+        assertThat(b.advanced).as("b committed 42 itself").doesNotContain("7:42");
+    }
+
+    @Test
     void aNewInstanceAsksForEveryonesStateAndIsAnsweredWithASnapshot() {
         Instance a = instance("a", 15);
         await().atMost(WAIT).until(() -> a.catchUps.get() > 0);

@@ -31,6 +31,19 @@ class OutboundQueueTest {
     }
 
     @Test
+    void theFramesWaitingAfterEachQueuedFrameAreReportedButNotARefusedOne() {
+        HeldSink sink = new HeldSink();
+        List<Integer> depths = new ArrayList<>();
+        OutboundQueue queue = new OutboundQueue(sink, 2, Long.MAX_VALUE, Runnable::run, overflowNanos -> { }, e -> { },
+                depths::add);
+        queue.offer(text("1")); // waits only until it is taken for writing
+        queue.offer(text("2")); // behind the write in flight, which is not counted
+        queue.offer(text("3"));
+        queue.offer(text("4")); // past the bound: refused
+        assertThat(depths).containsExactly(1, 1, 2);
+    }
+
+    @Test
     void framesAreSentInOrderWithOneInFlight() {
         HeldSink sink = new HeldSink();
         OutboundQueue queue = new OutboundQueue(sink, 10, Long.MAX_VALUE, Runnable::run, overflowNanos -> { }, e -> { });

@@ -34,6 +34,7 @@ class PostgresStreamsIT {
     private final PostgresServer postgres;
     private final List<AutoCloseable> open = new ArrayList<>();
     private final AtomicInteger ids = new AtomicInteger();
+    private final AtomicInteger instances = new AtomicInteger();
     private String url;
 
     PostgresStreamsIT(PostgresServer postgres) {
@@ -207,7 +208,7 @@ class PostgresStreamsIT {
         Database database = Database.open(settings);
         ExecutorService writer = Executors.newSingleThreadExecutor();
         ExecutorService answers = Executors.newSingleThreadExecutor();
-        PostgresStreams store = PostgresStreams.start(database, size, ttlSeconds, maxBytes, writer, answers);
+        PostgresStreams store = PostgresStreams.start(database, "instance-" + instances.incrementAndGet(), size, ttlSeconds, maxBytes, writer, answers);
         open.add(() -> {
             store.close();
             writer.shutdownNow();

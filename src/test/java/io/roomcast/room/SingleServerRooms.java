@@ -27,7 +27,7 @@ public record SingleServerRooms(Rooms rooms, RoomSequencers sequencers, MemorySt
         Broadcast broadcast = new Broadcast(local, replication);
         Membership membership = new Membership(registry, settings, elsewhere, broadcast, () -> { });
         RoomSequencers sequencers = new RoomSequencers(store, local, registry, encoder, settings, membership,
-                new ApplicationScheduler()); // its daemon lane lives as long as the test JVM, as before
+                new ApplicationScheduler(), new RoomcastMetrics()); // its daemon lane lives as long as the test JVM, as before
         Rooms rooms = new Rooms(membership, sequencers, store, replication, broadcast,
                 new DirectService(connections, broadcast, elsewhere), new RoomHistory(store, encoder, settings),
                 new Ids());

@@ -36,7 +36,7 @@ class JsonProtocolTest {
     private final Rooms rooms = SingleServerRooms.of(registry, connections, settings, event -> { }).rooms();
     private final ConnectionLifecycle lifecycle = new ConnectionLifecycle(settings, connections, rooms, null,
             new Ids(), metrics, null, null, new UserRates(settings), null);
-    private final JsonProtocol protocol = new JsonProtocol(settings, lifecycle, rooms, encoder, null, null);
+    private final JsonProtocol protocol = new JsonProtocol(settings, lifecycle, rooms, encoder, null, null, metrics);
 
     private final List<OutboundFrame> aliceFrames = new ArrayList<>();
     private final Connection alice = TestConnections.connection("c1", "alice", ConnectionKind.JSON, aliceFrames);
@@ -117,7 +117,7 @@ class JsonProtocolTest {
         SingleServerRooms capped = SingleServerRooms.of(registry, connections, oneRoom, event -> { });
         JsonProtocol cappedProtocol = new JsonProtocol(oneRoom, new ConnectionLifecycle(oneRoom, connections,
                 capped.rooms(), null, new Ids(), metrics, null, null, new UserRates(oneRoom), null), capped.rooms(),
-                encoder, null, null);
+                encoder, null, null, metrics);
 
         cappedProtocol.onText(bob, "{\"type\":\"join\",\"room\":1}");
         cappedProtocol.onText(alice, "{\"type\":\"join\",\"room\":2,\"ref\":\"j\"}");

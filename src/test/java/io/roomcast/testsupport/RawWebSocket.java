@@ -110,6 +110,7 @@ public final class RawWebSocket implements AutoCloseable {
             body = new String(bytes, StandardCharsets.UTF_8);
         }
         socket.close();
+        FrameContract.requireDocumentedError(status, body, "handshake " + uri.getRawPath());
         return new Handshake(status, responseHeaders, body, null);
     }
 

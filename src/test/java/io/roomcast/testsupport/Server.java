@@ -54,7 +54,7 @@ public record Server(URI base, URI healthBase, String bearer) {
     public HttpResponse<String> get(String path, Map<String, String> headers) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(http(path)).GET();
         headers.forEach(request::header);
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return documented(HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString()));
     }
 
     /** Any method without a body, e.g. a CORS preflight ({@code OPTIONS}). */
@@ -62,7 +62,7 @@ public record Server(URI base, URI healthBase, String bearer) {
             throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(http(path)).method(method, HttpRequest.BodyPublishers.noBody());
         headers.forEach(request::header);
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return documented(HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString()));
     }
 
     public HttpResponse<String> post(String path, String body, Map<String, String> headers)
@@ -70,7 +70,14 @@ public record Server(URI base, URI healthBase, String bearer) {
         HttpRequest.Builder request = HttpRequest.newBuilder(http(path))
                 .POST(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json");
         headers.forEach(request::header);
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return documented(HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString()));
+    }
+
+    /** An answer whose error body, if it has one, meets docs/asyncapi.yaml ({@link FrameContract#requireDocumentedError}). */
+    private static HttpResponse<String> documented(HttpResponse<String> response) {
+        FrameContract.requireDocumentedError(response.statusCode(), response.body(),
+                response.request().method() + " " + response.request().uri().getRawPath());
+        return response;
     }
 
     /**

@@ -39,6 +39,11 @@ public final class TestTokens {
         return hs256(claims(user, Duration.ofHours(1)).claim("clients", clients).build());
     }
 
+    /** A valid HS256 token with the admin claim ({@code "roomcast_admin": true}): the admin page's. */
+    public static String admin(String user) {
+        return hs256(claims(user, Duration.ofHours(1)).claim("roomcast_admin", true).build());
+    }
+
     /** A token whose claims the caller adjusts. */
     public static String with(String user, UnaryOperator<JWTClaimsSet.Builder> adjust) {
         return hs256(adjust.apply(claims(user, Duration.ofHours(1))).build());
