@@ -27,6 +27,9 @@ fi
 "$chromium" --version 2>/dev/null || true
 
 cd "$here"
+# Several test classes run this, maybe at once (DemoPageIT, DemoPageDurableRestartIT, AdminPageIT): one npm ci at a time.
+exec 8<package-lock.json
+flock 8
 # playwright-core never downloads a browser; this guard is for any other package that might try.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 if [ -d node_modules/playwright-core ] && [ node_modules/.package-lock.json -nt package-lock.json ]; then

@@ -1,6 +1,7 @@
 package io.roomcast.cluster;
 
 import io.roomcast.durable.Database;
+import io.roomcast.durable.ListeningConnection;
 import io.roomcast.durable.PostgresStreams;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -19,8 +20,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
-import org.postgresql.PGConnection;
-import org.postgresql.PGNotification;
 
 /**
  * The bus of instances that share one PostgreSQL database (PROTOCOL 14), whatever their runtime: no other
@@ -240,12 +239,7 @@ public final class PostgresBus implements ClusterBus {
         long backoff = BACKOFF_MIN_MILLIS;
         boolean first = true;
         while (running) {
-            try (Connection connection = database.dedicated()) {
-                try (Statement statement = connection.createStatement()) {
-                    statement.execute("LISTEN " + PostgresStreams.ROOM_CHANNEL);
-                    statement.execute("LISTEN " + BUS_CHANNEL);
-                }
-                PGConnection notifications = connection.unwrap(PGConnection.class);
+            try (ListeningConnection notifications = database.listen(PostgresStreams.ROOM_CHANNEL, BUS_CHANNEL)) {
                 backoff = BACKOFF_MIN_MILLIS;
                 if (!first) {
                     LOG.log(Level.INFO, "database bus: listening again; catching up every room and asking every "
@@ -253,16 +247,15 @@ public final class PostgresBus implements ClusterBus {
                     publish(new BusEvent.SyncRequest()); // what they said meanwhile is lost: their state comes again
                     // and ours goes to them: one that came back before us may have asked while we did not listen
                     offerSnapshot();
+                } else {
+                    LOG.log(Level.INFO, "database bus: listening; notifications are read {0}", notifications.way());
                 }
                 first = false;
                 // Whatever was committed before this LISTEN took effect was announced to nobody here.
                 safely(listener::streamsMayHaveAdvanced);
                 while (running) {
-                    PGNotification[] batch = notifications.getNotifications(500);
-                    if (batch != null) {
-                        for (PGNotification notification : batch) {
-                            dispatch(notification.getName(), notification.getParameter());
-                        }
+                    for (ListeningConnection.Notice notice : notifications.await(500)) {
+                        dispatch(notice.channel(), notice.payload());
                     }
                 }
             } catch (SQLException | RuntimeException e) {

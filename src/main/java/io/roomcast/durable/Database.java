@@ -13,8 +13,9 @@ import javax.sql.DataSource;
 /**
  * Where the durable store gets its connections: a small pool of its own (HikariCP) built from
  * {@code roomcast.store.url}, or the DataSource the server manages ({@code roomcast.store.datasource}),
- * looked up by its JNDI name. The listener for notifications holds one connection for as long as it
- * runs, apart from the pool's turnover.
+ * looked up by its JNDI name. Each listener for notifications (the bus's, the outbox's) holds one
+ * connection for as long as it runs ({@link #listen}): outside Roomcast's own pool, or one of the
+ * server's pool.
  */
 public final class Database implements AutoCloseable {
 
@@ -80,10 +81,16 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * A connection outside the pool, for LISTEN: notifications reach only the session that listens, so
-     * it must live as long as the listener does.
+     * A connection that listens on {@code channels}, held for as long as the listener runs (notifications
+     * reach only the session that listens): one outside Roomcast's own pool with {@code roomcast.store.url},
+     * one of the server's pool with {@code roomcast.store.datasource} (returned to it, no longer listening,
+     * when closed).
      */
-    public Connection dedicated() throws SQLException {
+    public ListeningConnection listen(String... channels) throws SQLException {
+        return ListeningConnection.listen(dedicated(), settings.url().isEmpty(), channels);
+    }
+
+    private Connection dedicated() throws SQLException {
         if (settings.url().isEmpty()) {
             return dataSource.getConnection(); // the server's pool: held, and returned when the listener stops
         }

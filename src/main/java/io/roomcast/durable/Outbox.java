@@ -9,7 +9,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -17,7 +16,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import org.postgresql.PGConnection;
 
 /**
  * Transactional publish (PROTOCOL 14): rows another application committed into {@code roomcast_outbox}
@@ -65,16 +63,12 @@ final class Outbox implements AutoCloseable {
 
     private void run() {
         while (running) {
-            try (Connection listening = database.dedicated()) {
-                try (Statement listen = listening.createStatement()) {
-                    listen.execute("LISTEN " + CHANNEL);
-                }
-                PGConnection notifications = listening.unwrap(PGConnection.class);
+            try (ListeningConnection listening = database.listen(CHANNEL)) {
                 while (running) {
                     while (drain() == ROUND && running) {
                         // a full round: more rows may wait
                     }
-                    notifications.getNotifications(POLL_MILLIS); // woken by the trigger, or a second passed
+                    listening.await(POLL_MILLIS); // woken by the trigger, or a second passed
                 }
             } catch (SQLException | RuntimeException e) {
                 if (!running) {

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.roomcast.testsupport.LeftoverProcesses;
 import io.roomcast.testsupport.PayaraMicroProcess;
+import io.roomcast.testsupport.PayaraServerProcess;
 import io.roomcast.testsupport.RawWebSocket;
 import io.roomcast.testsupport.Server;
 import io.roomcast.testsupport.ServerProcess;
@@ -26,7 +27,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Arquillian undeploys rather than stops and only a process the test started may be signalled:
  * Payara Micro, or in the WildFly suite a WildFly configured with the script the README's deploy line
  * names (src/main/wildfly/roomcast.cli), as every WildFly of the suite is; this test also checks that
- * the script's settings are in the configuration the server runs.
+ * the script's settings are in the configuration the server runs. In the Payara Server pass, a domain
+ * of its own.
  */
 @ExtendWith(LeftoverProcesses.AtEnd.class)
 class ShutdownIT {
@@ -93,6 +95,11 @@ class ShutdownIT {
     }
 
     private static ServerProcess start() throws Exception {
+        if (TargetServer.current() == TargetServer.PAYARA_SERVER) {
+            // A domain of its own, set up as the shared ones (testsupport/PayaraServerProcess); SIGTERM goes to its JVM's PID.
+            return PayaraServerProcess.builder("shutdown-it-payara-server")
+                    .setting("roomcast.shutdown.grace", GRACE_SECONDS).start();
+        }
         if (!TargetServer.isWildFly()) {
             return PayaraMicroProcess.builder("shutdown-it").systemProperty("roomcast.shutdown.grace", GRACE_SECONDS)
                     .start();

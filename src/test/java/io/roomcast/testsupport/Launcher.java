@@ -4,9 +4,10 @@ import java.util.Map;
 
 /**
  * The one way the tests start a server: Payara Micro or WildFly as a child process of the test JVM,
- * with the shipped WAR ({@code target/roomcast.war}), the shipped server settings (Payara Micro's
- * pre-boot file, WildFly's {@code roomcast.cli}) and Roomcast's settings as system properties
- * (MicroProfile Config reads them above the WAR's own defaults).
+ * or a Payara Server domain that asadmin starts for it, with the shipped WAR ({@code target/roomcast.war}),
+ * the shipped server settings (Payara Micro's pre-boot file, WildFly's {@code roomcast.cli}, Payara
+ * Server's {@code payara-server.asadmin}) and Roomcast's settings as system properties (on Payara
+ * Server as environment variables; MicroProfile Config reads both above the WAR's own defaults).
  */
 public final class Launcher {
 
@@ -24,6 +25,11 @@ public final class Launcher {
             case WILDFLY -> {
                 WildFlyProcess.Builder builder = WildFlyProcess.builder(name).bindAddress("0.0.0.0");
                 settings.forEach(builder::systemProperty);
+                yield builder.start();
+            }
+            case PAYARA_SERVER -> {
+                PayaraServerProcess.Builder builder = PayaraServerProcess.builder(name);
+                settings.forEach(builder::setting);
                 yield builder.start();
             }
         };

@@ -63,6 +63,8 @@ public final class PayaraMicroProcess extends ServerProcess {
     private final List<String> jvmOptions;
     private final Duration startupTimeout;
     private final Cluster cluster;
+    private final List<Path> libraries;
+    private final List<String> postBootCommands;
     private final Path buildDir;
     private final Path logFile;
 
@@ -77,6 +79,8 @@ public final class PayaraMicroProcess extends ServerProcess {
         this.jvmOptions = List.copyOf(b.jvmOptions);
         this.startupTimeout = b.startupTimeout;
         this.cluster = b.cluster;
+        this.libraries = List.copyOf(b.libraries);
+        this.postBootCommands = List.copyOf(b.postBootCommands);
         this.buildDir = war.toAbsolutePath().getParent();
         this.logFile = buildDir.resolve(name + ".log");
     }
@@ -121,6 +125,9 @@ public final class PayaraMicroProcess extends ServerProcess {
         }
         try {
             Path tmp = Files.createDirectories(buildDir.resolve(name + "-tmp"));
+            if (!postBootCommands.isEmpty()) {
+                Files.write(postBootFile(), postBootCommands, StandardCharsets.UTF_8);
+            }
             Files.writeString(logFile, "==== " + Instant.now() + " starting " + String.join(" ", command(tmp)) + "\n",
                     StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
                     java.nio.file.StandardOpenOption.APPEND);
@@ -205,7 +212,19 @@ public final class PayaraMicroProcess extends ServerProcess {
         if (preBoot != null) {
             cmd.addAll(List.of("--prebootcommandfile", preBoot)); // the settings the run command uses
         }
+        if (!libraries.isEmpty()) {
+            cmd.addAll(List.of("--addLibs", String.join(java.io.File.pathSeparator,
+                    libraries.stream().map(p -> p.toAbsolutePath().toString()).toList())));
+        }
+        if (!postBootCommands.isEmpty()) {
+            cmd.addAll(List.of("--postbootcommandfile", postBootFile().toString()));
+        }
         return cmd;
+    }
+
+    /** {@code <build dir>/<name>-post-boot.asadmin}: the {@link Builder#postBootCommands}, written at launch. */
+    private Path postBootFile() {
+        return buildDir.resolve(name + "-post-boot.asadmin").toAbsolutePath();
     }
 
     /**
@@ -289,6 +308,8 @@ public final class PayaraMicroProcess extends ServerProcess {
         private final List<String> jvmOptions = new ArrayList<>(List.of(TestJvm.SERVER_OPTIONS));
         private Duration startupTimeout = DEFAULT_STARTUP_TIMEOUT;
         private Cluster cluster;
+        private final List<Path> libraries = new ArrayList<>();
+        private final List<String> postBootCommands = new ArrayList<>();
 
         private Builder(String name) {
             if (!name.matches("[A-Za-z0-9._-]+")) {
@@ -334,6 +355,24 @@ public final class PayaraMicroProcess extends ServerProcess {
 
         public Builder startupTimeout(Duration timeout) {
             this.startupTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * A jar for the server's own class path ({@code --addLibs}), as an operator adds a JDBC driver for
+         * a DataSource the server defines.
+         */
+        public Builder addLib(Path jar) {
+            libraries.add(jar);
+            return this;
+        }
+
+        /**
+         * asadmin commands run once the server has booted, before the WAR is deployed
+         * ({@code --postbootcommandfile}), e.g. {@code create-jdbc-connection-pool ...}.
+         */
+        public Builder postBootCommands(List<String> commands) {
+            postBootCommands.addAll(commands);
             return this;
         }
 

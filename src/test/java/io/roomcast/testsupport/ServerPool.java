@@ -44,7 +44,7 @@ final class ServerPool implements ExtensionContext.Store.CloseableResource, Auto
     }
 
     private Running start(Profile profile) {
-        String name = "server-" + profile.slug() + (runtime == TargetServer.WILDFLY ? "-wildfly" : "");
+        String name = "server-" + profile.slug() + runtime.suffix();
         ServerProcess process = Launcher.start(runtime, name, profile.settings());
         return new Running(process, new Server(TargetServer.publicBase(process.baseUri()), process.healthUri()));
     }

@@ -12,13 +12,26 @@ import java.util.Collections;
 /**
  * The runtime the integration suite runs against, chosen by the failsafe execution with the system
  * property {@code roomcast.runtime} (pom.xml: Payara Micro by default, {@code wildfly} in the
- * {@code wildfly} profile).
+ * {@code wildfly} profile, {@code payara-server} in the {@code payara-server} profile).
  */
 public enum TargetServer {
-    PAYARA_MICRO, WILDFLY;
+    PAYARA_MICRO, WILDFLY, PAYARA_SERVER;
 
     public static TargetServer current() {
-        return "wildfly".equals(System.getProperty("roomcast.runtime")) ? WILDFLY : PAYARA_MICRO;
+        return switch (String.valueOf(System.getProperty("roomcast.runtime"))) {
+            case "wildfly" -> WILDFLY;
+            case "payara-server" -> PAYARA_SERVER;
+            default -> PAYARA_MICRO;
+        };
+    }
+
+    /** What the runtime's servers add to their names (log files, directories): none for Payara Micro. */
+    public String suffix() {
+        return switch (this) {
+            case PAYARA_MICRO -> "";
+            case WILDFLY -> "-wildfly";
+            case PAYARA_SERVER -> "-payara-server";
+        };
     }
 
     public static boolean isWildFly() {

@@ -69,6 +69,7 @@ public final class WildFlyProcess extends ServerProcess {
     private final Map<String, String> systemProperties;
     private final String bindAddress;
     private final List<Path> scripts;
+    private final List<String> cli;
     private final int offset;
 
     private WildFlyProcess(Builder b) {
@@ -82,6 +83,7 @@ public final class WildFlyProcess extends ServerProcess {
         this.systemProperties = Map.copyOf(b.systemProperties);
         this.bindAddress = b.bindAddress;
         this.scripts = List.copyOf(b.scripts);
+        this.cli = List.copyOf(b.cli);
         this.offset = freeOffset();
     }
 
@@ -98,6 +100,15 @@ public final class WildFlyProcess extends ServerProcess {
     @Override
     public URI healthUri() {
         return URI.create("http://127.0.0.1:" + (9990 + offset) + "/");
+    }
+
+    /**
+     * Modules of this server's own ({@code <base>/modules}, on its module path after WildFly's): where
+     * {@link Builder#cli} commands put a {@code module add}, so the unpacked WildFly that every test's
+     * server shares stays as unpacked.
+     */
+    public Path modules() {
+        return base.resolve("modules");
     }
 
     /** The server's configuration directory (its standalone.xml), in the copy this process runs on. */
@@ -120,6 +131,9 @@ public final class WildFlyProcess extends ServerProcess {
                 applyCli(home, base, script, logFile);
             }
             Files.copy(war, base.resolve("deployments").resolve("ROOT.war"), StandardCopyOption.REPLACE_EXISTING);
+            if (!cli.isEmpty()) {
+                applyOwnCli();
+            }
             log("==== " + Instant.now() + " starting " + String.join(" ", command()));
             process = new ProcessBuilder(command()).directory(base.toFile()).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
@@ -168,6 +182,26 @@ public final class WildFlyProcess extends ServerProcess {
         }
     }
 
+    /**
+     * The {@link Builder#cli} commands, on this server's own copy of the configuration (embed-server, as
+     * roomcast.cli is applied); {@code {modules}} in them stands for {@link #modules()}.
+     */
+    private void applyOwnCli() throws IOException {
+        Files.createDirectories(modules());
+        Path script = war.getParent().resolve(name + ".cli");
+        List<String> lines = new ArrayList<>();
+        lines.add("embed-server --std-out=discard --server-config=standalone.xml");
+        cli.forEach(command -> lines.add(command.replace("{modules}", modules().toString())));
+        lines.add("stop-embedded-server");
+        Files.write(script, lines, StandardCharsets.UTF_8);
+        try {
+            applyCli(home, base, script, logFile);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted applying " + script, e);
+        }
+    }
+
     /** A standalone/ directory without what a run left there (data, tmp, log). */
     private static void copyStandalone(Path source, Path target) throws IOException {
         try (Stream<Path> files = Files.walk(source)) {
@@ -192,8 +226,13 @@ public final class WildFlyProcess extends ServerProcess {
                 "-Djboss.server.base.dir=" + base, "--file=" + script.toAbsolutePath());
         Files.writeString(logFile, "==== " + Instant.now() + " applying " + String.join(" ", cli) + "\n",
                 StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        Process p = new ProcessBuilder(cli).directory(base.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
+        ProcessBuilder builder = new ProcessBuilder(cli).directory(base.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+        if (Files.isDirectory(base.resolve("modules"))) { // a server's own modules: the embedded server sees them too
+            builder.environment().put("JBOSS_MODULEPATH", home.resolve("modules").toAbsolutePath()
+                    + java.io.File.pathSeparator + base.resolve("modules"));
+        }
+        Process p = builder.start();
         if (!p.waitFor(CLI_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
             p.destroyForcibly();
             throw new IllegalStateException(script + " did not finish within " + CLI_TIMEOUT.toSeconds() + " s; see " + logFile);
@@ -219,7 +258,7 @@ public final class WildFlyProcess extends ServerProcess {
         cmd.add("-Djboss.socket.binding.port-offset=" + offset);
         systemProperties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.addAll(List.of("-jar", home.resolve("jboss-modules.jar").toAbsolutePath().toString(),
-                "-mp", home.resolve("modules").toAbsolutePath().toString(),
+                "-mp", home.resolve("modules").toAbsolutePath() + java.io.File.pathSeparator + modules(),
                 "org.jboss.as.standalone", "-c=standalone.xml"));
         return cmd;
     }
@@ -284,6 +323,7 @@ public final class WildFlyProcess extends ServerProcess {
         private final Map<String, String> systemProperties = new LinkedHashMap<>();
         private String bindAddress = "127.0.0.1";
         private final List<Path> scripts = new ArrayList<>();
+        private final List<String> cli = new ArrayList<>();
 
         private Builder(String name) {
             if (!name.matches("[A-Za-z0-9._-]+")) {
@@ -308,8 +348,18 @@ public final class WildFlyProcess extends ServerProcess {
         }
 
         /** A jboss-cli script applied, after roomcast.cli, to this server's copy of the configuration (e.g. tracing.cli). */
-        public Builder cli(Path script) {
+        public Builder cliScript(Path script) {
             scripts.add(script.toAbsolutePath());
+            return this;
+        }
+
+        /**
+         * jboss-cli commands applied to this server's own configuration before each start, as an operator
+         * would (an embedded server), e.g. {@code data-source add ...}; {@code {modules}} stands for
+         * {@link WildFlyProcess#modules()}, for {@code module add ... --module-root-dir={modules}}.
+         */
+        public Builder cli(List<String> commands) {
+            cli.addAll(commands);
             return this;
         }
 

@@ -101,7 +101,7 @@ class TracingIT {
             return Launcher.start(TargetServer.current(), name, settings);
         }
         Path tracingCli = Path.of(System.getProperty("roomcast.wildflyCli")).resolveSibling("tracing.cli");
-        WildFlyProcess.Builder builder = WildFlyProcess.builder(name).cli(tracingCli);
+        WildFlyProcess.Builder builder = WildFlyProcess.builder(name).cliScript(tracingCli);
         settings.forEach(builder::systemProperty);
         return builder.start();
     }

@@ -1,0 +1,521 @@
+package io.roomcast.testsupport;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Roomcast on a Payara Server 6 domain of its own, set up the way docs/DEPLOYMENT.md tells an operator
+ * to: {@code asadmin create-domain}, {@code start-domain}, {@code multimode --file
+ * src/main/payara/payara-server.asadmin} (system property {@code roomcast.payaraServerScript}), then
+ * {@code asadmin deploy --contextroot / target/roomcast.war} on the domain started with those settings.
+ * The Payara Server is the one the build unpacked ({@code payara.home}).
+ *
+ * <p>Creating a domain costs about 10 s of CPU (its keys and certificates) and the script needs a
+ * running domain and then a restart, so that happens once per test JVM, into a template domain
+ * ({@code target/payara-domains/roomcast-template}, like {@link WildFlyProcess}'s template), which is
+ * stopped afterwards. Every server is a copy of it under {@code target/payara-domains/<name>} whose
+ * ports are moved to a base found free (every port the domain opens is the base plus a fixed offset,
+ * as {@code create-domain --portbase} lays them out), started with {@code asadmin start-domain}, the
+ * WAR then deployed with {@code asadmin deploy --contextroot /}. The HTTP listener listens on every
+ * interface (as {@link TargetServer#publicBase} needs), everything else on loopback.
+ *
+ * <p>Roomcast's settings reach the domain's JVM as environment variables of {@code asadmin
+ * start-domain}, which the JVM it launches inherits ({@code roomcast.jwt.public-key} as
+ * {@code ROOMCAST_JWT_PUBLIC_KEY}: MicroProfile Config's own mapping): values such as PEM keys cannot
+ * travel in {@code create-jvm-options}. The domain's JVM options are the script's with the test
+ * servers' heap and compiler ({@link TestJvm#SERVER_OPTIONS}) in place of the script's heap.
+ *
+ * <p>{@code start-domain} forks the domain's JVM and exits, so that JVM is not a child of the test
+ * JVM: its PID is read from the domain's {@code config/pid}, and the process handle this class holds
+ * (and signals: SIGTERM, SIGKILL, SIGSTOP only to that PID) is that JVM's. {@link #stop()} runs
+ * {@code asadmin stop-domain} and kills that PID if it is still alive after it. Every asadmin the
+ * class runs is a child it waits for. Output of the asadmin commands: {@code target/<name>.log}; the
+ * domain's own log: {@code target/payara-domains/<name>/logs/server.log}.
+ */
+public final class PayaraServerProcess extends ServerProcess {
+
+    private static final Duration STARTUP_TIMEOUT = PayaraMicroProcess.DEFAULT_STARTUP_TIMEOUT;
+    private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(5);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
+    /**
+     * Where {@code create-domain --portbase B} puts each port the domain opens, as B + offset: debugger,
+     * IIOP, IIOP/SSL, IIOP mutual auth, admin, Hazelcast DAS, Hazelcast start, OSGi shell, JMS, HTTP,
+     * HTTPS, JMX.
+     */
+    private static final int[] PORT_OFFSETS = {9, 37, 38, 39, 48, 49, 59, 66, 76, 80, 81, 86};
+    private static final String TEMPLATE = "roomcast-template";
+
+    private final String name;
+    private final Path home;
+    private final Path war;
+    private final Path domains;
+    private final Path logFile;
+    private final Map<String, String> settings;
+    private final int portBase;
+
+    private PayaraServerProcess(Builder b) {
+        super(b.name);
+        this.name = b.name;
+        this.home = Path.of(required("payara.home"));
+        this.war = Path.of(required("roomcast.war")).toAbsolutePath();
+        this.domains = war.getParent().resolve("payara-domains");
+        this.logFile = war.getParent().resolve(name + ".log");
+        this.settings = Map.copyOf(b.settings);
+        this.portBase = freePortBase();
+    }
+
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    @Override
+    public URI baseUri() {
+        return URI.create("http://127.0.0.1:" + (portBase + 80) + "/");
+    }
+
+    /** The domain's admin port, on loopback: {@code asadmin --port <it>}. */
+    public int adminPort() {
+        return portBase + 48;
+    }
+
+    /** The domain's directory, {@code target/payara-domains/<name>}. */
+    public Path domainDirectory() {
+        return domains.resolve(name);
+    }
+
+    /** Stop, then start again on the same ports from a fresh copy of the template, deploying the WAR again. */
+    @Override
+    public synchronized PayaraServerProcess restart() {
+        stop();
+        return start();
+    }
+
+    private PayaraServerProcess start() {
+        Path domain = domainDirectory();
+        Instant deadline = Instant.now().plus(STARTUP_TIMEOUT);
+        try {
+            Template.copyTo(domain, name, portBase);
+            asadmin(home, logFile, environment(), "start-domain", "--domaindir", domains.toString(), name);
+            process = new DomainJvm(ProcessHandle.of(readPid(domain)).orElseThrow(
+                    () -> new IllegalStateException(name + ": the domain's JVM ended as it started; see " + serverLog())));
+            asadmin(home, logFile, Map.of(), "--port", Integer.toString(adminPort()),
+                    "deploy", "--contextroot", "/", war.toString());
+        } catch (IOException | RuntimeException e) {
+            adoptStarted(domain);
+            stop();
+            throw new IllegalStateException(name + ": the Payara Server domain did not start with the WAR; see "
+                    + logFile + " and " + serverLog(), e);
+        } catch (InterruptedException e) {
+            adoptStarted(domain);
+            stop();
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted starting " + name, e);
+        }
+        URI status = baseUri().resolve("api/status");
+        String last = StatusPoller.awaitOk(HTTP, process, status, deadline);
+        if (last != null) {
+            stop();
+            throw new IllegalStateException(name + ": GET " + status + " never answered 200 (last: " + last
+                    + "); see " + logFile + " and " + serverLog());
+        }
+        logCpu("ready");
+        return this;
+    }
+
+    /**
+     * {@code asadmin stop-domain} (Payara stops the application and the domain; no SIGTERM, so no drain),
+     * then SIGKILL to the domain's JVM if it still runs after that, and the wait for it to be gone.
+     */
+    @Override
+    public synchronized void stop() {
+        Process jvm = process;
+        if (jvm == null) {
+            return;
+        }
+        try {
+            if (jvm.isAlive()) {
+                logCpu("stopping");
+                try {
+                    asadmin(home, logFile, Map.of(), "stop-domain", "--domaindir", domains.toString(), name);
+                } catch (IOException | RuntimeException e) {
+                    // the kill below ends it; the log has what stop-domain said
+                }
+            }
+            if (!jvm.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                jvm.destroyForcibly().waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            jvm.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+        process = null;
+    }
+
+    /**
+     * After a start that failed before the PID was read (start-domain timed out, say): the JVM it
+     * launched, if any, so that {@link #stop()} ends it.
+     */
+    private void adoptStarted(Path domain) {
+        if (process != null) {
+            return;
+        }
+        try {
+            ProcessHandle.of(readPid(domain)).ifPresent(jvm -> process = new DomainJvm(jvm));
+        } catch (IOException | RuntimeException e) {
+            // no pid file: no JVM of this start wrote one
+        }
+    }
+
+    /**
+     * Notes the CPU time the domain's JVM has used so far in the log: it is no child of the test JVM, so
+     * no {@code time} of the build counts it (docs/TESTING.md gives the pass's cost from these lines).
+     */
+    private void logCpu(String when) {
+        Process jvm = process;
+        String cpu = jvm == null ? "?" : jvm.toHandle().info().totalCpuDuration()
+                .map(d -> String.format(Locale.ROOT, "%.1f s", d.toMillis() / 1000.0)).orElse("?");
+        try {
+            Files.writeString(logFile, "==== " + Instant.now() + " " + when + ": the domain's JVM has used " + cpu + " of CPU\n",
+                    StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            // a note only
+        }
+    }
+
+    /** Roomcast's settings as the environment variables MicroProfile Config maps them from. */
+    private Map<String, String> environment() {
+        return settings.entrySet().stream().collect(Collectors.toMap(
+                e -> e.getKey().replaceAll("[^A-Za-z0-9]", "_").toUpperCase(Locale.ROOT), Map.Entry::getValue));
+    }
+
+    private Path serverLog() {
+        return domainDirectory().resolve("logs/server.log");
+    }
+
+    /** The PID the domain's JVM wrote to {@code config/pid} as it started (start-domain returns after that). */
+    private static long readPid(Path domain) throws IOException {
+        return Long.parseLong(Files.readString(domain.resolve("config/pid")).trim());
+    }
+
+    /**
+     * Runs {@code asadmin args...} with the test JVM's Java, its output appended to {@code log}, and fails
+     * unless it exits with 0 within {@link #COMMAND_TIMEOUT}. Its own JVM compiles with C1 only, as the
+     * servers do ({@code AS_EXTRA_JAVA_OPTS}, read by bin/asadmin).
+     */
+    private static void asadmin(Path home, Path log, Map<String, String> env, String... args)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(home.resolve("bin/asadmin").toString());
+        command.add("--interactive=false");
+        command.addAll(Arrays.asList(args));
+        Files.writeString(log, "==== " + Instant.now() + " " + String.join(" ", command) + "\n",
+                StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        builder.environment().put("AS_JAVA", System.getProperty("java.home"));
+        builder.environment().put("AS_EXTRA_JAVA_OPTS", "-XX:TieredStopAtLevel=1");
+        builder.environment().put("TERM", "dumb");
+        builder.environment().putAll(env);
+        Process asadmin = builder.start();
+        if (!asadmin.waitFor(COMMAND_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+            asadmin.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            throw new IllegalStateException("asadmin " + args[0] + " did not finish within " + COMMAND_TIMEOUT + "; see " + log);
+        }
+        if (asadmin.exitValue() != 0) {
+            throw new IllegalStateException("asadmin " + String.join(" ", args) + " failed with exit code "
+                    + asadmin.exitValue() + "; see " + log);
+        }
+    }
+
+    /**
+     * The domain every server copies, made once per test JVM (on first use, by class initialisation, so
+     * once even when servers start side by side): created, started, given the shipped script and the test
+     * servers' JVM options, stopped.
+     */
+    private static final class Template {
+        private static final Layout LAYOUT = prepare();
+
+        private record Layout(Path domains, int portBase) {
+        }
+
+        private static Layout prepare() {
+            Path home = Path.of(required("payara.home"));
+            Path buildDir = Path.of(required("roomcast.war")).toAbsolutePath().getParent();
+            Path domains = buildDir.resolve("payara-domains");
+            Path log = buildDir.resolve("payara-template.log");
+            Path testLines = buildDir.resolve("payara-template-test.asadmin");
+            int base = freePortBase();
+            String adminPort = Integer.toString(base + 48);
+            try {
+                deleteTree(domains.resolve(TEMPLATE));
+                Files.createDirectories(domains);
+                asadmin(home, log, Map.of(), "create-domain", "--nopassword", "--portbase", Integer.toString(base),
+                        "--domaindir", domains.toString(), TEMPLATE);
+                // The template's one boot compiles with C1 too: its domain.xml does not say so yet.
+                asadmin(home, log, Map.of("JAVA_TOOL_OPTIONS", "-XX:TieredStopAtLevel=1"),
+                        "start-domain", "--domaindir", domains.toString(), TEMPLATE);
+                try {
+                    asadmin(home, log, Map.of(), "--port", adminPort, "multimode", "--file",
+                            Path.of(required("roomcast.payaraServerScript")).toAbsolutePath().toString());
+                    Files.writeString(testLines, testLines());
+                    asadmin(home, log, Map.of(), "--port", adminPort, "multimode", "--file", testLines.toString());
+                } finally {
+                    String pid = Files.readString(domains.resolve(TEMPLATE).resolve("config/pid")).trim();
+                    String cpu = ProcessHandle.of(Long.parseLong(pid)).flatMap(p -> p.info().totalCpuDuration())
+                            .map(d -> String.format(Locale.ROOT, "%.1f s", d.toMillis() / 1000.0)).orElse("?");
+                    Files.writeString(log, "==== " + Instant.now() + " stopping: the domain's JVM has used " + cpu
+                            + " of CPU\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+                    asadmin(home, log, Map.of(), "stop-domain", "--domaindir", domains.toString(), TEMPLATE);
+                }
+                Path template = domains.resolve(TEMPLATE);
+                deleteTree(template.resolve("logs")); // what the boot left: each copy starts clean
+                Files.deleteIfExists(template.resolve("config/pid.prev"));
+                Files.deleteIfExists(template.resolve("config/domain.xml.bak"));
+                return new Layout(domains, base);
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not prepare the Payara Server template domain; see " + log, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted preparing the Payara Server template domain", e);
+            }
+        }
+
+        /**
+         * What the test servers have beyond the shipped script: their heap and compiler instead of the
+         * script's heap, and every listener but HTTP on loopback.
+         */
+        private static String testLines() {
+            String options = Arrays.stream(TestJvm.SERVER_OPTIONS).map(o -> o.replace(":", "\\\\:"))
+                    .collect(Collectors.joining(":"));
+            String listeners = "configs.config.server-config.";
+            return String.join("\n",
+                    "delete-jvm-options -Xms2g:-Xmx2g",
+                    "create-jvm-options " + options,
+                    "set " + listeners + "network-config.network-listeners.network-listener.admin-listener.address=127.0.0.1",
+                    "set " + listeners + "network-config.network-listeners.network-listener.http-listener-2.address=127.0.0.1",
+                    "set " + listeners + "iiop-service.iiop-listener.orb-listener-1.address=127.0.0.1",
+                    "set " + listeners + "iiop-service.iiop-listener.SSL.address=127.0.0.1",
+                    "set " + listeners + "iiop-service.iiop-listener.SSL_MUTUALAUTH.address=127.0.0.1",
+                    "set " + listeners + "admin-service.jmx-connector.system.address=127.0.0.1") + "\n";
+        }
+
+        /**
+         * A copy of the template as domain {@code name} (replacing an earlier one), its ports moved from
+         * the template's base to {@code portBase}.
+         */
+        static void copyTo(Path target, String name, int portBase) throws IOException {
+            Layout layout = LAYOUT;
+            Path source = layout.domains().resolve(TEMPLATE);
+            deleteTree(target);
+            try (Stream<Path> files = Files.walk(source)) {
+                for (Path file : (Iterable<Path>) files::iterator) {
+                    Path copy = target.resolve(source.relativize(file).toString());
+                    if (Files.isDirectory(file)) {
+                        Files.createDirectories(copy);
+                    } else {
+                        Files.copy(file, copy);
+                    }
+                }
+            }
+            for (String config : List.of("config/domain.xml", "config/glassfish-acc.xml")) {
+                Path file = target.resolve(config);
+                String text = Files.readString(file).replace(TEMPLATE, name);
+                for (int offset : PORT_OFFSETS) {
+                    text = text.replaceAll("(?<![0-9])" + (layout.portBase() + offset) + "(?![0-9])",
+                            Integer.toString(portBase + offset));
+                }
+                Files.writeString(file, text);
+            }
+        }
+    }
+
+    /**
+     * A base whose every port ({@link #PORT_OFFSETS}) is free right now, a multiple of 100 so the ports
+     * read as the domain's in a listing: the HTTP port is base + 80.
+     */
+    private static int freePortBase() {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int port;
+            try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                port = probe.getLocalPort();
+            } catch (IOException e) {
+                throw new UncheckedIOException("no free port", e);
+            }
+            int base = port / 100 * 100;
+            if (base >= 10000 && base + 100 <= 65535 && allFree(base)) {
+                return base;
+            }
+        }
+        throw new IllegalStateException("no port base with every Payara Server port free");
+    }
+
+    private static boolean allFree(int base) {
+        for (int offset : PORT_OFFSETS) {
+            try (ServerSocket probe = new ServerSocket(base + offset)) { // every interface: HTTP listens on all
+                probe.setReuseAddress(true);
+            } catch (IOException taken) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path file : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
+                Files.delete(file);
+            }
+        }
+    }
+
+    private static String required(String property) {
+        String value = System.getProperty(property);
+        if (value == null || value.isBlank()) {
+            throw new IllegalStateException("system property " + property + " is not set (the payara-server profile of pom.xml sets it)");
+        }
+        return value;
+    }
+
+    /**
+     * The domain's JVM, which asadmin forked and which is no child of the test JVM, as a {@link Process}
+     * for {@link ServerProcess}: signals go to its PID, waits watch its handle. Its exit code is not ours
+     * to read (only a parent gets it): -1 once it ended.
+     */
+    private static final class DomainJvm extends Process {
+        private final ProcessHandle handle;
+
+        DomainJvm(ProcessHandle handle) {
+            this.handle = handle;
+        }
+
+        @Override
+        public OutputStream getOutputStream() {
+            return OutputStream.nullOutputStream();
+        }
+
+        @Override
+        public InputStream getInputStream() {
+            return InputStream.nullInputStream();
+        }
+
+        @Override
+        public InputStream getErrorStream() {
+            return InputStream.nullInputStream();
+        }
+
+        @Override
+        public int waitFor() throws InterruptedException {
+            try {
+                handle.onExit().get();
+            } catch (ExecutionException e) {
+                throw new IllegalStateException(e.getCause());
+            }
+            return -1;
+        }
+
+        @Override
+        public boolean waitFor(long timeout, TimeUnit unit) throws InterruptedException {
+            try {
+                handle.onExit().get(timeout, unit);
+                return true;
+            } catch (TimeoutException e) {
+                return !handle.isAlive();
+            } catch (ExecutionException e) {
+                throw new IllegalStateException(e.getCause());
+            }
+        }
+
+        @Override
+        public int exitValue() {
+            if (handle.isAlive()) {
+                throw new IllegalThreadStateException("the domain's JVM " + handle.pid() + " is running");
+            }
+            return -1;
+        }
+
+        @Override
+        public void destroy() {
+            handle.destroy();
+        }
+
+        @Override
+        public Process destroyForcibly() {
+            handle.destroyForcibly();
+            return this;
+        }
+
+        @Override
+        public boolean isAlive() {
+            return handle.isAlive();
+        }
+
+        @Override
+        public long pid() {
+            return handle.pid();
+        }
+
+        @Override
+        public ProcessHandle toHandle() {
+            return handle;
+        }
+
+        @Override
+        public CompletableFuture<Process> onExit() {
+            return handle.onExit().thenApply(h -> this);
+        }
+    }
+
+    /** Settings for one server; everything but the name is optional. */
+    public static final class Builder {
+        private final String name;
+        private final Map<String, String> settings = new LinkedHashMap<>();
+
+        private Builder(String name) {
+            if (!name.matches("[A-Za-z0-9._-]+") || name.equals(TEMPLATE)) {
+                throw new IllegalArgumentException("name is used in file names: letters, digits, . _ - only");
+            }
+            this.name = name;
+        }
+
+        /** A Roomcast setting ({@code roomcast.shutdown.grace=600}), given to the domain as its environment variable. */
+        public Builder setting(String key, String value) {
+            settings.put(key, value);
+            return this;
+        }
+
+        public PayaraServerProcess start() {
+            return new PayaraServerProcess(this).start();
+        }
+    }
+}
