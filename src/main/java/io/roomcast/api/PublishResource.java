@@ -9,6 +9,7 @@ import io.roomcast.protocol.ErrorCode;
 import io.roomcast.room.RoomCommand;
 import io.roomcast.room.RoomResult;
 import io.roomcast.room.Rooms;
+import io.roomcast.tracing.TraceContext;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -83,6 +84,8 @@ public class PublishResource {
             schema = @Schema(ref = OpenApiSchemas.PUBLISH)))
     @Parameter(name = "roomId", in = ParameterIn.PATH, required = true, description = "1..2147483647")
     @Parameter(name = IDEMPOTENCY_KEY, in = ParameterIn.HEADER, description = "1-64 characters")
+    @Parameter(name = TraceContext.TRACEPARENT, in = ParameterIn.HEADER, description = "W3C trace context: the "
+            + "publish's span is its child when tracing is on (docs/DEPLOYMENT.md); ignored when it does not parse")
     @APIResponse(responseCode = "202", description = "in the room's stream",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiSchemas.ACCEPTED)))
     @APIResponse(responseCode = "400", description = "invalid room id, Idempotency-Key or body",
@@ -101,7 +104,8 @@ public class PublishResource {
     public Response publish(@PathParam("roomId") String roomId,
                             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
                             @HeaderParam(HttpHeaders.CONTENT_LENGTH) String contentLength,
-                            @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey, InputStream body)
+                            @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey,
+                            @HeaderParam(TraceContext.TRACEPARENT) String traceparent, InputStream body)
             throws IOException {
         long received = System.nanoTime();
         RoomAccess.Outcome access = roomAccess.check(roomId, authorization, false);
@@ -129,8 +133,9 @@ public class PublishResource {
         if (FrameSize.utf8LengthExceeds(text, settings.maxTextBytes())) {
             return responses.tooLarge("text is longer than " + settings.maxTextBytes() + " UTF-8 bytes");
         }
+        // W3C: a traceparent that does not parse is ignored (a new trace), never refused
         RoomResult.Published placed = rooms.publish(RoomCommand.Publish.http(room, verified.user(), text,
-                idempotencyKey));
+                idempotencyKey, TraceContext.orNull(traceparent)));
         metrics.publishAcked(System.nanoTime() - received);
         return responses.json(202, new Accepted("accepted", placed.id(), placed.epoch(), placed.offset()));
     }

@@ -1,5 +1,7 @@
 package io.roomcast.cluster;
 
+import io.roomcast.room.event.RoomEvent;
+import io.roomcast.tracing.TraceContext;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -34,6 +36,14 @@ public final class BusCodec {
     private static final int GOODBYE = 9;
     private static final int PING = 10;
     private static final int PONG = 11;
+    /**
+     * A message with its trace context (docs/DEPLOYMENT.md, "Tracing"): {@link #MESSAGE}'s fields, then the
+     * traceparent. A kind of its own rather than a field added to {@link #MESSAGE}, so that with tracing off
+     * (the default) every event is byte for byte what instances of earlier releases send and read; an
+     * instance of an earlier release refuses this kind (and logs it), so tracing is turned on once every
+     * instance of the cluster runs a release that reads it.
+     */
+    private static final int TRACED_MESSAGE = 12;
     /** The smallest encoding of a snapshot's membership (room, two empty strings) and client session. */
     private static final int MEMBERSHIP_BYTES = 12;
     private static final int CLIENT_SESSION_BYTES = 8;
@@ -90,8 +100,12 @@ public final class BusCodec {
 
     private static void write(DataOutputStream out, BusEvent event) throws IOException {
         if (event instanceof BusEvent.Message m) {
-            out.writeByte(MESSAGE);
+            String trace = m.message().trace();
+            out.writeByte(trace == null ? MESSAGE : TRACED_MESSAGE);
             StoredMessages.write(out, m.message());
+            if (trace != null) {
+                StoredMessages.string(out, trace);
+            }
         } else if (event instanceof BusEvent.Binary b) {
             out.writeByte(BINARY);
             out.writeInt(b.room());
@@ -152,6 +166,11 @@ public final class BusCodec {
         int kind = in.unsignedByte();
         return switch (kind) {
             case MESSAGE -> new BusEvent.Message(StoredMessages.read(in));
+            case TRACED_MESSAGE -> {
+                RoomEvent.Message message = StoredMessages.read(in);
+                // sealed by an instance of ours, yet a trace context that does not parse is dropped, as W3C asks
+                yield new BusEvent.Message(message.traced(TraceContext.orNull(in.string())));
+            }
             case BINARY -> new BusEvent.Binary(in.int32(), in.bytes());
             case PRESENCE -> new BusEvent.Presence(in.int32(), in.string(), in.string(), in.bool(), in.int32());
             case DIRECT -> new BusEvent.Direct(in.int32(), in.string(), in.string(), in.int64());

@@ -46,7 +46,7 @@ public final class PostgresStreams implements StreamStore, AutoCloseable {
     private static final long APPEND_WAIT_SECONDS = 10;
 
     private static final String READ = """
-            SELECT r.epoch, r.latest, r.oldest, m."offset", m.id, m.sender, m.text, m.ref, m.published_at
+            SELECT r.epoch, r.latest, r.oldest, m."offset", m.id, m.sender, m.text, m.ref, m.published_at, m.trace
               FROM roomcast_room r
               LEFT JOIN LATERAL (
                    SELECT * FROM roomcast_message m
@@ -176,7 +176,7 @@ public final class PostgresStreams implements StreamStore, AutoCloseable {
                     long offset = rows.getLong(4);
                     if (!rows.wasNull()) {
                         messages.add(new RoomEvent.Message(room, rows.getString(5), rows.getString(6), rows.getString(7),
-                                rows.getString(8), rows.getLong(9), epoch, offset));
+                                rows.getString(8), rows.getLong(9), epoch, offset, rows.getString(10)));
                     }
                 } while (rows.next());
                 availability.succeeded();

@@ -24,7 +24,8 @@ import org.flywaydb.core.api.resource.LoadableResource;
 final class Schema {
 
     /** Every migration, oldest first. A new one is a new file here and a new line below. */
-    static final List<String> MIGRATIONS = List.of("V1__room_streams.sql", "V2__bus_events.sql");
+    static final List<String> MIGRATIONS = List.of("V1__room_streams.sql", "V2__bus_events.sql",
+            "V3__message_trace.sql");
 
     private Schema() {
     }

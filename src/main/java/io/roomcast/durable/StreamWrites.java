@@ -51,8 +51,9 @@ final class StreamWrites implements GroupCommit.Transaction {
                 bytes = roomcast_room.bytes + EXCLUDED.bytes
             RETURNING room, epoch, latest, oldest""";
     private static final String INSERT = """
-            INSERT INTO roomcast_message (room, "offset", id, sender, text, ref, published_at, bytes)
-            SELECT * FROM unnest(?::int[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::int[])""";
+            INSERT INTO roomcast_message (room, "offset", id, sender, text, ref, published_at, bytes, trace)
+            SELECT * FROM unnest(?::int[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::int[],
+                                 ?::text[])""";
     private static final String PLACE = """
             UPDATE roomcast_dedup d SET id = u.id, epoch = u.epoch, "offset" = u.o
               FROM unnest(?::text[], ?::text[], ?::text[], ?::bigint[]) AS u(k, id, epoch, o)
@@ -199,6 +200,7 @@ final class StreamWrites implements GroupCommit.Transaction {
         String[] mRef = new String[m];
         Long[] mAt = new Long[m];
         Integer[] mBytes = new Integer[m];
+        String[] mTrace = new String[m];
         for (int j = 0; j < m; j++) {
             int i = toPlace.get(j);
             RoomEvent.Message message = batch.get(i).message();
@@ -213,6 +215,7 @@ final class StreamWrites implements GroupCommit.Transaction {
             mRef[j] = at.ref();
             mAt[j] = at.timestamp();
             mBytes[j] = (int) MemoryStreams.cost(at);
+            mTrace[j] = at.trace();
         }
         try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
             insert.setArray(1, connection.createArrayOf("int4", mRoom));
@@ -223,6 +226,7 @@ final class StreamWrites implements GroupCommit.Transaction {
             insert.setArray(6, connection.createArrayOf("text", mRef));
             insert.setArray(7, connection.createArrayOf("int8", mAt));
             insert.setArray(8, connection.createArrayOf("int4", mBytes));
+            insert.setArray(9, connection.createArrayOf("text", mTrace));
             insert.executeUpdate();
         }
         if (!trimRooms.isEmpty()) {

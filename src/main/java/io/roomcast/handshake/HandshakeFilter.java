@@ -13,6 +13,9 @@ import io.roomcast.platform.SocketAborts;
 import io.roomcast.protocol.ErrorBody;
 import io.roomcast.protocol.ErrorCode;
 import io.roomcast.protocol.FrameEncoder;
+import io.roomcast.tracing.Span;
+import io.roomcast.tracing.TraceContext;
+import io.roomcast.tracing.Tracer;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -53,6 +56,12 @@ public class HandshakeFilter extends HttpFilter {
     RoomcastSettings settings;
     @Inject
     SocketAborts socketAborts;
+    @Inject
+    Tracer tracer;
+
+    /** The span of one opening handshake, accepted or refused, with its HTTP status (docs/DEPLOYMENT.md, "Tracing"). */
+    static final String HANDSHAKE_SPAN = "roomcast.handshake";
+    static final String STATUS = "http.response.status_code";
 
     private final RefusalLogThrottle logThrottle = new RefusalLogThrottle(System::nanoTime);
     private final GrizzlyIdleWalk idleWalk = new GrizzlyIdleWalk();
@@ -66,6 +75,22 @@ public class HandshakeFilter extends HttpFilter {
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        Span span = tracer.on()
+                ? tracer.start(HANDSHAKE_SPAN, Tracer.Kind.SERVER, request.getHeader(TraceContext.TRACEPARENT), 0)
+                : Span.NONE; // off: not even the header is looked up
+        try {
+            judge(request, response, chain);
+            span.attribute(STATUS, response.getStatus());
+        } catch (IOException | ServletException | RuntimeException e) {
+            span.failed(e);
+            throw e;
+        } finally {
+            span.end();
+        }
+    }
+
+    private void judge(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         long received = System.nanoTime();
         String path = request.getRequestURI().substring(request.getContextPath().length());

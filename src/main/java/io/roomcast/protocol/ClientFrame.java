@@ -21,7 +21,12 @@ public sealed interface ClientFrame {
     record Leave(int room, String ref) implements ClientFrame {
     }
 
-    record Send(int room, String text, String ref) implements ClientFrame {
+    /** {@code traceparent}: the publisher's W3C trace context (PROTOCOL 9.4), null for none. */
+    record Send(int room, String text, String ref, String traceparent) implements ClientFrame {
+
+        public Send(int room, String text, String ref) {
+            this(room, text, ref, null);
+        }
     }
 
     record Direct(int to, String text, String ref) implements ClientFrame {

@@ -1,5 +1,7 @@
 package io.roomcast.protocol;
 
+import io.roomcast.tracing.TraceContext;
+
 import jakarta.json.JsonException;
 import java.util.regex.Pattern;
 
@@ -46,7 +48,8 @@ public final class ClientFrameDecoder {
                 case "join" -> new ClientFrame.Join(id(fields, "room"), since(fields), ref);
                 case "history" -> new ClientFrame.History(id(fields, "room"), since(fields), limit(fields), ref);
                 case "leave" -> new ClientFrame.Leave(id(fields, "room"), ref);
-                case "message" -> new ClientFrame.Send(id(fields, "room"), text(fields), messageRef(ref));
+                case "message" -> new ClientFrame.Send(id(fields, "room"), text(fields), messageRef(ref),
+                        traceparent(fields));
                 case "direct" -> new ClientFrame.Direct(id(fields, "to"), text(fields), ref);
                 case "ping" -> new ClientFrame.Ping(ref);
                 case "refresh" -> new ClientFrame.Refresh(token(fields), ref);
@@ -115,6 +118,22 @@ public final class ClientFrameDecoder {
             throw new FieldException("a message's 'ref' must be 1-" + MAX_MESSAGE_REF_LENGTH + " characters");
         }
         return ref;
+    }
+
+    /**
+     * Absent or null: none. Else a W3C traceparent of version 00 (PROTOCOL 9.4); anything else is refused, as a
+     * malformed field of ours (a client that cannot build one can leave it out).
+     */
+    private static String traceparent(JsonObjectFields fields) {
+        if (!fields.has(TraceContext.TRACEPARENT) || fields.isNull(TraceContext.TRACEPARENT)) {
+            return null;
+        }
+        String value = fields.string(TraceContext.TRACEPARENT);
+        if (!TraceContext.valid(value)) {
+            throw new FieldException("'traceparent' must be a W3C traceparent: 00-<32 hex>-<16 hex>-<2 hex>, "
+                    + "lower case, ids not all zeros");
+        }
+        return value;
     }
 
     private static String text(JsonObjectFields fields) {

@@ -10,6 +10,8 @@ import io.roomcast.protocol.FrameEncoder;
 import io.roomcast.protocol.MessageFrames;
 import io.roomcast.protocol.ServerFrames;
 import io.roomcast.room.event.RoomEvent;
+import io.roomcast.tracing.Span;
+import io.roomcast.tracing.Tracer;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import java.nio.ByteBuffer;
@@ -29,14 +31,26 @@ public class LocalDelivery {
     private final ConnectionRegistry connections;
     private final FrameEncoder encoder;
     private final RoomcastMetrics metrics;
+    private final Tracer tracer;
+
+    /** One span per room delivery of a traced message, here or on another instance (docs/DEPLOYMENT.md, "Tracing"). */
+    static final String FAN_OUT_SPAN = "roomcast.fanout";
+    static final String MEMBERS = "roomcast.members";
 
     @Inject
     public LocalDelivery(RoomRegistry registry, ConnectionRegistry connections, FrameEncoder encoder,
-                         RoomcastMetrics metrics) {
+                         RoomcastMetrics metrics, Tracer tracer) {
         this.registry = registry;
         this.connections = connections;
         this.encoder = encoder;
         this.metrics = metrics;
+        this.tracer = tracer;
+    }
+
+    /** Untraced. */
+    public LocalDelivery(RoomRegistry registry, ConnectionRegistry connections, FrameEncoder encoder,
+                         RoomcastMetrics metrics) {
+        this(registry, connections, encoder, metrics, Tracer.OFF);
     }
 
     /** Delivers an event at once; positioned messages come through {@link RoomSequencers}, in their turn. */
@@ -61,6 +75,13 @@ public class LocalDelivery {
      * sent a replay, or being closed).
      */
     void message(RoomEvent.Message m, Set<Connection> skipped) {
+        // an untraced message (tracing off where it was published) starts nothing
+        Span span = m.trace() == null ? Span.NONE : tracer.start(FAN_OUT_SPAN, Tracer.Kind.CONSUMER, m.trace(), m.room());
+        int delivered = fanOut(m, skipped);
+        span.attribute(MEMBERS, delivered).attribute(Rooms.OFFSET, m.offset()).end();
+    }
+
+    private int fanOut(RoomEvent.Message m, Set<Connection> skipped) {
         OutboundFrame json = null;
         OutboundFrame chat = null;
         int delivered = 0;
@@ -82,6 +103,7 @@ public class LocalDelivery {
             delivered++;
         }
         metrics.messagesOut(delivered);
+        return delivered;
     }
 
     /** Presence goes to the room's JSON members, never to the member it is about. */

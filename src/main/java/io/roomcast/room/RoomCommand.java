@@ -30,10 +30,17 @@ public sealed interface RoomCommand {
      * Publish a text message to every member of the room, the sender included, through the room's stream.
      * {@code ref} travels with the message; {@code idempotencyKey} (null for none) makes a repeat by the same
      * user to the same room within the TTL a no-op that returns the first publish (PROTOCOL 9.3);
-     * {@code ackTo} (null for none) gets the {@code ack}. Made by the factory of each way in.
+     * {@code ackTo} (null for none) gets the {@code ack}; {@code traceparent} (null for none) is the
+     * publisher's W3C trace context, the parent of the publish's span when tracing is on. Made by the
+     * factory of each way in.
      */
-    record Publish(int room, String from, String text, String ref, String idempotencyKey, Connection ackTo)
-            implements RoomCommand {
+    record Publish(int room, String from, String text, String ref, String idempotencyKey, Connection ackTo,
+                   String traceparent) implements RoomCommand {
+
+        /** A publish without trace context. */
+        public Publish(int room, String from, String text, String ref, String idempotencyKey, Connection ackTo) {
+            this(room, from, text, ref, idempotencyKey, ackTo, null);
+        }
 
         /** A chat line (PROTOCOL 3.1): no ref, no idempotency, no ack. */
         public static Publish line(int room, String from, String text) {
@@ -46,13 +53,23 @@ public sealed interface RoomCommand {
          * connections (PROTOCOL 9.3).
          */
         public static Publish frame(Connection sender, int room, String text, String ref) {
+            return frame(sender, room, text, ref, null);
+        }
+
+        /** As {@link #frame(Connection, int, String, String)}, with the frame's {@code traceparent} (PROTOCOL 9.4). */
+        public static Publish frame(Connection sender, int room, String text, String ref, String traceparent) {
             String key = ref != null && sender.identity().authenticated() ? ref : null;
-            return new Publish(room, sender.user(), text, ref, key, ref == null ? null : sender);
+            return new Publish(room, sender.user(), text, ref, key, ref == null ? null : sender, traceparent);
         }
 
         /** {@code POST /api/rooms/{roomId}/messages}: as the token's user, with its {@code Idempotency-Key}. */
         public static Publish http(int room, String user, String text, String idempotencyKey) {
-            return new Publish(room, user, text, null, idempotencyKey, null);
+            return http(room, user, text, idempotencyKey, null);
+        }
+
+        /** As {@link #http(int, String, String, String)}, with the request's {@code traceparent} header. */
+        public static Publish http(int room, String user, String text, String idempotencyKey, String traceparent) {
+            return new Publish(room, user, text, null, idempotencyKey, null, traceparent);
         }
 
         /** The key de-duplication remembers: the same user, room and key are the same publish; null for none. */

@@ -6,6 +6,8 @@ import io.roomcast.room.event.RoomEvent;
 import io.roomcast.stream.Appended;
 import io.roomcast.stream.StreamStore;
 import io.roomcast.stream.StreamUnavailableException;
+import io.roomcast.tracing.Span;
+import io.roomcast.tracing.Tracer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.ByteBuffer;
@@ -35,10 +37,15 @@ public class Rooms {
     private final DirectService direct;
     private final RoomHistory history;
     private final Ids ids;
+    private final Tracer tracer;
+
+    /** The span of a publish: its append, its delivery here with the ack, its replication (docs/DEPLOYMENT.md, "Tracing"). */
+    static final String PUBLISH_SPAN = "roomcast.publish";
+    static final String OFFSET = "roomcast.offset";
 
     @Inject
     public Rooms(Membership membership, RoomSequencers sequencers, StreamStore store, Replication replication,
-                 Broadcast broadcast, DirectService direct, RoomHistory history, Ids ids) {
+                 Broadcast broadcast, DirectService direct, RoomHistory history, Ids ids, Tracer tracer) {
         this.membership = membership;
         this.sequencers = sequencers;
         this.store = store;
@@ -47,11 +54,18 @@ public class Rooms {
         this.direct = direct;
         this.history = history;
         this.ids = ids;
+        this.tracer = tracer;
+    }
+
+    /** Untraced. */
+    public Rooms(Membership membership, RoomSequencers sequencers, StreamStore store, Replication replication,
+                 Broadcast broadcast, DirectService direct, RoomHistory history, Ids ids) {
+        this(membership, sequencers, store, replication, broadcast, direct, history, ids, Tracer.OFF);
     }
 
     /** For the CDI client proxy only. */
     protected Rooms() {
-        this(null, null, null, null, null, null, null, null);
+        this(null, null, null, null, null, null, null, null, Tracer.OFF);
     }
 
     /**
@@ -81,8 +95,16 @@ public class Rooms {
      * @throws StreamUnavailableException no majority of the cluster (PROTOCOL 13.10): nothing was published
      */
     public RoomResult.Published publish(RoomCommand.Publish publish) {
-        RoomEvent.Message message = message(publish);
-        return published(publish, store.append(message, publish.dedupKey()));
+        Span span = tracer.start(PUBLISH_SPAN, Tracer.Kind.PRODUCER, publish.traceparent(), publish.room());
+        try {
+            RoomEvent.Message message = message(publish, span);
+            return published(publish, store.append(message, publish.dedupKey()), span);
+        } catch (RuntimeException e) {
+            span.failed(e);
+            throw e;
+        } finally {
+            span.end();
+        }
     }
 
     /**
@@ -91,17 +113,30 @@ public class Rooms {
      * the stage with {@link StreamUnavailableException}.
      */
     public CompletionStage<RoomResult.Published> publishAsync(RoomCommand.Publish publish) {
-        RoomEvent.Message message = message(publish);
-        return store.appendAsync(message, publish.dedupKey()).thenApply(appended -> published(publish, appended));
+        Span span = tracer.start(PUBLISH_SPAN, Tracer.Kind.PRODUCER, publish.traceparent(), publish.room());
+        RoomEvent.Message message = message(publish, span);
+        CompletionStage<RoomResult.Published> published = store.appendAsync(message, publish.dedupKey())
+                .thenApply(appended -> published(publish, appended, span));
+        if (span == Span.NONE) {
+            return published;
+        }
+        return published.whenComplete((done, failure) -> {
+            if (failure != null) {
+                span.failed(failure);
+            }
+            span.end();
+        });
     }
 
-    private RoomEvent.Message message(RoomCommand.Publish publish) {
+    /** The message, carrying its publish span's trace context (none when untraced). */
+    private RoomEvent.Message message(RoomCommand.Publish publish, Span span) {
         return new RoomEvent.Message(publish.room(), ids.messageId(), publish.from(), publish.text(), publish.ref(),
-                System.currentTimeMillis());
+                System.currentTimeMillis(), null, 0, span.traceparent());
     }
 
-    private RoomResult.Published published(RoomCommand.Publish publish, Appended appended) {
+    private RoomResult.Published published(RoomCommand.Publish publish, Appended appended, Span span) {
         RoomEvent.Message placed = appended.message();
+        span.attribute(OFFSET, placed.offset());
         if (appended.duplicate()) {
             sequencers.ack(publish.ackTo(), publish.ref(), placed);
             return RoomResult.Published.of(placed);

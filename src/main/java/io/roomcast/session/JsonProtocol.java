@@ -161,7 +161,8 @@ public class JsonProtocol {
     /** A message with a {@code ref} is acknowledged, and may be idempotent ({@link RoomCommand.Publish#frame}). */
     private void publish(Connection connection, ClientFrame.Send send, long received) {
         // Without waiting: a durable store answers after its commit, and this may be the server's I/O thread.
-        rooms.publishAsync(RoomCommand.Publish.frame(connection, send.room(), send.text(), send.ref()))
+        rooms.publishAsync(RoomCommand.Publish.frame(connection, send.room(), send.text(), send.ref(),
+                        send.traceparent()))
                 .whenComplete((published, failure) -> {
                     Throwable cause = Failures.cause(failure);
                     if (published != null && send.ref() != null) {

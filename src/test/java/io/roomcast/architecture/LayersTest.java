@@ -45,7 +45,7 @@ class LayersTest {
             .layer(DOMAIN).definedBy("io.roomcast.room.event..", "io.roomcast.stream..", "io.roomcast.connection..",
                     "io.roomcast.protocol..", "io.roomcast.auth..")
             .layer(BASE).definedBy("io.roomcast.config..", "io.roomcast.platform..", "io.roomcast.logging..",
-                    "io.roomcast.scheduling..")
+                    "io.roomcast.scheduling..", "io.roomcast.tracing..")
             .whereLayer(ENTRY).mayNotBeAccessedByAnyLayer()
             .whereLayer(APPLICATION).mayOnlyBeAccessedByLayers(ENTRY)
             .whereLayer(ROOMS).mayOnlyBeAccessedByLayers(ENTRY, APPLICATION)

@@ -45,6 +45,38 @@ class BusCodecTest {
     }
 
     @Test
+    void aTracedMessageKeepsItsTraceContextAcrossTheBus() {
+        String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        RoomEvent.Message traced = new RoomEvent.Message(7, "m-1", "alice", "hi", "r1", 123L, "k3x9", 42, traceparent);
+        assertThat(((BusEvent.Message) roundTrip(new BusEvent.Message(traced))).message()).isEqualTo(traced);
+    }
+
+    @Test
+    void anUntracedMessageIsEncodedAsBeforeTracingExisted() throws Exception {
+        RoomEvent.Message untraced = new RoomEvent.Message(7, "m-1", "alice", "hi", "r1", 123L, "k3x9", 42);
+        byte[] opened = ClusterSeal.of("the cluster's secret, 32 bytes or more").open(BusCodec.CONTEXT,
+                CODEC.encode(ORIGIN, new BusEvent.Message(untraced)));
+        ByteArrayOutputStream before = new ByteArrayOutputStream(); // version 2's message, as it was written
+        try (DataOutputStream out = new DataOutputStream(before)) {
+            out.writeByte(2);
+            StoredMessages.string(out, ORIGIN.member());
+            StoredMessages.string(out, ORIGIN.instance());
+            out.writeByte(1);
+            StoredMessages.write(out, untraced);
+        }
+        assertThat(opened).isEqualTo(before.toByteArray());
+        assertThat(((BusEvent.Message) roundTrip(new BusEvent.Message(untraced))).message().trace()).isNull();
+    }
+
+    @Test
+    void aTraceContextThatDoesNotParseIsDroppedNotTheMessage() {
+        RoomEvent.Message odd = new RoomEvent.Message(7, "m-1", "alice", "hi", null, 1L, "e", 1, "not a traceparent");
+        RoomEvent.Message received = ((BusEvent.Message) roundTrip(new BusEvent.Message(odd))).message();
+        assertThat(received.text()).isEqualTo("hi");
+        assertThat(received.trace()).isNull();
+    }
+
+    @Test
     void binaryBytesAndTextsOver64KiBSurvive() {
         byte[] bytes = new byte[70_000];
         for (int i = 0; i < bytes.length; i++) {

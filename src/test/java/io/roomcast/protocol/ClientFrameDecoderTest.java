@@ -176,6 +176,28 @@ class ClientFrameDecoderTest {
     }
 
     @Test
+    void aMessageMayCarryAW3CTraceparent() {
+        String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        assertThat(valid("{\"type\":\"message\",\"room\":7,\"text\":\"x\",\"traceparent\":\""
+                + traceparent + "\"}")).isEqualTo(new ClientFrame.Send(7, "x", null, traceparent));
+        assertThat(valid("{\"type\":\"message\",\"room\":7,\"text\":\"x\",\"traceparent\":null}"))
+                .isEqualTo(new ClientFrame.Send(7, "x", null, null));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7\"",
+            "\"00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01\"",
+            "\"00-00000000000000000000000000000000-00f067aa0ba902b7-01\"",
+            "\"00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01\"",
+            "\"ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01\"", "42", "\"\""})
+    void aMessageWithATraceparentThatIsNotW3CIsInvalidMessageWithTheRefEchoed(String value) {
+        Decoded.Invalid refused = invalid("{\"type\":\"message\",\"room\":7,\"text\":\"x\",\"ref\":\"r9\","
+                + "\"traceparent\":" + value + "}");
+        assertThat(refused.code()).isEqualTo(ErrorCode.INVALID_MESSAGE);
+        assertThat(refused.ref()).isEqualTo("r9");
+    }
+
+    @Test
     void aMessageRefOf1To64CharactersIsValidAndLongerOrEmptyIsInvalidMessage() {
         assertThat(valid("{\"type\":\"message\",\"room\":7,\"text\":\"x\",\"ref\":\"" + "r".repeat(64) + "\"}"))
                 .isEqualTo(new ClientFrame.Send(7, "x", "r".repeat(64)));

@@ -24,6 +24,7 @@ public final class LongestFirst implements ClassOrderer {
             "io.roomcast.demo.DemoPageIT",
             "io.roomcast.cluster.ClusterIT",        // not with the shared cluster's boot: seven Payara boots at once
             "io.roomcast.cluster.ClusterStreamIT",
+            "io.roomcast.tracing.TracingIT",        // three servers of its own, about 3 minutes
             "io.roomcast.client.ClientLibraryIT");  // at the back: the forking worker starts it at once
 
     @Override

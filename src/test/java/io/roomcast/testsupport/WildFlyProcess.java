@@ -65,6 +65,7 @@ public final class WildFlyProcess extends ServerProcess {
     private final Path logFile;
     private final Map<String, String> systemProperties;
     private final String bindAddress;
+    private final List<Path> scripts;
     private final List<String> cli;
     private final int offset;
 
@@ -78,6 +79,7 @@ public final class WildFlyProcess extends ServerProcess {
         this.logFile = buildDir.resolve(name + ".log");
         this.systemProperties = Map.copyOf(b.systemProperties);
         this.bindAddress = b.bindAddress;
+        this.scripts = List.copyOf(b.scripts);
         this.cli = List.copyOf(b.cli);
         this.offset = freeOffset();
     }
@@ -122,6 +124,9 @@ public final class WildFlyProcess extends ServerProcess {
         try {
             ServerTools.deleteTree(base);
             copyStandalone(Template.DIRECTORY, base);
+            for (Path script : scripts) {
+                applyCli(home, base, script, logFile);
+            }
             Files.copy(war, base.resolve("deployments").resolve("ROOT.war"), StandardCopyOption.REPLACE_EXISTING);
             if (!cli.isEmpty()) {
                 applyOwnCli();
@@ -131,6 +136,9 @@ public final class WildFlyProcess extends ServerProcess {
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
         } catch (IOException e) {
             throw new UncheckedIOException("could not launch WildFly for " + name, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted configuring WildFly for " + name, e);
         }
         URI status = baseUri().resolve("api/status");
         String last = StatusPoller.awaitOk(HTTP, process, status, Instant.now().plus(STARTUP_TIMEOUT));
@@ -275,6 +283,7 @@ public final class WildFlyProcess extends ServerProcess {
         private final String name;
         private final Map<String, String> systemProperties = new LinkedHashMap<>();
         private String bindAddress = "127.0.0.1";
+        private final List<Path> scripts = new ArrayList<>();
         private final List<String> cli = new ArrayList<>();
 
         private Builder(String name) {
@@ -296,6 +305,12 @@ public final class WildFlyProcess extends ServerProcess {
          */
         public Builder bindAddress(String address) {
             this.bindAddress = address;
+            return this;
+        }
+
+        /** A jboss-cli script applied, after roomcast.cli, to this server's copy of the configuration (e.g. tracing.cli). */
+        public Builder cliScript(Path script) {
+            scripts.add(script.toAbsolutePath());
             return this;
         }
 

@@ -13,18 +13,32 @@ public sealed interface RoomEvent {
     /**
      * A text message for every member of the room, the sender included. {@code epoch} and
      * {@code offset} are its place in the room's stream (PROTOCOL 9): null and 0 until the stream gave
-     * it one, and for good when streams are off.
+     * it one, and for good when streams are off. {@code trace} is the W3C {@code traceparent} of its
+     * publish's span when tracing is on (docs/DEPLOYMENT.md, "Tracing"), so that every room's fan-out,
+     * here and on the other instances, is a child of that span; null when untraced. It travels with the
+     * message through the stream's append and the cluster bus, not into what a stream keeps on disk.
      */
     record Message(int room, String id, String from, String text, String ref, long timestamp, String epoch,
-                   long offset) implements RoomEvent {
+                   long offset, String trace) implements RoomEvent {
 
         /** A message not yet in its room's stream. */
         public Message(int room, String id, String from, String text, String ref, long timestamp) {
-            this(room, id, from, text, ref, timestamp, null, 0);
+            this(room, id, from, text, ref, timestamp, null, 0, null);
+        }
+
+        /** An untraced message. */
+        public Message(int room, String id, String from, String text, String ref, long timestamp, String epoch,
+                       long offset) {
+            this(room, id, from, text, ref, timestamp, epoch, offset, null);
         }
 
         public Message at(String epoch, long offset) {
-            return new Message(room, id, from, text, ref, timestamp, epoch, offset);
+            return new Message(room, id, from, text, ref, timestamp, epoch, offset, trace);
+        }
+
+        /** The same message, traced under {@code traceparent} (null: untraced). */
+        public Message traced(String traceparent) {
+            return new Message(room, id, from, text, ref, timestamp, epoch, offset, traceparent);
         }
 
         public boolean positioned() {
