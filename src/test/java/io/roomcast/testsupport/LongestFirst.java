@@ -25,6 +25,9 @@ public final class LongestFirst implements ClassOrderer {
             "io.roomcast.cluster.ClusterIT",        // not with the shared cluster's boot: seven Payara boots at once
             "io.roomcast.cluster.ClusterStreamIT",
             "io.roomcast.tracing.TracingIT",        // three servers of its own, about 3 minutes
+            "io.roomcast.demo.DemoPageDurableRestartIT", // a server of its own, killed and started again
+            "io.roomcast.admin.AdminPageIT",        // a server of its own and the browser
+            "io.roomcast.durable.ServerDataSourceIT", // two servers of its own
             "io.roomcast.client.ClientLibraryIT");  // at the back: the forking worker starts it at once
 
     @Override

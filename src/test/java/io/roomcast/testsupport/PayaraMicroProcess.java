@@ -57,7 +57,9 @@ public final class PayaraMicroProcess extends ServerProcess {
     private final String name;
     private final Path microJar;
     private final Path war;
-    private final int port;
+    /** Chosen free at build time unless fixed; chosen again if another process took it before Payara bound it. */
+    private volatile int port;
+    private final boolean portChosen;
     private final Map<String, String> systemProperties;
     private final Map<String, String> env;
     private final List<String> jvmOptions;
@@ -74,6 +76,7 @@ public final class PayaraMicroProcess extends ServerProcess {
         this.microJar = b.microJar != null ? b.microJar : requiredPath("payara.microJar");
         this.war = b.war != null ? b.war : requiredPath("roomcast.war");
         this.port = b.port > 0 ? b.port : freePort();
+        this.portChosen = b.port <= 0;
         this.systemProperties = Map.copyOf(b.systemProperties);
         this.env = Map.copyOf(b.env);
         this.jvmOptions = List.copyOf(b.jvmOptions);
@@ -235,6 +238,16 @@ public final class PayaraMicroProcess extends ServerProcess {
     public void awaitReady(Instant deadline) {
         URI status = baseUri().resolve("api/status");
         String last = StatusPoller.awaitOk(HTTP, process, status, deadline, this::deployFailed);
+        if (PORT_TAKEN.equals(last) && portChosen) {
+            // The port was free when chosen, and another process bound it before Payara did; Payara Micro then
+            // runs on without its listener, so this would otherwise wait out the whole timeout.
+            System.err.println(name + ": port " + port + " was taken before Payara Micro bound it; launching it again");
+            stop();
+            port = freePort();
+            status = baseUri().resolve("api/status");
+            launch();
+            last = StatusPoller.awaitOk(HTTP, process, status, deadline, this::deployFailed);
+        }
         if (DEPLOY_FAILED.equals(last)) {
             // Payara Micro runs on after a failed deploy, so this would otherwise wait out the whole timeout.
             // Seen once in about twenty runs: "DeploymentContext does not contain any EJB" from Payara's
@@ -256,12 +269,20 @@ public final class PayaraMicroProcess extends ServerProcess {
     }
 
     private static final String DEPLOY_FAILED = "the deployment failed (Exception while preparing the app)";
+    private static final String PORT_TAKEN = "its HTTP port was taken (Address already in use)";
 
-    /** {@link #DEPLOY_FAILED} when the log since the last launch says Payara failed to deploy the WAR. */
+    /**
+     * {@link #DEPLOY_FAILED} or {@link #PORT_TAKEN} when the log since the last launch says Payara failed
+     * to deploy the WAR or to bind its port.
+     */
     private String deployFailed() {
         String log = log();
-        int launchedAt = log.lastIndexOf("\n==== ");
-        return log.indexOf("Exception while preparing the app", Math.max(0, launchedAt)) >= 0 ? DEPLOY_FAILED : null;
+        int launchedAt = Math.max(0, log.lastIndexOf("\n==== "));
+        // Not for a cluster member: Hazelcast reports its own ports' conflicts with the same words, and moves on.
+        if (cluster == null && log.indexOf("Address already in use", launchedAt) >= 0) {
+            return PORT_TAKEN;
+        }
+        return log.indexOf("Exception while preparing the app", launchedAt) >= 0 ? DEPLOY_FAILED : null;
     }
 
     /** The end of the server log, for failure messages. */
