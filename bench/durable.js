@@ -9,7 +9,7 @@
 //
 //   node durable.js [--quick] [--servers roomcast,roomcast-wildfly] [--stores memory,postgres]
 //                   [--jfr auto|always|never] [--keep-pg] [--out DIR]
-//                   [--only fanout-100x10,fanout-1x1000]   only these scenarios (their warm-ups run too)
+//                   [--only fanout-100x10,fanout-1x1000]   only these scenarios (after every warm-up)
 //                   [--jfr-scenario fanout-100x10]         that scenario under a JFR recording (profile
 //                                                          settings), kept as <server>-<store>.<scenario>.jfr
 //   node durable.js --report DIR      the tables again from DIR/summary.json
@@ -272,7 +272,7 @@ async function runOne(name, store) {
     return entry;
   }
   Object.assign(entry, { pid: server.pid, port: server.port, ready_s: server.readyS, idle_rss_kb: server.idleRssKb, jvm_opts: server.jvmOpts });
-  const wanted = ONLY.length ? SCENARIOS.filter(([n, sc]) => ONLY.includes(n) || (n.startsWith('warmup-') && ONLY.some((o) => o.startsWith(sc)))) : SCENARIOS;
+  const wanted = ONLY.length ? SCENARIOS.filter(([n, sc]) => ONLY.includes(n) || n.startsWith('warmup-')) : SCENARIOS;
   for (const [sname, scenario, o] of wanted) {
     if (!servers.alive()) {
       entry.results[sname] = { error: 'server died' };

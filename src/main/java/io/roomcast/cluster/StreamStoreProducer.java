@@ -17,10 +17,12 @@ import jakarta.inject.Inject;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.stream.IntStream;
 
 /**
  * Chooses where rooms' streams live: held by the cluster's Hazelcast whenever the Hazelcast bus is in
@@ -123,13 +125,23 @@ public class StreamStoreProducer {
     private StreamStore postgres() {
         database = Database.open(durable);
         PostgresStreams store = PostgresStreams.start(database, bus.self().instance(), settings.historySize(), settings.historyTtl().toSeconds(),
-                settings.historyMaxBytes(), scheduler.lane("store-writer"), scheduler.lane("store-answers"));
+                settings.historyMaxBytes(), scheduler.lane("store-writer"), answerLanes());
         LOG.log(Level.INFO, "room streams in PostgreSQL ({0}): {1} messages per room for {2} s, {3} bytes in all{4}",
                 durable.datasource().orElse("roomcast.store.url"), settings.historySize(),
                 settings.historyTtl().toSeconds(), settings.historyMaxBytes(),
                 store.available() ? "" : "; the database does not answer yet: publishes are refused until it does");
         durableStore.started(store);
         return store;
+    }
+
+    /**
+     * The lanes that answer committed publishes, {@code store-answers-<n>}, one per core (two at least): a
+     * room's answers all go to one of them, and the rooms' deliveries run side by side as they do on the
+     * memory store, where each publisher's own thread delivers.
+     */
+    private List<ScheduledExecutorService> answerLanes() {
+        int lanes = Math.max(2, Runtime.getRuntime().availableProcessors());
+        return IntStream.range(0, lanes).mapToObj(n -> scheduler.lane("store-answers-" + n)).toList();
     }
 
     private StreamStore memory() {

@@ -18,6 +18,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.IntFunction;
 
 /**
  * The store's one writer on this instance: whatever publishes arrived while the last transaction ran
@@ -54,20 +56,26 @@ final class GroupCommit implements AutoCloseable {
     private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(QUEUE);
     private final AtomicLong queuedBytes = new AtomicLong();
     private final Future<?> writer;
-    private final Executor completions;
+    private final List<Executor> completions;
     private volatile boolean running = true;
 
     /**
      * @param lane        runs the writer's loop, and nothing else while it runs
-     * @param completions where publishes are answered, in commit order: what follows an answer (the
-     *                    delivery to this instance's members, the ack) never holds up the next transaction
+     * @param completions where publishes are answered, a room always on the same one, in commit order: what
+     *                    follows an answer (the delivery to this instance's members, the ack) never holds up the
+     *                    next transaction, and the rooms' deliveries run side by side. One lane alone delivered
+     *                    every message of the instance and was the bottleneck of the 100x10 fan-out (JFR: the
+     *                    lane at a full core, in its socket writes, with cores to spare; docs/BENCHMARKS.md).
      */
     GroupCommit(Database database, Transaction transaction, Availability availability, ExecutorService lane,
-                Executor completions) {
+                List<? extends Executor> completions) {
+        if (completions.isEmpty()) {
+            throw new IllegalArgumentException("no lane to answer on");
+        }
         this.database = database;
         this.transaction = transaction;
         this.availability = availability;
-        this.completions = completions;
+        this.completions = List.copyOf(completions);
         this.writer = lane.submit(this::run);
     }
 
@@ -125,17 +133,31 @@ final class GroupCommit implements AutoCloseable {
             LOG.log(Level.WARNING, "a transaction of {0} publish(es) failed; none is acknowledged: {1}", batch.size(),
                     e.toString());
             StreamUnavailableException refused = Availability.refusal();
-            List<Pending> failed = List.copyOf(batch);
-            completions.execute(() -> failed.forEach(p -> p.done().completeExceptionally(refused)));
+            answer(batch, i -> p -> p.done().completeExceptionally(refused));
             return;
         }
         availability.succeeded();
-        List<Pending> committed = List.copyOf(batch);
-        completions.execute(() -> {
-            for (int i = 0; i < committed.size(); i++) {
-                committed.get(i).done().complete(results.get(i));
+        answer(batch, i -> p -> p.done().complete(results.get(i)));
+    }
+
+    /** Answers each publish of the batch on its room's lane, in batch (commit) order within each lane. */
+    private void answer(List<Pending> batch, IntFunction<Consumer<Pending>> how) {
+        int lanes = completions.size();
+        List<List<Runnable>> byLane = new ArrayList<>(lanes);
+        for (int l = 0; l < lanes; l++) {
+            byLane.add(new ArrayList<>());
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            Pending pending = batch.get(i);
+            Consumer<Pending> answer = how.apply(i);
+            byLane.get(Math.floorMod(pending.message().room(), lanes)).add(() -> answer.accept(pending));
+        }
+        for (int l = 0; l < lanes; l++) {
+            List<Runnable> answers = byLane.get(l);
+            if (!answers.isEmpty()) {
+                completions.get(l).execute(() -> answers.forEach(Runnable::run));
             }
-        });
+        }
     }
 
     @Override

@@ -70,7 +70,7 @@ public final class PostgresStreams implements StreamStore, AutoCloseable {
     private volatile boolean migrated;
 
     private PostgresStreams(Database database, String instance, int size, long ttlSeconds, long maxBytes,
-                            ExecutorService writerLane, Executor completions) {
+                            ExecutorService writerLane, List<? extends Executor> completions) {
         this.database = database;
         this.size = size;
         this.epochs = new Epochs();
@@ -84,7 +84,7 @@ public final class PostgresStreams implements StreamStore, AutoCloseable {
      * starts unavailable, and the upkeep migrates and opens it once the database answers.
      */
     public static PostgresStreams start(Database database, String instance, int size, long ttlSeconds, long maxBytes,
-                                        ExecutorService writerLane, Executor completions) {
+                                        ExecutorService writerLane, List<? extends Executor> completions) {
         PostgresStreams streams = new PostgresStreams(database, instance, size, ttlSeconds, maxBytes, writerLane,
                 completions);
         try {

@@ -208,7 +208,8 @@ class PostgresStreamsIT {
         Database database = Database.open(settings);
         ExecutorService writer = Executors.newSingleThreadExecutor();
         ExecutorService answers = Executors.newSingleThreadExecutor();
-        PostgresStreams store = PostgresStreams.start(database, "instance-" + instances.incrementAndGet(), size, ttlSeconds, maxBytes, writer, answers);
+        PostgresStreams store = PostgresStreams.start(database, "instance-" + instances.incrementAndGet(), size,
+                ttlSeconds, maxBytes, writer, List.of(answers, answers)); // two lanes on one thread: the rooms' split
         open.add(() -> {
             store.close();
             writer.shutdownNow();
