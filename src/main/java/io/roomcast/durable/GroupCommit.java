@@ -18,8 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
-import java.util.function.IntFunction;
+import java.util.function.ObjIntConsumer;
 
 /**
  * The store's one writer on this instance: whatever publishes arrived while the last transaction ran
@@ -133,15 +132,15 @@ final class GroupCommit implements AutoCloseable {
             LOG.log(Level.WARNING, "a transaction of {0} publish(es) failed; none is acknowledged: {1}", batch.size(),
                     e.toString());
             StreamUnavailableException refused = Availability.refusal();
-            answer(batch, i -> p -> p.done().completeExceptionally(refused));
+            answer(batch, (p, i) -> p.done().completeExceptionally(refused));
             return;
         }
         availability.succeeded();
-        answer(batch, i -> p -> p.done().complete(results.get(i)));
+        answer(batch, (p, i) -> p.done().complete(results.get(i)));
     }
 
     /** Answers each publish of the batch on its room's lane, in batch (commit) order within each lane. */
-    private void answer(List<Pending> batch, IntFunction<Consumer<Pending>> how) {
+    private void answer(List<Pending> batch, ObjIntConsumer<Pending> how) {
         int lanes = completions.size();
         List<List<Runnable>> byLane = new ArrayList<>(lanes);
         for (int l = 0; l < lanes; l++) {
@@ -149,8 +148,8 @@ final class GroupCommit implements AutoCloseable {
         }
         for (int i = 0; i < batch.size(); i++) {
             Pending pending = batch.get(i);
-            Consumer<Pending> answer = how.apply(i);
-            byLane.get(Math.floorMod(pending.message().room(), lanes)).add(() -> answer.accept(pending));
+            int index = i;
+            byLane.get(Math.floorMod(pending.message().room(), lanes)).add(() -> how.accept(pending, index));
         }
         for (int l = 0; l < lanes; l++) {
             List<Runnable> answers = byLane.get(l);

@@ -2,11 +2,9 @@ package io.roomcast.scheduling;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
@@ -39,16 +37,12 @@ public class ApplicationScheduler implements AutoCloseable {
 
     /** Plain threads only. */
     public ApplicationScheduler() {
-        this((task, name) -> Optional.empty());
+        this(WorkerThreads.PLAIN);
     }
 
     /** Each lane's thread from {@code workers}, or a plain one when it has none. */
     @Inject
-    public ApplicationScheduler(Instance<WorkerThreads> workers) {
-        this(workers.isResolvable() ? workers.get() : (task, name) -> Optional.empty());
-    }
-
-    ApplicationScheduler(WorkerThreads workers) {
+    public ApplicationScheduler(WorkerThreads workers) {
         this.workers = workers;
     }
 

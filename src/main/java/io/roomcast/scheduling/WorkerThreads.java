@@ -9,6 +9,9 @@ import java.util.Optional;
  */
 public interface WorkerThreads {
 
+    /** No opinion: every lane gets a plain thread. */
+    WorkerThreads PLAIN = (task, name) -> Optional.empty();
+
     /** A new, unstarted thread of that name running {@code task}, or empty for a plain thread. */
     Optional<Thread> newThread(Runnable task, String name);
 }
