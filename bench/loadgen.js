@@ -387,6 +387,69 @@ function perInstance(a, b, f) {
   return b.per.map((pb, k) => ({ pid: pb.pid, port: SERVER_PIDS.length === PORTS.length ? PORTS[k] : null, ...f(a.per[k], pb) }));
 }
 
+/**
+ * The scenarios' open-loop sender: sender k's n-th send is due at start + k's phase + n / perSender,
+ * whatever the server answers, during `warmup` then `duration` seconds (sends of the first part are
+ * not measured). `send(sender, sched, measured)` sends (or holds back) one; `stop()` ends it early;
+ * `onTick()` runs after every 1 ms tick. Resolves with when measuring began, the server snapshot and
+ * the load generator's CPU taken then, and how far (µs) the schedule fell behind at most.
+ */
+function openLoop(senders, perSender, warmup, duration, elDelay, { send, stop = () => false, onTick = () => {} }) {
+  for (const sender of senders) sender.seq = 0;
+  const startUs = S.nowUs() + 20000;
+  const measureStartUs = startUs + warmup * 1e6;
+  const endUs = measureStartUs + duration * 1e6;
+  const phase = senders.map((_, k) => (k / senders.length) * (1e6 / perSender));
+  let snapA = null;
+  let cpuA = null;
+  let maxBehind = 0;
+  return new Promise((resolve) => {
+    const tick = () => {
+      const now = S.nowUs();
+      if (snapA === null && now >= measureStartUs) {
+        snapA = S.serverSnapshot(SNAP_PIDS);
+        cpuA = process.cpuUsage();
+        elDelay.reset();
+      }
+      const until = Math.min(now, endUs);
+      let behind = 0;
+      for (let k = 0; k < senders.length; k++) {
+        const sender = senders[k];
+        for (;;) {
+          const sched = startUs + phase[k] + (sender.seq * 1e6) / perSender;
+          if (sched > until || stop()) break;
+          send(sender, sched, sched >= measureStartUs);
+          sender.seq++;
+          behind = Math.max(behind, now - sched);
+        }
+      }
+      if (behind > maxBehind) maxBehind = behind;
+      onTick();
+      if (now >= endUs || stop()) {
+        clearInterval(timer);
+        resolve({ measureStartUs, snapA, cpuA, maxBehind });
+      }
+    };
+    const timer = setInterval(tick, 1);
+  });
+}
+
+/** Waits until `done()`, or `progress()` stayed the same for `idleS` s, or `maxS` s passed; then 100 ms more. */
+async function drainUntil(done, progress, idleS, maxS) {
+  const deadline = Date.now() + maxS * 1000;
+  let last = -1;
+  let lastProgress = Date.now();
+  while (!done() && Date.now() < deadline) {
+    await sleep(50);
+    const now = progress();
+    if (now !== last) {
+      last = now;
+      lastProgress = Date.now();
+    } else if (Date.now() - lastProgress > idleS * 1000) break;
+  }
+  await sleep(100);
+}
+
 async function fanout() {
   const R = num('rooms', 100);
   const M = num('members', 10);
@@ -504,69 +567,27 @@ async function fanout() {
     let sentMeasured = 0;
     let expectedMeasured = 0;
     let sentWarm = 0;
-    let maxBehind = 0;
-    for (const pb of pubs) pb.seq = 0;
     countMembers();
-    const startUs = S.nowUs() + 20000;
-    const measureStartUs = startUs + warmup * 1e6;
-    const endUs = measureStartUs + duration * 1e6;
-    const phase = pubs.map((_, k) => (k / pubs.length) * (1e6 / perPub));
-    let snapA = null;
-    let cpuA = null;
     log(`fanout: step ${rate} deliveries/s = ${r3(msgRate)} msgs/s over ${pubs.length} publishers`);
     elDelay.reset();
-    await new Promise((resolve) => {
-      const tick = () => {
-        const now = S.nowUs();
-        if (snapA === null && now >= measureStartUs) {
-          snapA = S.serverSnapshot(SNAP_PIDS);
-          cpuA = process.cpuUsage();
-          elDelay.reset();
-        }
-        const until = Math.min(now, endUs);
-        let behind = 0;
-        for (let k = 0; k < pubs.length; k++) {
-          const pb = pubs[k];
-          // scheduled send times: startUs + phase + seq / perPub (open loop)
-          for (;;) {
-            const sched = startUs + phase[k] + (pb.seq * 1e6) / perPub;
-            if (sched > until) break;
-            if (cap !== null && sentMeasured >= cap) break;
-            const measured = sched >= measureStartUs;
-            if (pb.ws.readyState === WebSocket.OPEN) {
-              pb.ws.send(padTo(`f ${pb.p} ${pb.seq} ${Math.round(sched)} ${measured ? 'm' : 'w'}`, size));
-              if (measured) {
-                sentMeasured++;
-                expectedMeasured += membersOf[pb.p % R];
-              } else sentWarm++;
-            }
-            pb.seq++;
-            behind = Math.max(behind, now - sched);
-          }
-        }
-        if (behind > maxBehind) maxBehind = behind;
-        if (now >= endUs || (cap !== null && sentMeasured >= cap)) {
-          clearInterval(timer);
-          resolve();
-        }
-      };
-      const timer = setInterval(tick, 1);
+    const capped = () => cap !== null && sentMeasured >= cap;
+    const { measureStartUs, snapA, cpuA, maxBehind } = await openLoop(pubs, perPub, warmup, duration, elDelay, {
+      stop: capped,
+      send(pb, sched, measured) {
+        if (pb.ws.readyState !== WebSocket.OPEN) return;
+        pb.ws.send(padTo(`f ${pb.p} ${pb.seq} ${Math.round(sched)} ${measured ? 'm' : 'w'}`, size));
+        if (measured) {
+          sentMeasured++;
+          expectedMeasured += membersOf[pb.p % R];
+        } else sentWarm++;
+      },
     });
     const sendEnd = S.nowUs();
     const snapSendEnd = S.serverSnapshot(SNAP_PIDS);
     const lgCpuSend = cpuA ? loadgenCpu(cpuA) : null;
     // drain: wait until everything arrived or no progress for `drain` s
-    const drainDeadline = Date.now() + drain * 1000 + num('drain-max', 15) * 1000;
-    let lastCount = -1;
-    let lastProgress = Date.now();
-    while (deliveredMeasured < expectedMeasured && Date.now() < drainDeadline) {
-      await sleep(50);
-      if (deliveredMeasured + deliveredWarm !== lastCount) {
-        lastCount = deliveredMeasured + deliveredWarm;
-        lastProgress = Date.now();
-      } else if (Date.now() - lastProgress > drain * 1000) break;
-    }
-    await sleep(100);
+    await drainUntil(() => deliveredMeasured >= expectedMeasured, () => deliveredMeasured + deliveredWarm, drain,
+      drain + num('drain-max', 15));
     const snapB = S.serverSnapshot(SNAP_PIDS);
     const lgCpu = cpuA ? loadgenCpu(cpuA) : null;
     const wallS = (snapB.t - snapA.t) / 1e6;
@@ -832,71 +853,30 @@ async function acks() {
     let sentMeasured = 0;
     let sentWarm = 0;
     let heldBack = 0;
-    let maxBehind = 0;
     let maxPending = 0;
     const perClient = rate / clients.length;
-    for (const c of clients) c.seq = 0;
-    const startUs = S.nowUs() + 20000;
-    const measureStartUs = startUs + warmup * 1e6;
-    const endUs = measureStartUs + duration * 1e6;
-    const phase = clients.map((_, k) => (k / clients.length) * (1e6 / perClient));
     const text = 'x'.repeat(Math.max(1, size));
-    let snapA = null;
-    let cpuA = null;
     log(`acks: step ${rate} publishes/s over ${clients.length} clients`);
     elDelay.reset();
-    await new Promise((resolve) => {
-      const tick = () => {
-        const now = S.nowUs();
-        if (snapA === null && now >= measureStartUs) {
-          snapA = S.serverSnapshot(SNAP_PIDS);
-          cpuA = process.cpuUsage();
-          elDelay.reset();
+    const { measureStartUs, snapA, cpuA, maxBehind } = await openLoop(clients, perClient, warmup, duration, elDelay, {
+      send(c, sched, measured) {
+        if (pending.size >= maxInFlight) heldBack++;
+        else if (c.ws.readyState === WebSocket.OPEN) {
+          const ref = `${step}.${c.i}.${c.seq}`;
+          pending.set(ref, { sched, measured });
+          c.ws.send(`{"type":"message","room":${c.rooms[c.seq % K]},"text":"${text}","ref":"${ref}"}`);
+          if (measured) sentMeasured++;
+          else sentWarm++;
         }
-        const until = Math.min(now, endUs);
-        let behind = 0;
-        for (let k = 0; k < clients.length; k++) {
-          const c = clients[k];
-          // scheduled send times: startUs + phase + seq / perClient (open loop)
-          for (;;) {
-            const sched = startUs + phase[k] + (c.seq * 1e6) / perClient;
-            if (sched > until) break;
-            const measured = sched >= measureStartUs;
-            if (pending.size >= maxInFlight) heldBack++;
-            else if (c.ws.readyState === WebSocket.OPEN) {
-              const ref = `${step}.${c.i}.${c.seq}`;
-              pending.set(ref, { sched, measured });
-              c.ws.send(`{"type":"message","room":${c.rooms[c.seq % K]},"text":"${text}","ref":"${ref}"}`);
-              if (measured) sentMeasured++;
-              else sentWarm++;
-            }
-            c.seq++;
-            behind = Math.max(behind, now - sched);
-          }
-        }
+      },
+      onTick() {
         if (pending.size > maxPending) maxPending = pending.size;
-        if (behind > maxBehind) maxBehind = behind;
-        if (now >= endUs) {
-          clearInterval(timer);
-          resolve();
-        }
-      };
-      const timer = setInterval(tick, 1);
+      },
     });
     const sendEnd = S.nowUs();
     const lgCpuSend = cpuA ? loadgenCpu(cpuA) : null;
     // drain: until every publish of the step is acknowledged, or no progress for `drain` s
-    const drainDeadline = Date.now() + (drain + drainMax) * 1000;
-    let lastCount = -1;
-    let lastProgress = Date.now();
-    while (pending.size > 0 && Date.now() < drainDeadline) {
-      await sleep(50);
-      if (pending.size !== lastCount) {
-        lastCount = pending.size;
-        lastProgress = Date.now();
-      } else if (Date.now() - lastProgress > drain * 1000) break;
-    }
-    await sleep(100);
+    await drainUntil(() => pending.size === 0, () => pending.size, drain, drain + drainMax);
     const snapB = S.serverSnapshot(SNAP_PIDS);
     const lgCpu = cpuA ? loadgenCpu(cpuA) : null;
     const wallS = (snapB.t - snapA.t) / 1e6;
