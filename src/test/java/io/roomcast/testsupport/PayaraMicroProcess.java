@@ -237,7 +237,7 @@ public final class PayaraMicroProcess extends ServerProcess {
      */
     public void awaitReady(Instant deadline) {
         URI status = baseUri().resolve("api/status");
-        String last = StatusPoller.awaitOk(HTTP, process, status, deadline, this::deployFailed);
+        String last = StatusPoller.awaitOk(HTTP, process, status, deadline, this::launchFailed);
         if (PORT_TAKEN.equals(last) && portChosen) {
             // The port was free when chosen, and another process bound it before Payara did; Payara Micro then
             // runs on without its listener, so this would otherwise wait out the whole timeout.
@@ -246,7 +246,7 @@ public final class PayaraMicroProcess extends ServerProcess {
             port = freePort();
             status = baseUri().resolve("api/status");
             launch();
-            last = StatusPoller.awaitOk(HTTP, process, status, deadline, this::deployFailed);
+            last = StatusPoller.awaitOk(HTTP, process, status, deadline, this::launchFailed);
         }
         if (DEPLOY_FAILED.equals(last)) {
             // Payara Micro runs on after a failed deploy, so this would otherwise wait out the whole timeout.
@@ -255,7 +255,7 @@ public final class PayaraMicroProcess extends ServerProcess {
             System.err.println(name + ": Payara Micro failed to deploy the WAR (" + logFile + "); launching it again");
             stop();
             launch();
-            last = StatusPoller.awaitOk(HTTP, process, status, deadline, this::deployFailed);
+            last = StatusPoller.awaitOk(HTTP, process, status, deadline, this::launchFailed);
         }
         if (last == null) {
             return;
@@ -275,7 +275,7 @@ public final class PayaraMicroProcess extends ServerProcess {
      * {@link #DEPLOY_FAILED} or {@link #PORT_TAKEN} when the log since the last launch says Payara failed
      * to deploy the WAR or to bind its port.
      */
-    private String deployFailed() {
+    private String launchFailed() {
         String log = log();
         int launchedAt = Math.max(0, log.lastIndexOf("\n==== "));
         // Not for a cluster member: Hazelcast reports its own ports' conflicts with the same words, and moves on.
