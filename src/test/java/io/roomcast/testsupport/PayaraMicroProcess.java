@@ -287,12 +287,7 @@ public final class PayaraMicroProcess extends ServerProcess {
 
     /** The end of the server log, for failure messages. */
     private String tail() {
-        try {
-            List<String> lines = Files.readAllLines(logFile, StandardCharsets.UTF_8);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-        } catch (IOException | UncheckedIOException e) {
-            return "(log unreadable: " + e + ")";
-        }
+        return ServerTools.tail(logFile, 40);
     }
 
     private static Path requiredPath(String property) {

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -58,6 +57,8 @@ public final class PayaraServerProcess extends ServerProcess {
 
     private static final Duration STARTUP_TIMEOUT = PayaraMicroProcess.DEFAULT_STARTUP_TIMEOUT;
     private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(5);
+    /** start-domain takes 10-40 s on two busy cores; asadmin's own default is 600 s. */
+    private static final Duration START_DOMAIN_TIMEOUT = Duration.ofSeconds(150);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
@@ -75,7 +76,7 @@ public final class PayaraServerProcess extends ServerProcess {
     private final Path domains;
     private final Path logFile;
     private final Map<String, String> settings;
-    private final int portBase;
+    private int portBase;
 
     private PayaraServerProcess(Builder b) {
         super(b.name);
@@ -85,7 +86,7 @@ public final class PayaraServerProcess extends ServerProcess {
         this.domains = war.getParent().resolve("payara-domains");
         this.logFile = war.getParent().resolve(name + ".log");
         this.settings = Map.copyOf(b.settings);
-        this.portBase = freePortBase();
+        this.portBase = PortBases.take();
     }
 
     public static Builder builder(String name) {
@@ -118,17 +119,14 @@ public final class PayaraServerProcess extends ServerProcess {
         Path domain = domainDirectory();
         Instant deadline = Instant.now().plus(STARTUP_TIMEOUT);
         try {
-            Template.copyTo(domain, name, portBase);
-            asadmin(home, logFile, environment(), "start-domain", "--domaindir", domains.toString(), name);
-            process = new DomainJvm(ProcessHandle.of(readPid(domain)).orElseThrow(
-                    () -> new IllegalStateException(name + ": the domain's JVM ended as it started; see " + serverLog())));
+            startDomain(domain);
             asadmin(home, logFile, Map.of(), "--port", Integer.toString(adminPort()),
                     "deploy", "--contextroot", "/", war.toString());
         } catch (IOException | RuntimeException e) {
             adoptStarted(domain);
             stop();
             throw new IllegalStateException(name + ": the Payara Server domain did not start with the WAR; see "
-                    + logFile + " and " + serverLog(), e);
+                    + logFile + " and " + serverLog() + ", which ends:\n" + ServerTools.tail(serverLog(), 30), e);
         } catch (InterruptedException e) {
             adoptStarted(domain);
             stop();
@@ -144,6 +142,40 @@ public final class PayaraServerProcess extends ServerProcess {
         }
         logCpu("ready");
         return this;
+    }
+
+    /**
+     * {@code asadmin start-domain} on a fresh copy of the template, once more on other ports if the first
+     * does not come up within {@link #START_DOMAIN_TIMEOUT}: the domain's JVM keeps running when one of
+     * its ports was taken between the check and its bind (the admin listener's, say), and asadmin then
+     * waits for an admin port that never answers. The server log of the failed start stays beside the copy.
+     */
+    private void startDomain(Path domain) throws IOException, InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            Template.copyTo(domain, name, portBase);
+            try {
+                asadmin(home, logFile, environment(), "start-domain", "--timeout",
+                        Long.toString(START_DOMAIN_TIMEOUT.toSeconds()), "--domaindir", domains.toString(), name);
+                process = new DomainJvm(ProcessHandle.of(readPid(domain)).orElseThrow(() ->
+                        new IllegalStateException(name + ": the domain's JVM ended as it started; see " + serverLog())));
+                return;
+            } catch (IllegalStateException e) {
+                if (attempt == 2) {
+                    throw e;
+                }
+                adoptStarted(domain);
+                stop();
+                Path failed = domain.resolveSibling(name + "-failed-start.log");
+                Files.deleteIfExists(failed);
+                if (Files.exists(serverLog())) {
+                    Files.copy(serverLog(), failed);
+                }
+                int previous = portBase;
+                portBase = PortBases.take();
+                ServerTools.note(logFile, "start-domain on port base " + previous + " failed (" + e.getMessage()
+                        + "); its server log: " + failed + "; again on port base " + portBase);
+            }
+        }
     }
 
     /**
@@ -262,7 +294,7 @@ public final class PayaraServerProcess extends ServerProcess {
             Path domains = buildDir.resolve("payara-domains");
             Path log = buildDir.resolve("payara-template.log");
             Path testLines = buildDir.resolve("payara-template-test.asadmin");
-            int base = freePortBase();
+            int base = PortBases.take();
             String adminPort = Integer.toString(base + 48);
             try {
                 ServerTools.deleteTree(domains.resolve(TEMPLATE));
@@ -336,34 +368,38 @@ public final class PayaraServerProcess extends ServerProcess {
     }
 
     /**
-     * A base whose every port ({@link #PORT_OFFSETS}) is free right now, a multiple of 100 so the ports
-     * read as the domain's in a listing: the HTTP port is base + 80.
+     * Port bases for the domains of this test JVM. Below the kernel's ephemeral range (32768 and up on
+     * Linux), so no client socket of the tests takes a domain's port between the check and the domain's
+     * bind, and each handed out once, so two servers starting side by side never share one.
      */
-    private static int freePortBase() {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int port;
-            try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                port = probe.getLocalPort();
-            } catch (IOException e) {
-                throw new UncheckedIOException("no free port", e);
-            }
-            int base = port / 100 * 100;
-            if (base >= 10000 && base + 100 <= 65535 && allFree(base)) {
-                return base;
-            }
-        }
-        throw new IllegalStateException("no port base with every Payara Server port free");
-    }
+    private static final class PortBases {
+        private static final int FIRST = 10_000;
+        private static final int LAST = 32_000;
+        private static final java.util.Set<Integer> TAKEN = new java.util.HashSet<>();
 
-    private static boolean allFree(int base) {
-        for (int offset : PORT_OFFSETS) {
-            try (ServerSocket probe = new ServerSocket(base + offset)) { // every interface: HTTP listens on all
-                probe.setReuseAddress(true);
-            } catch (IOException taken) {
-                return false;
+        /** A base, a multiple of 100 so the ports read as the domain's (HTTP is base + 80), whose every port is free now. */
+        static synchronized int take() {
+            java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+            for (int attempt = 0; attempt < 200; attempt++) {
+                int base = FIRST + random.nextInt((LAST - FIRST) / 100) * 100;
+                if (!TAKEN.contains(base) && allFree(base)) {
+                    TAKEN.add(base);
+                    return base;
+                }
             }
+            throw new IllegalStateException("no port base with every Payara Server port free");
         }
-        return true;
+
+        private static boolean allFree(int base) {
+            for (int offset : PORT_OFFSETS) {
+                try (ServerSocket probe = new ServerSocket(base + offset)) { // every interface: HTTP listens on all
+                    probe.setReuseAddress(true);
+                } catch (IOException taken) {
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 
     private static String required(String property) {

@@ -61,6 +61,16 @@ final class ServerTools {
         }
     }
 
+    /** The last {@code lines} lines of a log, for failure messages (a note if it cannot be read). */
+    static String tail(Path log, int lines) {
+        try {
+            java.util.List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return "(" + log + " unreadable: " + e + ")";
+        }
+    }
+
     /** A {@code ==== <now> <what>} line in the log, which the tool's output follows. */
     static void note(Path log, String what) throws IOException {
         Files.writeString(log, "==== " + Instant.now() + " " + what + "\n",
