@@ -84,7 +84,7 @@ class ShippedSettingsIT extends DeployedRoomcast {
         String name = "shipped-settings";
         deleteTree(buildDir.resolve(name + "-tmp")); // so that the runtime directory found is this instance's
         // The README's command: --deploy, --contextroot /, --nocluster, --prebootcommandfile pre-boot.asadmin.
-        try (PayaraMicroProcess payara = PayaraMicroProcess.builder(name).start()) {
+        try (PayaraMicroProcess payara = PayaraMicroProcess.builder(name).asJar().start()) {
             Path domainXml;
             try (Stream<Path> runtimes = Files.list(buildDir.resolve(name + "-tmp"))) {
                 domainXml = runtimes.filter(d -> d.getFileName().toString().startsWith("payaramicro-rt"))

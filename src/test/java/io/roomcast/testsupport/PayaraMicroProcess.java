@@ -36,9 +36,10 @@ import org.awaitility.core.ConditionTimeoutException;
  * }
  * }</pre>
  *
- * It runs {@code java -jar <payara-micro.jar> --deploy <roomcast.war> --contextroot / --port <port> --nocluster
- * --prebootcommandfile <pre-boot.asadmin>} (or, clustered, {@code --clustermode tcpip:<members>} in place of
- * {@code --nocluster}), with the jar, war and pre-boot file from the system properties {@code payara.microJar},
+ * It runs Payara Micro as {@code java -jar <payara-micro.jar> --deploy <roomcast.war> --contextroot / --port <port> --nocluster
+ * --prebootcommandfile <pre-boot.asadmin>} would (or, clustered, {@code --clustermode tcpip:<members>} in place of
+ * {@code --nocluster}), but from the runtime {@link MicroRuntime} unpacked once per test JVM, with a root
+ * directory of its own ({@code <build dir>/<name>-root}) and a class-data archive; with the jar, war and pre-boot file from the system properties {@code payara.microJar},
  * {@code roomcast.war} and {@code roomcast.preBoot} (the failsafe configuration sets them). The server's output goes to {@code <build dir>/<name>.log},
  * appended across restarts; the child's {@code java.io.tmpdir} is {@code <build dir>/<name>-tmp}, so
  * nothing lands in the machine's /tmp. The build dir is the folder holding the war ({@code target/}).
@@ -67,6 +68,7 @@ public final class PayaraMicroProcess extends ServerProcess {
     private final Cluster cluster;
     private final List<Path> libraries;
     private final List<String> postBootCommands;
+    private final boolean asJar;
     private final Path buildDir;
     private final Path logFile;
 
@@ -84,6 +86,7 @@ public final class PayaraMicroProcess extends ServerProcess {
         this.cluster = b.cluster;
         this.libraries = List.copyOf(b.libraries);
         this.postBootCommands = List.copyOf(b.postBootCommands);
+        this.asJar = b.asJar;
         this.buildDir = war.toAbsolutePath().getParent();
         this.logFile = buildDir.resolve(name + ".log");
     }
@@ -128,6 +131,9 @@ public final class PayaraMicroProcess extends ServerProcess {
         }
         try {
             Path tmp = Files.createDirectories(buildDir.resolve(name + "-tmp"));
+            if (fromSharedRuntime()) {
+                MicroRuntime.shared().prepareInstanceRoot(instanceRoot());
+            }
             if (!postBootCommands.isEmpty()) {
                 Files.write(postBootFile(), postBootCommands, StandardCharsets.UTF_8);
             }
@@ -198,8 +204,12 @@ public final class PayaraMicroProcess extends ServerProcess {
         cmd.addAll(jvmOptions);
         cmd.add("-Djava.io.tmpdir=" + tmp.toAbsolutePath());
         systemProperties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
-        cmd.addAll(List.of("-jar", microJar.toAbsolutePath().toString(),
-                "--deploy", war.toAbsolutePath().toString(),
+        if (fromSharedRuntime()) {
+            cmd.addAll(MicroRuntime.shared().launch(instanceRoot()));
+        } else {
+            cmd.addAll(List.of("-jar", microJar.toAbsolutePath().toString()));
+        }
+        cmd.addAll(List.of("--deploy", war.toAbsolutePath().toString(),
                 "--contextroot", "/",
                 "--port", Integer.toString(port)));
         if (cluster == null) {
@@ -223,6 +233,20 @@ public final class PayaraMicroProcess extends ServerProcess {
             cmd.addAll(List.of("--postbootcommandfile", postBootFile().toString()));
         }
         return cmd;
+    }
+
+    /**
+     * Whether this server boots from {@link MicroRuntime}: not when asked to run as the README's
+     * {@code java -jar}, not with {@code --addLibs}, which needs the class loader that only {@code java -jar
+     * payara-micro.jar} installs, nor from another jar.
+     */
+    private boolean fromSharedRuntime() {
+        return !asJar && libraries.isEmpty() && MicroRuntime.shared().unpackedFrom(microJar);
+    }
+
+    /** {@code <build dir>/<name>-root}: the server's own Payara Micro root ({@link MicroRuntime}), fresh at each launch. */
+    private Path instanceRoot() {
+        return buildDir.resolve(name + "-root").toAbsolutePath();
     }
 
     /** {@code <build dir>/<name>-post-boot.asadmin}: the {@link Builder#postBootCommands}, written at launch. */
@@ -326,6 +350,7 @@ public final class PayaraMicroProcess extends ServerProcess {
         private Cluster cluster;
         private final List<Path> libraries = new ArrayList<>();
         private final List<String> postBootCommands = new ArrayList<>();
+        private boolean asJar;
 
         private Builder(String name) {
             if (!name.matches("[A-Za-z0-9._-]+")) {
@@ -336,6 +361,15 @@ public final class PayaraMicroProcess extends ServerProcess {
 
         public Builder microJar(Path jar) {
             this.microJar = jar;
+            return this;
+        }
+
+        /**
+         * Exactly {@code java -jar payara-micro.jar}, which unpacks its runtime under {@code java.io.tmpdir},
+         * instead of the shared {@link MicroRuntime}: for a test of the README's command line itself.
+         */
+        public Builder asJar() {
+            this.asJar = true;
             return this;
         }
 
