@@ -7,7 +7,7 @@ import org.junit.jupiter.api.ClassOrderer;
 import org.junit.jupiter.api.ClassOrdererContext;
 
 /**
- * The order the integration suite hands its classes to the three workers (pom.xml,
+ * The order the integration suite hands its classes to the workers (pom.xml,
  * {@code junit.jupiter.testclass.order.default}): the classes that start servers of their own and take
  * a minute or more (the clusters, the browser, the client library) begin with the run, so that the
  * suite does not end with one of them running alone; then every other class, by name.
