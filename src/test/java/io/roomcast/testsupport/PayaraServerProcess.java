@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
@@ -35,7 +34,7 @@ import java.util.stream.Collectors;
  * running domain and then a restart, so that happens once per test JVM, into a template domain
  * ({@code target/payara-domains/roomcast-template}, like {@link WildFlyProcess}'s template), which is
  * stopped afterwards. Every server is a copy of it under {@code target/payara-domains/<name>} whose
- * ports are moved to a base found free (every port the domain opens is the base plus a fixed offset,
+ * ports are moved to a base found free ({@link ListenPorts}) (every port the domain opens is the base plus a fixed offset,
  * as {@code create-domain --portbase} lays them out), started with {@code asadmin start-domain}, the
  * WAR then deployed with {@code asadmin deploy --contextroot /}. The HTTP listener listens on every
  * interface (as {@link TargetServer#publicBase} needs), everything else on loopback.
@@ -86,7 +85,7 @@ public final class PayaraServerProcess extends ServerProcess {
         this.domains = war.getParent().resolve("payara-domains");
         this.logFile = war.getParent().resolve(name + ".log");
         this.settings = Map.copyOf(b.settings);
-        this.portBase = PortBases.take();
+        this.portBase = ListenPorts.reserve(100, PORT_OFFSETS);
     }
 
     public static Builder builder(String name) {
@@ -171,7 +170,7 @@ public final class PayaraServerProcess extends ServerProcess {
                     Files.copy(serverLog(), failed);
                 }
                 int previous = portBase;
-                portBase = PortBases.take();
+                portBase = ListenPorts.reserve(100, PORT_OFFSETS);
                 ServerTools.note(logFile, "start-domain on port base " + previous + " failed (" + e.getMessage()
                         + "); its server log: " + failed + "; again on port base " + portBase);
             }
@@ -294,7 +293,7 @@ public final class PayaraServerProcess extends ServerProcess {
             Path domains = buildDir.resolve("payara-domains");
             Path log = buildDir.resolve("payara-template.log");
             Path testLines = buildDir.resolve("payara-template-test.asadmin");
-            int base = PortBases.take();
+            int base = ListenPorts.reserve(100, PORT_OFFSETS);
             String adminPort = Integer.toString(base + 48);
             try {
                 ServerTools.deleteTree(domains.resolve(TEMPLATE));
@@ -364,41 +363,6 @@ public final class PayaraServerProcess extends ServerProcess {
                 }
                 Files.writeString(file, text);
             }
-        }
-    }
-
-    /**
-     * Port bases for the domains of this test JVM. Below the kernel's ephemeral range (32768 and up on
-     * Linux), so no client socket of the tests takes a domain's port between the check and the domain's
-     * bind, and each handed out once, so two servers starting side by side never share one.
-     */
-    private static final class PortBases {
-        private static final int FIRST = 10_000;
-        private static final int LAST = 32_000;
-        private static final java.util.Set<Integer> TAKEN = new java.util.HashSet<>();
-
-        /** A base, a multiple of 100 so the ports read as the domain's (HTTP is base + 80), whose every port is free now. */
-        static synchronized int take() {
-            java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
-            for (int attempt = 0; attempt < 200; attempt++) {
-                int base = FIRST + random.nextInt((LAST - FIRST) / 100) * 100;
-                if (!TAKEN.contains(base) && allFree(base)) {
-                    TAKEN.add(base);
-                    return base;
-                }
-            }
-            throw new IllegalStateException("no port base with every Payara Server port free");
-        }
-
-        private static boolean allFree(int base) {
-            for (int offset : PORT_OFFSETS) {
-                try (ServerSocket probe = new ServerSocket(base + offset)) { // every interface: HTTP listens on all
-                    probe.setReuseAddress(true);
-                } catch (IOException taken) {
-                    return false;
-                }
-            }
-            return true;
         }
     }
 

@@ -2,8 +2,6 @@ package io.roomcast.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
@@ -28,8 +26,8 @@ import java.util.Map;
  * copies (jboss-cli costs about 10 s). The JVM is started directly (not through standalone.sh), so the
  * PID held is the server's and a SIGTERM reaches it.
  *
- * <p>Its ports are WildFly's defaults shifted by an offset chosen so that they are all free (the
- * suite's Arquillian WildFly may be running meanwhile). Output goes to {@code target/<name>.log}.
+ * <p>Its ports are WildFly's defaults shifted by an offset chosen so that they are all free and below
+ * the ephemeral ports ({@link ListenPorts}). Output goes to {@code target/<name>.log}.
  */
 public final class WildFlyProcess extends ServerProcess {
 
@@ -81,7 +79,7 @@ public final class WildFlyProcess extends ServerProcess {
         this.bindAddress = b.bindAddress;
         this.scripts = List.copyOf(b.scripts);
         this.cli = List.copyOf(b.cli);
-        this.offset = freeOffset();
+        this.offset = ListenPorts.reserve(1, DEFAULT_PORTS);
     }
 
     public static Builder builder(String name) {
@@ -243,37 +241,6 @@ public final class WildFlyProcess extends ServerProcess {
 
     private void log(String line) throws IOException {
         Files.writeString(logFile, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-    }
-
-    /** An offset that moves every default port of standalone.xml onto a port free right now. */
-    private static int freeOffset() {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int http;
-            try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                http = probe.getLocalPort();
-            } catch (IOException e) {
-                throw new UncheckedIOException("no free port", e);
-            }
-            int offset = http - 8080;
-            if (offset > 0 && allFree(offset)) {
-                return offset;
-            }
-        }
-        throw new IllegalStateException("no port offset with every WildFly port free");
-    }
-
-    private static boolean allFree(int offset) {
-        for (int port : DEFAULT_PORTS) {
-            if (port + offset > 65535) {
-                return false;
-            }
-            try (ServerSocket probe = new ServerSocket(port + offset, 1, InetAddress.getLoopbackAddress())) {
-                probe.setReuseAddress(true);
-            } catch (IOException taken) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static String required(String property) {
