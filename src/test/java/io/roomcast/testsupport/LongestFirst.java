@@ -28,6 +28,8 @@ public final class LongestFirst implements ClassOrderer {
             "io.roomcast.demo.DemoPageDurableRestartIT", // a server of its own, killed and started again
             "io.roomcast.admin.AdminPageIT",        // a server of its own and the browser
             "io.roomcast.durable.ServerDataSourceIT", // two servers of its own
+            "io.roomcast.durable.ServiceAcrossRuntimesIT", // WildFly pass: a Payara Micro and a WildFly of its own
+            "io.roomcast.durable.DurableRoomsIT",   // restarts its servers
             "io.roomcast.client.ClientLibraryIT");  // at the back: the forking worker starts it at once
 
     @Override

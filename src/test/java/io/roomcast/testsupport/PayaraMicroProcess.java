@@ -236,12 +236,14 @@ public final class PayaraMicroProcess extends ServerProcess {
     }
 
     /**
-     * Whether this server boots from {@link MicroRuntime}: not when asked to run as the README's
+     * Whether this server boots from {@link MicroRuntime}: only in the Payara Micro pass (elsewhere the
+     * one or two Payara Micro servers a pass starts would not pay back the archive's boot); not when asked to run as the README's
      * {@code java -jar}, not with {@code --addLibs}, which needs the class loader that only {@code java -jar
      * payara-micro.jar} installs, nor from another jar.
      */
     private boolean fromSharedRuntime() {
-        return !asJar && libraries.isEmpty() && MicroRuntime.shared().unpackedFrom(microJar);
+        return !asJar && libraries.isEmpty() && TargetServer.current() == TargetServer.PAYARA_MICRO
+                && MicroRuntime.shared().unpackedFrom(microJar);
     }
 
     /** {@code <build dir>/<name>-root}: the server's own Payara Micro root ({@link MicroRuntime}), fresh at each launch. */
