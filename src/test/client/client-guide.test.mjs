@@ -1,5 +1,5 @@
-// README's Node example ("Use it from your app"), run as it stands against the server under test: the
-// block is taken from README.md, only its `server` and `tokens` lines are pointed at this run's server
+// docs/CLIENT.md's Node example, run as it stands against the server under test: the
+// block is taken from docs/CLIENT.md, only its `server` and `tokens` lines are pointed at this run's server
 // and at a token issuer of the test's own (the server under test has no dev mode: it has a production
 // key), roomcast.js is downloaded from the server as the block's first line says, and `node` runs it.
 import test from 'node:test';
@@ -12,15 +12,15 @@ import { fileURLToPath } from 'node:url';
 import { BASE, token } from './support.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const README = path.resolve(HERE, '../../../README.md');
+const GUIDE = path.resolve(HERE, '../../../docs/CLIENT.md');
 const SERVER_LINE = "const server = 'http://localhost:8080';";
 const TOKENS_LINE = /^const tokens = .*$/m;
 
-/** The README's Node block: the js block whose first line installs ws. */
+/** The client guide's Node block: the js block whose first line installs ws. */
 function nodeExample() {
-  const blocks = [...fs.readFileSync(README, 'utf8').matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]);
+  const blocks = [...fs.readFileSync(GUIDE, 'utf8').matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]);
   const block = blocks.find((b) => b.startsWith('// npm install ws'));
-  assert.ok(block, 'README.md has a js block starting "// npm install ws"');
+  assert.ok(block, 'docs/CLIENT.md has a js block starting "// npm install ws"');
   return block;
 }
 
@@ -45,7 +45,7 @@ function run(file, cwd) {
   });
 }
 
-test('the README Node example publishes with absolute URLs and ws', async () => {
+test('the client guide Node example publishes with absolute URLs and ws', async () => {
   const example = nodeExample();
   assert.ok(example.includes(SERVER_LINE), `the block sets ${SERVER_LINE}`);
   assert.match(example, TOKENS_LINE);
