@@ -25,13 +25,14 @@ import java.util.stream.Collectors;
 
 /**
  * Roomcast on a Payara Server 6 domain of its own, set up the way docs/DEPLOYMENT.md tells an operator
- * to: {@code asadmin create-domain}, {@code start-domain}, {@code multimode --file
- * src/main/payara/payara-server.asadmin} (system property {@code roomcast.payaraServerScript}), then
- * {@code asadmin deploy --contextroot / target/roomcast.war} on the domain started with those settings.
- * The Payara Server is the one the build unpacked ({@code payara.home}).
+ * to: a domain ({@code domain1} as the distribution ships it, which is what {@code asadmin create-domain
+ * --nopassword} makes), {@code start-domain}, {@code multimode --file src/main/payara/payara-server.asadmin}
+ * (system property {@code roomcast.payaraServerScript}), then {@code asadmin deploy --contextroot /
+ * target/roomcast.war} on the domain started with those settings. The Payara Server is the one the build
+ * unpacked ({@code payara.home}).
  *
- * <p>Creating a domain costs about 10 s of CPU (its keys and certificates) and the script needs a
- * running domain and then a restart, so that happens once per test JVM, into a template domain
+ * <p>{@code create-domain} spent 13 s on one core making a domain's keys (so domain1 is copied instead),
+ * and the script needs a running domain and then a restart, so that happens once per test JVM, into a template domain
  * ({@code target/payara-domains/roomcast-template}, like {@link WildFlyProcess}'s template), which is
  * stopped afterwards. Every server is a copy of it under {@code target/payara-domains/<name>} whose
  * ports are moved to a base found free ({@link ListenPorts}) (every port the domain opens is the base plus a fixed offset,
@@ -68,6 +69,10 @@ public final class PayaraServerProcess extends ServerProcess {
      */
     private static final int[] PORT_OFFSETS = {9, 37, 38, 39, 48, 49, 59, 66, 76, 80, 81, 86};
     private static final String TEMPLATE = "roomcast-template";
+    /** The domain the distribution ships, which the template copies. */
+    private static final String DOMAIN1 = "glassfish/domains/domain1";
+    /** domain1's ports, in the order of {@link #PORT_OFFSETS}: each is what {@code --portbase} puts at its offset. */
+    private static final int[] DOMAIN1_PORTS = {9009, 3700, 3820, 3920, 4848, 4900, 5900, 6666, 7676, 8080, 8181, 8686};
 
     private final String name;
     private final Path home;
@@ -298,8 +303,12 @@ public final class PayaraServerProcess extends ServerProcess {
             try {
                 ServerTools.deleteTree(domains.resolve(TEMPLATE));
                 Files.createDirectories(domains);
-                asadmin(home, log, Map.of(), "create-domain", "--nopassword", "--portbase", Integer.toString(base),
-                        "--domaindir", domains.toString(), TEMPLATE);
+                // The distribution's own domain1, as create-domain --nopassword makes it, without the 13 s
+                // on one core that create-domain spends making its keys: its ports moved onto the base.
+                ServerTools.note(log, "copying " + home.resolve(DOMAIN1) + " as " + TEMPLATE + " on port base " + base);
+                ServerTools.copyTree(home.resolve(DOMAIN1), domains.resolve(TEMPLATE), relative -> relative.getNameCount() > 0
+                        && List.of("logs", "osgi-cache", "generated", "session-store").contains(relative.getName(0).toString()));
+                rewrite(domains.resolve(TEMPLATE), "domain1", TEMPLATE, DOMAIN1_PORTS, base);
                 // The template's one boot compiles with C1 too: its domain.xml does not say so yet.
                 asadmin(home, log, Map.of("JAVA_TOOL_OPTIONS", "-XX:TieredStopAtLevel=1"),
                         "start-domain", "--domaindir", domains.toString(), TEMPLATE);
@@ -354,12 +363,23 @@ public final class PayaraServerProcess extends ServerProcess {
             Path source = layout.domains().resolve(TEMPLATE);
             ServerTools.deleteTree(target);
             ServerTools.copyTree(source, target, relative -> false);
+            int[] templatePorts = new int[PORT_OFFSETS.length];
+            for (int i = 0; i < PORT_OFFSETS.length; i++) {
+                templatePorts[i] = layout.portBase() + PORT_OFFSETS[i];
+            }
+            rewrite(target, TEMPLATE, name, templatePorts, portBase);
+        }
+
+        /**
+         * The domain's name {@code from} as {@code to}, and each of its ports {@code ports[i]} (in the order
+         * of {@link #PORT_OFFSETS}) as {@code base + PORT_OFFSETS[i]}, in its configuration files.
+         */
+        private static void rewrite(Path domain, String from, String to, int[] ports, int base) throws IOException {
             for (String config : List.of("config/domain.xml", "config/glassfish-acc.xml")) {
-                Path file = target.resolve(config);
-                String text = Files.readString(file).replace(TEMPLATE, name);
-                for (int offset : PORT_OFFSETS) {
-                    text = text.replaceAll("(?<![0-9])" + (layout.portBase() + offset) + "(?![0-9])",
-                            Integer.toString(portBase + offset));
+                Path file = domain.resolve(config);
+                String text = Files.readString(file).replace(from, to);
+                for (int i = 0; i < PORT_OFFSETS.length; i++) {
+                    text = text.replaceAll("(?<![0-9])" + ports[i] + "(?![0-9])", Integer.toString(base + PORT_OFFSETS[i]));
                 }
                 Files.writeString(file, text);
             }
