@@ -131,16 +131,18 @@ public final class PayaraMicroProcess extends ServerProcess {
         }
         try {
             Path tmp = Files.createDirectories(buildDir.resolve(name + "-tmp"));
-            if (fromSharedRuntime()) {
+            boolean shared = fromSharedRuntime();
+            if (shared) {
                 MicroRuntime.shared().prepareInstanceRoot(instanceRoot());
             }
             if (!postBootCommands.isEmpty()) {
                 Files.write(postBootFile(), postBootCommands, StandardCharsets.UTF_8);
             }
-            Files.writeString(logFile, "==== " + Instant.now() + " starting " + String.join(" ", command(tmp)) + "\n",
+            List<String> command = command(tmp, shared);
+            Files.writeString(logFile, "==== " + Instant.now() + " starting " + String.join(" ", command) + "\n",
                     StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
                     java.nio.file.StandardOpenOption.APPEND);
-            ProcessBuilder pb = new ProcessBuilder(command(tmp))
+            ProcessBuilder pb = new ProcessBuilder(command)
                     .directory(buildDir.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
@@ -198,13 +200,14 @@ public final class PayaraMicroProcess extends ServerProcess {
         return start();
     }
 
-    private List<String> command(Path tmp) {
+    /** The server's command line; {@code shared}: from {@link MicroRuntime} rather than {@code -jar}. */
+    private List<String> command(Path tmp, boolean shared) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmOptions);
         cmd.add("-Djava.io.tmpdir=" + tmp.toAbsolutePath());
         systemProperties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
-        if (fromSharedRuntime()) {
+        if (shared) {
             cmd.addAll(MicroRuntime.shared().launch(instanceRoot()));
         } else {
             cmd.addAll(List.of("-jar", microJar.toAbsolutePath().toString()));

@@ -167,8 +167,7 @@ class TracingIT {
             join(carol, room);
             awaitMembers(a, room, 3);
 
-            alice.send("{\"type\":\"message\",\"room\":" + room + ",\"text\":\"traced frame\",\"ref\":\"t1\","
-                    + "\"traceparent\":\"" + caller.traceparent() + "\"}");
+            alice.send(tracedMessage(room, "traced frame", "t1", caller));
             assertThat(alice.awaitJson(type("ack")).getString("ref")).isEqualTo("t1");
             assertThat(bob.awaitJson(type("message")).getString("text")).isEqualTo("traced frame");
             assertThat(carol.awaitJson(type("message")).getString("text")).isEqualTo("traced frame");
@@ -214,8 +213,7 @@ class TracingIT {
             awaitMembers(off, room, 2);
 
             // published on the untraced instance, for a member there and one on traced A
-            frank.send("{\"type\":\"message\",\"room\":" + room + ",\"text\":\"untraced\",\"ref\":\"u1\","
-                    + "\"traceparent\":\"" + untraced.traceparent() + "\"}");
+            frank.send(tracedMessage(room, "untraced", "u1", untraced));
             assertThat(frank.awaitJson(type("ack")).getString("ref")).isEqualTo("u1");
             assertThat(erin.awaitJson(type("message")).getString("text")).isEqualTo("untraced");
             HttpResponse<String> response = off.post("api/rooms/" + room + "/messages", "{\"text\":\"untraced http\"}",
@@ -224,8 +222,7 @@ class TracingIT {
             assertThat(erin.awaitJson(type("message")).getString("text")).isEqualTo("untraced http");
 
             // A fence for A: a traced message after them, seen as A's fan-out; A exports in order of ending
-            erin.send("{\"type\":\"message\",\"room\":" + room + ",\"text\":\"fence\",\"ref\":\"f1\","
-                    + "\"traceparent\":\"" + fence.traceparent() + "\"}");
+            erin.send(tracedMessage(room, "fence", "f1", fence));
             frank.awaitJson(f -> type("message").test(f) && "fence".equals(f.getString("text")));
             await().atMost(WAIT).until(() -> span(SERVICE_A, "roomcast.fanout", fence.traceId()).isPresent());
         }
@@ -274,6 +271,12 @@ class TracingIT {
         String traceparent() {
             return "00-" + traceId + "-" + spanId + "-01";
         }
+    }
+
+    /** A JSON {@code message} frame with a {@code ref} and the caller's {@code traceparent} (PROTOCOL 9.4). */
+    private static String tracedMessage(int room, String text, String ref, Caller caller) {
+        return "{\"type\":\"message\",\"room\":" + room + ",\"text\":\"" + text + "\",\"ref\":\"" + ref + "\","
+                + "\"traceparent\":\"" + caller.traceparent() + "\"}";
     }
 
     private static JsonObject join(WsClient client, int room) throws Exception {
