@@ -39,7 +39,8 @@ final class ServerPool implements ExtensionContext.Store.CloseableResource, Auto
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while " + profile + " was starting", e);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("the " + profile + " server did not start on " + runtime, e.getCause());
+            throw new IllegalStateException("the " + profile + " server did not start on " + runtime + ": "
+                    + ServerTools.reasons(e.getCause()), e.getCause());
         }
     }
 

@@ -81,17 +81,46 @@ final class ServerTools {
 
     /**
      * Starts the tool with its output appended to {@code log} and fails unless it exits with 0 within
-     * {@code timeout}; {@code what} names it in the failure.
+     * {@code timeout}; {@code what} names it in the failure, which quotes the tool's last lines (asadmin
+     * and jboss-cli say why they failed there, and CI shows only the message).
      */
     static void runLogged(ProcessBuilder builder, Path log, Duration timeout, String what)
             throws IOException, InterruptedException {
+        long before = Files.exists(log) ? Files.size(log) : 0;
         Process tool = builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         if (!tool.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
             tool.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            throw new IllegalStateException(what + " did not finish within " + timeout.toSeconds() + " s; see " + log);
+            throw new IllegalStateException(what + " did not finish within " + timeout.toSeconds() + " s; see " + log
+                    + "; it ended: " + lastOutput(log, before));
         }
         if (tool.exitValue() != 0) {
-            throw new IllegalStateException(what + " failed with exit code " + tool.exitValue() + "; see " + log);
+            throw new IllegalStateException(what + " failed with exit code " + tool.exitValue() + "; see " + log
+                    + "; it ended: " + lastOutput(log, before));
         }
+    }
+
+    /** The last three lines the tool wrote to {@code log} from byte {@code from} on, as one line. */
+    private static String lastOutput(Path log, long from) {
+        try {
+            byte[] all = Files.readAllBytes(log);
+            List<String> lines = new String(all, (int) Math.min(from, all.length), (int) Math.max(0, all.length - from),
+                    StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank()).toList();
+            return String.join(" | ", lines.subList(Math.max(0, lines.size() - 3), lines.size()));
+        } catch (IOException e) {
+            return "(" + log + " unreadable: " + e + ")";
+        }
+    }
+
+    /**
+     * The first line of every message in {@code failure}'s cause chain, joined: what a one-line report
+     * (Surefire's summary, which is all CI prints) needs to say why.
+     */
+    static String reasons(Throwable failure) {
+        StringBuilder reasons = new StringBuilder();
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage().lines().findFirst().orElse("");
+            reasons.append(reasons.length() == 0 ? "" : " <- ").append(message);
+        }
+        return reasons.toString();
     }
 }
