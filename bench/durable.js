@@ -63,7 +63,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const F = QUICK ? { w: 1, d: 2, acksD: 3 } : { w: 2, d: 5, acksD: 5 };
 const ACK_RATES = QUICK ? [2000, 6000, 12000] : [2000, 4000, 6000, 8000, 10000, 12000, 14000, 17000, 20000, 25000, 30000];
 const SCENARIOS = [
-  ['warmup-fanout', 'fanout', { rooms: 100, members: 10, rate: '10000', warmup: F.w, duration: 3, 'drain-max': 5, discard: true }],
+  ['warmup-fanout', 'fanout', { rooms: 100, members: 10, rate: '20000', warmup: F.w, duration: QUICK ? 3 : 8, 'drain-max': 5, discard: true }],
   ['warmup-echo', 'echo', { clients: 50, duration: 3, warmup: 0, discard: true }],
   ['warmup-acks', 'acks', { clients: 50, 'rooms-per-client': 10, rate: '2000,5000', warmup: 1, duration: 3, discard: true }],
   ['echo', 'echo', { clients: 50, duration: F.d, warmup: 1 }],
@@ -113,6 +113,15 @@ async function startPostgres() {
 
 function psql(sql, db = 'postgres') {
   return execFileSync(path.join(PG_BIN, 'psql'), ['-h', cfg.host, '-p', String(pg.port), '-U', 'roomcast', '-d', db, '-v', 'ON_ERROR_STOP=1', '-tAc', sql], { timeout: 30000 }).toString().trim();
+}
+
+/** The transactions committed in database `db` so far, or null when PostgreSQL does not say. */
+function commits(db) {
+  try {
+    return Number(psql(`SELECT xact_commit FROM pg_stat_database WHERE datname = '${db}'`));
+  } catch (e) {
+    return null;
+  }
 }
 
 /** Stops our PostgreSQL: fast shutdown (SIGINT to the postmaster's PID), SIGKILL after 30 s. */
@@ -178,6 +187,20 @@ function javaThreadNames(pid) {
     /* /proc's names then */
   }
   return names;
+}
+
+/**
+ * A fan-out step's server CPU per thread ({native id: [cut name, s]}, from loadgen) summed by Java
+ * thread name as `thread_cpu_s`: where each microsecond of a delivery went (store lanes, I/O threads).
+ */
+function foldThreadNames(res, pid) {
+  const steps = (res.steps || []).filter((step) => step.server && step.server.thread_cpu_by_id);
+  const names = steps.length ? javaThreadNames(pid) : {};
+  for (const step of steps) {
+    step.server.thread_cpu_s = S.foldThreadCpu(step.server.thread_cpu_by_id, names);
+    delete step.server.thread_cpu_by_id;
+  }
+  return steps.length > 0;
 }
 
 /** {thread name with numbers folded -> cpu seconds} of a JVM; `names` maps native ids to Java names. */
@@ -280,18 +303,25 @@ async function runOne(name, store) {
     }
     log(`${key}: ${sname}`);
     const pgA = store === 'postgres' ? pgCpuS() : null;
+    const commitsA = store === 'postgres' ? commits(db) : null;
     const jfrFile = sname === JFR_SCENARIO ? path.join(OUT, `${key}.${sname}.jfr`) : null;
     if (jfrFile) execFileSync('jcmd', [String(server.pid), 'JFR.start', 'name=scenario', 'settings=profile', `filename=${jfrFile}`], { stdio: 'ignore' });
-    const res = await runLoadgen(loadgenArgs(scenario, o, server), o.discard ? null : path.join(OUT, `${key}.${sname}.json`));
+    const outFile = o.discard ? null : path.join(OUT, `${key}.${sname}.json`);
+    const res = await runLoadgen(loadgenArgs(scenario, o, server), outFile);
     if (jfrFile) {
       execFileSync('jcmd', [String(server.pid), 'JFR.stop', 'name=scenario'], { stdio: 'ignore' });
       res.jfr_file = path.relative(REPO, jfrFile);
     }
+    if (foldThreadNames(res, server.pid) && outFile) fs.writeFileSync(outFile, JSON.stringify(res, null, 2) + '\n');
     const pgB = store === 'postgres' ? pgCpuS() : null;
     if (pgA !== null && pgB !== null) res.postgres_cpu_s = Math.round((pgB - pgA) * 1000) / 1000;
     if (!o.discard) entry.results[sname] = res;
     if (res.error) log(`${key}: ${sname} error: ${res.error}`);
     await settle(server.pid, key);
+    // transactions the scenario committed (the writer's group commits, reads' and the upkeep's too),
+    // read after the settle: a backend reports its figures once idle
+    const commitsB = commitsA !== null ? commits(db) : null;
+    if (commitsA !== null && commitsB !== null) res.postgres_commits = commitsB - commitsA;
   }
   const sat = entry.results['acks-saturation'];
   const sustained = sat && sat.max_sustained_acked_per_s;
@@ -400,6 +430,17 @@ function report(summary) {
       const ratio = ms && ms.server.cpu_us_per_delivery ? s.server.cpu_us_per_delivery / ms.server.cpu_us_per_delivery : null;
       const ratioPg = ms && ms.server.cpu_us_per_delivery ? (withPg === null ? s.server.cpu_us_per_delivery : withPg) / ms.server.cpu_us_per_delivery : null;
       L.push(`| ${r.title} | ${shape.replace('fanout-', '')} | ${r.store} | ${f2(s.server.cpu_us_per_delivery)} | ${withPg === null ? '—' : f2(withPg)} | ${f2(ratio)} | ${f2(ratioPg)} | ${s.latency_ms.p50} | ${s.latency_ms.p99} | ${s.lost} | ${f1(s.other_processes_cpu_pct)} |`);
+    }
+  }
+  L.push('', 'Server CPU per delivery by thread (µs; threads of less than 10 ms in the step left out):', '');
+  for (const shape of ['fanout-100x10', 'fanout-1x1000']) {
+    for (const r of runs) {
+      const s = r.results[shape] && r.results[shape].steps && r.results[shape].steps[0];
+      if (!s || !s.server.thread_cpu_s || !s.delivered) continue;
+      const per = Object.entries(s.server.thread_cpu_s).slice(0, 8).map(([n, v]) => `${n} ${f1((v * 1e6) / s.delivered)}`);
+      const res = r.results[shape];
+      const txs = res.postgres_commits ? `; ${int(res.postgres_commits)} transactions for ${int(s.sent + s.warmup_sent)} publishes (joins and upkeep included)` : '';
+      L.push(`- ${r.title}, ${shape.replace('fanout-', '')}, ${r.store}: ${per.join(', ')}${txs}`);
     }
   }
   L.push('', '### Echo (50 clients, each alone in its room, closed loop)', '');

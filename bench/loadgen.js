@@ -623,6 +623,8 @@ async function fanout() {
         cpu_s_send_window: S.cpuDelta(snapA, snapSendEnd),
         rss_kb: snapB.rssKb,
         threads: snapB.threads,
+        // where the server's CPU went in the step, per thread: {native id: [name as /proc cuts it, s]}
+        ...(MULTI_PID ? {} : { thread_cpu_by_id: S.threadCpuDelta(snapA, snapB) }),
         ...(MULTI_PID ? { per_instance: perInstance(snapA, snapB, (a, b) => ({ cpu_s: S.cpuDelta(a, b), cpu_pct: a.cpuS !== null && b.cpuS !== null ? r3((100 * (b.cpuS - a.cpuS)) / wallS) : null, rss_kb: b.rssKb, threads: b.threads })) } : {}),
       },
       loadgen: {

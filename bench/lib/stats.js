@@ -116,6 +116,55 @@ function procCpuSeconds(pid) {
   }
 }
 
+/** {native thread id -> [name as /proc cuts it at 15 characters, CPU seconds]} of a process. */
+function procThreadCpuSeconds(pid) {
+  const out = {};
+  if (!pid) return out;
+  let tids = [];
+  try {
+    tids = fs.readdirSync(`/proc/${pid}/task`);
+  } catch (e) {
+    return out;
+  }
+  for (const tid of tids) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out[tid] = [stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), (Number(rest[11]) + Number(rest[12])) / ticksPerSecond()];
+    } catch (e) {
+      /* the thread ended */
+    }
+  }
+  return out;
+}
+
+/**
+ * The CPU seconds each thread used between two snapshots, {native id -> [name, seconds]}, those of
+ * 10 ms or more; foldThreadCpu() sums them by name.
+ */
+function threadCpuDelta(a, b) {
+  if (!a || !b || !a.threadCpuS || !b.threadCpuS) return null;
+  const out = {};
+  for (const [tid, [name, s]] of Object.entries(b.threadCpuS)) {
+    const d = s - ((a.threadCpuS[tid] || [])[1] || 0);
+    if (d >= 0.01) out[tid] = [name, Math.round(d * 1000) / 1000];
+  }
+  return out;
+}
+
+/**
+ * {thread name, digits folded to # -> CPU seconds}, largest first, from threadCpuDelta()'s per-thread
+ * figures; `names` (native id -> Java name, from jcmd Thread.print) undoes /proc's 15-character cut.
+ */
+function foldThreadCpu(perThread, names = {}) {
+  const out = {};
+  for (const [tid, [name, s]] of Object.entries(perThread || {})) {
+    const key = (names[Number(tid)] || name).replace(/\d+/g, '#');
+    out[key] = Math.round(((out[key] || 0) + s) * 1000) / 1000;
+  }
+  return Object.fromEntries(Object.entries(out).sort((x, y) => y[1] - x[1]));
+}
+
 function procStatusKb(pid, key) {
   if (!pid) return null;
   try {
@@ -212,6 +261,7 @@ function serverSnapshot(pidOrPids) {
       rssKb: procRssKb(pid),
       threads: procThreads(pid),
       fds: procOpenFds(pid),
+      threadCpuS: procThreadCpuSeconds(pid),
     };
   }
   const per = pids.map((pid) => ({ pid, cpuS: procCpuSeconds(pid), rssKb: procRssKb(pid), threads: procThreads(pid), fds: procOpenFds(pid) }));
@@ -263,6 +313,8 @@ module.exports = {
   jvmHeap,
   serverSnapshot,
   cpuDelta,
+  threadCpuDelta,
+  foldThreadCpu,
   otherCpu,
   machineBusySeconds,
   ticksPerSecond,

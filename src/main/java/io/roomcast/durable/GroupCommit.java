@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.ObjIntConsumer;
 
 /**
@@ -44,9 +45,21 @@ final class GroupCommit implements AutoCloseable {
     static final long QUEUE_BYTES = 64L * 1024 * 1024;
     /** The most publishes one transaction takes: larger batches gain little and hold room locks longer. */
     static final int BATCH = 2_000;
+    /**
+     * While publishes arrive back to back, how long after its first publish arrived a transaction waits
+     * for company. A transaction's cost is mostly fixed (its round trips, the commit's flush, the
+     * notification every instance wakes for, the hand-over to the answering lanes); at 2,000 publishes/s
+     * a commit of half a millisecond took one or two publishes each, and those fixed costs were most of
+     * the postgres fan-out's extra CPU (docs/BENCHMARKS.md). A publish that finds the writer idle is
+     * written at once: the wait costs latency only under load, at most this much.
+     */
+    static final long LINGER_NANOS = TimeUnit.MICROSECONDS.toNanos(1_000);
 
-    /** A publish waiting for its transaction. */
-    record Pending(RoomEvent.Message message, String dedupKey, CompletableFuture<Appended> done) {
+    /** A publish waiting for its transaction, queued at {@code queuedAt} ({@link System#nanoTime()}). */
+    record Pending(RoomEvent.Message message, String dedupKey, CompletableFuture<Appended> done, long queuedAt) {
+        Pending(RoomEvent.Message message, String dedupKey, CompletableFuture<Appended> done) {
+            this(message, dedupKey, done, System.nanoTime());
+        }
     }
 
     private final Database database;
@@ -93,15 +106,18 @@ final class GroupCommit implements AutoCloseable {
 
     private void run() {
         List<Pending> batch = new ArrayList<>(BATCH);
+        long lastWriteEnd = System.nanoTime() - LINGER_NANOS;
         while (running) {
             try {
                 Pending first = queue.poll(1, TimeUnit.SECONDS);
                 if (first == null) {
                     continue;
                 }
+                lingerIfBusy(first, lastWriteEnd);
                 batch.add(first);
                 queue.drainTo(batch, BATCH - 1);
                 write(batch);
+                lastWriteEnd = System.nanoTime();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
@@ -112,6 +128,20 @@ final class GroupCommit implements AutoCloseable {
         Pending left;
         while ((left = queue.poll()) != null) {
             left.done().completeExceptionally(new StreamUnavailableException("the room store is shutting down"));
+        }
+    }
+
+    /**
+     * Waits until {@link #LINGER_NANOS} after {@code first} arrived when it came while the last
+     * transaction ran or soon after it (publishes arriving back to back); parked, not polling the queue,
+     * so that the publishes arriving meanwhile wake nobody.
+     */
+    private void lingerIfBusy(Pending first, long lastWriteEnd) {
+        if (first.queuedAt() - lastWriteEnd < LINGER_NANOS && queue.size() < BATCH - 1) {
+            long wait = first.queuedAt() + LINGER_NANOS - System.nanoTime();
+            if (wait > 0) {
+                LockSupport.parkNanos(this, wait);
+            }
         }
     }
 
@@ -126,7 +156,10 @@ final class GroupCommit implements AutoCloseable {
     private void commit(List<Pending> batch) {
         List<Appended> results;
         try (Connection connection = database.connection()) {
-            results = Database.inTransaction(connection, () -> transaction.write(connection, batch));
+            // One statement commits by itself (auto-commit): one round trip for the whole batch.
+            results = transaction.oneStatement(batch) && connection.getAutoCommit()
+                    ? transaction.write(connection, batch)
+                    : Database.inTransaction(connection, () -> transaction.write(connection, batch));
         } catch (SQLException | RuntimeException e) {
             availability.failed(e);
             LOG.log(Level.WARNING, "a transaction of {0} publish(es) failed; none is acknowledged: {1}", batch.size(),
@@ -169,5 +202,10 @@ final class GroupCommit implements AutoCloseable {
     interface Transaction {
         /** The outcome of each publish of the batch, in the batch's order. */
         List<Appended> write(Connection connection, List<Pending> batch) throws SQLException;
+
+        /** Whether {@link #write} runs one statement for this batch, which then needs no transaction of its own. */
+        default boolean oneStatement(List<Pending> batch) {
+            return false;
+        }
     }
 }

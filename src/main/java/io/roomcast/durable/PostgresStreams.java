@@ -30,7 +30,8 @@ import java.util.function.Supplier;
  *
  * <p>A room's row is kept once created, so its epoch changes only if the database loses it: a room whose
  * messages all expired keeps its epoch and latest offset, and a client that saw the latest recovers with
- * nothing missed. Expiry and the byte bound run in {@link #sweep}, off the publish path ({@link Retention}).
+ * nothing missed. Expiry, the byte bound and the deletion of what fell out of {@code history.size} run
+ * in {@link #sweep}, off the publish path ({@link Retention}).
  *
  * <p>When the database does not answer, every operation throws {@link StreamUnavailableException}
  * (clients get {@code unavailable}), at once until the next probe or write succeeds.
@@ -50,7 +51,7 @@ public final class PostgresStreams implements StreamStore, AutoCloseable {
               FROM roomcast_room r
               LEFT JOIN LATERAL (
                    SELECT * FROM roomcast_message m
-                    WHERE m.room = r.room AND m."offset" > ? AND m."offset" <= r.latest
+                    WHERE m.room = r.room AND m."offset" > ? AND m."offset" >= r.oldest AND m."offset" <= r.latest
                     ORDER BY m."offset" %s LIMIT ?) m ON true
              WHERE r.room = ?""";
     private static final String READ_OLDEST = READ.formatted("ASC");
@@ -74,9 +75,9 @@ public final class PostgresStreams implements StreamStore, AutoCloseable {
         this.database = database;
         this.size = size;
         this.epochs = new Epochs();
-        this.writes = new StreamWrites(size, ttlSeconds, epochs, instance);
-        this.writer = new GroupCommit(database, writes, availability, writerLane, completions);
         this.retention = new Retention(ttlSeconds, maxBytes);
+        this.writes = new StreamWrites(size, ttlSeconds, epochs, instance, retention::fellOut);
+        this.writer = new GroupCommit(database, writes, availability, writerLane, completions);
     }
 
     /**

@@ -5,11 +5,17 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * {@code roomcast.history.ttl} and {@code .max-bytes} for the durable store, run by the upkeep about once a
- * second, never by a publish ({@code history.size} is kept by the writer, which trims the rooms it writes).
+ * {@code roomcast.history.ttl} and {@code .max-bytes} for the durable store, and the deletion of what fell
+ * out of {@code history.size}, run by the upkeep about once a second, never by a publish. (The writer
+ * raises a room's oldest offset as it writes, and reads stop there; the rows below it go here: at most
+ * a second of publishes past the bound stays on disk, unseen.) Rooms this instance's writer raised are
+ * trimmed by this instance; a room whose instance died before its upkeep ran is trimmed at its next
+ * write anywhere, or when its messages expire.
  * Each round takes at most {@link #ROUND} of the oldest messages through the age index, so it costs what
  * expires, never a scan; a room loses everything below its newest expired offset, so what it keeps stays
  * contiguous whatever the instances' clocks said.
@@ -29,8 +35,8 @@ final class Retention {
     private static final String LOCK = """
             SELECT room FROM roomcast_room WHERE room = ANY(?::int[]) ORDER BY room FOR UPDATE""";
     /**
-     * Deletes each room's messages below an offset and uncounts their bytes: what falls out of
-     * {@code history.size} (the writer, {@link StreamWrites}) and what expired or was evicted (here).
+     * Deletes each room's messages below an offset and uncounts their bytes: what expired or was evicted
+     * (the writer drops what falls out of {@code history.size} in its own statement, {@link StreamWrites}).
      */
     private static final String DROP_BELOW = """
             WITH gone AS (
@@ -49,8 +55,16 @@ final class Retention {
                 SELECT key FROM roomcast_dedup WHERE expires_at < now() ORDER BY key LIMIT ? FOR UPDATE SKIP LOCKED)""";
     private static final String FIGURES = "SELECT count(*), coalesce(sum(bytes), 0) FROM roomcast_room";
 
+    /**
+     * Plans made for each run's parameters, not a plan cached when the tables were small: the deletes
+     * join the messages table, and a cached plan made while it was empty scans all of it from then on.
+     */
+    private static final String CUSTOM_PLANS = "SET LOCAL plan_cache_mode = force_custom_plan";
+
     private final long ttlMillis;
     private final long maxBytes;
+    /** Rooms whose oldest offset this instance's writer raised, with the highest it raised it to. */
+    private final ConcurrentHashMap<Integer, Long> fellOut = new ConcurrentHashMap<>();
     private volatile long streams;
     private volatile long bytes;
 
@@ -59,7 +73,13 @@ final class Retention {
         this.maxBytes = maxBytes;
     }
 
+    /** A write raised {@code room}'s oldest offset to {@code oldest}: its messages below it go at the next run. */
+    void fellOut(Integer room, long oldest) {
+        fellOut.merge(room, oldest, Math::max);
+    }
+
     void run(Connection connection) throws SQLException {
+        dropFallenOut(connection);
         expire(connection);
         figures(connection);
         if (bytes > maxBytes) {
@@ -78,6 +98,20 @@ final class Retention {
 
     long bytes() {
         return bytes;
+    }
+
+    /** Deletes what fell out of {@code history.size} in the rooms this instance wrote, at most {@link #ROUND} rooms a run. */
+    private void dropFallenOut(Connection connection) throws SQLException {
+        TreeMap<Integer, Long> below = new TreeMap<>();
+        for (Map.Entry<Integer, Long> room : fellOut.entrySet()) {
+            if (below.size() == ROUND) {
+                break;
+            }
+            below.put(room.getKey(), room.getValue());
+        }
+        trim(connection, below);
+        // Only now: a failed trim leaves them for the next run, and a room raised meanwhile stays.
+        below.forEach(fellOut::remove);
     }
 
     private void expire(Connection connection) throws SQLException {
@@ -117,6 +151,9 @@ final class Retention {
         Object[] rooms = below.keySet().toArray();
         Object[] offsets = below.values().toArray();
         Database.inTransaction(connection, () -> {
+            try (Statement customPlans = connection.createStatement()) {
+                customPlans.execute(CUSTOM_PLANS);
+            }
             try (PreparedStatement lock = connection.prepareStatement(LOCK)) {
                 lock.setArray(1, connection.createArrayOf("int4", rooms));
                 lock.executeQuery().close();
@@ -132,7 +169,7 @@ final class Retention {
     }
 
     /** Deletes each room's messages below its offset ({@code rooms[i]}, {@code below[i]}), in the caller's transaction. */
-    static void dropBelow(Connection connection, Object[] rooms, Object[] below) throws SQLException {
+    private static void dropBelow(Connection connection, Object[] rooms, Object[] below) throws SQLException {
         try (PreparedStatement drop = connection.prepareStatement(DROP_BELOW)) {
             drop.setArray(1, connection.createArrayOf("int4", rooms));
             drop.setArray(2, connection.createArrayOf("int8", below));

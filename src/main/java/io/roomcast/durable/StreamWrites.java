@@ -17,13 +17,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.ObjLongConsumer;
 
 /**
  * The statements of one group commit, a fixed handful of round trips whatever the batch holds: claim the
- * idempotency keys, advance each room's row by its count of messages (the offsets, gap-free: the row is
- * locked until commit, so publishers of one room on several instances take turns), insert the messages,
- * drop what fell out of {@code history.size}, remember the keys' placements, and notify every instance
- * of each room's new latest offset (delivered only if the transaction commits).
+ * idempotency keys; in one statement, advance each room's row by its count of messages (the offsets,
+ * gap-free: the row is locked until commit, so publishers of one room on several instances take turns),
+ * insert the messages and notify every instance of each room's new latest offset (delivered only if the
+ * transaction commits); remember the keys' placements. What falls out of {@code history.size} is left
+ * to the upkeep ({@link Retention}).
+ * A batch without keys is that one statement alone, committed by itself: one round trip, where it was
+ * four (three statements and the commit), which the postgres fan-out paid per batch (docs/BENCHMARKS.md).
  *
  * <p>Rows are locked in one order on every instance, keys then rooms, each sorted, so two instances'
  * batches never deadlock.
@@ -41,36 +45,62 @@ final class StreamWrites implements GroupCommit.Transaction {
             RETURNING key""";
     private static final String SEEN = """
             SELECT key, id, epoch, "offset" FROM roomcast_dedup WHERE key = ANY(?::text[])""";
-    private static final String ADVANCE = """
-            INSERT INTO roomcast_room (room, epoch, latest, oldest, bytes)
-            SELECT r, e, n, GREATEST(1, n - ? + 1), b
-              FROM unnest(?::int[], ?::text[], ?::bigint[], ?::bigint[]) AS t(r, e, n, b) ORDER BY r
-            ON CONFLICT (room) DO UPDATE SET
-                latest = roomcast_room.latest + EXCLUDED.latest,
-                oldest = GREATEST(roomcast_room.oldest, roomcast_room.latest + EXCLUDED.latest - ? + 1),
-                bytes = roomcast_room.bytes + EXCLUDED.bytes
-            RETURNING room, epoch, latest, oldest""";
-    private static final String INSERT = """
-            INSERT INTO roomcast_message (room, "offset", id, sender, text, ref, published_at, bytes, trace)
-            SELECT * FROM unnest(?::int[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::int[],
-                                 ?::text[])""";
+    /**
+     * One statement for a batch's messages (one round trip, and the whole transaction when nothing else
+     * is written): advance each room's row by its count of messages and bytes (the offsets: the row stays
+     * locked until commit), insert the messages at their offsets, and notify every instance of each room's
+     * new latest offset. What falls out of {@code history.size} is deleted by the upkeep ({@link Retention}),
+     * and reads stop at a room's oldest offset meanwhile: a delete here joined the messages table, and the
+     * plan PostgreSQL cached for it while the table was empty scanned the whole table from then on.
+     */
+    private static final String PLACE_MESSAGES = """
+            WITH advanced AS (
+                INSERT INTO roomcast_room (room, epoch, latest, oldest, bytes)
+                SELECT r, e, n, GREATEST(1, n - ? + 1), b
+                  FROM unnest(?::int[], ?::text[], ?::bigint[], ?::bigint[]) AS t(r, e, n, b) ORDER BY r
+                ON CONFLICT (room) DO UPDATE SET
+                    latest = roomcast_room.latest + EXCLUDED.latest,
+                    oldest = GREATEST(roomcast_room.oldest, roomcast_room.latest + EXCLUDED.latest - ? + 1),
+                    bytes = roomcast_room.bytes + EXCLUDED.bytes
+                RETURNING room, epoch, latest, oldest),
+            added AS (
+                INSERT INTO roomcast_message (room, "offset", id, sender, text, ref, published_at, bytes, trace)
+                SELECT u.r, a.latest - u.n + u.k, u.id, u.sender, u.text, u.ref, u.at, u.bytes, u.trace
+                  FROM unnest(?::int[], ?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[],
+                              ?::int[], ?::text[]) AS u(r, k, n, id, sender, text, ref, at, bytes, trace)
+                  JOIN advanced a ON a.room = u.r)
+            SELECT room, epoch, latest, oldest, pg_notify('%s', room || ':' || latest || ':' || ?)::text FROM advanced
+            """.formatted(ROOM_CHANNEL);
     private static final String PLACE = """
             UPDATE roomcast_dedup d SET id = u.id, epoch = u.epoch, "offset" = u.o
               FROM unnest(?::text[], ?::text[], ?::text[], ?::bigint[]) AS u(k, id, epoch, o)
              WHERE d.key = u.k""";
-    private static final String NOTIFY = "SELECT pg_notify('" + ROOM_CHANNEL + "', p) FROM unnest(?::text[]) AS p";
 
     private final int size;
     private final long keyTtlSeconds;
     private final Epochs epochs;
     /** This instance, named in each room notice so that it can skip its own (cluster/BusNotice). */
     private final String origin;
+    /** Told of each room whose oldest offset a write raised past 1: its messages below it are to go. */
+    private final ObjLongConsumer<Integer> fellOut;
 
-    StreamWrites(int size, long keyTtlSeconds, Epochs epochs, String origin) {
+    StreamWrites(int size, long keyTtlSeconds, Epochs epochs, String origin, ObjLongConsumer<Integer> fellOut) {
         this.size = size;
         this.keyTtlSeconds = keyTtlSeconds;
         this.epochs = epochs;
         this.origin = origin;
+        this.fellOut = fellOut;
+    }
+
+    /** A batch without idempotency keys is one statement ({@link #PLACE_MESSAGES}): no transaction around it. */
+    @Override
+    public boolean oneStatement(List<GroupCommit.Pending> batch) {
+        for (GroupCommit.Pending pending : batch) {
+            if (pending.dedupKey() != null) {
+                return false;
+            }
+        }
+        return size > 0;
     }
 
     @Override
@@ -143,15 +173,19 @@ final class StreamWrites implements GroupCommit.Transaction {
         return seen;
     }
 
-    /** Gives the publishes at {@code toPlace} their rooms' next offsets, inserts them, trims each room. */
+    /** Gives the publishes at {@code toPlace} their rooms' next offsets and stores them ({@link #PLACE_MESSAGES}). */
     private void place(Connection connection, List<GroupCommit.Pending> batch, List<Integer> toPlace,
                        List<RoomEvent.Message> placed) throws SQLException {
         TreeMap<Integer, long[]> rooms = new TreeMap<>(); // room -> {count, bytes}
-        for (int i : toPlace) {
-            RoomEvent.Message m = batch.get(i).message();
-            long[] counts = rooms.computeIfAbsent(m.room(), r -> new long[2]);
-            counts[0]++;
-            counts[1] += MemoryStreams.cost(m);
+        int m = toPlace.size();
+        Integer[] mRoom = new Integer[m];
+        Long[] mIndex = new Long[m]; // 1-based, within its room in this batch
+        for (int j = 0; j < m; j++) {
+            RoomEvent.Message message = batch.get(toPlace.get(j)).message();
+            long[] counts = rooms.computeIfAbsent(message.room(), r -> new long[2]);
+            mRoom[j] = message.room();
+            mIndex[j] = ++counts[0];
+            counts[1] += MemoryStreams.cost(message);
         }
         int n = rooms.size();
         Integer[] roomIds = rooms.keySet().toArray(new Integer[0]);
@@ -164,36 +198,7 @@ final class StreamWrites implements GroupCommit.Transaction {
             counts[i] = c[0];
             bytes[i] = c[1];
         }
-        Map<Integer, String> epochOf = new HashMap<>();
-        Map<Integer, Long> nextOffset = new HashMap<>();
-        List<Integer> trimRooms = new ArrayList<>();
-        List<Long> trimBelow = new ArrayList<>();
-        List<String> notices = new ArrayList<>();
-        try (PreparedStatement advance = connection.prepareStatement(ADVANCE)) {
-            advance.setInt(1, size);
-            advance.setArray(2, connection.createArrayOf("int4", roomIds));
-            advance.setArray(3, connection.createArrayOf("text", newEpochs));
-            advance.setArray(4, connection.createArrayOf("int8", counts));
-            advance.setArray(5, connection.createArrayOf("int8", bytes));
-            advance.setInt(6, size);
-            try (ResultSet rows = advance.executeQuery()) {
-                while (rows.next()) {
-                    int room = rows.getInt(1);
-                    long latest = rows.getLong(3);
-                    long oldest = rows.getLong(4);
-                    epochOf.put(room, rows.getString(2));
-                    nextOffset.put(room, latest - rooms.get(room)[0] + 1);
-                    if (oldest > 1) {
-                        trimRooms.add(room);
-                        trimBelow.add(oldest);
-                    }
-                    notices.add(room + ":" + latest + ":" + origin);
-                }
-            }
-        }
-        int m = toPlace.size();
-        Integer[] mRoom = new Integer[m];
-        Long[] mOffset = new Long[m];
+        Long[] mCount = new Long[m];
         String[] mId = new String[m];
         String[] mSender = new String[m];
         String[] mText = new String[m];
@@ -202,39 +207,52 @@ final class StreamWrites implements GroupCommit.Transaction {
         Integer[] mBytes = new Integer[m];
         String[] mTrace = new String[m];
         for (int j = 0; j < m; j++) {
+            RoomEvent.Message message = batch.get(toPlace.get(j)).message();
+            mCount[j] = rooms.get(message.room())[0];
+            mId[j] = message.id();
+            mSender[j] = message.from();
+            mText[j] = message.text();
+            mRef[j] = message.ref();
+            mAt[j] = message.timestamp();
+            mBytes[j] = (int) MemoryStreams.cost(message);
+            mTrace[j] = message.trace();
+        }
+        Map<Integer, String> epochOf = new HashMap<>();
+        Map<Integer, Long> latestOf = new HashMap<>();
+        try (PreparedStatement write = connection.prepareStatement(PLACE_MESSAGES)) {
+            write.setInt(1, size);
+            write.setArray(2, connection.createArrayOf("int4", roomIds));
+            write.setArray(3, connection.createArrayOf("text", newEpochs));
+            write.setArray(4, connection.createArrayOf("int8", counts));
+            write.setArray(5, connection.createArrayOf("int8", bytes));
+            write.setInt(6, size);
+            write.setArray(7, connection.createArrayOf("int4", mRoom));
+            write.setArray(8, connection.createArrayOf("int8", mIndex));
+            write.setArray(9, connection.createArrayOf("int8", mCount));
+            write.setArray(10, connection.createArrayOf("text", mId));
+            write.setArray(11, connection.createArrayOf("text", mSender));
+            write.setArray(12, connection.createArrayOf("text", mText));
+            write.setArray(13, connection.createArrayOf("text", mRef));
+            write.setArray(14, connection.createArrayOf("int8", mAt));
+            write.setArray(15, connection.createArrayOf("int4", mBytes));
+            write.setArray(16, connection.createArrayOf("text", mTrace));
+            write.setString(17, origin);
+            try (ResultSet rows = write.executeQuery()) {
+                while (rows.next()) {
+                    int room = rows.getInt(1);
+                    epochOf.put(room, rows.getString(2));
+                    latestOf.put(room, rows.getLong(3));
+                    if (rows.getLong(4) > 1) {
+                        fellOut.accept(room, rows.getLong(4));
+                    }
+                }
+            }
+        }
+        for (int j = 0; j < m; j++) {
             int i = toPlace.get(j);
             RoomEvent.Message message = batch.get(i).message();
-            long offset = nextOffset.merge(message.room(), 1L, Long::sum) - 1;
-            RoomEvent.Message at = message.at(epochOf.get(message.room()), offset);
-            placed.set(i, at);
-            mRoom[j] = at.room();
-            mOffset[j] = offset;
-            mId[j] = at.id();
-            mSender[j] = at.from();
-            mText[j] = at.text();
-            mRef[j] = at.ref();
-            mAt[j] = at.timestamp();
-            mBytes[j] = (int) MemoryStreams.cost(at);
-            mTrace[j] = at.trace();
-        }
-        try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
-            insert.setArray(1, connection.createArrayOf("int4", mRoom));
-            insert.setArray(2, connection.createArrayOf("int8", mOffset));
-            insert.setArray(3, connection.createArrayOf("text", mId));
-            insert.setArray(4, connection.createArrayOf("text", mSender));
-            insert.setArray(5, connection.createArrayOf("text", mText));
-            insert.setArray(6, connection.createArrayOf("text", mRef));
-            insert.setArray(7, connection.createArrayOf("int8", mAt));
-            insert.setArray(8, connection.createArrayOf("int4", mBytes));
-            insert.setArray(9, connection.createArrayOf("text", mTrace));
-            insert.executeUpdate();
-        }
-        if (!trimRooms.isEmpty()) {
-            Retention.dropBelow(connection, trimRooms.toArray(), trimBelow.toArray());
-        }
-        try (PreparedStatement notify = connection.prepareStatement(NOTIFY)) {
-            notify.setArray(1, connection.createArrayOf("text", notices.toArray()));
-            notify.executeQuery().close();
+            long offset = latestOf.get(message.room()) - mCount[j] + mIndex[j];
+            placed.set(i, message.at(epochOf.get(message.room()), offset));
         }
     }
 
