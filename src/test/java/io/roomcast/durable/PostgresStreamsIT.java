@@ -6,8 +6,13 @@ import static org.awaitility.Awaitility.await;
 import io.roomcast.config.StoreSettings;
 import io.roomcast.room.event.RoomEvent;
 import io.roomcast.stream.Appended;
+import io.roomcast.stream.MemoryStreams;
 import io.roomcast.stream.Slice;
 import io.roomcast.testsupport.PostgresServer;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -131,6 +136,30 @@ class PostgresStreamsIT {
         Slice newest = store.read(4, 0, 2, true);
         assertThat(newest.messages()).extracting(RoomEvent.Message::offset).containsExactly(7L, 8L);
         assertThat(newest.more()).isTrue();
+    }
+
+    @Test
+    void whatFellOutOfHistorySizeIsDeletedByTheUpkeepAndNoLongerCounted(TestInfo test) throws Exception {
+        PostgresStreams store = store(test, 5, 300, 1L << 30);
+        List<RoomEvent.Message> kept = new ArrayList<>();
+        for (int i = 1; i <= 12; i++) {
+            RoomEvent.Message placed = store.append(message(7, "m" + i), null).message();
+            if (i > 7) {
+                kept.add(placed);
+            }
+        }
+        store.sweep(); // the upkeep, as the instance runs it once a second
+        try (Connection connection = DriverManager.getConnection(url, PostgresServer.USER, "");
+             Statement query = connection.createStatement();
+             ResultSet rows = query.executeQuery("SELECT min(\"offset\"), count(*), sum(bytes) FROM roomcast_message WHERE room = 7")) {
+            rows.next();
+            assertThat(rows.getLong(1)).as("the oldest row left").isEqualTo(8);
+            assertThat(rows.getLong(2)).as("rows left").isEqualTo(5);
+            assertThat(store.bytes()).as("bytes counted after the upkeep")
+                    .isEqualTo(rows.getLong(3)).isEqualTo(kept.stream().mapToLong(MemoryStreams::cost).sum());
+        }
+        assertThat(store.read(7, 0, 100, false).messages()).extracting(RoomEvent.Message::text)
+                .containsExactly("m8", "m9", "m10", "m11", "m12");
     }
 
     @Test
