@@ -54,6 +54,12 @@ final class GroupCommit implements AutoCloseable {
      * written at once: the wait costs latency only under load, at most this much.
      */
     static final long LINGER_NANOS = TimeUnit.MICROSECONDS.toNanos(1_000);
+    /**
+     * A batch that finds this many publishes waiting already pays its fixed costs well, and does not
+     * wait: clients that each wait for their ack before the next publish (a closed loop) arrive together
+     * during a commit, and a wait would only slow them down.
+     */
+    static final int LINGER_BELOW = 8;
 
     /** A publish waiting for its transaction, queued at {@code queuedAt} ({@link System#nanoTime()}). */
     record Pending(RoomEvent.Message message, String dedupKey, CompletableFuture<Appended> done, long queuedAt) {
@@ -133,11 +139,12 @@ final class GroupCommit implements AutoCloseable {
 
     /**
      * Waits until {@link #LINGER_NANOS} after {@code first} arrived when it came while the last
-     * transaction ran or soon after it (publishes arriving back to back); parked, not polling the queue,
-     * so that the publishes arriving meanwhile wake nobody.
+     * transaction ran or soon after it (publishes arriving back to back) and fewer than
+     * {@link #LINGER_BELOW} are waiting; parked, not polling the queue, so that the publishes arriving
+     * meanwhile wake nobody.
      */
     private void lingerIfBusy(Pending first, long lastWriteEnd) {
-        if (first.queuedAt() - lastWriteEnd < LINGER_NANOS && queue.size() < BATCH - 1) {
+        if (first.queuedAt() - lastWriteEnd < LINGER_NANOS && queue.size() + 1 < LINGER_BELOW) {
             long wait = first.queuedAt() + LINGER_NANOS - System.nanoTime();
             if (wait > 0) {
                 LockSupport.parkNanos(this, wait);
