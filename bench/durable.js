@@ -449,14 +449,15 @@ function report(summary) {
       L.push(`| ${r.title} | ${shape.replace('fanout-', '')} | ${r.store} | ${f2(s.server.cpu_us_per_delivery)}${all} | ${withPg === null ? '—' : f2(withPg)} | ${f2(ratio)} | ${f2(ratioPg)} | ${s.latency_ms.p50} | ${s.latency_ms.p99} | ${s.lost} | ${f1(s.other_processes_cpu_pct)} |`);
     }
   }
-  L.push('', 'Server CPU per delivery by thread (µs; threads of less than 10 ms in the step left out):', '');
+  L.push('', 'Server CPU per delivery by thread in the median window (µs; threads of less than 10 ms in it left out):', '');
   for (const shape of ['fanout-100x10', 'fanout-1x1000']) {
     for (const r of runs) {
       const s = medianStep(r.results[shape]);
       if (!s || !s.server.thread_cpu_s || !s.delivered) continue;
       const per = Object.entries(s.server.thread_cpu_s).slice(0, 8).map(([n, v]) => `${n} ${f1((v * 1e6) / s.delivered)}`);
       const res = r.results[shape];
-      const txs = res.postgres_commits ? `; ${int(res.postgres_commits)} transactions for ${int(s.sent + s.warmup_sent)} publishes (joins and upkeep included)` : '';
+      const published = res.steps.reduce((n, x) => n + x.sent + (x.warmup_sent || 0), 0);
+      const txs = res.postgres_commits ? `; the scenario: ${int(res.postgres_commits)} transactions for ${int(published)} publishes (joins and upkeep included)` : '';
       L.push(`- ${r.title}, ${shape.replace('fanout-', '')}, ${r.store}: ${per.join(', ')}${txs}`);
     }
   }
