@@ -9,6 +9,7 @@
 //
 //   node durable.js [--quick] [--servers roomcast,roomcast-wildfly] [--stores memory,postgres]
 //                   [--jfr auto|always|never] [--keep-pg] [--out DIR]
+//                   [--repeat N]                           each store in N JVMs, interleaved; fan-outs also as medians across them
 //                   [--only fanout-100x10,fanout-1x1000]   only these scenarios (after every warm-up)
 //                   [--jfr-scenario fanout-100x10]         that scenario under a JFR recording (profile
 //                                                          settings), kept as <server>-<store>.<scenario>.jfr
@@ -44,6 +45,9 @@ const SERVERS = opt('--servers', 'roomcast,roomcast-wildfly').split(',').filter(
 const STORES = opt('--stores', 'memory,postgres').split(',').filter(Boolean);
 const JFR = opt('--jfr', 'auto');
 const ONLY = opt('--only', '').split(',').filter(Boolean);
+// the same figure moved 20-30 % between two JVMs of one store (the memory store's 100x10: 16.8-29.8
+// µs per delivery over six runs of one build), far more than between windows of one JVM
+const REPEAT = Math.max(1, Number(opt('--repeat', '1')) || 1);
 const JFR_SCENARIO = opt('--jfr-scenario', '');
 const ACK_TARGET = 10000; // issue 22: acknowledged publishes/s on this 2-core machine
 const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
@@ -282,12 +286,12 @@ function storeEnv(name, store, db) {
   return env;
 }
 
-async function runOne(name, store) {
-  const key = `${name}-${store}`;
-  const entry = { server: name, store, key, title: cfg.servers[name].title, results: {} };
+async function runOne(name, store, rep = 0) {
+  const key = `${name}-${store}${rep ? `-${rep}` : ''}`;
+  const entry = { server: name, store, rep, key, title: `${cfg.servers[name].title}${rep ? ` #${rep}` : ''}`, results: {} };
   let db = null;
   if (store === 'postgres') {
-    db = `bench_${name.replace(/-/g, '_')}_${stamp.replace(/-/g, '_')}`;
+    db = `bench_${name.replace(/-/g, '_')}_${stamp.replace(/-/g, '_')}${rep ? `_${rep}` : ''}`;
     psql(`CREATE DATABASE ${db}`);
     entry.database = db;
   }
@@ -438,7 +442,7 @@ function report(summary) {
       const res = r.results[shape];
       const s = medianStep(res);
       if (!s) continue;
-      const mem = runs.find((m) => m.server === r.server && m.store === 'memory');
+      const mem = runs.find((m) => m.server === r.server && m.store === 'memory' && (m.rep || 0) === (r.rep || 0));
       const ms = mem && medianStep(mem.results[shape]);
       // PostgreSQL's CPU is read over the whole scenario: spread over every delivery in it, warm-up included
       const deliveries = res.steps.reduce((n, x) => n + x.delivered + (x.warmup_sent || 0) * (res.members || 1), 0);
@@ -447,6 +451,21 @@ function report(summary) {
       const ratioPg = ms && ms.server.cpu_us_per_delivery ? (withPg === null ? s.server.cpu_us_per_delivery : withPg) / ms.server.cpu_us_per_delivery : null;
       const all = res.steps.length > 1 ? ` (${res.steps.map((x) => f1(x.server.cpu_us_per_delivery)).join(', ')})` : '';
       L.push(`| ${r.title} | ${shape.replace('fanout-', '')} | ${r.store} | ${f2(s.server.cpu_us_per_delivery)}${all} | ${withPg === null ? '—' : f2(withPg)} | ${f2(ratio)} | ${f2(ratioPg)} | ${s.latency_ms.p50} | ${s.latency_ms.p99} | ${s.lost} | ${f1(s.other_processes_cpu_pct)} |`);
+    }
+  }
+  if (runs.some((r) => r.rep > 1)) {
+    L.push('', 'Across the JVMs (`--repeat`): the median of each JVM\'s figure, each JVM\'s in brackets, and the ratio of the medians:', '');
+    L.push('| runtime | shape | memory µs/delivery | postgres µs/delivery | ratio of medians |', '|---|---|---|---|---:|');
+    const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+    for (const shape of ['fanout-100x10', 'fanout-1x1000']) {
+      for (const server of [...new Set(runs.map((r) => r.server))]) {
+        const of = (store) => runs.filter((r) => r.server === server && r.store === store).map((r) => medianStep(r.results[shape])).filter(Boolean).map((x) => x.server.cpu_us_per_delivery);
+        const m = of('memory');
+        const p = of('postgres');
+        if (!m.length || !p.length) continue;
+        const title = cfg.servers[server].title;
+        L.push(`| ${title} | ${shape.replace('fanout-', '')} | ${f1(med(m))} (${m.map(f1).join(', ')}) | ${f1(med(p))} (${p.map(f1).join(', ')}) | ${f2(med(p) / med(m))} |`);
+      }
     }
   }
   L.push('', 'Server CPU per delivery by thread in the median window (µs; threads of less than 10 ms in it left out):', '');
@@ -547,9 +566,12 @@ async function main() {
       summary.runs.push({ server: name, key: name, error: `not built: ${why}`, results: {} });
       continue;
     }
-    for (const store of STORES) {
-      summary.runs.push(await runOne(name, store));
-      fs.writeFileSync(path.join(OUT, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
+    // --repeat N: memory, postgres, memory, postgres, ...: each store in N JVMs of its own, interleaved
+    for (let rep = 1; rep <= REPEAT; rep++) {
+      for (const store of STORES) {
+        summary.runs.push(await runOne(name, store, REPEAT > 1 ? rep : 0));
+        fs.writeFileSync(path.join(OUT, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
+      }
     }
   }
   summary.elapsed_s = Math.round((Date.now() - t0) / 1000);

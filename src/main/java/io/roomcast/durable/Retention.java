@@ -35,8 +35,8 @@ final class Retention {
     private static final String LOCK = """
             SELECT room FROM roomcast_room WHERE room = ANY(?::int[]) ORDER BY room FOR UPDATE""";
     /**
-     * Deletes each room's messages below an offset and uncounts their bytes: what expired or was evicted
-     * (the writer drops what falls out of {@code history.size} in its own statement, {@link StreamWrites}).
+     * Deletes each room's messages below an offset and uncounts their bytes: what fell out of
+     * {@code history.size}, expired or was evicted.
      */
     private static final String DROP_BELOW = """
             WITH gone AS (
