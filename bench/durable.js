@@ -212,23 +212,6 @@ function foldThreadNames(res, pid) {
   return steps.length > 0;
 }
 
-/** {thread name with numbers folded -> cpu seconds} of a JVM; `names` maps native ids to Java names. */
-function threadCpu(pid, names = {}) {
-  const tck = S.ticksPerSecond();
-  const out = {};
-  for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
-    try {
-      const stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-      const name = (names[Number(tid)] || stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))).replace(/\d+/g, '#');
-      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      out[name] = (out[name] || 0) + (Number(rest[11]) + Number(rest[12])) / tck;
-    } catch (e) {
-      /* the thread ended */
-    }
-  }
-  return out;
-}
-
 // ------------------------------------------------------------ servers and scenarios
 const servers = createServers({ out: OUT, log });
 const killAll = () => {
@@ -364,23 +347,20 @@ async function jfrStep(key, server, rate) {
   await runLoadgen(loadgenArgs('acks', { ...o, duration: 8 }, server), null);
   await settle(server.pid, key);
   const names = javaThreadNames(server.pid);
-  const threadsA = threadCpu(server.pid, names);
+  const threadsA = { threadCpuS: S.procThreadCpuSeconds(server.pid) };
   const pgA = pgCpuS();
   const fromMs = Date.now();
   const res = await runLoadgen(loadgenArgs('acks', { ...o, duration: 10 }, server), null);
   const toMs = Date.now();
   const pgB = pgCpuS();
-  const threadsB = threadCpu(server.pid, names);
+  const threadsB = { threadCpuS: S.procThreadCpuSeconds(server.pid) };
   try {
     execFileSync('jcmd', [String(server.pid), 'JFR.stop', 'name=durable', `filename=${jfrFile}`], { timeout: 120000 });
   } catch (e) {
     res.jfr_error = e.message;
   }
   // Java names where jcmd gave them (/proc's are cut at 15 characters)
-  const threads = Object.entries(threadsB)
-    .map(([n, s]) => [n, Math.round((s - (threadsA[n] || 0)) * 1000) / 1000])
-    .filter(([, s]) => s > 0.05)
-    .sort((a, b) => b[1] - a[1]);
+  const threads = Object.entries(S.foldThreadCpu(S.threadCpuDelta(threadsA, threadsB, 0), names)).filter(([, s]) => s > 0.05);
   res.window_ms = [fromMs, toMs];
   res.jfr_file = path.basename(jfrFile);
   res.thread_cpu_s = Object.fromEntries(threads);

@@ -140,14 +140,14 @@ function procThreadCpuSeconds(pid) {
 
 /**
  * The CPU seconds each thread used between two snapshots, {native id -> [name, seconds]}, those of
- * 10 ms or more; foldThreadCpu() sums them by name.
+ * `min` seconds or more (10 ms unless given); foldThreadCpu() sums them by name.
  */
-function threadCpuDelta(a, b) {
+function threadCpuDelta(a, b, min = 0.01) {
   if (!a || !b || !a.threadCpuS || !b.threadCpuS) return null;
   const out = {};
   for (const [tid, [name, s]] of Object.entries(b.threadCpuS)) {
     const d = s - ((a.threadCpuS[tid] || [])[1] || 0);
-    if (d >= 0.01) out[tid] = [name, Math.round(d * 1000) / 1000];
+    if (d >= min) out[tid] = [name, Math.round(d * 1000) / 1000];
   }
   return out;
 }
@@ -315,6 +315,7 @@ module.exports = {
   cpuDelta,
   threadCpuDelta,
   foldThreadCpu,
+  procThreadCpuSeconds,
   otherCpu,
   machineBusySeconds,
   ticksPerSecond,

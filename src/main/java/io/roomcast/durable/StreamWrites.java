@@ -180,12 +180,26 @@ final class StreamWrites implements GroupCommit.Transaction {
         int m = toPlace.size();
         Integer[] mRoom = new Integer[m];
         Long[] mIndex = new Long[m]; // 1-based, within its room in this batch
+        String[] mId = new String[m];
+        String[] mSender = new String[m];
+        String[] mText = new String[m];
+        String[] mRef = new String[m];
+        Long[] mAt = new Long[m];
+        Integer[] mBytes = new Integer[m];
+        String[] mTrace = new String[m];
         for (int j = 0; j < m; j++) {
             RoomEvent.Message message = batch.get(toPlace.get(j)).message();
             long[] counts = rooms.computeIfAbsent(message.room(), r -> new long[2]);
             mRoom[j] = message.room();
             mIndex[j] = ++counts[0];
-            counts[1] += MemoryStreams.cost(message);
+            mId[j] = message.id();
+            mSender[j] = message.from();
+            mText[j] = message.text();
+            mRef[j] = message.ref();
+            mAt[j] = message.timestamp();
+            mBytes[j] = (int) MemoryStreams.cost(message);
+            mTrace[j] = message.trace();
+            counts[1] += mBytes[j];
         }
         int n = rooms.size();
         Integer[] roomIds = rooms.keySet().toArray(new Integer[0]);
@@ -198,24 +212,9 @@ final class StreamWrites implements GroupCommit.Transaction {
             counts[i] = c[0];
             bytes[i] = c[1];
         }
-        Long[] mCount = new Long[m];
-        String[] mId = new String[m];
-        String[] mSender = new String[m];
-        String[] mText = new String[m];
-        String[] mRef = new String[m];
-        Long[] mAt = new Long[m];
-        Integer[] mBytes = new Integer[m];
-        String[] mTrace = new String[m];
+        Long[] mCount = new Long[m]; // its room's count in this batch, known once every message is counted
         for (int j = 0; j < m; j++) {
-            RoomEvent.Message message = batch.get(toPlace.get(j)).message();
-            mCount[j] = rooms.get(message.room())[0];
-            mId[j] = message.id();
-            mSender[j] = message.from();
-            mText[j] = message.text();
-            mRef[j] = message.ref();
-            mAt[j] = message.timestamp();
-            mBytes[j] = (int) MemoryStreams.cost(message);
-            mTrace[j] = message.trace();
+            mCount[j] = rooms.get(mRoom[j])[0];
         }
         Map<Integer, String> epochOf = new HashMap<>();
         Map<Integer, Long> latestOf = new HashMap<>();

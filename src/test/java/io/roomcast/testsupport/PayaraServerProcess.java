@@ -125,20 +125,29 @@ public final class PayaraServerProcess extends ServerProcess {
     /**
      * A fresh copy of the template started and the WAR deployed, once more if that fails (on other ports
      * if {@code mayMovePorts}): the domain's JVM runs on without a listener whose port was taken between
-     * the check and its bind (asadmin then waits for an admin port that never answers), and a start on
-     * two busy cores has failed on CI without a second one failing. What the failed start logged stays
-     * beside the copy, and the failure message (all that CI prints) says why each start failed.
+     * the check and its bind (asadmin then waits for an admin port that never answers), and a start has
+     * failed on CI for a reason its output did not show. What the failed start logged stays
+     * beside the copy, and when the second fails too, the failure (whose message is all that CI prints)
+     * says why each of them failed.
      */
     private PayaraServerProcess start(boolean mayMovePorts) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return startOnce();
-            } catch (IllegalStateException e) {
-                if (attempt == 2 || Thread.currentThread().isInterrupted()) {
-                    throw e;
-                }
-                keepFailedStart(e, mayMovePorts);
+        IllegalStateException first;
+        try {
+            return startOnce();
+        } catch (IllegalStateException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw e;
             }
+            first = e;
+        }
+        keepFailedStart(first, mayMovePorts);
+        try {
+            return startOnce();
+        } catch (IllegalStateException again) {
+            again.addSuppressed(first);
+            // the second's reasons follow as the cause (ServerTools.reasons), the first's are named here
+            throw new IllegalStateException(name + ": started twice, failed twice; the first: "
+                    + ServerTools.reasons(first), again);
         }
     }
 
