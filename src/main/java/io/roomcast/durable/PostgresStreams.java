@@ -21,6 +21,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -70,24 +71,28 @@ public final class PostgresStreams implements StreamStore, AutoCloseable {
     private volatile Outbox outbox;
     private volatile boolean migrated;
 
-    private PostgresStreams(Database database, String instance, int size, long ttlSeconds, long maxBytes,
-                            ExecutorService writerLane, List<? extends Executor> completions) {
+    private PostgresStreams(Database database, String instance, BooleanSupplier othersAlive, int size,
+                            long ttlSeconds, long maxBytes, ExecutorService writerLane,
+                            List<? extends Executor> completions) {
         this.database = database;
         this.size = size;
         this.epochs = new Epochs();
         this.retention = new Retention(ttlSeconds, maxBytes);
-        this.writes = new StreamWrites(size, ttlSeconds, epochs, instance, retention::fellOut);
+        this.writes = new StreamWrites(size, ttlSeconds, epochs, instance, retention::fellOut, othersAlive);
         this.writer = new GroupCommit(database, writes, availability, writerLane, completions);
     }
 
     /**
      * Migrates the schema and starts the writer. The database may be down meanwhile: the store then
-     * starts unavailable, and the upkeep migrates and opens it once the database answers.
+     * starts unavailable, and the upkeep migrates and opens it once the database answers. The rooms'
+     * notifications ({@link #ROOM_CHANNEL}) are sent only while {@code othersAlive} says another instance
+     * is there to hear them.
      */
-    public static PostgresStreams start(Database database, String instance, int size, long ttlSeconds, long maxBytes,
-                                        ExecutorService writerLane, List<? extends Executor> completions) {
-        PostgresStreams streams = new PostgresStreams(database, instance, size, ttlSeconds, maxBytes, writerLane,
-                completions);
+    public static PostgresStreams start(Database database, String instance, BooleanSupplier othersAlive, int size,
+                                        long ttlSeconds, long maxBytes, ExecutorService writerLane,
+                                        List<? extends Executor> completions) {
+        PostgresStreams streams = new PostgresStreams(database, instance, othersAlive, size, ttlSeconds, maxBytes,
+                writerLane, completions);
         try {
             Schema.migrate(database.dataSource());
             streams.migrated = true;

@@ -17,15 +17,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.BooleanSupplier;
 import java.util.function.ObjLongConsumer;
 
 /**
  * The statements of one group commit, a fixed handful of round trips whatever the batch holds: claim the
  * idempotency keys; in one statement, advance each room's row by its count of messages (the offsets,
  * gap-free: the row is locked until commit, so publishers of one room on several instances take turns),
- * insert the messages and notify every instance of each room's new latest offset (delivered only if the
- * transaction commits); remember the keys' placements. What falls out of {@code history.size} is left
- * to the upkeep ({@link Retention}).
+ * insert the messages and, while another instance is alive, notify every instance of each room's new
+ * latest offset (delivered only if the transaction commits); remember the keys' placements. What falls out
+ * of {@code history.size} is left to the upkeep ({@link Retention}).
+ *
+ * <p>Alone, the notifications would reach only this instance's own listener, which skips them: measured on
+ * the 100x10 fan-out, that listener took 5 % of the server's CPU (pgjdbc ends every read of notifications
+ * with a 1 ms timed read that throws), and PostgreSQL queued every one (docs/BENCHMARKS.md). A newcomer
+ * is heard at once (its lease's sync request on the bus, {@code cluster.PostgresBus}), and what a batch
+ * committed unannounced meanwhile reaches it with the room's next notification or its catch-up, within
+ * {@code PostgresBus.CATCH_UP_SECONDS}.
  * A batch without keys is that one statement alone, committed by itself: one round trip, where it was
  * four (three statements and the commit), which the postgres fan-out paid per batch (docs/BENCHMARKS.md).
  *
@@ -53,7 +61,7 @@ final class StreamWrites implements GroupCommit.Transaction {
      * and reads stop at a room's oldest offset meanwhile: a delete here joined the messages table, and the
      * plan PostgreSQL cached for it while the table was empty scanned the whole table from then on.
      */
-    private static final String PLACE_MESSAGES = """
+    private static final String PLACE_MESSAGES_TEMPLATE = """
             WITH advanced AS (
                 INSERT INTO roomcast_room (room, epoch, latest, oldest, bytes)
                 SELECT r, e, n, GREATEST(1, n - ? + 1), b
@@ -69,8 +77,12 @@ final class StreamWrites implements GroupCommit.Transaction {
                   FROM unnest(?::int[], ?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[],
                               ?::int[], ?::text[]) AS u(r, k, n, id, sender, text, ref, at, bytes, trace)
                   JOIN advanced a ON a.room = u.r)
-            SELECT room, epoch, latest, oldest, pg_notify('%s', room || ':' || latest || ':' || ?)::text FROM advanced
-            """.formatted(ROOM_CHANNEL);
+            SELECT room, epoch, latest, oldest, %s FROM advanced
+            """;
+    private static final String PLACE_MESSAGES = PLACE_MESSAGES_TEMPLATE.formatted(
+            "pg_notify('" + ROOM_CHANNEL + "', room || ':' || latest || ':' || ?)::text");
+    /** {@link #PLACE_MESSAGES} without the notifications, for an instance alone on the database (see the class). */
+    private static final String PLACE_MESSAGES_QUIETLY = PLACE_MESSAGES_TEMPLATE.formatted("?::text");
     private static final String PLACE = """
             UPDATE roomcast_dedup d SET id = u.id, epoch = u.epoch, "offset" = u.o
               FROM unnest(?::text[], ?::text[], ?::text[], ?::bigint[]) AS u(k, id, epoch, o)
@@ -83,13 +95,17 @@ final class StreamWrites implements GroupCommit.Transaction {
     private final String origin;
     /** Told of each room whose oldest offset a write raised past 1: its messages below it are to go. */
     private final ObjLongConsumer<Integer> fellOut;
+    /** Whether another instance is alive to hear the rooms' notifications (see the class). */
+    private final BooleanSupplier othersAlive;
 
-    StreamWrites(int size, long keyTtlSeconds, Epochs epochs, String origin, ObjLongConsumer<Integer> fellOut) {
+    StreamWrites(int size, long keyTtlSeconds, Epochs epochs, String origin, ObjLongConsumer<Integer> fellOut,
+                 BooleanSupplier othersAlive) {
         this.size = size;
         this.keyTtlSeconds = keyTtlSeconds;
         this.epochs = epochs;
         this.origin = origin;
         this.fellOut = fellOut;
+        this.othersAlive = othersAlive;
     }
 
     /** A batch without idempotency keys is one statement ({@link #PLACE_MESSAGES}): no transaction around it. */
@@ -218,7 +234,8 @@ final class StreamWrites implements GroupCommit.Transaction {
         }
         Map<Integer, String> epochOf = new HashMap<>();
         Map<Integer, Long> latestOf = new HashMap<>();
-        try (PreparedStatement write = connection.prepareStatement(PLACE_MESSAGES)) {
+        try (PreparedStatement write = connection.prepareStatement(othersAlive.getAsBoolean() ? PLACE_MESSAGES
+                : PLACE_MESSAGES_QUIETLY)) {
             write.setInt(1, size);
             write.setArray(2, connection.createArrayOf("int4", roomIds));
             write.setArray(3, connection.createArrayOf("text", newEpochs));

@@ -12,6 +12,7 @@ import io.roomcast.testsupport.PostgresServer;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,12 +23,16 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
 
 /**
  * The durable store's rules (PROTOCOL 14) against the run's real PostgreSQL, without a Roomcast server:
@@ -163,6 +168,26 @@ class PostgresStreamsIT {
     }
 
     @Test
+    void roomNotificationsAreSentOnlyWhileAnotherInstanceIsAlive(TestInfo test) throws Exception {
+        AtomicBoolean othersAlive = new AtomicBoolean(false);
+        PostgresStreams store = store(test, 100, 300, 1L << 30, othersAlive::get);
+        try (Connection listening = DriverManager.getConnection(url, PostgresServer.USER, "");
+             Statement statement = listening.createStatement()) {
+            statement.execute("LISTEN " + PostgresStreams.ROOM_CHANNEL);
+            store.append(message(7, "alone"), null);
+            // Notifications arrive in commit order: one sent after the append's commit fences it.
+            statement.execute("NOTIFY " + PostgresStreams.ROOM_CHANNEL + ", 'fence 1'");
+            assertThat(noticesUpTo(listening, "fence 1")).as("alone: nothing but the fence").containsExactly("fence 1");
+
+            othersAlive.set(true);
+            RoomEvent.Message shared = store.append(message(7, "shared"), null).message();
+            statement.execute("NOTIFY " + PostgresStreams.ROOM_CHANNEL + ", 'fence 2'");
+            assertThat(noticesUpTo(listening, "fence 2")).as("with another instance alive")
+                    .hasSize(2).endsWith("fence 2").first().asString().startsWith("7:" + shared.offset() + ":");
+        }
+    }
+
+    @Test
     void expiryRemovesMessagesButKeepsTheRoomsEpochAndLatestOffset(TestInfo test) {
         PostgresStreams store = store(test, 1000, 1, 1L << 30);
         String epoch = store.append(message(5, "short-lived"), null).message().epoch();
@@ -228,6 +253,10 @@ class PostgresStreamsIT {
     }
 
     private PostgresStreams store(TestInfo test, int size, long ttlSeconds, long maxBytes) {
+        return store(test, size, ttlSeconds, maxBytes, () -> true);
+    }
+
+    private PostgresStreams store(TestInfo test, int size, long ttlSeconds, long maxBytes, BooleanSupplier othersAlive) {
         if (url == null) {
             String name = test.getTestMethod().orElseThrow().getName().toLowerCase();
             url = postgres.createDatabase("streams_" + name.substring(0, Math.min(40, name.length())));
@@ -237,7 +266,7 @@ class PostgresStreamsIT {
         Database database = Database.open(settings);
         ExecutorService writer = Executors.newSingleThreadExecutor();
         ExecutorService answers = Executors.newSingleThreadExecutor();
-        PostgresStreams store = PostgresStreams.start(database, "instance-" + instances.incrementAndGet(), size,
+        PostgresStreams store = PostgresStreams.start(database, "instance-" + instances.incrementAndGet(), othersAlive, size,
                 ttlSeconds, maxBytes, writer, List.of(answers, answers)); // two lanes on one thread: the rooms' split
         open.add(() -> {
             store.close();
@@ -246,6 +275,21 @@ class PostgresStreamsIT {
             database.close();
         });
         return store;
+    }
+
+    /** The payloads this connection is notified of, in order, up to and with {@code last}. */
+    private static List<String> noticesUpTo(Connection listening, String last) throws SQLException {
+        List<String> payloads = new ArrayList<>();
+        PGConnection pg = listening.unwrap(PGConnection.class);
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!payloads.contains(last) && System.nanoTime() < deadline) {
+            PGNotification[] notices = pg.getNotifications(500);
+            for (PGNotification notice : notices == null ? new PGNotification[0] : notices) {
+                payloads.add(notice.getParameter());
+            }
+        }
+        assertThat(payloads).as("notified by " + last).contains(last);
+        return payloads;
     }
 
     private RoomEvent.Message message(int room, String text) {
