@@ -13,6 +13,9 @@
 //                   [--only fanout-100x10,fanout-1x1000]   only these scenarios (after every warm-up)
 //                   [--jfr-scenario fanout-100x10]         that scenario under a JFR recording (profile
 //                                                          settings), kept as <server>-<store>.<scenario>.jfr
+//                   [--profiler async]                     that scenario under async-profiler instead (durable.sh
+//                                                          fetches it from Maven Central): <...>.collapsed, and
+//                                                          CPU ms per thread with its top frames in the JSON
 //   node durable.js --report DIR      the tables again from DIR/summary.json
 //
 // PostgreSQL: Debian's (src/postgres/postgres.sh), a cluster of its own under bench/.work/ on a free
@@ -37,6 +40,7 @@ const S = require('./lib/stats');
 const { createServers, missing } = require('./lib/servers');
 const { freePorts } = require('./lib/ports');
 const { opt, flag } = require('./lib/args');
+const cpuProfile = require('./lib/cpuprofile');
 
 const BENCH = __dirname;
 const REPO = path.resolve(BENCH, '..');
@@ -49,6 +53,9 @@ const ONLY = opt('--only', '').split(',').filter(Boolean);
 // µs per delivery over six runs of one build), far more than between windows of one JVM
 const REPEAT = Math.max(1, Number(opt('--repeat', '1')) || 1);
 const JFR_SCENARIO = opt('--jfr-scenario', '');
+// --profiler async: that scenario under async-profiler instead of JFR (lib/cpuprofile.js)
+const PROFILER = opt('--profiler', 'jfr');
+const ASYNC_PROFILER_LIB = process.env.ASYNC_PROFILER_LIB || path.join(__dirname, '.work', 'async-profiler', 'libasyncProfiler.so');
 const ACK_TARGET = 10000; // issue 22: acknowledged publishes/s on this 2-core machine
 const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
 const OUT = path.resolve(opt('--out', opt('--report') || path.join(BENCH, 'results', `${stamp}-durable${QUICK ? '-quick' : ''}`)));
@@ -296,15 +303,24 @@ async function runOne(name, store, rep = 0) {
     log(`${key}: ${sname}`);
     const pgA = store === 'postgres' ? pgCpuS() : null;
     const commitsA = store === 'postgres' ? commits(db) : null;
-    const jfrFile = sname === JFR_SCENARIO ? path.join(OUT, `${key}.${sname}.jfr`) : null;
+    const profiled = sname === JFR_SCENARIO;
+    const jfrFile = profiled && PROFILER === 'jfr' ? path.join(OUT, `${key}.${sname}.jfr`) : null;
+    const stacksFile = profiled && PROFILER === 'async' ? path.join(OUT, `${key}.${sname}.collapsed`) : null;
     if (jfrFile) execFileSync('jcmd', [String(server.pid), 'JFR.start', 'name=scenario', 'settings=profile', `filename=${jfrFile}`], { stdio: 'ignore' });
+    if (stacksFile) cpuProfile.start(server.pid, ASYNC_PROFILER_LIB);
     const outFile = o.discard ? null : path.join(OUT, `${key}.${sname}.json`);
     const res = await runLoadgen(loadgenArgs(scenario, o, server), outFile);
     if (jfrFile) {
       execFileSync('jcmd', [String(server.pid), 'JFR.stop', 'name=scenario'], { stdio: 'ignore' });
       res.jfr_file = path.relative(REPO, jfrFile);
     }
-    if (foldThreadNames(res, server.pid) && outFile) fs.writeFileSync(outFile, JSON.stringify(res, null, 2) + '\n');
+    if (stacksFile) {
+      cpuProfile.stop(server.pid, ASYNC_PROFILER_LIB, stacksFile);
+      res.cpu_profile_file = path.relative(REPO, stacksFile);
+      res.cpu_profile = cpuProfile.summarize(stacksFile);
+      log(`${key}: ${sname} CPU profile (the whole scenario, its warm-up too), ms by thread: ${res.cpu_profile.slice(0, 8).map((t) => `${t.thread} ${t.cpu_ms}`).join(', ')}`);
+    }
+    if ((foldThreadNames(res, server.pid) || stacksFile) && outFile) fs.writeFileSync(outFile, JSON.stringify(res, null, 2) + '\n');
     const pgB = store === 'postgres' ? pgCpuS() : null;
     if (pgA !== null && pgB !== null) res.postgres_cpu_s = Math.round((pgB - pgA) * 1000) / 1000;
     if (!o.discard) entry.results[sname] = res;

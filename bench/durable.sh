@@ -8,6 +8,7 @@
 #   bench/durable.sh --quick         smoke-sized run (5-8 min)
 #   options passed on to durable.js: --servers roomcast,roomcast-wildfly  --stores memory,postgres
 #                                    --jfr auto|always|never  --keep-pg  --out DIR
+#                                    --only SCENARIOS  --repeat N  --jfr-scenario S [--profiler async]
 #
 # Idempotent: npm ci where the load generator's ws is missing, Debian's PostgreSQL installed by
 # src/postgres/postgres.sh when missing (root), Roomcast built with `mvn -q -DskipTests package dependency:copy@payara-micro` when
@@ -17,6 +18,7 @@ set -euo pipefail
 BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$BENCH/.." && pwd)"
 say() { echo "[durable.sh] $*"; }
+ASYNC_PROFILER_VERSION=4.1
 
 command -v node >/dev/null || { echo "node (>= 18) is required" >&2; exit 1; }
 if [ ! -d "$BENCH/node_modules/ws" ]; then
@@ -32,4 +34,13 @@ if ! ls "$REPO"/target/wildfly-*/jboss-modules.jar >/dev/null 2>&1; then
   say "unpacking WildFly: mvn -q -Pwildfly dependency:unpack@wildfly-dist"
   (cd "$REPO" && mvn -q -Pwildfly dependency:unpack@wildfly-dist) || say "WARNING: WildFly unpack failed; roomcast-wildfly will be skipped"
 fi
+case " $* " in
+  *" --profiler async "*)
+    AP="$BENCH/.work/async-profiler"
+    if [ ! -f "$AP/libasyncProfiler.so" ]; then
+      say "fetching async-profiler from Maven Central (tools.profiler:async-profiler:$ASYNC_PROFILER_VERSION)"
+      (cd "$REPO" && mvn -q dependency:copy -Dartifact="tools.profiler:async-profiler:$ASYNC_PROFILER_VERSION" -DoutputDirectory="$AP")
+      unzip -q -o -j "$AP/async-profiler-$ASYNC_PROFILER_VERSION.jar" linux-x64/libasyncProfiler.so -d "$AP"
+    fi ;;
+esac
 exec node "$BENCH/durable.js" "$@"
