@@ -125,8 +125,9 @@ public class StreamStoreProducer {
     private StreamStore postgres() {
         database = Database.open(durable);
         PostgresStreams store = PostgresStreams.start(database, bus.self().instance(), bus::clustered,
-                settings.historySize(), settings.historyTtl().toSeconds(), settings.historyMaxBytes(), scheduler.lane("store-writer"),
-                answerLanes());
+                settings.historySize(), settings.historyTtl().toSeconds(), settings.historyMaxBytes(),
+                new PostgresStreams.Lanes(scheduler.lane("store-writer"), answerLanes(),
+                        scheduler.lane("store-watchdog")));
         LOG.log(Level.INFO, "room streams in PostgreSQL ({0}): {1} messages per room for {2} s, {3} bytes in all{4}",
                 durable.datasource().orElse("roomcast.store.url"), settings.historySize(),
                 settings.historyTtl().toSeconds(), settings.historyMaxBytes(),

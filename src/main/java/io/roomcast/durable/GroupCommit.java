@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -60,6 +61,14 @@ final class GroupCommit implements AutoCloseable {
      * during a commit, and a wait would only slow them down.
      */
     static final int LINGER_BELOW = 8;
+    /**
+     * How long a publish waits for its commit before it is refused as {@code unavailable} (PROTOCOL 14: it
+     * may still commit). Watched once a second for all publishes ({@link #refuseOverdue}) rather than by a
+     * timer per publish: those timers, set and cancelled 2,000 times a second, cost 1 % of the server's
+     * CPU in the 100x10 fan-out (docs/BENCHMARKS.md). A publish is refused between this and a second more.
+     */
+    static final long ANSWER_WITHIN_NANOS = TimeUnit.SECONDS.toNanos(10);
+    private static final long WATCH_EVERY_MILLIS = 1_000;
 
     /** A publish waiting for its transaction, queued at {@code queuedAt} ({@link System#nanoTime()}). */
     record Pending(RoomEvent.Message message, String dedupKey, CompletableFuture<Appended> done, long queuedAt) {
@@ -75,6 +84,9 @@ final class GroupCommit implements AutoCloseable {
     private final AtomicLong queuedBytes = new AtomicLong();
     private final Future<?> writer;
     private final List<Executor> completions;
+    private final Future<?> watch;
+    /** The batch in its transaction, for {@link #refuseOverdue} (a copy: the writer reuses its list). */
+    private volatile List<Pending> writing = List.of();
     private volatile boolean running = true;
 
     /**
@@ -86,7 +98,7 @@ final class GroupCommit implements AutoCloseable {
      *                    lane at a full core, in its socket writes, with cores to spare; docs/BENCHMARKS.md).
      */
     GroupCommit(Database database, Transaction transaction, Availability availability, ExecutorService lane,
-                List<? extends Executor> completions) {
+                List<? extends Executor> completions, ScheduledExecutorService watchdog) {
         if (completions.isEmpty()) {
             throw new IllegalArgumentException("no lane to answer on");
         }
@@ -95,6 +107,8 @@ final class GroupCommit implements AutoCloseable {
         this.availability = availability;
         this.completions = List.copyOf(completions);
         this.writer = lane.submit(this::run);
+        this.watch = watchdog.scheduleWithFixedDelay(this::refuseOverdue, WATCH_EVERY_MILLIS, WATCH_EVERY_MILLIS,
+                TimeUnit.MILLISECONDS);
     }
 
     /** Queues a publish; its future completes once committed, or fails with {@link StreamUnavailableException}. */
@@ -122,7 +136,9 @@ final class GroupCommit implements AutoCloseable {
                 lingerIfBusy(first, lastWriteEnd);
                 batch.add(first);
                 queue.drainTo(batch, BATCH - 1);
+                writing = List.copyOf(batch);
                 write(batch);
+                writing = List.of();
                 lastWriteEnd = System.nanoTime();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -150,6 +166,30 @@ final class GroupCommit implements AutoCloseable {
                 LockSupport.parkNanos(this, wait);
             }
         }
+    }
+
+    /**
+     * Refuses every publish that has waited {@link #ANSWER_WITHIN_NANOS} for its commit, whether its
+     * transaction runs (the database does not answer) or it still waits for one. Oldest first: both the
+     * batch and the queue are in arrival order, so the look stops at the first one in time.
+     */
+    void refuseOverdue() {
+        long now = System.nanoTime();
+        if (refuseOverdue(writing, now)) {
+            refuseOverdue(queue, now);
+        }
+    }
+
+    /** Whether every one of them was overdue (so the ones after them may be too). */
+    private static boolean refuseOverdue(Iterable<Pending> pendings, long now) {
+        for (Pending pending : pendings) {
+            if (now - pending.queuedAt() < ANSWER_WITHIN_NANOS) {
+                return false;
+            }
+            pending.done().completeExceptionally(
+                    new StreamUnavailableException("the room store did not answer in time; try again"));
+        }
+        return true;
     }
 
     private void write(List<Pending> batch) {
@@ -202,6 +242,7 @@ final class GroupCommit implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        watch.cancel(false);
         writer.cancel(true);
     }
 

@@ -19,8 +19,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -44,8 +44,6 @@ public final class PostgresStreams implements StreamStore, AutoCloseable {
      * between instances ({@code cluster.PostgresBus}) listens to it. Delivered only after the commit.
      */
     public static final String ROOM_CHANNEL = "roomcast_room";
-
-    private static final long APPEND_WAIT_SECONDS = 10;
 
     private static final String READ = """
             SELECT r.epoch, r.latest, r.oldest, m."offset", m.id, m.sender, m.text, m.ref, m.published_at, m.trace
@@ -71,15 +69,21 @@ public final class PostgresStreams implements StreamStore, AutoCloseable {
     private volatile Outbox outbox;
     private volatile boolean migrated;
 
+    /**
+     * The store's threads: the writer's loop ({@link GroupCommit}), the lanes that answer committed
+     * publishes (a room always on the same one), and the watch that refuses publishes not committed in time.
+     */
+    public record Lanes(ExecutorService writer, List<? extends Executor> answers, ScheduledExecutorService watchdog) {
+    }
+
     private PostgresStreams(Database database, String instance, BooleanSupplier othersAlive, int size,
-                            long ttlSeconds, long maxBytes, ExecutorService writerLane,
-                            List<? extends Executor> completions) {
+                            long ttlSeconds, long maxBytes, Lanes lanes) {
         this.database = database;
         this.size = size;
         this.epochs = new Epochs();
         this.retention = new Retention(ttlSeconds, maxBytes);
         this.writes = new StreamWrites(size, ttlSeconds, epochs, instance, retention::fellOut, othersAlive);
-        this.writer = new GroupCommit(database, writes, availability, writerLane, completions);
+        this.writer = new GroupCommit(database, writes, availability, lanes.writer(), lanes.answers(), lanes.watchdog());
     }
 
     /**
@@ -89,10 +93,9 @@ public final class PostgresStreams implements StreamStore, AutoCloseable {
      * is there to hear them.
      */
     public static PostgresStreams start(Database database, String instance, BooleanSupplier othersAlive, int size,
-                                        long ttlSeconds, long maxBytes, ExecutorService writerLane,
-                                        List<? extends Executor> completions) {
+                                        long ttlSeconds, long maxBytes, Lanes lanes) {
         PostgresStreams streams = new PostgresStreams(database, instance, othersAlive, size, ttlSeconds, maxBytes,
-                writerLane, completions);
+                lanes);
         try {
             Schema.migrate(database.dataSource());
             streams.migrated = true;
@@ -133,7 +136,7 @@ public final class PostgresStreams implements StreamStore, AutoCloseable {
             return CompletableFuture.failedFuture(Availability.refusal());
         }
         // A publish that times out may still commit: a resend with the same key then gets its placement.
-        return writer.submit(message, dedupKey).orTimeout(APPEND_WAIT_SECONDS, TimeUnit.SECONDS)
+        return writer.submit(message, dedupKey)
                 .handle((appended, failure) -> {
                     if (failure != null) {
                         throw refusal(failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure);
@@ -145,9 +148,6 @@ public final class PostgresStreams implements StreamStore, AutoCloseable {
     private static StreamUnavailableException refusal(Throwable cause) {
         if (cause instanceof StreamUnavailableException refused) {
             return refused;
-        }
-        if (cause instanceof TimeoutException) {
-            return new StreamUnavailableException("the room store did not answer in time; try again");
         }
         return new StreamUnavailableException("the room store failed; try again");
     }

@@ -1,6 +1,7 @@
 package io.roomcast.durable;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.roomcast.config.StoreSettings;
@@ -8,6 +9,7 @@ import io.roomcast.room.event.RoomEvent;
 import io.roomcast.stream.Appended;
 import io.roomcast.stream.MemoryStreams;
 import io.roomcast.stream.Slice;
+import io.roomcast.stream.StreamUnavailableException;
 import io.roomcast.testsupport.PostgresServer;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -19,10 +21,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -188,6 +192,26 @@ class PostgresStreamsIT {
     }
 
     @Test
+    void aPublishNotCommittedWithinTenSecondsIsRefusedAndMayStillCommit(TestInfo test) throws Exception {
+        PostgresStreams store = store(test, 100, 300, 1L << 30);
+        store.append(message(9, "first"), null);
+        CompletableFuture<Appended> late;
+        try (Connection holder = postgres.connect(url.substring(url.lastIndexOf('/') + 1))) {
+            holder.setAutoCommit(false);
+            holder.createStatement().executeQuery("SELECT * FROM roomcast_room WHERE room = 9 FOR UPDATE").close();
+            // The writer now waits for the room's row, as it would for a database that does not answer.
+            late = store.appendAsync(message(9, "late"), null).toCompletableFuture();
+            await().atMost(Duration.ofSeconds(20)).until(late::isDone);
+            assertThatThrownBy(late::get).hasCauseInstanceOf(StreamUnavailableException.class)
+                    .hasMessageContaining("did not answer in time");
+            holder.rollback();
+        }
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(store.read(9, 0, 10, false).messages())
+                .as("committed after all, once the row was free").extracting(RoomEvent.Message::text)
+                .containsExactly("first", "late"));
+    }
+
+    @Test
     void expiryRemovesMessagesButKeepsTheRoomsEpochAndLatestOffset(TestInfo test) {
         PostgresStreams store = store(test, 1000, 1, 1L << 30);
         String epoch = store.append(message(5, "short-lived"), null).message().epoch();
@@ -266,12 +290,15 @@ class PostgresStreamsIT {
         Database database = Database.open(settings);
         ExecutorService writer = Executors.newSingleThreadExecutor();
         ExecutorService answers = Executors.newSingleThreadExecutor();
-        PostgresStreams store = PostgresStreams.start(database, "instance-" + instances.incrementAndGet(), othersAlive, size,
-                ttlSeconds, maxBytes, writer, List.of(answers, answers)); // two lanes on one thread: the rooms' split
+        ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor();
+        // two answering lanes on one thread: the rooms' split
+        PostgresStreams store = PostgresStreams.start(database, "instance-" + instances.incrementAndGet(), othersAlive,
+                size, ttlSeconds, maxBytes, new PostgresStreams.Lanes(writer, List.of(answers, answers), watchdog));
         open.add(() -> {
             store.close();
             writer.shutdownNow();
             answers.shutdownNow();
+            watchdog.shutdownNow();
             database.close();
         });
         return store;
