@@ -13,6 +13,7 @@
 //                   [--only fanout-100x10,fanout-1x1000]   only these scenarios (after every warm-up)
 //                   [--jfr-scenario fanout-100x10]         that scenario under a JFR recording (profile
 //                                                          settings), kept as <server>-<store>.<scenario>.jfr
+//                   [--batch-wait MS]                      roomcast.store.batch-wait of the postgres runs
 //                   [--profiler async]                     that scenario under async-profiler instead (durable.sh
 //                                                          fetches it from Maven Central): <...>.collapsed, and
 //                                                          CPU ms per thread with its top frames in the JSON
@@ -55,6 +56,8 @@ const REPEAT = Math.max(1, Number(opt('--repeat', '1')) || 1);
 const JFR_SCENARIO = opt('--jfr-scenario', '');
 // --profiler async: that scenario under async-profiler instead of JFR (lib/cpuprofile.js)
 const PROFILER = opt('--profiler', 'jfr');
+// --batch-wait MS: roomcast.store.batch-wait for the postgres runs (the server's default otherwise)
+const BATCH_WAIT = opt('--batch-wait', '');
 const ASYNC_PROFILER_LIB = process.env.ASYNC_PROFILER_LIB || path.join(__dirname, '.work', 'async-profiler', 'libasyncProfiler.so');
 const ACK_TARGET = 10000; // issue 22: acknowledged publishes/s on this 2-core machine
 const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
@@ -272,6 +275,7 @@ function storeEnv(name, store, db) {
   if (store === 'postgres') {
     env.ROOMCAST_STORE_URL = `jdbc:postgresql://${cfg.host}:${pg.port}/${db}`;
     env.ROOMCAST_STORE_USER = 'roomcast';
+    if (BATCH_WAIT !== '') env.ROOMCAST_STORE_BATCH_WAIT = BATCH_WAIT;
   }
   return env;
 }
@@ -428,7 +432,7 @@ function report(summary) {
   const runs = summary.runs.filter((r) => !r.error);
   const L = [];
   L.push(`# Durable rooms: postgres next to memory (${summary.machine.date})`, '');
-  L.push(`${summary.machine.nproc} cores (${summary.machine.cpu_model}), ${summary.machine.java}, PostgreSQL ${summary.postgres_version || '?'} (fsync on, synchronous_commit on), load average at start ${summary.machine.loadavg_at_start.map((x) => x.toFixed(2)).join(' ')}, at end ${(summary.machine.loadavg_at_end || []).map((x) => x.toFixed(2)).join(' ')}.`, '');
+  L.push(`${summary.machine.nproc} cores (${summary.machine.cpu_model}), ${summary.machine.java}, PostgreSQL ${summary.postgres_version || '?'} (fsync on, synchronous_commit on; roomcast.store.batch-wait ${summary.batch_wait_ms === undefined || summary.batch_wait_ms === '' ? 'default' : `${summary.batch_wait_ms} ms`}), load average at start ${summary.machine.loadavg_at_start.map((x) => x.toFixed(2)).join(' ')}, at end ${(summary.machine.loadavg_at_end || []).map((x) => x.toFixed(2)).join(' ')}.`, '');
   L.push('"+ PG" adds PostgreSQL\'s own CPU (postmaster and backends) to the server\'s. "other %" is the CPU of every other process on the machine during the window (PostgreSQL included), in % of one core.', '');
   L.push('### Fan-out at 20,000 deliveries/s', '');
   L.push('Each figure is the window of median server CPU per delivery among its windows (all of them in brackets); + PG adds PostgreSQL\'s CPU over the whole scenario spread over all its deliveries (warm-up included; its joins too, so a little high).', '');
@@ -548,7 +552,7 @@ async function main() {
     return;
   }
   log(`mode ${QUICK ? 'quick' : 'full'}, servers ${SERVERS.join(', ')}, stores ${STORES.join(', ')}, results in ${OUT}`);
-  const summary = { mode: QUICK ? 'quick' : 'full', machine: machineInfo(), scenarios: SCENARIOS, runs: [] };
+  const summary = { mode: QUICK ? 'quick' : 'full', machine: machineInfo(), batch_wait_ms: BATCH_WAIT, scenarios: SCENARIOS, runs: [] };
   if (STORES.includes('postgres')) {
     await startPostgres();
     summary.postgres_version = psql('SHOW server_version');

@@ -124,8 +124,9 @@ public class StreamStoreProducer {
     /** PostgreSQL (PROTOCOL 14): every instance on the database shares the rooms' streams, whatever its runtime. */
     private StreamStore postgres() {
         database = Database.open(durable);
-        PostgresStreams store = PostgresStreams.start(database, bus.self().instance(), bus::clustered,
-                settings.historySize(), settings.historyTtl().toSeconds(), settings.historyMaxBytes(),
+        PostgresStreams store = PostgresStreams.start(database, new PostgresStreams.Options(bus.self().instance(),
+                        bus::clustered, settings.historySize(), settings.historyTtl().toSeconds(),
+                        settings.historyMaxBytes(), durable.batchWait()),
                 new PostgresStreams.Lanes(scheduler.lane("store-writer"), answerLanes(),
                         scheduler.lane("store-watchdog")));
         LOG.log(Level.INFO, "room streams in PostgreSQL ({0}): {1} messages per room for {2} s, {3} bytes in all{4}",

@@ -10,11 +10,18 @@ import java.util.function.Function;
  * PostgreSQL, reached through a JDBC URL and credentials or through a DataSource the server manages.
  */
 public record StoreSettings(Kind kind, Optional<String> url, Optional<String> user, Optional<String> password,
-                            Optional<String> datasource, Duration lease) {
+                            Optional<String> datasource, Duration lease, Duration batchWait) {
 
     public enum Kind { MEMORY, POSTGRES }
 
     private static final String PREFIX = "roomcast.store";
+    /**
+     * How long, at most, the postgres writer waits after a batch's first publish for company while
+     * publishes arrive back to back: fewer, larger transactions for up to this much more latency
+     * (docs/DURABILITY.md has the measured trade).
+     */
+    static final int BATCH_WAIT_DEFAULT_MILLIS = 2;
+    static final int BATCH_WAIT_MAX_MILLIS = 100;
 
     public boolean durable() {
         return kind == Kind.POSTGRES;
@@ -37,18 +44,9 @@ public record StoreSettings(Kind kind, Optional<String> url, Optional<String> us
         }).orElse(Kind.MEMORY);
         Optional<String> url = text.apply(".url");
         Optional<String> datasource = text.apply(".datasource");
-        int lease = text.apply(".lease").map(v -> {
-            try {
-                return Integer.parseInt(v);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(PREFIX + ".lease has an invalid value '" + v
-                        + "', expected a positive integer");
-            }
-        }).orElse(15);
-        if (lease <= 0) {
-            throw new IllegalArgumentException(PREFIX + ".lease has an invalid value '" + lease
-                    + "', expected a positive integer");
-        }
+        int lease = integer(text, ".lease", 15, 1, Integer.MAX_VALUE, "a positive integer");
+        int batchWait = integer(text, ".batch-wait", BATCH_WAIT_DEFAULT_MILLIS, 0, BATCH_WAIT_MAX_MILLIS,
+                "milliseconds from 0 to " + BATCH_WAIT_MAX_MILLIS);
         if (kind == Kind.POSTGRES) {
             if (url.isPresent() == datasource.isPresent()) {
                 throw new IllegalArgumentException(PREFIX + "=postgres needs exactly one of " + PREFIX + ".url and "
@@ -59,6 +57,21 @@ public record StoreSettings(Kind kind, Optional<String> url, Optional<String> us
             });
         }
         return new StoreSettings(kind, url, text.apply(".user"), lookup.apply(PREFIX + ".password"), datasource,
-                Duration.ofSeconds(lease));
+                Duration.ofSeconds(lease), Duration.ofMillis(batchWait));
+    }
+
+    private static int integer(Function<String, Optional<String>> text, String key, int fallback, int min, int max,
+                               String expected) {
+        return text.apply(key).map(v -> {
+            try {
+                int value = Integer.parseInt(v);
+                if (value >= min && value <= max) {
+                    return value;
+                }
+            } catch (NumberFormatException e) {
+                // refused below, naming the key
+            }
+            throw new IllegalArgumentException(PREFIX + key + " has an invalid value '" + v + "', expected " + expected);
+        }).orElse(fallback);
     }
 }

@@ -8,15 +8,14 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -47,15 +46,6 @@ final class GroupCommit implements AutoCloseable {
     /** The most publishes one transaction takes: larger batches gain little and hold room locks longer. */
     static final int BATCH = 2_000;
     /**
-     * While publishes arrive back to back, how long after its first publish arrived a transaction waits
-     * for company. A transaction's cost is mostly fixed (its round trips, the commit's flush, the
-     * notification every instance wakes for, the hand-over to the answering lanes); at 2,000 publishes/s
-     * a commit of half a millisecond took one or two publishes each, and those fixed costs were most of
-     * the postgres fan-out's extra CPU (docs/BENCHMARKS.md). A publish that finds the writer idle is
-     * written at once: the wait costs latency only under load, at most this much.
-     */
-    static final long LINGER_NANOS = TimeUnit.MICROSECONDS.toNanos(1_000);
-    /**
      * A batch that finds this many publishes waiting already pays its fixed costs well, and does not
      * wait: clients that each wait for their ack before the next publish (a closed loop) arrive together
      * during a commit, and a wait would only slow them down.
@@ -84,31 +74,44 @@ final class GroupCommit implements AutoCloseable {
     private final AtomicLong queuedBytes = new AtomicLong();
     private final Future<?> writer;
     private final List<Executor> completions;
+    /**
+     * While publishes arrive back to back, how long after its first publish arrived a transaction waits
+     * for company ({@code roomcast.store.batch-wait}). A transaction's cost is mostly fixed (its round
+     * trips, the commit's flush, the hand-over to the answering lanes): at 2,000 publishes/s a commit of
+     * half a millisecond took one or two publishes each, and those fixed costs were most of the postgres
+     * fan-out's extra CPU; 1 ms made batches of about 3.7, 2 ms of about 5.7, and the writer's CPU fell by
+     * a third again (docs/BENCHMARKS.md). A publish that finds the writer idle is written at once: the
+     * wait costs latency only under load, at most this much.
+     */
+    private final long lingerNanos;
     private final Future<?> watch;
     /** The batch in its transaction, for {@link #refuseOverdue} (a copy: the writer reuses its list). */
     private volatile List<Pending> writing = List.of();
     private volatile boolean running = true;
 
     /**
-     * @param lane        runs the writer's loop, and nothing else while it runs
-     * @param completions where publishes are answered, a room always on the same one, in commit order: what
-     *                    follows an answer (the delivery to this instance's members, the ack) never holds up the
-     *                    next transaction, and the rooms' deliveries run side by side. One lane alone delivered
-     *                    every message of the instance and was the bottleneck of the 100x10 fan-out (JFR: the
-     *                    lane at a full core, in its socket writes, with cores to spare; docs/BENCHMARKS.md).
+     * @param linger how long a batch may wait for company (see {@link #lingerNanos})
+     * @param lanes  the writer's loop runs on its lane and nothing else does; publishes are answered on the
+     *               answering lanes, a room always on the same one, in commit order: what follows an answer
+     *               (the delivery to this instance's members, the ack) never holds up the next transaction,
+     *               and the rooms' deliveries run side by side. One lane alone delivered every message of the
+     *               instance and was the bottleneck of the 100x10 fan-out (JFR: the lane at a full core, in
+     *               its socket writes, with cores to spare; docs/BENCHMARKS.md). The watchdog refuses what
+     *               is not committed in time ({@link #refuseOverdue}).
      */
-    GroupCommit(Database database, Transaction transaction, Availability availability, ExecutorService lane,
-                List<? extends Executor> completions, ScheduledExecutorService watchdog) {
-        if (completions.isEmpty()) {
+    GroupCommit(Database database, Transaction transaction, Availability availability, Duration linger,
+                PostgresStreams.Lanes lanes) {
+        if (lanes.answers().isEmpty()) {
             throw new IllegalArgumentException("no lane to answer on");
         }
         this.database = database;
         this.transaction = transaction;
         this.availability = availability;
-        this.completions = List.copyOf(completions);
-        this.writer = lane.submit(this::run);
-        this.watch = watchdog.scheduleWithFixedDelay(this::refuseOverdue, WATCH_EVERY_MILLIS, WATCH_EVERY_MILLIS,
-                TimeUnit.MILLISECONDS);
+        this.lingerNanos = linger.toNanos();
+        this.completions = List.copyOf(lanes.answers());
+        this.writer = lanes.writer().submit(this::run);
+        this.watch = lanes.watchdog().scheduleWithFixedDelay(this::refuseOverdue, WATCH_EVERY_MILLIS,
+                WATCH_EVERY_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /** Queues a publish; its future completes once committed, or fails with {@link StreamUnavailableException}. */
@@ -126,7 +129,7 @@ final class GroupCommit implements AutoCloseable {
 
     private void run() {
         List<Pending> batch = new ArrayList<>(BATCH);
-        long lastWriteEnd = System.nanoTime() - LINGER_NANOS;
+        long lastWriteEnd = System.nanoTime() - lingerNanos;
         while (running) {
             try {
                 Pending first = queue.poll(1, TimeUnit.SECONDS);
@@ -154,14 +157,14 @@ final class GroupCommit implements AutoCloseable {
     }
 
     /**
-     * Waits until {@link #LINGER_NANOS} after {@code first} arrived when it came while the last
+     * Waits until {@link #lingerNanos} after {@code first} arrived when it came while the last
      * transaction ran or soon after it (publishes arriving back to back) and fewer than
      * {@link #LINGER_BELOW} are waiting; parked, not polling the queue, so that the publishes arriving
      * meanwhile wake nobody.
      */
     private void lingerIfBusy(Pending first, long lastWriteEnd) {
-        if (first.queuedAt() - lastWriteEnd < LINGER_NANOS && queue.size() + 1 < LINGER_BELOW) {
-            long wait = first.queuedAt() + LINGER_NANOS - System.nanoTime();
+        if (first.queuedAt() - lastWriteEnd < lingerNanos && queue.size() + 1 < LINGER_BELOW) {
+            long wait = first.queuedAt() + lingerNanos - System.nanoTime();
             if (wait > 0) {
                 LockSupport.parkNanos(this, wait);
             }

@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -76,26 +77,31 @@ public final class PostgresStreams implements StreamStore, AutoCloseable {
     public record Lanes(ExecutorService writer, List<? extends Executor> answers, ScheduledExecutorService watchdog) {
     }
 
-    private PostgresStreams(Database database, String instance, BooleanSupplier othersAlive, int size,
-                            long ttlSeconds, long maxBytes, Lanes lanes) {
+    /**
+     * What the store is asked to be: this instance's name (in its notifications), whether another instance
+     * is alive to hear the rooms' notifications ({@link #ROOM_CHANNEL}, sent only then), the retention
+     * ({@code roomcast.history.*}), and how long the writer waits for company ({@code roomcast.store.batch-wait}).
+     */
+    public record Options(String instance, BooleanSupplier othersAlive, int historySize, long ttlSeconds,
+                          long maxBytes, Duration batchWait) {
+    }
+
+    private PostgresStreams(Database database, Options options, Lanes lanes) {
         this.database = database;
-        this.size = size;
+        this.size = options.historySize();
         this.epochs = new Epochs();
-        this.retention = new Retention(ttlSeconds, maxBytes);
-        this.writes = new StreamWrites(size, ttlSeconds, epochs, instance, retention::fellOut, othersAlive);
-        this.writer = new GroupCommit(database, writes, availability, lanes.writer(), lanes.answers(), lanes.watchdog());
+        this.retention = new Retention(options.ttlSeconds(), options.maxBytes());
+        this.writes = new StreamWrites(size, options.ttlSeconds(), epochs, options.instance(), retention::fellOut,
+                options.othersAlive());
+        this.writer = new GroupCommit(database, writes, availability, options.batchWait(), lanes);
     }
 
     /**
      * Migrates the schema and starts the writer. The database may be down meanwhile: the store then
-     * starts unavailable, and the upkeep migrates and opens it once the database answers. The rooms'
-     * notifications ({@link #ROOM_CHANNEL}) are sent only while {@code othersAlive} says another instance
-     * is there to hear them.
+     * starts unavailable, and the upkeep migrates and opens it once the database answers.
      */
-    public static PostgresStreams start(Database database, String instance, BooleanSupplier othersAlive, int size,
-                                        long ttlSeconds, long maxBytes, Lanes lanes) {
-        PostgresStreams streams = new PostgresStreams(database, instance, othersAlive, size, ttlSeconds, maxBytes,
-                lanes);
+    public static PostgresStreams start(Database database, Options options, Lanes lanes) {
+        PostgresStreams streams = new PostgresStreams(database, options, lanes);
         try {
             Schema.migrate(database.dataSource());
             streams.migrated = true;

@@ -20,6 +20,17 @@ class StoreSettingsTest {
         assertThat(s.kind()).isEqualTo(StoreSettings.Kind.MEMORY);
         assertThat(s.durable()).isFalse();
         assertThat(s.lease()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(s.batchWait()).isEqualTo(Duration.ofMillis(2));
+    }
+
+    @Test
+    void batchWaitIsMillisecondsFromZeroToAHundred() {
+        assertThat(parse(Map.of("roomcast.store.batch-wait", "0")).batchWait()).isZero();
+        assertThat(parse(Map.of("roomcast.store.batch-wait", "100")).batchWait()).isEqualTo(Duration.ofMillis(100));
+        for (String wrong : new String[] {"-1", "101", "1.5", "2ms"}) {
+            assertThatThrownBy(() -> parse(Map.of("roomcast.store.batch-wait", wrong)))
+                    .hasMessageContaining("roomcast.store.batch-wait").hasMessageContaining("'" + wrong + "'");
+        }
     }
 
     @Test

@@ -292,8 +292,9 @@ class PostgresStreamsIT {
         ExecutorService answers = Executors.newSingleThreadExecutor();
         ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor();
         // two answering lanes on one thread: the rooms' split
-        PostgresStreams store = PostgresStreams.start(database, "instance-" + instances.incrementAndGet(), othersAlive,
-                size, ttlSeconds, maxBytes, new PostgresStreams.Lanes(writer, List.of(answers, answers), watchdog));
+        PostgresStreams store = PostgresStreams.start(database, new PostgresStreams.Options("instance-"
+                        + instances.incrementAndGet(), othersAlive, size, ttlSeconds, maxBytes, settings.batchWait()),
+                new PostgresStreams.Lanes(writer, List.of(answers, answers), watchdog));
         open.add(() -> {
             store.close();
             writer.shutdownNow();
