@@ -420,12 +420,16 @@ const f1 = (v) => (v === null || v === undefined ? '—' : Number(v).toFixed(1))
 const f2 = (v) => (v === null || v === undefined ? '—' : Number(v).toFixed(2));
 const int = (v) => (v === null || v === undefined ? '—' : Math.round(v).toLocaleString('en-US'));
 
+/** The median of `xs` by `by` (the lower of the two middle ones for an even count), or null for none. */
+function median(xs, by = (x) => x) {
+  if (!xs.length) return null;
+  return [...xs].sort((a, b) => by(a) - by(b))[Math.floor((xs.length - 1) / 2)];
+}
+
 /** A fan-out's step of median server CPU per delivery (its only step when it has one). */
 function medianStep(res) {
   const steps = ((res && res.steps) || []).filter((s) => s.server && s.server.cpu_us_per_delivery !== null);
-  if (!steps.length) return null;
-  const sorted = [...steps].sort((a, b) => a.server.cpu_us_per_delivery - b.server.cpu_us_per_delivery);
-  return sorted[Math.floor((sorted.length - 1) / 2)];
+  return median(steps, (s) => s.server.cpu_us_per_delivery);
 }
 
 function report(summary) {
@@ -456,7 +460,6 @@ function report(summary) {
   if (runs.some((r) => r.rep > 1)) {
     L.push('', 'Across the JVMs (`--repeat`): the median of each JVM\'s figure, each JVM\'s in brackets, and the ratio of the medians:', '');
     L.push('| runtime | shape | memory µs/delivery | postgres µs/delivery | ratio of medians |', '|---|---|---|---|---:|');
-    const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
     for (const shape of ['fanout-100x10', 'fanout-1x1000']) {
       for (const server of [...new Set(runs.map((r) => r.server))]) {
         const of = (store) => runs.filter((r) => r.server === server && r.store === store).map((r) => medianStep(r.results[shape])).filter(Boolean).map((x) => x.server.cpu_us_per_delivery);
@@ -464,7 +467,7 @@ function report(summary) {
         const p = of('postgres');
         if (!m.length || !p.length) continue;
         const title = cfg.servers[server].title;
-        L.push(`| ${title} | ${shape.replace('fanout-', '')} | ${f1(med(m))} (${m.map(f1).join(', ')}) | ${f1(med(p))} (${p.map(f1).join(', ')}) | ${f2(med(p) / med(m))} |`);
+        L.push(`| ${title} | ${shape.replace('fanout-', '')} | ${f1(median(m))} (${m.map(f1).join(', ')}) | ${f1(median(p))} (${p.map(f1).join(', ')}) | ${f2(median(p) / median(m))} |`);
       }
     }
   }

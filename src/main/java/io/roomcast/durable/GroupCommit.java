@@ -60,10 +60,15 @@ final class GroupCommit implements AutoCloseable {
     static final long ANSWER_WITHIN_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final long WATCH_EVERY_MILLIS = 1_000;
 
-    /** A publish waiting for its transaction, queued at {@code queuedAt} ({@link System#nanoTime()}). */
-    record Pending(RoomEvent.Message message, String dedupKey, CompletableFuture<Appended> done, long queuedAt) {
+    /**
+     * A publish waiting for its transaction, queued at {@code queuedAt} ({@link System#nanoTime()}), and
+     * its bytes as the memory store counts them ({@code MemoryStreams.cost}), counted once: in the queue's
+     * bound, then stored with it.
+     */
+    record Pending(RoomEvent.Message message, String dedupKey, CompletableFuture<Appended> done, long queuedAt,
+                   long cost) {
         Pending(RoomEvent.Message message, String dedupKey, CompletableFuture<Appended> done) {
-            this(message, dedupKey, done, System.nanoTime());
+            this(message, dedupKey, done, System.nanoTime(), MemoryStreams.cost(message));
         }
     }
 
@@ -117,11 +122,11 @@ final class GroupCommit implements AutoCloseable {
     /** Queues a publish; its future completes once committed, or fails with {@link StreamUnavailableException}. */
     CompletableFuture<Appended> submit(RoomEvent.Message message, String dedupKey) {
         CompletableFuture<Appended> done = new CompletableFuture<>();
-        long cost = MemoryStreams.cost(message);
+        Pending pending = new Pending(message, dedupKey, done);
         if (!running) {
             done.completeExceptionally(new StreamUnavailableException("the room store is shutting down"));
-        } else if (queuedBytes.addAndGet(cost) > QUEUE_BYTES || !queue.offer(new Pending(message, dedupKey, done))) {
-            queuedBytes.addAndGet(-cost);
+        } else if (queuedBytes.addAndGet(pending.cost()) > QUEUE_BYTES || !queue.offer(pending)) {
+            queuedBytes.addAndGet(-pending.cost());
             done.completeExceptionally(new StreamUnavailableException("the room store is behind; try again"));
         }
         return done;
@@ -199,7 +204,7 @@ final class GroupCommit implements AutoCloseable {
         try {
             commit(batch);
         } finally {
-            queuedBytes.addAndGet(-batch.stream().mapToLong(p -> MemoryStreams.cost(p.message())).sum());
+            queuedBytes.addAndGet(-batch.stream().mapToLong(Pending::cost).sum());
         }
     }
 

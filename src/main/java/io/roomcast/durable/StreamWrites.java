@@ -3,7 +3,6 @@ package io.roomcast.durable;
 import io.roomcast.room.event.RoomEvent;
 import io.roomcast.stream.Appended;
 import io.roomcast.stream.Epochs;
-import io.roomcast.stream.MemoryStreams;
 import io.roomcast.stream.Placement;
 import java.sql.Array;
 import java.sql.Connection;
@@ -81,7 +80,10 @@ final class StreamWrites implements GroupCommit.Transaction {
             """;
     private static final String PLACE_MESSAGES = PLACE_MESSAGES_TEMPLATE.formatted(
             "pg_notify('" + ROOM_CHANNEL + "', room || ':' || latest || ':' || ?)::text");
-    /** {@link #PLACE_MESSAGES} without the notifications, for an instance alone on the database (see the class). */
+    /**
+     * {@link #PLACE_MESSAGES} without the notifications, for an instance alone on the database (see the
+     * class); the origin is bound and selected all the same, so that both statements take the same parameters.
+     */
     private static final String PLACE_MESSAGES_QUIETLY = PLACE_MESSAGES_TEMPLATE.formatted("?::text");
     private static final String PLACE = """
             UPDATE roomcast_dedup d SET id = u.id, epoch = u.epoch, "offset" = u.o
@@ -204,7 +206,8 @@ final class StreamWrites implements GroupCommit.Transaction {
         Integer[] mBytes = new Integer[m];
         String[] mTrace = new String[m];
         for (int j = 0; j < m; j++) {
-            RoomEvent.Message message = batch.get(toPlace.get(j)).message();
+            GroupCommit.Pending pending = batch.get(toPlace.get(j));
+            RoomEvent.Message message = pending.message();
             long[] counts = rooms.computeIfAbsent(message.room(), r -> new long[2]);
             mRoom[j] = message.room();
             mIndex[j] = ++counts[0];
@@ -213,7 +216,7 @@ final class StreamWrites implements GroupCommit.Transaction {
             mText[j] = message.text();
             mRef[j] = message.ref();
             mAt[j] = message.timestamp();
-            mBytes[j] = (int) MemoryStreams.cost(message);
+            mBytes[j] = (int) pending.cost();
             mTrace[j] = message.trace();
             counts[1] += mBytes[j];
         }
